@@ -1,0 +1,164 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import {
+  children,
+  DerError,
+  expectTag,
+  raw,
+  readBitStringOctets,
+  readOid,
+  readString,
+  readWhole,
+  type DerNode,
+} from './der-reader.js';
+import { ISO_3166_ALPHA2 } from './iso3166.js';
+import { OID, RSA_SIGNATURE_HASH } from './oids.js';
+
+/**
+ * PKCS#10 intake, in the order the guide's enroll rules are checked:
+ * base64 (-9), decoding (-10), key algorithm (-11), key size (-13), signature (-12), country (-7).
+ * The CA reports *what* is wrong; the domain maps it to CCM's status codes.
+ */
+
+export type CsrProblem = 'not-base64' | 'undecodable' | 'unsupported-algorithm' | 'unsupported-key-size' | 'bad-signature' | 'bad-country';
+
+export class CsrRejected extends Error {
+  constructor(
+    readonly problem: CsrProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SubjectAttribute {
+  oid: string;
+  value: string;
+}
+
+export interface ParsedCsr {
+  der: Buffer;
+  /** raw DER of each RelativeDistinguishedName (SET) of the subject, in order */
+  subjectRdns: Buffer[];
+  /** the first attribute type of each RDN, aligned with subjectRdns */
+  subjectRdnTypes: string[];
+  subject: SubjectAttribute[];
+  /** raw DER SubjectPublicKeyInfo, copied into the certificate as-is */
+  spki: Buffer;
+  /** the subjectPublicKey BIT STRING's bytes, for the SubjectKeyIdentifier */
+  publicKeyBits: Buffer;
+  publicKey: KeyObject;
+  keyBits: number;
+  signatureAlgorithm: string;
+}
+
+export const MIN_RSA_BITS = 512;
+export const MAX_RSA_BITS = 8192;
+
+const PEM_LINE = /-----(BEGIN|END) [^-\r\n]{1,64}-----/g;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The DER bytes of a CSR given as PEM (any label), or bare base64 on one line or many. */
+export function csrBytes(input: string): Buffer {
+  const body = input.replace(PEM_LINE, '').replace(/[\s]+/g, '');
+  if (body.length === 0) throw new CsrRejected('not-base64', 'the CSR is empty');
+  if (!BASE64.test(body) || body.length % 4 === 1) throw new CsrRejected('not-base64', 'the CSR is not base64');
+  return Buffer.from(body, 'base64');
+}
+
+export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number] } = {}): ParsedCsr {
+  const der = csrBytes(input);
+  let outer: DerNode[];
+  let info: DerNode[];
+  let sigAlgNode: DerNode;
+  let sigNode: DerNode;
+  let infoNode: DerNode;
+  let subjectNode: DerNode;
+  let spkiNode: DerNode;
+  try {
+    outer = children(expectTag(readWhole(der), 0x30, 'CertificationRequest'));
+    if (outer.length !== 3) throw new DerError('CertificationRequest must have 3 parts');
+    [infoNode, sigAlgNode, sigNode] = outer;
+    info = children(expectTag(infoNode, 0x30, 'CertificationRequestInfo'));
+    expectTag(info[0], 0x02, 'version');
+    subjectNode = expectTag(info[1], 0x30, 'subject');
+    spkiNode = expectTag(info[2], 0x30, 'subjectPKInfo');
+    if (info[3] && info[3].tag !== 0xa0) throw new DerError('attributes must be [0]');
+    expectTag(sigAlgNode, 0x30, 'signatureAlgorithm');
+    expectTag(sigNode, 0x03, 'signature');
+  } catch (err) {
+    throw new CsrRejected('undecodable', `the CSR is not a PKCS#10 request: ${(err as Error).message}`);
+  }
+
+  let keyAlg: string;
+  let publicKeyBits: Buffer;
+  let subject: SubjectAttribute[];
+  let subjectRdns: Buffer[];
+  let subjectRdnTypes: string[];
+  let signatureAlgorithm: string;
+  let signature: Buffer;
+  try {
+    const [spkiAlg, spkiKey] = children(spkiNode);
+    keyAlg = readOid(children(expectTag(spkiAlg, 0x30, 'algorithm'))[0]);
+    publicKeyBits = readBitStringOctets(spkiKey);
+    ({ subject, subjectRdns, subjectRdnTypes } = readName(subjectNode));
+    signatureAlgorithm = readOid(children(sigAlgNode)[0]);
+    signature = readBitStringOctets(sigNode);
+  } catch (err) {
+    throw new CsrRejected('undecodable', `the CSR cannot be decoded: ${(err as Error).message}`);
+  }
+
+  if (keyAlg !== OID.rsaEncryption) {
+    throw new CsrRejected('unsupported-algorithm', `the CSR's key algorithm ${keyAlg} is not rsaEncryption`);
+  }
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: raw(spkiNode), format: 'der', type: 'spki' });
+  } catch (err) {
+    throw new CsrRejected('undecodable', `the CSR's RSA public key cannot be read: ${(err as Error).message}`);
+  }
+  const keyBits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  const [min, max] = opts.allowedKeyBits ?? [MIN_RSA_BITS, MAX_RSA_BITS];
+  if (keyBits < min || keyBits > max) {
+    throw new CsrRejected('unsupported-key-size', `the CSR's key has ${keyBits} bits, outside ${min}..${max}`);
+  }
+  const hash = RSA_SIGNATURE_HASH[signatureAlgorithm];
+  if (!hash) {
+    throw new CsrRejected('unsupported-algorithm', `the CSR's signature algorithm ${signatureAlgorithm} is not an RSA PKCS#1 v1.5 algorithm`);
+  }
+  let valid = false;
+  try {
+    valid = verify(hash, raw(infoNode), publicKey, signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new CsrRejected('bad-signature', 'the CSR signature does not verify');
+
+  for (const attr of subject) {
+    if (attr.oid === OID.countryName && !ISO_3166_ALPHA2.has(attr.value.toUpperCase())) {
+      throw new CsrRejected('bad-country', `the CSR's country "${attr.value}" is not an ISO 3166 code`);
+    }
+  }
+
+  return { der, subjectRdns, subjectRdnTypes, subject, spki: raw(spkiNode), publicKeyBits, publicKey, keyBits, signatureAlgorithm };
+}
+
+function readName(nameNode: DerNode): { subject: SubjectAttribute[]; subjectRdns: Buffer[]; subjectRdnTypes: string[] } {
+  const subject: SubjectAttribute[] = [];
+  const subjectRdns: Buffer[] = [];
+  const subjectRdnTypes: string[] = [];
+  for (const rdn of children(nameNode)) {
+    expectTag(rdn, 0x31, 'RelativeDistinguishedName');
+    const atvs = children(rdn);
+    if (atvs.length === 0) throw new DerError('empty RelativeDistinguishedName');
+    subjectRdns.push(raw(rdn));
+    atvs.forEach((atv, i) => {
+      const [type, value] = children(expectTag(atv, 0x30, 'AttributeTypeAndValue'));
+      if (!value) throw new DerError('attribute without a value');
+      const oid = readOid(type);
+      if (i === 0) subjectRdnTypes.push(oid);
+      subject.push({ oid, value: readString(value) });
+    });
+  }
+  return { subject, subjectRdns, subjectRdnTypes };
+}
+

@@ -1,0 +1,73 @@
+import { buildCertificate, ext, keyIdentifier } from './certificate.js';
+import type { ParsedCsr } from './csr.js';
+import * as der from './der.js';
+import { KEY_USAGE_BITS, OID } from './oids.js';
+import type { TestCa } from './test-ca.js';
+import { caUrls } from './urls.js';
+
+/** What an S/MIME certificate gets when no KU/EKU template says otherwise. */
+export const DEFAULT_SMIME_PROFILE = {
+  keyUsageBits: [KEY_USAGE_BITS.digitalSignature, KEY_USAGE_BITS.keyEncipherment],
+  extKeyUsages: [OID.emailProtection, OID.clientAuth],
+} as const;
+
+export interface LeafRequest {
+  csr: ParsedCsr;
+  /** becomes the subject CN (guide 2.1.1: "This value will be set for the subject 'CN'") */
+  username: string;
+  /** becomes the rfc822Name subjectAltName */
+  email: string;
+  /** positive, big-endian */
+  serial: Buffer;
+  notBefore: Date;
+  notAfter: Date;
+  keyUsageBits?: readonly number[];
+  extKeyUsages?: readonly string[];
+  /** base of the CRL and AIA URLs */
+  baseUrl: string;
+}
+
+/** The CSR's subject with its CN replaced by the username (appended when the CSR has none). */
+function leafSubject(csr: ParsedCsr, username: string): Buffer {
+  const cn = der.set(der.seq(der.oid(OID.commonName), der.utf8(username)));
+  const rdns: Buffer[] = [];
+  let placed = false;
+  csr.subjectRdns.forEach((rdn, i) => {
+    if (csr.subjectRdnTypes[i] !== OID.commonName) rdns.push(rdn);
+    else if (!placed) {
+      rdns.push(cn);
+      placed = true;
+    }
+  });
+  if (!placed) rdns.push(cn);
+  return der.seq(...rdns);
+}
+
+/** Sign an S/MIME certificate for a checked CSR with the issuing CA. Returns DER. */
+export function issueLeaf(ca: TestCa, req: LeafRequest): Buffer {
+  const urls = caUrls(req.baseUrl);
+  const keyUsageBits = req.keyUsageBits ?? DEFAULT_SMIME_PROFILE.keyUsageBits;
+  const extKeyUsages = req.extKeyUsages ?? DEFAULT_SMIME_PROFILE.extKeyUsages;
+  const extensions = [
+    ext.basicConstraints(false),
+    ...(keyUsageBits.length ? [ext.keyUsage(keyUsageBits)] : []),
+    ...(extKeyUsages.length ? [ext.extKeyUsage(extKeyUsages)] : []),
+    ext.emailSubjectAltName([req.email]),
+    ext.subjectKeyIdentifier(keyIdentifier(req.csr.publicKeyBits)),
+    ext.authorityKeyIdentifier(ca.issuing.keyId),
+    ext.crlDistributionPoint(urls.intermediateCrl),
+    ext.authorityInfoAccess({ ocsp: urls.ocsp, caIssuers: urls.intermediateCer }),
+  ];
+  return buildCertificate(
+    {
+      serial: req.serial,
+      issuer: ca.issuing.subject,
+      subject: leafSubject(req.csr, req.username),
+      spki: req.csr.spki,
+      notBefore: req.notBefore,
+      notAfter: req.notAfter,
+      extensions,
+    },
+    ca.issuing.key,
+  );
+}

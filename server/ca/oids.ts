@@ -1,0 +1,62 @@
+/** Object identifiers the test CA reads and writes. */
+export const OID = {
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  md5WithRSA: '1.2.840.113549.1.1.4',
+  sha1WithRSA: '1.2.840.113549.1.1.5',
+  sha224WithRSA: '1.2.840.113549.1.1.14',
+  sha256WithRSA: '1.2.840.113549.1.1.11',
+  sha384WithRSA: '1.2.840.113549.1.1.12',
+  sha512WithRSA: '1.2.840.113549.1.1.13',
+  ecPublicKey: '1.2.840.10045.2.1',
+  dsa: '1.2.840.10040.4.1',
+  ed25519: '1.3.101.112',
+
+  countryName: '2.5.4.6',
+  commonName: '2.5.4.3',
+  organizationName: '2.5.4.10',
+  organizationalUnitName: '2.5.4.11',
+  emailAddress: '1.2.840.113549.1.9.1',
+
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
+  cRLDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  ocsp: '1.3.6.1.5.5.7.48.1',
+  caIssuers: '1.3.6.1.5.5.7.48.2',
+
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+
+  pkcs7Data: '1.2.840.113549.1.7.1',
+  pkcs7SignedData: '1.2.840.113549.1.7.2',
+} as const;
+
+/** Node's hash names for the RSA PKCS#1 v1.5 signature algorithms the guide's CSRs may use. */
+export const RSA_SIGNATURE_HASH: Readonly<Record<string, string>> = {
+  [OID.md5WithRSA]: 'md5',
+  [OID.sha1WithRSA]: 'sha1',
+  [OID.sha224WithRSA]: 'sha224',
+  [OID.sha256WithRSA]: 'sha256',
+  [OID.sha384WithRSA]: 'sha384',
+  [OID.sha512WithRSA]: 'sha512',
+};
+
+/** KeyUsage bit positions (RFC 5280 4.2.1.3); ccm-mock uses them as the KeyUsage `code` of KU templates. */
+export const KEY_USAGE_BITS = {
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+  encipherOnly: 7,
+  decipherOnly: 8,
+} as const;
+export type KeyUsageName = keyof typeof KEY_USAGE_BITS;

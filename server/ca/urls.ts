@@ -1,0 +1,22 @@
+/** Where the mock publishes CA material; the same paths are written into certificates and served over HTTP. */
+export const CA_PATHS = {
+  rootPem: '/ca/root.pem',
+  intermediatePem: '/ca/intermediate.pem',
+  chainPem: '/ca/chain.pem',
+  rootCer: '/ca/root.cer',
+  intermediateCer: '/ca/intermediate.cer',
+  rootCrl: '/crl/root.crl',
+  intermediateCrl: '/crl/intermediate.crl',
+  ocsp: '/ocsp',
+} as const;
+
+export function caUrls(baseUrl: string) {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    rootCer: base + CA_PATHS.rootCer,
+    intermediateCer: base + CA_PATHS.intermediateCer,
+    rootCrl: base + CA_PATHS.rootCrl,
+    intermediateCrl: base + CA_PATHS.intermediateCrl,
+    ocsp: base + CA_PATHS.ocsp,
+  };
+}

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { DEFAULT_NAMESPACE } from '../wsdl/contract.js';
+import { fixturesDir } from '../wsdl/paths.js';
+import { CERTIFICATE_FORMATS, type CertificateFormat } from './ca/bundle.js';
+import { parseDelay } from './domain/lifecycle.js';
+
+/**
+ * Every configuration key of ccm-mock, in one table: its environment variable, its `ccm-mock serve` flag,
+ * its default and what it does. The CLI, the env reader and the README's configuration table all come
+ * from CONFIG_KEYS (a test keeps the README equal to it).
+ */
+
+export interface MockConfig {
+  port: number;
+  host: string;
+  publicBaseUrl?: string;
+  dataDir?: string;
+  accountsFile: string;
+  seed?: string;
+  delay: string;
+  namespace: string;
+  certificateFormat: CertificateFormat;
+  strict: boolean;
+  acceptUriAlias: boolean;
+  validityDays: number;
+  caKeyBits: number;
+  caRootCertFile?: string;
+  caRootKeyFile?: string;
+  caCertFile?: string;
+  caKeyFile?: string;
+  adminToken?: string;
+  logLevel: string;
+  maxBodyBytes: number;
+  serviceInfo: string;
+}
+
+type Kind = 'string' | 'int' | 'bool';
+
+export interface ConfigKey {
+  key: keyof MockConfig;
+  env: string;
+  flag: string;
+  kind: Kind;
+  /** default as `ccm-mock serve` / `npm start` use it; createMockServer() differs where noted in `testDefault` */
+  default?: string | number | boolean;
+  /** createMockServer()'s default where it differs (tests want instant, quiet, ephemeral) */
+  testDefault?: string | number | boolean;
+  description: string;
+  choices?: readonly string[];
+}
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, testDefault: 0, description: 'TCP port to listen on (0 picks a free one)' },
+  { key: 'host', env: 'CCM_MOCK_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', testDefault: '127.0.0.1', description: 'interface to listen on' },
+  { key: 'publicBaseUrl', env: 'CCM_MOCK_PUBLIC_URL', flag: '--public-url', kind: 'string', description: "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)" },
+  { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state (the CA; orders once durable storage lands). Default: none, everything in memory and a new CA each start' },
+  { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: join(fixturesDir, 'accounts.json'), description: 'accounts fixture (customers, admins, organizations, templates)' },
+  { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers and delay draws. Default: a random one, printed at start' },
+  { key: 'delay', env: 'CCM_MOCK_DELAY', flag: '--delay', kind: 'string', default: '2s-5s', testDefault: '0', description: 'default processing delay before an order is issued: 0, 3s, 500ms, 2s-8s (random range) or 3polls' },
+  { key: 'namespace', env: 'CCM_MOCK_NAMESPACE', flag: '--namespace', kind: 'string', default: DEFAULT_NAMESPACE, description: 'wire profile: targetNamespace of the operations and the served WSDL' },
+  { key: 'certificateFormat', env: 'CCM_MOCK_CERT_FORMAT', flag: '--cert-format', kind: 'string', default: 'pkcs7', choices: CERTIFICATE_FORMATS, description: "wire profile: collect's certificate: pkcs7 (base64 DER PKCS#7: leaf, issuing CA, root), x509 (base64 DER leaf) or pem-chain (PEM, root first)" },
+  { key: 'strict', env: 'CCM_MOCK_STRICT', flag: '--strict', kind: 'bool', default: false, description: 'wire profile: validate requests against the full schema, child order included (the live service is lenient)' },
+  { key: 'acceptUriAlias', env: 'CCM_MOCK_ACCEPT_URI_ALIAS', flag: '--accept-uri-alias', kind: 'bool', default: false, description: "wire profile: accept <URI> in authData as customerLoginUri (the guide's setURI)" },
+  { key: 'validityDays', env: 'CCM_MOCK_VALIDITY_DAYS', flag: '--validity-days', kind: 'int', default: 365, description: 'validity of issued certificates, in days' },
+  { key: 'caKeyBits', env: 'CCM_MOCK_CA_KEY_BITS', flag: '--ca-key-bits', kind: 'int', default: 2048, description: 'RSA key size of a generated test CA' },
+  { key: 'caRootCertFile', env: 'CCM_MOCK_CA_ROOT_CERT', flag: '--ca-root-cert', kind: 'string', description: 'PEM root certificate of a CA to use instead of a generated one' },
+  { key: 'caRootKeyFile', env: 'CCM_MOCK_CA_ROOT_KEY', flag: '--ca-root-key', kind: 'string', description: "PEM key of that root (optional; needed only to sign the root's CRL)" },
+  { key: 'caCertFile', env: 'CCM_MOCK_CA_CERT', flag: '--ca-cert', kind: 'string', description: 'PEM issuing (intermediate) certificate of that CA' },
+  { key: 'caKeyFile', env: 'CCM_MOCK_CA_KEY', flag: '--ca-key', kind: 'string', description: 'PEM private key of the issuing certificate' },
+  { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'bearer token the admin API requires. Default: none (open)' },
+  { key: 'logLevel', env: 'CCM_MOCK_LOG_LEVEL', flag: '--log-level', kind: 'string', default: 'info', testDefault: 'silent', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], description: 'log level' },
+  { key: 'maxBodyBytes', env: 'CCM_MOCK_MAX_BODY_BYTES', flag: '--max-body-bytes', kind: 'int', default: 1_048_576, description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole' },
+  { key: 'serviceInfo', env: 'CCM_MOCK_SERVICE_INFO', flag: '--service-info', kind: 'string', default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted', description: 'the string getWebServiceInfo answers' },
+];
+
+export class ConfigError extends Error {}
+
+function convert(def: ConfigKey, raw: unknown, source: string): unknown {
+  if (def.kind === 'int') {
+    const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: ${def.key} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
+    return n;
+  }
+  if (def.kind === 'bool') {
+    if (typeof raw === 'boolean') return raw;
+    const s = String(raw).trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+    throw new ConfigError(`${source}: ${def.key} must be true or false, got ${JSON.stringify(raw)}`);
+  }
+  const s = String(raw);
+  if (def.choices && !def.choices.includes(s)) throw new ConfigError(`${source}: ${def.key} must be one of ${def.choices.join(', ')}, got ${JSON.stringify(raw)}`);
+  return s;
+}
+
+/**
+ * The effective configuration: explicit values first, then the environment, then defaults
+ * (`mode: 'test'` takes createMockServer()'s defaults: instant, quiet, random port on loopback).
+ */
+export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.ProcessEnv = process.env, mode: 'serve' | 'test' = 'serve'): MockConfig {
+  const out: Record<string, unknown> = {};
+  for (const def of CONFIG_KEYS) {
+    const given = explicit[def.key];
+    const fromEnv = env[def.env];
+    const fallback = mode === 'test' && def.testDefault !== undefined ? def.testDefault : def.default;
+    if (given !== undefined) out[def.key] = convert(def, given, 'option');
+    else if (fromEnv !== undefined && fromEnv !== '') out[def.key] = convert(def, fromEnv, `environment ${def.env}`);
+    else if (fallback !== undefined) out[def.key] = fallback;
+  }
+  const config = out as unknown as MockConfig;
+  try {
+    parseDelay(config.delay);
+  } catch (err) {
+    throw new ConfigError(`delay: ${(err as Error).message}`);
+  }
+  if (config.publicBaseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) {
+    throw new ConfigError(`publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
+  }
+  if (config.port > 65535) throw new ConfigError(`port must be at most 65535, got ${config.port}`);
+  return config;
+}

@@ -1,0 +1,425 @@
+import { X509Certificate } from 'node:crypto';
+import type { OperationName } from '../../wsdl/contract.js';
+import { Status } from '../../wsdl/status-codes.js';
+import type {
+  CollectArgs,
+  EnrollArgs,
+  EnrollUsingKUTemplatesArgs,
+  GetCollectStatusArgs,
+  GetKUTemplatesArgs,
+  KUTemplate,
+  RevokeAllByPersonArgs,
+  RevokeArgs,
+  RevokeBySerialNumberArgs,
+  SMIMECollectResponse,
+} from '../../wsdl/types.js';
+import { formatCertificate, type CertificateFormat } from '../ca/bundle.js';
+import { CsrRejected, parseCsr, type CsrProblem, type ParsedCsr } from '../ca/csr.js';
+import { issueLeaf } from '../ca/issuer.js';
+import type { TestCa } from '../ca/test-ca.js';
+import type { OrderStore } from '../store/order-store.js';
+import type { Accounts, KuTemplate, Organization, Principal } from './accounts.js';
+import type { Clock } from './clock.js';
+import { initialStep, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
+import { reasonCodeFromText, type Order, type OrderState } from './orders.js';
+import type { SeededRandom } from './random.js';
+import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
+
+/**
+ * The CCM domain: the nine EPKIManager operations over typed arguments, answering the catalog's codes.
+ * It never sees XML; the SOAP front end hands it what the wire carried (missing elements as undefined).
+ */
+
+export interface ServiceSettings {
+  certificateFormat: CertificateFormat;
+  /** validity of issued certificates, in days */
+  validityDays: number;
+  /** processing delay for organizations that set none */
+  defaultDelay: DelaySpec;
+  /** per-organization processing delays by orgId */
+  orgDelays?: ReadonlyMap<number, DelaySpec>;
+  /** the string getWebServiceInfo answers */
+  serviceInfo: string;
+}
+
+/** Per-call facts from the transport the domain needs. */
+export interface CallContext {
+  /** the base URL the client reached the mock at; issued certificates' CRL/AIA URLs point there */
+  baseUrl: string;
+}
+
+/** A hook that may answer a call with a code before the domain does (fault injection). */
+export interface CodeInjector {
+  codeFor(customerUri: string, operation: OperationName): number | undefined;
+}
+
+export interface EpkiServiceDeps {
+  accounts: Accounts;
+  store: OrderStore;
+  ca: TestCa;
+  clock: Clock;
+  random: SeededRandom;
+  settings: ServiceSettings;
+  injector?: CodeInjector;
+}
+
+const CSR_PROBLEM_CODES: Record<CsrProblem, number> = {
+  'not-base64': Status.CSR_NOT_BASE64,
+  undecodable: Status.CSR_CANNOT_BE_DECODED,
+  'unsupported-algorithm': Status.CSR_UNSUPPORTED_ALGORITHM,
+  'unsupported-key-size': Status.CSR_UNSUPPORTED_KEY_SIZE,
+  'bad-signature': Status.CSR_INVALID_SIGNATURE,
+  'bad-country': Status.INVALID_COUNTRY,
+};
+
+/** The collect code for an order in each state, and what getCollectStatus answers for it. */
+const COLLECT_CODE: Record<OrderState, number> = {
+  processing: Status.PROCESSING,
+  issuing: Status.PROCESSING,
+  'awaiting-payment': Status.AWAITING_PAYMENT,
+  issued: Status.AVAILABLE,
+  rejected: Status.REJECTED,
+  revoked: Status.REVOKED,
+};
+const STATUS_CODE: Record<OrderState, number> = { ...COLLECT_CODE, 'awaiting-payment': Status.PROCESSING };
+
+/** What revoke answers for an order that cannot be revoked, by state. */
+const REVOKE_REFUSAL: Partial<Record<OrderState, number>> = {
+  processing: Status.BEING_ISSUED,
+  issuing: Status.BEING_ISSUED,
+  'awaiting-payment': Status.BEING_ISSUED,
+  rejected: Status.REJECTED,
+  revoked: Status.REVOKED,
+};
+
+type Outcome<T> = { code: number } | T;
+const isCode = (x: unknown): x is { code: number } => typeof x === 'object' && x !== null && 'code' in x;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export class EpkiService {
+  private nextNumber = 0;
+
+  constructor(readonly deps: EpkiServiceDeps) {}
+
+  private get store(): OrderStore {
+    return this.deps.store;
+  }
+
+  // ---- access checks shared by the operations ----
+
+  /** authData, then the customer's configuration, then injected faults. */
+  private admit(op: OperationName, authData: EnrollArgs['authData']): Outcome<Principal> {
+    const principal = this.deps.accounts.authenticate(authData);
+    if (!principal) return { code: Status.INVALID_AUTH_DATA };
+    if (this.deps.accounts.forbids(principal.customer, op)) return { code: Status.CUSTOMER_CONFIGURATION_FORBIDS };
+    const injected = this.deps.injector?.codeFor(principal.customer.customerLoginUri, op);
+    if (injected !== undefined) return { code: injected };
+    return principal;
+  }
+
+  /** An organization's own gate: may this admin act for it, is it suspended, does it forbid the operation. */
+  private orgGate(op: OperationName, principal: Principal, org: Organization): number | undefined {
+    if (!this.deps.accounts.mayActFor(principal.admin, org.orgId)) return Status.PERMISSION_DENIED;
+    if (org.suspended) return Status.INVALID_ORG_AUTH;
+    if (this.deps.accounts.forbids(principal.customer, op, org)) return Status.CUSTOMER_CONFIGURATION_FORBIDS;
+    return undefined;
+  }
+
+  /** An order the caller may act on, brought up to date (and counted as a poll when `poll`). */
+  private accessOrder(op: OperationName, principal: Principal, orderNumber: number | undefined, poll: boolean): Outcome<Order> {
+    if (orderNumber === undefined || orderNumber <= 0) return { code: Status.INVALID_ORDER_NUMBER };
+    const order = this.store.get(orderNumber);
+    // another customer's order does not exist for this caller: -2, never -16
+    if (!order || order.customerUri !== principal.customer.customerLoginUri) return { code: Status.ORDER_NUMBER_NOT_FOUND };
+    return this.gateOrder(op, principal, order, poll);
+  }
+
+  private gateOrder(op: OperationName, principal: Principal, order: Order, poll: boolean): Outcome<Order> {
+    const org = this.deps.accounts.organization(principal.customer, order.orgId);
+    if (!org) return { code: Status.ORDER_NUMBER_NOT_FOUND };
+    const refused = this.orgGate(op, principal, org);
+    if (refused !== undefined) return { code: refused };
+    if (order.tags.includes('fail14')) {
+      order.tags = order.tags.filter((t) => t !== 'fail14');
+      this.note(order, order.state, `${op} answered -14 (scripted +fail14)`);
+      this.store.save(order);
+      return { code: Status.UNKNOWN_ERROR };
+    }
+    this.advance(order, poll);
+    return order;
+  }
+
+  // ---- enrollment ----
+
+  enroll(args: EnrollArgs, ctx: CallContext): number {
+    return this.enrollWith('enroll', args, [], ctx);
+  }
+
+  enrollUsingKUTemplates(args: EnrollUsingKUTemplatesArgs, ctx: CallContext): number {
+    return this.enrollWith('enrollUsingKUTemplates', args, args.kuTemplate ?? [], ctx);
+  }
+
+  private enrollWith(op: OperationName, args: EnrollArgs, requested: KUTemplate[], ctx: CallContext): number {
+    const principal = this.admit(op, args.authData);
+    if (isCode(principal)) return principal.code;
+    const { accounts } = this.deps;
+    const org = args.orgId === undefined ? undefined : accounts.organization(principal.customer, args.orgId);
+    if (!org || args.secretKey === undefined || args.secretKey.length > LIMITS.secretKey || !accounts.checkSecretKey(org, args.secretKey)) {
+      return Status.INVALID_ORG_AUTH;
+    }
+    const refused = this.orgGate(op, principal, org);
+    if (refused !== undefined) return refused;
+    if (!isValidUsername(args.username)) return Status.INVALID_USERNAME;
+    if (!isValidEmail(args.email)) return Status.INVALID_EMAIL;
+    if (!accounts.emailDomainAllowed(org, args.email)) return Status.DOMAIN_NOT_ALLOWED;
+
+    const templates: KuTemplate[] = [];
+    for (const t of requested) {
+      const template = t.shortName === undefined ? undefined : accounts.template(principal.customer, t.shortName);
+      if (!template) return Status.TEMPLATE_NOT_ALLOWED_FOR_CUSTOMER;
+      if (template.retired) return Status.TEMPLATE_RETIRED;
+      if (!org.templates.includes(template.shortName)) return Status.TEMPLATE_NOT_AVAILABLE_FOR_ORG;
+      templates.push(template);
+    }
+
+    if (args.csr === undefined) return Status.CSR_NOT_BASE64;
+    if (args.csr.length > LIMITS.csr) return Status.CSR_CANNOT_BE_DECODED;
+    let csr: ParsedCsr;
+    try {
+      csr = parseCsr(args.csr);
+    } catch (err) {
+      if (err instanceof CsrRejected) return CSR_PROBLEM_CODES[err.problem];
+      throw err;
+    }
+    return this.createOrder(principal, org, args.username, args.email, csr, templates, ctx).orderNumber;
+  }
+
+  private allocateOrderNumber(): number {
+    if (this.nextNumber === 0) {
+      // a seeded starting point, continuing above anything already stored
+      const base = this.deps.random.stream('order-numbers').int(1_000_000, 8_999_999);
+      this.nextNumber = Math.max(base, this.store.maxOrderNumber() + 1);
+    }
+    return this.nextNumber++;
+  }
+
+  private createOrder(principal: Principal, org: Organization, username: string, email: string, csr: ParsedCsr, templates: KuTemplate[], ctx: CallContext): Order {
+    const now = this.deps.clock.now();
+    const tags = scriptTags(email);
+    const script = scriptOf(tags);
+    const delay = script.delay ?? this.deps.settings.orgDelays?.get(org.orgId) ?? this.deps.settings.defaultDelay;
+    const order: Order = {
+      orderNumber: this.allocateOrderNumber(),
+      customerUri: principal.customer.customerLoginUri,
+      orgId: org.orgId,
+      department: this.deps.accounts.departmentOf(org, email),
+      admin: principal.admin.login,
+      username,
+      email,
+      csr: csr.der.toString('base64'),
+      templates: templates.map((t) => t.shortName),
+      baseUrl: ctx.baseUrl,
+      state: 'processing',
+      tags,
+      polls: 0,
+      createdAt: now,
+      updatedAt: now,
+      history: [{ at: now, state: 'processing', note: `enrolled by ${principal.admin.login}` }],
+    };
+    order.next = initialStep(script, delay, now, this.deps.random.stream('delays'));
+    this.advance(order, false, csr);
+    return order;
+  }
+
+  // ---- lifecycle ----
+
+  /** Apply every due step (a poll counts toward poll-based steps) and save the order. */
+  advance(order: Order, poll: boolean, csr?: ParsedCsr): void {
+    if (poll) order.polls++;
+    let pollPending = poll;
+    for (let guard = 0; order.next && guard < 8; guard++) {
+      const step = order.next;
+      const now = this.deps.clock.now();
+      let due = step.at !== undefined && step.at <= now;
+      if (!due && step.afterPolls !== undefined) {
+        if (step.afterPolls <= 0) due = true;
+        else if (pollPending) {
+          step.afterPolls--;
+          pollPending = false;
+        }
+      }
+      if (!due) break;
+      this.moveTo(order, step.to, 'scheduled', csr);
+    }
+    this.store.save(order);
+  }
+
+  /** Enter a state: issue the certificate on the way into "issued", schedule what follows. */
+  moveTo(order: Order, state: OrderState, note: string, csr?: ParsedCsr): void {
+    const now = this.deps.clock.now();
+    if (state === 'issued' && !order.certificate) this.issueCertificate(order, now, csr);
+    order.state = state;
+    order.next = stepOnArrival(order, state, now);
+    this.note(order, state, note);
+    if (state === 'issued') this.autoRevokePrevious(order);
+  }
+
+  private note(order: Order, state: OrderState, note: string): void {
+    const now = this.deps.clock.now();
+    order.updatedAt = now;
+    order.history.push({ at: now, state, note });
+  }
+
+  private newSerial(): string {
+    const stream = this.deps.random.stream('serials');
+    for (;;) {
+      const bytes = stream.bytes(16);
+      bytes[0] = (bytes[0] & 0x7f) | 0x01; // positive, 16 bytes in DER, never a leading zero byte
+      const serial = bytes.toString('hex');
+      if (!this.store.getBySerial(serial)) return serial;
+    }
+  }
+
+  private issueCertificate(order: Order, now: number, parsed?: ParsedCsr): void {
+    const csr = parsed ?? parseCsr(order.csr);
+    const customer = this.deps.accounts.customer(order.customerUri);
+    const templates = order.templates
+      .map((name) => customer && this.deps.accounts.template(customer, name))
+      .filter((t): t is KuTemplate => !!t);
+    const serial = this.newSerial();
+    const notBefore = new Date(Math.floor(now / 1000) * 1000);
+    const notAfter = new Date(notBefore.getTime() + this.deps.settings.validityDays * DAY_MS);
+    const der = issueLeaf(this.deps.ca, {
+      csr,
+      username: order.username,
+      email: order.email,
+      serial: Buffer.from(serial, 'hex'),
+      notBefore,
+      notAfter,
+      baseUrl: order.baseUrl,
+      ...(templates.length
+        ? {
+            keyUsageBits: [...new Set(templates.flatMap((t) => t.keyUsages.map((k) => k.code)))],
+            extKeyUsages: [...new Set(templates.flatMap((t) => t.extKeyUsages.map((e) => e.code)))],
+          }
+        : {}),
+    });
+    order.certificate = { serial, der: der.toString('base64'), notBefore: notBefore.getTime(), notAfter: notAfter.getTime() };
+  }
+
+  private revokeOrder(order: Order, reason: string, by: string): void {
+    const now = this.deps.clock.now();
+    order.revocation = { at: now, reason, reasonCode: reasonCodeFromText(reason), by };
+    order.state = 'revoked';
+    order.next = undefined;
+    this.note(order, 'revoked', `revoked by ${by}${reason ? `: ${reason}` : ''}`);
+    this.store.save(order);
+  }
+
+  /** "Previous certificates on the same email will be revoked automatically depending on account settings." */
+  private autoRevokePrevious(order: Order): void {
+    const customer = this.deps.accounts.customer(order.customerUri);
+    const org = customer && this.deps.accounts.organization(customer, order.orgId);
+    if (!org?.autoRevokePrevious) return;
+    for (const previous of this.store.findByEmail(order.customerUri, order.orgId, order.email)) {
+      if (previous.orderNumber !== order.orderNumber && previous.state === 'issued') {
+        this.revokeOrder(previous, `superseded by order ${order.orderNumber}`, 'auto-revoke');
+      }
+    }
+  }
+
+  // ---- collection ----
+
+  getCollectStatus(args: GetCollectStatusArgs): number {
+    const principal = this.admit('getCollectStatus', args.authData);
+    if (isCode(principal)) return principal.code;
+    const order = this.accessOrder('getCollectStatus', principal, args.orderNumber, true);
+    return isCode(order) ? order.code : STATUS_CODE[order.state];
+  }
+
+  collect(args: CollectArgs): SMIMECollectResponse {
+    const principal = this.admit('collect', args.authData);
+    if (isCode(principal)) return { statusCode: principal.code };
+    const order = this.accessOrder('collect', principal, args.orderNumber, true);
+    if (isCode(order)) return { statusCode: order.code };
+    const statusCode = COLLECT_CODE[order.state];
+    if (statusCode !== Status.AVAILABLE || !order.certificate) return { statusCode };
+    const { ca, settings } = this.deps;
+    const leaf = Buffer.from(order.certificate.der, 'base64');
+    return { statusCode, certificate: formatCertificate(settings.certificateFormat, leaf, ca.issuing.der, ca.root.der) };
+  }
+
+  // ---- revocation ----
+
+  revoke(args: RevokeArgs): number {
+    const principal = this.admit('revoke', args.authData);
+    if (isCode(principal)) return principal.code;
+    if (args.orderNumber === undefined || args.orderNumber <= 0) return Status.INVALID_ORDER_NUMBER;
+    if ((args.reason ?? '').length > LIMITS.reason) return Status.INVALID_REASON;
+    const order = this.accessOrder('revoke', principal, args.orderNumber, false);
+    if (isCode(order)) return order.code;
+    return this.revokeIfIssued(order, args.reason ?? '', 'revoke');
+  }
+
+  private revokeIfIssued(order: Order, reason: string, by: string): number {
+    const refusal = REVOKE_REFUSAL[order.state];
+    if (refusal !== undefined) return refusal;
+    this.revokeOrder(order, reason, by);
+    return Status.SUCCESS;
+  }
+
+  revokeBySerialNumber(args: RevokeBySerialNumberArgs): number {
+    const principal = this.admit('revokeBySerialNumber', args.authData);
+    if (isCode(principal)) return principal.code;
+    if ((args.reason ?? '').length > LIMITS.reason) return Status.INVALID_REASON;
+    const serial = canonicalSerial(args.serialNumber);
+    if (!serial) return Status.INVALID_SERIAL_NUMBER;
+    const found = this.store.getBySerial(serial);
+    if (!found || found.customerUri !== principal.customer.customerLoginUri) return Status.SERIAL_NUMBER_NOT_FOUND;
+    const order = this.gateOrder('revokeBySerialNumber', principal, found, false);
+    if (isCode(order)) return order.code;
+    return this.revokeIfIssued(order, args.reason ?? '', 'revokeBySerialNumber');
+  }
+
+  revokeAllByPerson(args: RevokeAllByPersonArgs): number {
+    const principal = this.admit('revokeAllByPerson', args.authData);
+    if (isCode(principal)) return principal.code;
+    if (!isValidEmail(args.email)) return Status.INVALID_EMAIL;
+    const { accounts } = this.deps;
+    const org = args.org && args.org.length <= LIMITS.org ? accounts.organizationByName(principal.customer, args.org) : undefined;
+    if (!org) return Status.INVALID_ORG_OR_DEPARTMENT;
+    const dep = args.dep?.trim() ?? '';
+    if (dep && (dep.length > LIMITS.dep || !org.departments.some((d) => d.name === dep))) return Status.INVALID_ORG_OR_DEPARTMENT;
+    const refused = this.orgGate('revokeAllByPerson', principal, org);
+    if (refused !== undefined) return refused;
+    for (const order of this.store.findByEmail(principal.customer.customerLoginUri, org.orgId, args.email)) {
+      if (dep && order.department !== dep) continue;
+      this.advance(order, false);
+      if (order.state === 'issued') this.revokeOrder(order, '', 'revokeAllByPerson');
+    }
+    // a person without valid certificates has nothing to revoke: still success
+    return Status.SUCCESS;
+  }
+
+  // ---- account information ----
+
+  getKUTemplates(args: GetKUTemplatesArgs): KUTemplate[] {
+    const principal = this.admit('getKUTemplates', args.authData);
+    // the operation returns a bare list: a refused call gets an empty one
+    if (isCode(principal)) return [];
+    return this.deps.accounts
+      .customerTemplates(principal.customer)
+      .filter((t) => !t.retired)
+      .map(({ shortName, description, keyUsages, extKeyUsages }) => ({ shortName, description, keyUsages, extKeyUsages }));
+  }
+
+  getWebServiceInfo(): string {
+    return this.deps.settings.serviceInfo;
+  }
+
+  /** For diagnostics and the admin API: the issued certificate as Node parses it. */
+  static certificateOf(order: Order): X509Certificate | undefined {
+    return order.certificate ? new X509Certificate(Buffer.from(order.certificate.der, 'base64')) : undefined;
+  }
+}

@@ -1,0 +1,134 @@
+import type { RandomStream } from './random.js';
+import type { Order, OrderState, ScheduledStep } from './orders.js';
+
+/**
+ * How an order moves: the processing delay, the scripted outcomes chosen with `+tags` in the enroll
+ * email, and the transitions the admin API forces. Pure functions over an Order; the caller saves it.
+ */
+
+/** A processing delay: fixed, a random range, or a number of status polls. */
+export type DelaySpec = { kind: 'fixed'; ms: number } | { kind: 'range'; minMs: number; maxMs: number } | { kind: 'polls'; polls: number };
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** "0", "1500" (ms), "3s", "500ms", "2s-8s", "3polls" / "3 polls". */
+export function parseDelay(text: string | number): DelaySpec {
+  if (typeof text === 'number') {
+    if (!Number.isFinite(text) || text < 0) throw new Error(`invalid delay ${text}: give milliseconds >= 0`);
+    return { kind: 'fixed', ms: text };
+  }
+  const t = text.trim().toLowerCase();
+  const polls = /^(\d+)\s*polls?$/.exec(t);
+  if (polls) return { kind: 'polls', polls: Number(polls[1]) };
+  const one = (s: string): number => {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?$/.exec(s.trim());
+    if (!m) throw new Error(`invalid delay "${text}": use e.g. 0, 500ms, 3s, 2s-8s or 3polls`);
+    return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']);
+  };
+  const range = t.split('-');
+  if (range.length === 2) {
+    const [minMs, maxMs] = range.map(one);
+    if (minMs > maxMs) throw new Error(`invalid delay "${text}": the range's lower end is above its upper end`);
+    return { kind: 'range', minMs, maxMs };
+  }
+  return { kind: 'fixed', ms: one(t) };
+}
+
+export function describeDelay(d: DelaySpec): string {
+  switch (d.kind) {
+    case 'fixed':
+      return d.ms === 0 ? 'instant' : `${d.ms} ms`;
+    case 'range':
+      return `${d.minMs}-${d.maxMs} ms`;
+    case 'polls':
+      return `${d.polls} status polls`;
+  }
+}
+
+/** The step `to` scheduled by a delay, drawing range delays from the delay stream. */
+export function stepAfter(to: OrderState, delay: DelaySpec, now: number, rng: RandomStream): ScheduledStep {
+  switch (delay.kind) {
+    case 'fixed':
+      return { to, at: now + delay.ms };
+    case 'range':
+      return { to, at: now + rng.int(delay.minMs, delay.maxMs) };
+    case 'polls':
+      return { to, afterPolls: delay.polls };
+  }
+}
+
+/**
+ * Scripted outcomes, chosen by the client in the enroll email's local part: `alice+reject@example.com`.
+ * Several may be combined (`alice+pending2+fail14@...`); unknown tags are ordinary plus-addressing.
+ */
+export const SCRIPT_TAGS = {
+  reject: 'the order is rejected: collect answers -20, revoke -20',
+  'pending<N>': 'getCollectStatus/collect answer 0 for N polls, then the certificate is issued',
+  payment: 'collect answers -22 (awaiting payment) until the order is paid through the admin API',
+  'issuing<N>': 'the order sits "being issued": revoke answers -26, status/collect 0, for N polls (default 3) or until issued through the admin API',
+  fail14: 'the next call about the order (status, collect or revoke) answers -14, once',
+  'delay<D>': 'this order\'s processing delay, in the delay notation (delay30s, delay2s-8s, delay5polls)',
+} as const;
+
+export interface Script {
+  /** the order's own processing delay (`+delay30s`), overriding its organization's */
+  delay?: DelaySpec;
+  reject: boolean;
+  payment: boolean;
+  pendingPolls?: number;
+  issuingPolls?: number;
+  fail14: boolean;
+}
+
+export function scriptTags(email: string): string[] {
+  const local = email.slice(0, Math.max(0, email.lastIndexOf('@')));
+  return local
+    .split('+')
+    .slice(1)
+    .map((t) => t.toLowerCase())
+    .filter((t) => /^(reject|payment|fail14|pending\d+|issuing\d*|delay[0-9a-z.-]+)$/.test(t));
+}
+
+export function scriptOf(tags: readonly string[]): Script {
+  const script: Script = { reject: false, payment: false, fail14: false };
+  for (const t of tags) {
+    if (t === 'reject') script.reject = true;
+    else if (t === 'payment') script.payment = true;
+    else if (t === 'fail14') script.fail14 = true;
+    else if (t.startsWith('pending')) script.pendingPolls = Number(t.slice('pending'.length));
+    else if (t.startsWith('issuing')) script.issuingPolls = t === 'issuing' ? 3 : Number(t.slice('issuing'.length));
+    else if (t.startsWith('delay')) {
+      try {
+        script.delay = parseDelay(t.slice('delay'.length));
+      } catch {
+        // not a delay after all: plain plus-addressing
+      }
+    }
+  }
+  return script;
+}
+
+/** The first scheduled step of a new order. */
+export function initialStep(script: Script, delay: DelaySpec, now: number, rng: RandomStream): ScheduledStep {
+  if (script.reject) return stepAfter('rejected', delay, now, rng);
+  if (script.payment) return stepAfter('awaiting-payment', delay, now, rng);
+  if (script.pendingPolls !== undefined) return { to: 'issued', afterPolls: script.pendingPolls };
+  if (script.issuingPolls !== undefined) return stepAfter('issuing', delay, now, rng);
+  return stepAfter('issued', delay, now, rng);
+}
+
+/** What follows arriving in a state (the "being issued" window of a scripted order, or none). */
+export function stepOnArrival(order: Order, state: OrderState, now: number): ScheduledStep | undefined {
+  if (state !== 'issuing') return undefined;
+  const script = scriptOf(order.tags);
+  if (script.issuingPolls !== undefined) return { to: 'issued', afterPolls: script.issuingPolls };
+  return { to: 'issued', at: now };
+}
+
+/** Which manual transitions the admin API may force from which states. */
+export const MANUAL_TRANSITIONS: Record<'approve' | 'reject' | 'pay' | 'issue', readonly OrderState[]> = {
+  approve: ['processing'],
+  reject: ['processing', 'awaiting-payment'],
+  pay: ['awaiting-payment'],
+  issue: ['processing', 'issuing', 'awaiting-payment'],
+};

@@ -1,0 +1,88 @@
+/**
+ * An enrollment order and the states it moves through:
+ *
+ *   processing ──> issuing ──> issued ──> revoked
+ *       │  ╲
+ *       │   ╲──> awaiting-payment ──(paid)──> issuing
+ *       ╰──────> rejected
+ *
+ * "issuing" is the short "being issued" window the guide's -26 speaks of. Transitions happen when
+ * something observes the order (a SOAP call, the admin API) and a scheduled step is due, never on a timer:
+ * the store holds the whole truth and a restart loses nothing.
+ */
+
+export const ORDER_STATES = ['processing', 'awaiting-payment', 'issuing', 'issued', 'rejected', 'revoked'] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
+
+/** The next step of an order, due at a time or after a number of status polls, whichever is set. */
+export interface ScheduledStep {
+  to: OrderState;
+  /** mock-clock milliseconds */
+  at?: number;
+  /** due once this many more polls (getCollectStatus / collect calls) have answered */
+  afterPolls?: number;
+}
+
+export interface IssuedCertificate {
+  /** lowercase hex, no leading zeros beyond one byte's pair */
+  serial: string;
+  /** base64 DER */
+  der: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+export interface Revocation {
+  at: number;
+  /** the reason text the caller gave (may be empty) */
+  reason: string;
+  /** RFC 5280 CRLReason code, derived from the text where possible */
+  reasonCode: number;
+  /** who revoked: the SOAP operation or "auto-revoke" / "admin" */
+  by: string;
+}
+
+export interface HistoryEntry {
+  at: number;
+  state: OrderState;
+  note: string;
+}
+
+export interface Order {
+  orderNumber: number;
+  customerUri: string;
+  orgId: number;
+  department?: string;
+  /** the admin login that enrolled */
+  admin: string;
+  username: string;
+  email: string;
+  /** base64 DER of the CSR, kept until the certificate is issued */
+  csr: string;
+  /** KU/EKU template shortNames requested with enrollUsingKUTemplates */
+  templates: string[];
+  /** the base URL the certificate's CRL/AIA point at (the URL the client enrolled through) */
+  baseUrl: string;
+  state: OrderState;
+  next?: ScheduledStep;
+  /** scripted outcome tags from the email's local part (see lifecycle) */
+  tags: string[];
+  polls: number;
+  createdAt: number;
+  updatedAt: number;
+  certificate?: IssuedCertificate;
+  revocation?: Revocation;
+  history: HistoryEntry[];
+}
+
+/** RFC 5280 CRLReason codes, from the free-text reason a revoke call gives (guide: "for audit logging"). */
+export function reasonCodeFromText(reason: string): number {
+  const r = reason.toLowerCase();
+  if (/key ?compromise|compromised|stolen|leak/.test(r)) return 1;
+  if (/ca ?compromise/.test(r)) return 2;
+  if (/affiliation|left the company|leaver|changed/.test(r)) return 3;
+  if (/supersed|replace|renew|re-?issue/.test(r)) return 4;
+  if (/cessation|no longer|ceased|decommission/.test(r)) return 5;
+  if (/privilege/.test(r)) return 9;
+  return 0; // unspecified
+}

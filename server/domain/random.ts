@@ -1,0 +1,52 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Seeded randomness. Each purpose draws from its own named stream (order numbers, serials, delays,
+ * faults), so one purpose drawing more never shifts another: the same seed and the same requests give
+ * the same order numbers and serials however faults are configured. SHA-256 in counter mode.
+ */
+export class SeededRandom {
+  private readonly streams = new Map<string, RandomStream>();
+
+  constructor(readonly seed: string) {}
+
+  static fresh(): SeededRandom {
+    return new SeededRandom(randomBytes(8).toString('hex'));
+  }
+
+  stream(name: string): RandomStream {
+    let s = this.streams.get(name);
+    if (!s) {
+      s = new RandomStream(`${this.seed}/${name}`);
+      this.streams.set(name, s);
+    }
+    return s;
+  }
+}
+
+export class RandomStream {
+  private counter = 0;
+  private pool = Buffer.alloc(0);
+
+  constructor(private readonly key: string) {}
+
+  bytes(n: number): Buffer {
+    while (this.pool.length < n) {
+      const block = createHash('sha256').update(`${this.key}#${this.counter++}`).digest();
+      this.pool = Buffer.concat([this.pool, block]);
+    }
+    const out = this.pool.subarray(0, n);
+    this.pool = this.pool.subarray(n);
+    return Buffer.from(out);
+  }
+
+  /** uniform in [0, 1) */
+  float(): number {
+    return this.bytes(6).readUIntBE(0, 6) / 2 ** 48;
+  }
+
+  /** uniform integer in [min, max] */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.float() * (max - min + 1));
+  }
+}

@@ -1,0 +1,59 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { SERVICE_PATH } from '../../wsdl/contract.js';
+import type { TestCa } from '../ca/test-ca.js';
+import type { MockConfig } from '../config.js';
+import type { EpkiService } from '../domain/epki-service.js';
+import { soapEndpoint, sendFault, type SoapCallRecord } from '../soap/endpoint.js';
+import { SoapFault } from '../soap/fault.js';
+import { caRoutes } from './ca-routes.js';
+
+/** The HTTP surface of the mock: the SOAP endpoint, CA downloads, and a catch-all that never leaks a stack trace. */
+
+export interface AppParts {
+  config: MockConfig;
+  service: EpkiService;
+  ca: TestCa;
+  onCall?: (record: SoapCallRecord) => void;
+}
+
+export function createApp(parts: AppParts): express.Express {
+  const { config, service, ca } = parts;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+
+  app.use(
+    soapEndpoint({
+      handlers: service,
+      profile: { namespace: config.namespace, strict: config.strict, acceptUriAlias: config.acceptUriAlias },
+      publicBaseUrl: config.publicBaseUrl,
+      maxBodyBytes: config.maxBodyBytes,
+      onCall: parts.onCall,
+    }),
+  );
+  app.use(caRoutes(ca));
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found. The SOAP endpoint is ' + SERVICE_PATH + ' (WSDL at ' + SERVICE_PATH + '?wsdl)\n');
+  });
+
+  // last resort: body-parser refusals (413, bad encodings) and anything unexpected, answered without internals
+  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+    if (status === 500) console.error('ccm-mock: unexpected error', err);
+    const message =
+      err.type === 'entity.too.large'
+        ? `Request entity too large: the limit is ${config.maxBodyBytes} bytes`
+        : status === 500
+          ? 'Internal error in ccm-mock; see the server log'
+          : `Bad request: ${err.message}`;
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (req.path === SERVICE_PATH) sendFault(res, new SoapFault(status === 500 ? 'Server' : 'Client', message, status));
+    else res.status(status).type('text/plain').send(message + '\n');
+  });
+  return app;
+}

@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SERVICE_PATH } from '../wsdl/contract.js';
+import { obtainTestCa, type TestCa } from './ca/test-ca.js';
+import { resolveConfig, type MockConfig } from './config.js';
+import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
+import { AdjustableClock } from './domain/clock.js';
+import { EpkiService } from './domain/epki-service.js';
+import { parseDelay } from './domain/lifecycle.js';
+import { SeededRandom } from './domain/random.js';
+import { createApp } from './http/app.js';
+import { MemoryOrderStore } from './store/memory-store.js';
+import type { OrderStore } from './store/order-store.js';
+
+/**
+ * Assembling and running a mock: config -> accounts, CA, store, domain -> HTTP app -> listening server.
+ * `createMockServer()` is the in-process entry for TypeScript tests; `ccm-mock serve` uses the same path.
+ */
+
+export interface MockServerOptions extends Partial<MockConfig> {
+  /** accounts given inline instead of a file */
+  accounts?: AccountsFile;
+  /** an order store to use instead of the default */
+  store?: OrderStore;
+  /** a CA to use instead of generating or loading one (tests share one to save key generation) */
+  ca?: TestCa;
+}
+
+export interface MockServer {
+  /** base URL, e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** the SOAP endpoint URL */
+  endpoint: string;
+  wsdlUrl: string;
+  config: MockConfig;
+  seed: string;
+  service: EpkiService;
+  accounts: Accounts;
+  store: OrderStore;
+  ca: TestCa;
+  clock: AdjustableClock;
+  close(): Promise<void>;
+}
+
+/** Everything but the listening socket: what an HTTP server needs to serve the mock. */
+export async function assembleMock(options: MockServerOptions, mode: 'serve' | 'test') {
+  const { accounts: inlineAccounts, store: givenStore, ca: givenCa, ...explicit } = options;
+  const config = resolveConfig(explicit, process.env, mode);
+  const accounts = new Accounts(inlineAccounts ? parseAccounts(inlineAccounts, 'inline accounts') : readAccountsFile(config.accountsFile));
+  const random = config.seed ? new SeededRandom(config.seed) : SeededRandom.fresh();
+  const clock = new AdjustableClock();
+  const ca =
+    givenCa ??
+    (await obtainTestCa({
+      baseUrl: config.publicBaseUrl ?? `http://localhost:${config.port || 8080}`,
+      dataDir: config.dataDir,
+      keyBits: config.caKeyBits,
+      rootCertFile: config.caRootCertFile,
+      rootKeyFile: config.caRootKeyFile,
+      issuingCertFile: config.caCertFile,
+      issuingKeyFile: config.caKeyFile,
+    }));
+  const store = givenStore ?? new MemoryOrderStore();
+  const service = new EpkiService({
+    accounts,
+    store,
+    ca,
+    clock,
+    random,
+    settings: {
+      certificateFormat: config.certificateFormat,
+      validityDays: config.validityDays,
+      defaultDelay: parseDelay(config.delay),
+      serviceInfo: config.serviceInfo,
+    },
+  });
+  const app = createApp({ config, service, ca });
+  return { app, config, accounts, ca, store, service, clock, seed: random.seed };
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server.address() as AddressInfo;
+}
+
+export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const parts = await assembleMock(options, 'test');
+  const http = createServer(parts.app);
+  const address = await listen(http, parts.config.port, parts.config.host);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+  return {
+    ...parts,
+    url,
+    endpoint: url + SERVICE_PATH,
+    wsdlUrl: `${url}${SERVICE_PATH}?wsdl`,
+    async close() {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      parts.store.close();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
+import type { OperationArgs, OperationResults } from '../../wsdl/types.js';
+import { SchemaValidator } from '../../wsdl/validator.js';
+import { escapeXml } from '../../wsdl/xml.js';
+import type { CallContext } from '../domain/epki-service.js';
+import { requestBaseUrl } from '../http/base-url.js';
+import { parseSoapRequest } from './envelope.js';
+import { faultEnvelope, SoapFault } from './fault.js';
+import { marshalResponse } from './marshal.js';
+import { unmarshal, type UnmarshalOptions } from './unmarshal.js';
+
+/**
+ * The EPKIManager endpoint: POST a SOAP 1.1 request, GET ?wsdl for the contract.
+ * request -> envelope checks -> dispatch by wrapper name -> unmarshal (lenient, or strict XSD) -> domain -> marshal.
+ */
+
+export type OperationHandlers = {
+  [K in OperationName]: (args: OperationArgs[K], ctx: CallContext) => OperationResults[K];
+};
+
+/** How the mock's wire differs where the live service is unconfirmed (README: wire profile). */
+export interface WireProfile {
+  /** targetNamespace of the wrapper elements and the served WSDL */
+  namespace: string;
+  /** validate requests against the full schema (child order included) instead of JAXB's leniency */
+  strict: boolean;
+  /** accept <URI> in authData as customerLoginUri (the guide's setURI) */
+  acceptUriAlias: boolean;
+}
+
+/** One answered SOAP call, for the journal and the logs. */
+export interface SoapCallRecord {
+  at: number;
+  operation?: OperationName;
+  customerUri?: string;
+  orderNumber?: number;
+  /** the status code answered, for operations that answer one */
+  code?: number;
+  fault?: string;
+  httpStatus: number;
+  latencyMs: number;
+}
+
+export interface SoapEndpointOptions {
+  handlers: OperationHandlers;
+  profile: WireProfile;
+  publicBaseUrl?: string;
+  maxBodyBytes: number;
+  onCall?: (record: SoapCallRecord) => void;
+}
+
+const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
+
+function statusCodeOf(op: OperationName, result: unknown): number | undefined {
+  if (typeof result === 'number') return result;
+  if (op === 'collect') return (result as { statusCode: number }).statusCode;
+  return undefined;
+}
+
+function wantsWsdl(req: Request): boolean {
+  const q = req.url.split('?')[1] ?? '';
+  return q.split('&').some((p) => p.toLowerCase() === 'wsdl' || p.toLowerCase() === 'wsdl=');
+}
+
+export function soapEndpoint(opts: SoapEndpointOptions): Router {
+  const { profile } = opts;
+  const unmarshalOptions: UnmarshalOptions = profile.acceptUriAlias ? { aliases: { AuthData: { URI: 'customerLoginUri' } } } : {};
+  const wsdlCache = new Map<string, string>();
+  const router = express.Router();
+
+  router.get(SERVICE_PATH, (req, res) => {
+    const location = requestBaseUrl(req, opts.publicBaseUrl) + SERVICE_PATH;
+    if (wantsWsdl(req)) {
+      let text = wsdlCache.get(location);
+      if (!text) wsdlCache.set(location, (text = renderWsdl(profile.namespace, location)));
+      sendXml(res, 200, text);
+      return;
+    }
+    res.type('html').send(
+      `<!doctype html><title>Web Services</title><h1>EPKIManager (ccm-mock)</h1>` +
+        `<table border="1"><tr><th>Endpoint</th><th>Information</th></tr><tr><td>Service Name: {${escapeXml(profile.namespace)}}${contract.serviceName}<br>Port Name: {${escapeXml(profile.namespace)}}${contract.portName}</td>` +
+        `<td>Address: ${escapeXml(location)}<br>WSDL: <a href="${escapeXml(location)}?wsdl">${escapeXml(location)}?wsdl</a></td></tr></table>`,
+    );
+  });
+
+  router.post(
+    SERVICE_PATH,
+    (req, res, next) => {
+      // Metro serves SOAP 1.1 only on this binding: anything but text/xml is 415 (SOAP 1.2 included)
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (type !== 'text/xml') {
+        sendFault(res, new SoapFault('Client', `Unsupported Content-Type: ${req.headers['content-type'] ?? '(none)'} Supported ones are: [text/xml]`, 415));
+        return;
+      }
+      next();
+    },
+    express.raw({ type: () => true, limit: opts.maxBodyBytes }),
+    (req, res) => {
+      const started = performance.now();
+      const record: SoapCallRecord = { at: Date.now(), httpStatus: 200, latencyMs: 0 };
+      const finish = (status: number, body: string) => {
+        record.httpStatus = status;
+        record.latencyMs = performance.now() - started;
+        sendXml(res, status, body);
+        opts.onCall?.(record);
+      };
+      try {
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        finish(200, handle(body, record, requestBaseUrl(req, opts.publicBaseUrl)));
+      } catch (err) {
+        const fault = err instanceof SoapFault ? err : new SoapFault('Server', 'Internal error in ccm-mock; see the server log');
+        if (!(err instanceof SoapFault)) console.error('ccm-mock: unexpected error answering a SOAP call', err);
+        record.fault = fault.message;
+        finish(fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
+      }
+    },
+  );
+
+  router.all(SERVICE_PATH, (_req, res) => {
+    res.set('Allow', 'GET, POST').status(405).type('text/plain').send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
+  });
+
+  function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): string {
+    const { doc, payload } = parseSoapRequest(body);
+    try {
+      const name = payload.name;
+      if (payload.namespaceUri !== profile.namespace || !isOperationName(name)) {
+        throw new SoapFault('Client', `Cannot find dispatch method for {${payload.namespaceUri}}${name}`);
+      }
+      const op = contract.operations.get(name)!;
+      const typeRef = contract.elements.get(op.inputElement)!;
+      if (profile.strict) {
+        const problems = SchemaValidator.forNamespace(profile.namespace).problems(payload);
+        if (problems.length) throw new SoapFault('Client', `Unmarshalling Error: ${problems.join('; ')}`);
+      }
+      const args = unmarshal(payload, typeRef.name, contract, unmarshalOptions);
+      record.operation = name;
+      record.customerUri = (args.authData as { customerLoginUri?: string } | undefined)?.customerLoginUri;
+      if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
+      const handler = opts.handlers[name] as (a: unknown, c: CallContext) => unknown;
+      const result = handler.call(opts.handlers, args, { baseUrl });
+      record.code = statusCodeOf(name, result);
+      if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0) record.orderNumber = result;
+      return marshalResponse(contract, name, profile.namespace, result);
+    } finally {
+      doc.dispose();
+    }
+  }
+
+  return router;
+}
+
+/** Metro's exact Content-Type (no space before charset); written directly so Express does not rewrite it. */
+function sendXml(res: Response, status: number, body: string): void {
+  res.status(status);
+  res.setHeader('Content-Type', XML_CONTENT_TYPE);
+  res.end(body);
+}
+
+export function sendFault(res: Response, fault: SoapFault): void {
+  sendXml(res, fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
+}

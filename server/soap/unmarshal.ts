@@ -1,0 +1,67 @@
+import type { XmlElement } from 'libxml2-wasm';
+import { XSI_NS } from '../../wsdl/contract.js';
+import type { ElementDecl, SchemaModel } from '../../wsdl/schema-model.js';
+import { elementChildren } from '../../wsdl/xml.js';
+import { SoapFault } from './fault.js';
+
+/**
+ * Request unmarshalling as JAXB does it behind a JAX-WS endpoint, which is lenient by design
+ * (wire-format.md section 2, rule 5): children are matched by name in any order, an unknown or
+ * namespace-qualified child is ignored, a missing one stays undefined for the business rules to answer.
+ * What JAXB cannot convert is a fault: a value that does not parse as its schema type.
+ */
+
+export interface UnmarshalOptions {
+  /** extra accepted member names per complex type: { AuthData: { URI: 'customerLoginUri' } } */
+  aliases?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+const INT_RANGES: Record<string, [bigint, bigint]> = {
+  int: [-(2n ** 31n), 2n ** 31n - 1n],
+  long: [-(2n ** 63n), 2n ** 63n - 1n],
+  short: [-(2n ** 15n), 2n ** 15n - 1n],
+  byte: [-128n, 127n],
+};
+
+function unmarshalError(detail: string): SoapFault {
+  return new SoapFault('Client', `Unmarshalling Error: ${detail}`);
+}
+
+function builtinValue(type: string, text: string, element: string): unknown {
+  const range = INT_RANGES[type];
+  if (range) {
+    const t = text.trim();
+    if (!/^[+-]?\d{1,30}$/.test(t)) throw unmarshalError(`Not a number: ${JSON.stringify(text)} (element ${element}, xs:${type})`);
+    const v = BigInt(t);
+    if (v < range[0] || v > range[1]) throw unmarshalError(`Not a number: ${JSON.stringify(text)} is out of xs:${type} range (element ${element})`);
+    return type === 'long' ? v : Number(v);
+  }
+  if (type === 'boolean') {
+    const t = text.trim();
+    if (t === 'true' || t === '1') return true;
+    if (t === 'false' || t === '0') return false;
+    throw unmarshalError(`${JSON.stringify(text)} is not an xs:boolean (element ${element})`);
+  }
+  return text; // xs:string and anything else textual: as sent, whitespace included
+}
+
+function isNil(el: XmlElement): boolean {
+  const nil = el.attrs.find((a) => a.name === 'nil' && a.namespaceUri === XSI_NS)?.value.trim();
+  return nil === 'true' || nil === '1';
+}
+
+export function unmarshal(el: XmlElement, typeName: string, model: SchemaModel, opts: UnmarshalOptions = {}): Record<string, unknown> {
+  const decls = new Map<string, ElementDecl>(model.childrenOf(typeName).map((d) => [d.name, d]));
+  const aliases = opts.aliases?.[typeName] ?? {};
+  const out: Record<string, unknown> = {};
+  for (const child of elementChildren(el)) {
+    if (child.namespaceUri !== (model.elementFormQualified ? model.targetNamespace : '')) continue;
+    const name = decls.has(child.name) ? child.name : aliases[child.name];
+    const decl = name === undefined ? undefined : decls.get(name);
+    if (!decl || isNil(child)) continue;
+    const value = decl.type.kind === 'builtin' ? builtinValue(decl.type.name, child.content, decl.name) : unmarshal(child, decl.type.name, model, opts);
+    if (decl.maxOccurs > 1) ((out[decl.name] ??= []) as unknown[]).push(value);
+    else if (!(decl.name in out) || !aliases[child.name]) out[decl.name] = value; // a repeated single element: last wins; the real name beats an alias
+  }
+  return out;
+}

@@ -1,0 +1,318 @@
+import type { OperationName } from './contract.js';
+
+/**
+ * The status-code catalog: every code ccm-mock answers, the operations that answer it, the guide's words
+ * (CCM S/MIME Enroll API 5.7) and where the meaning comes from. The server answers from it, the client's typed
+ * errors carry its text, and the README's status-code table is generated from it (a test keeps them equal).
+ *
+ * `source: 'guide'` means the guide documents this code for these operations; `'ccm-mock'` marks a choice this
+ * project made where the guide is silent (explained in `note`).
+ */
+
+export type CodeSource = 'guide' | 'ccm-mock';
+
+export interface StatusCodeEntry {
+  code: number;
+  /** symbolic name; the guide itself names two (REJECTED, ORDER_NUMBER_NOT_FOUND), the rest follow suit */
+  name: string;
+  operations: readonly OperationName[];
+  /** the guide's wording (first operation's, where it differs per operation see `textByOperation`) */
+  text: string;
+  textByOperation?: Partial<Record<OperationName, string>>;
+  source: CodeSource;
+  /** how to make the mock answer this code (README) */
+  trigger: string;
+  /** why, where ccm-mock chose */
+  note?: string;
+  /**
+   * Operations the guide does not list for this code but ccm-mock answers it from anyway (a documented
+   * choice; `note` says why). Included in `operations`.
+   */
+  extendedTo?: readonly OperationName[];
+}
+
+const ENROLLS = ['enroll', 'enrollUsingKUTemplates'] as const;
+const REVOKES = ['revoke', 'revokeBySerialNumber', 'revokeAllByPerson'] as const;
+const ORDER_OPS = ['getCollectStatus', 'collect', 'revoke'] as const;
+const AUTHED = [...ENROLLS, 'getCollectStatus', 'collect', ...REVOKES] as const;
+
+const CATALOG = [
+  {
+    code: 1,
+    name: 'AVAILABLE',
+    operations: ['getCollectStatus', 'collect'],
+    text: 'Certificate available',
+    textByOperation: { collect: 'Certificates attached' },
+    source: 'guide',
+    trigger: 'an issued order (instant by default; see processing delay)',
+  },
+  {
+    code: 0,
+    name: 'PROCESSING',
+    operations: ['getCollectStatus', 'collect', ...REVOKES],
+    text: 'Certificate being processed by Comodo',
+    textByOperation: { collect: 'Being processed by Comodo', revoke: 'Successful', revokeBySerialNumber: 'Successful', revokeAllByPerson: 'Successful' },
+    source: 'guide',
+    trigger: 'status/collect: an order still processing (`alice+pending3@example.com`, or a delay); revoke: success',
+    note: 'one code, two meanings: "being processed" for getCollectStatus/collect, "Successful" for the revoke operations',
+  },
+  {
+    code: -1,
+    name: 'INVALID_ORDER_NUMBER',
+    operations: ['getCollectStatus', 'collect', 'revoke'],
+    text: "The 'Order number' argument is invalid.",
+    source: 'guide',
+    trigger: '`orderNumber` missing, zero or negative',
+  },
+  {
+    code: -2,
+    name: 'ORDER_NUMBER_NOT_FOUND',
+    operations: ['getCollectStatus', 'collect', 'revoke'],
+    text: 'Order number not found.',
+    source: 'guide',
+    trigger: "an order number never issued, or one belonging to another customer (never -16: another customer's admin does not learn that the order exists)",
+  },
+  {
+    code: -3,
+    name: 'INVALID_SERIAL_NUMBER',
+    operations: ['revokeBySerialNumber'],
+    text: "The 'Serial number' argument is invalid.",
+    source: 'guide',
+    trigger: '`serialNumber` missing, empty, not hexadecimal, or longer than 40 hex digits (20 bytes, the X.509 limit)',
+  },
+  {
+    code: -4,
+    name: 'SERIAL_NUMBER_NOT_FOUND',
+    operations: ['revokeBySerialNumber'],
+    text: 'Serial number not found.',
+    source: 'guide',
+    trigger: 'a well-formed serial that no certificate of this customer has',
+  },
+  {
+    code: -5,
+    name: 'INVALID_REASON',
+    operations: ['revoke', 'revokeBySerialNumber'],
+    text: "The 'reason' argument is invalid.",
+    source: 'ccm-mock',
+    trigger: '`reason` longer than 128 characters',
+    note: 'the guide limits reason to 128 characters but names no code for it',
+  },
+  {
+    code: -7,
+    name: 'INVALID_COUNTRY',
+    operations: ENROLLS,
+    text: 'Country is not a valid ISO-3166 country!',
+    source: 'guide',
+    trigger: 'a CSR whose subject C is not an ISO 3166-1 alpha-2 code (fixtures/csr/bad-country.csr)',
+  },
+  {
+    code: -9,
+    name: 'CSR_NOT_BASE64',
+    operations: ENROLLS,
+    text: 'The CSR is not valid Base-64 data!',
+    source: 'guide',
+    trigger: '`csr` missing, empty, or not base64 inside (or without) its PEM lines',
+  },
+  {
+    code: -10,
+    name: 'CSR_CANNOT_BE_DECODED',
+    operations: ENROLLS,
+    text: 'The CSR cannot be decoded!',
+    source: 'guide',
+    trigger: 'base64 that is not a PKCS#10 request (truncated DER, a certificate instead of a CSR), or a `csr` over 32767 characters',
+  },
+  {
+    code: -11,
+    name: 'CSR_UNSUPPORTED_ALGORITHM',
+    operations: ENROLLS,
+    text: 'The CSR uses an unsupported algorithm!',
+    source: 'guide',
+    trigger: 'a CSR whose key is not rsaEncryption: EC, DSA, Ed25519, RSA-PSS (fixtures/csr/ec-p256.csr ...)',
+  },
+  {
+    code: -12,
+    name: 'CSR_INVALID_SIGNATURE',
+    operations: ENROLLS,
+    text: 'The CSR has an invalid signature!',
+    source: 'guide',
+    trigger: 'a CSR whose self-signature does not verify (fixtures/csr/bad-signature.csr)',
+  },
+  {
+    code: -13,
+    name: 'CSR_UNSUPPORTED_KEY_SIZE',
+    operations: ENROLLS,
+    text: 'The CSR uses an unsupported key size!',
+    source: 'guide',
+    trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr)',
+  },
+  {
+    code: -14,
+    name: 'UNKNOWN_ERROR',
+    operations: AUTHED,
+    text: 'An unknown error occurred!',
+    source: 'guide',
+    trigger: 'fault injection (`POST /admin/api/faults`), or the `+fail14` email tag for calls about that order',
+  },
+  {
+    code: -16,
+    name: 'PERMISSION_DENIED',
+    operations: [...ORDER_OPS, 'revokeBySerialNumber', 'revokeAllByPerson', ...ENROLLS],
+    text: 'Permission denied!',
+    source: 'guide',
+    trigger: "an admin of the same customer who may not act for the organization (`second-admin` on a Sandbox Org order, or enrolling into org 1001)",
+    extendedTo: ENROLLS,
+    note: 'the guide lists no code for an admin enrolling into an organization it may not act for; ccm-mock answers -16 as the other operations do',
+  },
+  {
+    code: -20,
+    name: 'REJECTED',
+    operations: ['collect', 'revoke', 'getCollectStatus'],
+    text: 'CSR rejected',
+    textByOperation: { revoke: 'The certificate request has been rejected!' },
+    source: 'guide',
+    trigger: 'a rejected order: `alice+reject@example.com`, or `POST /admin/api/orders/{n}/reject`',
+    extendedTo: ['getCollectStatus'],
+    note: 'getCollectStatus: the guide\'s history adds REJECTED "(See 2.2.2)", the getCollectStatus section, but its table omits it; answering 0 would make clients poll a rejected order forever',
+  },
+  {
+    code: -21,
+    name: 'REVOKED',
+    operations: ['collect', 'revoke', 'revokeBySerialNumber', 'getCollectStatus'],
+    text: 'The certificate has been revoked!',
+    source: 'guide',
+    trigger: 'collect, query or revoke a revoked certificate',
+    extendedTo: ['getCollectStatus'],
+    note: 'getCollectStatus answers what collect would: a revoked certificate is no longer "available"',
+  },
+  {
+    code: -22,
+    name: 'AWAITING_PAYMENT',
+    operations: ['collect'],
+    text: 'Still awaiting payment!',
+    source: 'guide',
+    trigger: '`alice+payment@example.com` until `POST /admin/api/orders/{n}/pay`',
+  },
+  {
+    code: -26,
+    name: 'BEING_ISSUED',
+    operations: ['revoke'],
+    text: 'The certificate is currently being Issued!',
+    source: 'guide',
+    trigger: 'revoke an order that is not issued yet: `alice+issuing@example.com`, or any order still processing',
+  },
+  {
+    code: -30,
+    name: 'INVALID_USERNAME',
+    operations: ENROLLS,
+    text: "The 'username' argument is invalid.",
+    source: 'ccm-mock',
+    trigger: '`username` missing, blank or longer than 64 characters',
+    note: 'the guide limits username to 64 characters but names no code for it',
+  },
+  {
+    code: -31,
+    name: 'INVALID_EMAIL',
+    operations: [...ENROLLS, 'revokeAllByPerson'],
+    text: "The 'E-Mail' argument is invalid!",
+    source: 'ccm-mock',
+    trigger: '`email` missing, not an address, or longer than 128 characters',
+    note: 'the guide requires a valid address of at most 128 characters but names no code; -31 is the SSL sibling service\'s code for an invalid e-mail',
+  },
+  {
+    code: -32,
+    name: 'INVALID_ORG_OR_DEPARTMENT',
+    operations: ['revokeAllByPerson'],
+    text: "The 'org' or 'dep' argument is invalid.",
+    source: 'ccm-mock',
+    trigger: '`org` missing or not the name of one of the customer\'s organizations, `dep` not one of its departments, or either over 128 characters',
+    note: 'the guide names no code for an unknown organization or department',
+  },
+  {
+    code: -100,
+    name: 'INVALID_AUTH_DATA',
+    operations: AUTHED,
+    text: 'Invalid auth data!',
+    source: 'guide',
+    trigger: 'authData missing, unknown customerLoginUri, unknown login or wrong password',
+  },
+  {
+    code: -101,
+    name: 'INVALID_ORG_AUTH',
+    operations: AUTHED,
+    text: "The 'Access code' argument is invalid.",
+    textByOperation: {
+      getCollectStatus: 'Invalid authentication data for customer Organization',
+      collect: 'Invalid Organization auth data!',
+      revoke: 'Invalid Organization auth data!',
+      revokeBySerialNumber: 'Invalid Organization auth data!',
+      revokeAllByPerson: 'Invalid Organization auth data!',
+    },
+    source: 'guide',
+    trigger: 'enroll: wrong `secretKey` for `orgId` (or longer than 20 characters), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true`)',
+  },
+  {
+    code: -111,
+    name: 'DOMAIN_NOT_ALLOWED',
+    operations: ENROLLS,
+    text: 'Domain is not allowed for Organization',
+    source: 'guide',
+    trigger: 'an email whose domain is not one of the organization\'s (`bob@example.net` in Sandbox Org)',
+  },
+  {
+    code: -112,
+    name: 'TEMPLATE_NOT_ALLOWED_FOR_CUSTOMER',
+    operations: ['enrollUsingKUTemplates'],
+    text: 'KU/EKU template is not allowed for customer',
+    source: 'guide',
+    trigger: 'a kuTemplate shortName the customer does not have (`no-such-template`)',
+  },
+  {
+    code: -113,
+    name: 'TEMPLATE_RETIRED',
+    operations: ['enrollUsingKUTemplates'],
+    text: 'KU/EKU template is not allowed any more',
+    source: 'guide',
+    trigger: 'a retired template (`legacy-smime` in the default fixture)',
+  },
+  {
+    code: -114,
+    name: 'TEMPLATE_NOT_AVAILABLE_FOR_ORG',
+    operations: ['enrollUsingKUTemplates'],
+    text: 'KU/EKU template is not available for Organization',
+    source: 'guide',
+    trigger: 'a customer template the organization is not given (`code-signing-only` in Sandbox Org)',
+  },
+  {
+    code: -120,
+    name: 'CUSTOMER_CONFIGURATION_FORBIDS',
+    operations: AUTHED,
+    text: 'Customer configuration is not allowed the desired action',
+    source: 'guide',
+    trigger: 'an operation listed in the customer\'s or organization\'s `forbiddenOperations` (customer `readonly`, org 1003 "No-API Org")',
+  },
+] as const satisfies readonly StatusCodeEntry[];
+
+export const STATUS_CODES: readonly StatusCodeEntry[] = CATALOG;
+
+type CatalogEntry = (typeof CATALOG)[number];
+
+/** Symbolic status codes derived from the catalog, so code reads `Status.REVOKED` rather than `-21`. */
+export const Status = {
+  ...(Object.fromEntries(CATALOG.map((e) => [e.name, e.code])) as { [E in CatalogEntry as E['name']]: E['code'] }),
+  /** code 0 as the revoke operations mean it */
+  SUCCESS: 0,
+} as const;
+
+
+const byCode = new Map(STATUS_CODES.map((e) => [e.code, e]));
+
+export function statusEntry(code: number): StatusCodeEntry | undefined {
+  return byCode.get(code);
+}
+
+/** The catalog's text for a code as a given operation documents it. */
+export function statusText(code: number, operation?: OperationName): string {
+  const entry = byCode.get(code);
+  if (!entry) return `Unknown status code ${code}`;
+  return (operation && entry.textByOperation?.[operation]) || entry.text;
+}

@@ -1,0 +1,22 @@
+import { XmlElement, type XmlTreeNode } from 'libxml2-wasm';
+
+/** Element children of an element, in document order (text, comments and PIs skipped). */
+export function elementChildren(el: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let n: XmlTreeNode | null = el.firstChild; n; n = n.next) {
+    if (n instanceof XmlElement) out.push(n);
+  }
+  return out;
+}
+
+/** Characters XML 1.0 cannot carry at all, even escaped: replaced so a response is always well-formed. */
+const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+
+/** Escape text for element content or a double-quoted attribute (CR kept as a character reference). */
+export function escapeXml(text: string): string {
+  return text
+    .replace(INVALID_XML_CHARS, '\uFFFD')
+    .replace(/[&<>"'\r]/g, (c) => ESCAPES[c]);
+}
