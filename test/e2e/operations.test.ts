@@ -1,0 +1,134 @@
+import { X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockServer, type MockServer } from '../../server/mock-server.js';
+import { certificatesOf } from '../support/certs.js';
+import { readCsr } from '../support/fixtures.js';
+import { certText, verifySmime } from '../support/openssl.js';
+import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type SoapAnswer } from '../support/soap.js';
+
+/** The happy path of all nine operations over real HTTP and raw SOAP XML; every answer schema-checked. */
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await createMockServer();
+});
+afterAll(() => mock.close());
+
+function ok(answer: SoapAnswer): SoapAnswer {
+  expect(answer.schemaProblems).toEqual([]);
+  expect(answer.status).toBe(200);
+  expect(answer.contentType).toBe('text/xml;charset=utf-8');
+  expect(answer.text.startsWith("<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S=\"http://schemas.xmlsoap.org/soap/envelope/\"><S:Body><ns2:")).toBe(true);
+  return answer;
+}
+
+async function enrollOne(email = 'alice@example.com', extra: Parameters<typeof enrollXml>[0] = {}): Promise<number> {
+  const answer = ok(await call(mock.endpoint, 'enroll', enrollXml({ email, csr: readCsr(), ...extra })));
+  expect(answer.code).toBeGreaterThan(0);
+  return answer.code;
+}
+
+describe('the nine operations, happy path', () => {
+  it('getWebServiceInfo answers a name/version string', async () => {
+    const answer = ok(await call(mock.endpoint, 'getWebServiceInfo'));
+    expect(answer.returns[0]).toMatch(/ccm-mock/);
+    expect(answer.text).toContain('<ns2:getWebServiceInfoResponse xmlns:ns2="http://ws.epki.comodo.com/"><return>');
+  });
+
+  it('enroll -> getCollectStatus -> collect issues a certificate openssl verifies for S/MIME', async () => {
+    const orderNumber = await enrollOne();
+    expect(ok(await call(mock.endpoint, 'getCollectStatus', orderXml(orderNumber))).code).toBe(1);
+    const collected = ok(await call(mock.endpoint, 'collect', orderXml(orderNumber)));
+    expect(collected.fields.statusCode).toBe('1');
+    const [leaf, intermediate, root] = certificatesOf(collected.fields.certificate);
+    expect(verifySmime(leaf, root, intermediate)).toMatch(/OK/);
+    expect(root).toBe(mock.ca.root.pem);
+    expect(intermediate).toBe(mock.ca.issuing.pem);
+
+    const x509 = new X509Certificate(leaf);
+    expect(x509.checkEmail('alice@example.com')).toBe('alice@example.com');
+    expect(x509.subject).toContain('CN=Alice Example');
+    expect(x509.subject).toContain('O=Example Inc'); // the CSR's other subject fields stay
+    expect(x509.subject).not.toContain('CN=Test User'); // the CSR's CN is replaced by username
+    expect(BigInt('0x' + x509.serialNumber) >= 2n ** 64n).toBe(true);
+    const days = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 86_400_000;
+    expect(days).toBe(365);
+
+    const text = certText(leaf);
+    expect(text).toMatch(/Basic Constraints: critical\s+CA:FALSE/);
+    expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Key Encipherment/);
+    expect(text).toMatch(/Extended Key Usage:\s+E-mail Protection, TLS Web Client Authentication/);
+    expect(text).toMatch(/Subject Key Identifier/);
+    expect(text).toMatch(/Authority Key Identifier/);
+    expect(text).toContain(`URI:${mock.url}/crl/intermediate.crl`);
+    expect(text).toContain(`OCSP - URI:${mock.url}/ocsp`);
+    expect(text).toContain(`CA Issuers - URI:${mock.url}/ca/intermediate.cer`);
+  });
+
+  it('enrollUsingKUTemplates issues a certificate carrying the template KU/EKU', async () => {
+    const answer = ok(await call(mock.endpoint, 'enrollUsingKUTemplates', enrollXml({ email: 'signer@example.com', csr: readCsr(), templates: ['smime-signing'] })));
+    expect(answer.code).toBeGreaterThan(0);
+    const collected = ok(await call(mock.endpoint, 'collect', orderXml(answer.code)));
+    const [leaf, intermediate, root] = certificatesOf(collected.fields.certificate);
+    const text = certText(leaf);
+    expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Non Repudiation\n/);
+    expect(text).toMatch(/Extended Key Usage:\s+E-mail Protection\n/);
+    expect(verifySmime(leaf, root, intermediate)).toMatch(/OK/);
+  });
+
+  it('getKUTemplates lists the account templates as repeated <return> elements', async () => {
+    const answer = ok(await call(mock.endpoint, 'getKUTemplates', authXml()));
+    const names = answer.returnElements.map((t) => t.shortName);
+    expect(names).toContain('smime-standard');
+    expect(names).not.toContain('legacy-smime'); // retired
+    const standard = answer.returnElements.find((t) => t.shortName === 'smime-standard')!;
+    expect(standard.keyUsages).toEqual([
+      { code: '0', name: 'Digital Signature' },
+      { code: '2', name: 'Key Encipherment' },
+    ]);
+    expect(standard.extKeyUsages).toEqual([
+      { code: '1.3.6.1.5.5.7.3.4', name: 'Secure Email' },
+      { code: '1.3.6.1.5.5.7.3.2', name: 'Client Authentication' },
+    ]);
+  });
+
+  it('revoke marks the order revoked; collect then answers -21', async () => {
+    const orderNumber = await enrollOne('revoke-me@example.com');
+    expect(ok(await call(mock.endpoint, 'revoke', orderXml(orderNumber, SANDBOX, xmlEl('reason', 'key compromise')))).code).toBe(0);
+    expect(ok(await call(mock.endpoint, 'collect', orderXml(orderNumber))).code).toBe(-21);
+    expect(mock.store.get(orderNumber)?.state).toBe('revoked');
+    expect(mock.store.get(orderNumber)?.revocation?.reasonCode).toBe(1);
+  });
+
+  it('revokeBySerialNumber takes the serial in hex, case-insensitively', async () => {
+    const orderNumber = await enrollOne('by-serial@example.com');
+    const serial = mock.store.get(orderNumber)!.certificate!.serial;
+    const answer = ok(await call(mock.endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial.toUpperCase()) + xmlEl('reason', '')));
+    expect(answer.code).toBe(0);
+    expect(mock.store.get(orderNumber)?.state).toBe('revoked');
+  });
+
+  it('revokeAllByPerson revokes every valid certificate of the person', async () => {
+    const first = await enrollOne('carol@example.com');
+    const second = await enrollOne('carol@example.com');
+    const other = await enrollOne('dave@example.com');
+    const answer = ok(await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', 'carol@example.com') + xmlEl('org', 'Sandbox Org') + xmlEl('dep', 'Engineering')));
+    expect(answer.code).toBe(0);
+    expect(mock.store.get(first)?.state).toBe('revoked');
+    expect(mock.store.get(second)?.state).toBe('revoked');
+    expect(mock.store.get(other)?.state).toBe('issued');
+  });
+});
+
+describe('the test CA over HTTP', () => {
+  it('serves root, intermediate and chain PEMs that openssl accepts', async () => {
+    const root = await (await fetch(mock.url + '/ca/root.pem')).text();
+    const intermediate = await (await fetch(mock.url + '/ca/intermediate.pem')).text();
+    const chain = await (await fetch(mock.url + '/ca/chain.pem')).text();
+    expect(chain).toBe(intermediate + root);
+    expect(new X509Certificate(root).subject).toContain('NOT FOR PRODUCTION');
+    expect(new X509Certificate(intermediate).subject).toContain('NOT FOR PRODUCTION');
+    expect(new X509Certificate(intermediate).verify(new X509Certificate(root).publicKey)).toBe(true);
+    expect(new X509Certificate(root).publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+  });
+});
