@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_KEYS } from '../../server/config.js';
+import { packageRoot } from '../../wsdl/paths.js';
+import { STATUS_CODES, statusText } from '../../wsdl/status-codes.js';
+
+/**
+ * The README's generated tables (status codes, configuration keys), made from their sources of truth.
+ * `npm run docs` rewrites them; test/docs.test.ts fails when the README is stale.
+ */
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function statusCodeTable(): string {
+  const rows = ['| code | operation | meaning | source | how to get it from the mock |', '| ---: | --- | --- | --- | --- |'];
+  for (const entry of STATUS_CODES) {
+    for (const op of entry.operations) {
+      const source = entry.extendedTo?.includes(op) || entry.source === 'ccm-mock' ? 'ccm-mock' : 'guide';
+      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${source} | ${cell(entry.trigger)} |`);
+    }
+  }
+  const notes = STATUS_CODES.filter((e) => e.note).map((e) => `- **${e.code}** (${e.source === 'ccm-mock' || e.extendedTo ? 'ccm-mock' : 'guide'}): ${e.note}`);
+  return [...rows, '', 'Notes on the choices:', '', ...notes].join('\n');
+}
+
+export function configTable(): string {
+  const rows = ['| key | environment | flag | default | what it does |', '| --- | --- | --- | --- | --- |'];
+  for (const k of CONFIG_KEYS) {
+    const dflt = k.default === undefined ? '-' : `\`${String(k.default).replace(packageRoot + '/', '')}\``;
+    const test = k.testDefault !== undefined ? ` (tests: \`${k.testDefault}\`)` : '';
+    rows.push(`| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''} |`);
+  }
+  return rows.join('\n');
+}
+
+export const GENERATED: Record<string, () => string> = {
+  'status-codes': statusCodeTable,
+  config: configTable,
+};
+
+export const readmePath = join(packageRoot, 'README.md');
+
+export function renderReadme(text: string): string {
+  let out = text;
+  for (const [name, make] of Object.entries(GENERATED)) {
+    const re = new RegExp(`(<!-- BEGIN GENERATED: ${name} [^>]*-->\\n)[\\s\\S]*?(<!-- END GENERATED: ${name} -->)`);
+    if (!re.test(out)) throw new Error(`README.md has no generated section "${name}"`);
+    out = out.replace(re, (_m, begin: string, end: string) => `${begin}${make()}\n${end}`);
+  }
+  return out;
+}
+
+if (process.argv.includes('--write')) {
+  const before = readFileSync(readmePath, 'utf8');
+  const after = renderReadme(before);
+  writeFileSync(readmePath, after);
+  console.log(before === after ? 'README.md: generated tables already up to date' : 'README.md: generated tables rewritten');
+}
