@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { SERVICE_PATH } from '../wsdl/contract.js';
 import { CA_PATHS } from './ca/urls.js';
 import { CONFIG_KEYS, ConfigError, type MockConfig } from './config.js';
 import { AccountsError } from './domain/accounts.js';
 import { describeDelay, parseDelay } from './domain/lifecycle.js';
+import { HEALTH_PATHS } from './http/health.js';
 import { assembleMock, listen } from './mock-server.js';
+import { describeStore } from './store/open-store.js';
+import { StoreError } from './store/sqlite-store.js';
+import { packageVersion } from './version.js';
 
 /** `ccm-mock serve`: the sandbox. `npm start` runs it with the defaults. */
 
@@ -22,6 +28,7 @@ ${CONFIG_KEYS.map((k) => {
   return `  ${(k.flag + arg).padEnd(28)} ${k.description}${dflt}\n  ${''.padEnd(28)} env ${k.env}`;
 }).join('\n')}
   --help                       show this help
+  --version                    print the version
 `;
 
 export class UsageError extends Error {}
@@ -58,18 +65,25 @@ async function serve(argv: string[]): Promise<void> {
     `  ca        ${shown}${CA_PATHS.chainPem} (${parts.ca.origin})`,
     `  seed      ${parts.seed}   (repeat a run with --seed ${parts.seed})`,
     `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}`,
-    `  storage   ${parts.config.dataDir ? parts.config.dataDir : 'memory (orders are lost on exit; set --data-dir to keep them)'}`,
+    `  storage   ${describeStore(parts.store)}`,
     ...(defaultAccounts
       ? [`  accounts  customerLoginUri "sandbox", login "admin", password "sandbox", orgId 1001, secretKey "sandbox-secret", emails @example.com`]
       : [`  accounts  ${parts.config.accountsFile}`]),
-    `  ready in ${Math.round(performance.now() - started)} ms`,
+    `  health    ${shown}${HEALTH_PATHS.live} (live), ${shown}${HEALTH_PATHS.ready} (ready); logs: one JSON line per SOAP call`,
+    `  ready in ${Math.round(performance.now() - started)} ms (${Math.round(performance.now())} ms since the process started)`,
   ];
   if (parts.config.logLevel !== 'silent') console.log(lines.join('\n'));
+  parts.logger.info(
+    { url: shown, port: address.port, seed: parts.seed, ca: parts.ca.origin, dataDir: parts.config.dataDir, readyMs: Math.round(performance.now()) },
+    'ready',
+  );
 
   const stop = (signal: string) => {
-    if (parts.config.logLevel !== 'silent') console.log(`ccm-mock: ${signal}, stopping`);
+    parts.readiness.stopping = true;
+    parts.logger.info({ signal }, 'stopping');
     http.close(() => {
       parts.store.close();
+      parts.logger.info('stopped');
       process.exit(0);
     });
     http.closeIdleConnections();
@@ -79,8 +93,13 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the command line; resolves to the exit code, or -1 while the server keeps running. */
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(packageVersion);
+    return 0;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
@@ -93,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     await serve(rest);
     return -1; // keeps running
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof AccountsError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof AccountsError || err instanceof StoreError) {
       console.error(`ccm-mock: ${err.message}${err instanceof UsageError ? '\n\n' + USAGE : ''}`);
       return 2;
     }
@@ -107,6 +126,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  if (code >= 0) process.exit(code);
-});
+/** True when this file is the program (node dist/server/cli.js, the npm bin link, tsx), not a module a test imports. */
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then((code) => {
+    if (code >= 0) process.exit(code);
+  });
+}

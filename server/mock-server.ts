@@ -10,7 +10,10 @@ import { EpkiService } from './domain/epki-service.js';
 import { parseDelay } from './domain/lifecycle.js';
 import { SeededRandom } from './domain/random.js';
 import { createApp } from './http/app.js';
-import { MemoryOrderStore } from './store/memory-store.js';
+import { mockReadiness, type Readiness } from './http/health.js';
+import { createLogger, soapCallLogger } from './logging.js';
+import type { SoapCallRecord } from './soap/endpoint.js';
+import { openOrderStore } from './store/open-store.js';
 import type { OrderStore } from './store/order-store.js';
 
 /**
@@ -40,6 +43,7 @@ export interface MockServer {
   store: OrderStore;
   ca: TestCa;
   clock: AdjustableClock;
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -61,7 +65,9 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       issuingCertFile: config.caCertFile,
       issuingKeyFile: config.caKeyFile,
     }));
-  const store = givenStore ?? new MemoryOrderStore();
+  // with a data directory: SQLite in it (orders survive restarts, like the CA in <dataDir>/ca); else memory
+  const store = givenStore ?? openOrderStore(config.dataDir);
+  const logger = createLogger(config.logLevel);
   const service = new EpkiService({
     accounts,
     store,
@@ -75,8 +81,20 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       serviceInfo: config.serviceInfo,
     },
   });
-  const app = createApp({ config, service, ca });
-  return { app, config, accounts, ca, store, service, clock, seed: random.seed };
+  // every answered SOAP call goes to each listener (the log line first); push more, e.g. a journal
+  const callListeners: Array<(record: SoapCallRecord) => void> = [soapCallLogger(logger)];
+  const onCall = (record: SoapCallRecord) => {
+    for (const listener of callListeners) {
+      try {
+        listener(record);
+      } catch (err) {
+        logger.error({ err }, 'a SOAP call listener failed');
+      }
+    }
+  };
+  const readiness = mockReadiness({ ca, store });
+  const app = createApp({ config, service, ca, onCall, readiness });
+  return { app, config, accounts, ca, store, service, clock, seed: random.seed, logger, callListeners, readiness };
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

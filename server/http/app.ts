@@ -6,6 +6,7 @@ import type { EpkiService } from '../domain/epki-service.js';
 import { soapEndpoint, sendFault, type SoapCallRecord } from '../soap/endpoint.js';
 import { SoapFault } from '../soap/fault.js';
 import { caRoutes } from './ca-routes.js';
+import { healthRoutes, Readiness } from './health.js';
 
 /** The HTTP surface of the mock: the SOAP endpoint, CA downloads, and a catch-all that never leaks a stack trace. */
 
@@ -14,6 +15,8 @@ export interface AppParts {
   service: EpkiService;
   ca: TestCa;
   onCall?: (record: SoapCallRecord) => void;
+  /** what /readyz reports (default: no checks, ready) */
+  readiness?: Readiness;
 }
 
 export function createApp(parts: AppParts): express.Express {
@@ -33,6 +36,7 @@ export function createApp(parts: AppParts): express.Express {
     }),
   );
   app.use(caRoutes(ca));
+  app.use(healthRoutes(parts.readiness ?? new Readiness()));
 
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found. The SOAP endpoint is ' + SERVICE_PATH + ' (WSDL at ' + SERVICE_PATH + '?wsdl)\n');

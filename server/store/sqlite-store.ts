@@ -1,0 +1,188 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Order } from '../domain/orders.js';
+import type { OrderFilter, OrderStore } from './order-store.js';
+
+/**
+ * Orders in a SQLite file (better-sqlite3), for a mock started with a data directory.
+ *
+ * Durability: WAL with synchronous=FULL, and every save() is its own committed transaction before the
+ * domain call returns, so an order number a client was answered is on disk before the response is sent,
+ * and a killed process (SIGKILL included) leaves a database SQLite recovers on the next open.
+ *
+ * An order is stored whole as JSON; the columns beside it exist only to find and sort orders.
+ * The schema moves forward through MIGRATIONS, recorded in schema_migrations.
+ */
+
+interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** Append only: never edit a released migration, add the next version. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'orders, stored whole as JSON, with lookup columns',
+    sql: `
+      CREATE TABLE orders (
+        order_number INTEGER PRIMARY KEY,
+        customer_uri TEXT NOT NULL,
+        org_id       INTEGER NOT NULL,
+        email_lc     TEXT NOT NULL,
+        state        TEXT NOT NULL,
+        serial       TEXT,
+        created_at   INTEGER NOT NULL,
+        data         TEXT NOT NULL
+      );
+      CREATE INDEX orders_person ON orders (customer_uri, org_id, email_lc);
+      CREATE INDEX orders_serial ON orders (serial) WHERE serial IS NOT NULL;
+      CREATE INDEX orders_created ON orders (created_at DESC, order_number DESC);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export class StoreError extends Error {}
+
+type Row = { data: string };
+
+export class SqliteOrderStore implements OrderStore {
+  private readonly db: Database.Database;
+  private readonly stmt: {
+    save: Database.Statement;
+    get: Database.Statement<[number], Row>;
+    bySerial: Database.Statement<[string], Row>;
+    byPerson: Database.Statement<[string, number, string], Row>;
+    max: Database.Statement<[], { n: number | null }>;
+  };
+
+  /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
+  constructor(readonly file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      this.db = new Database(file, { timeout: 5000 });
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.migrate();
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`cannot open the order store ${file}: ${(err as Error).message}`);
+    }
+    this.stmt = {
+      save: this.db.prepare(
+        `INSERT OR REPLACE INTO orders (order_number, customer_uri, org_id, email_lc, state, serial, created_at, data)
+         VALUES (@orderNumber, @customerUri, @orgId, @emailLc, @state, @serial, @createdAt, @data)`,
+      ),
+      get: this.db.prepare('SELECT data FROM orders WHERE order_number = ?'),
+      bySerial: this.db.prepare('SELECT data FROM orders WHERE serial = ? ORDER BY order_number LIMIT 1'),
+      byPerson: this.db.prepare('SELECT data FROM orders WHERE customer_uri = ? AND org_id = ? AND email_lc = ? ORDER BY order_number'),
+      max: this.db.prepare('SELECT max(order_number) AS n FROM orders'),
+    };
+  }
+
+  /** The schema version the file is at (after opening: SCHEMA_VERSION). */
+  schemaVersion(): number {
+    return (this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  }
+
+  private migrate(): void {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version     INTEGER PRIMARY KEY,
+      description TEXT NOT NULL,
+      applied_at  TEXT NOT NULL
+    )`);
+    const current = this.schemaVersion();
+    if (current > SCHEMA_VERSION) {
+      throw new StoreError(
+        `the order store ${this.file} has schema version ${current}, newer than this ccm-mock knows (${SCHEMA_VERSION}): use a newer ccm-mock or another data directory`,
+      );
+    }
+    const record = this.db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)');
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      // each migration and its record commit together: a crash leaves the file at one version or the next
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        record.run(m.version, m.description, new Date().toISOString());
+      }).immediate();
+    }
+  }
+
+  save(order: Order): void {
+    this.stmt.save.run({
+      orderNumber: order.orderNumber,
+      customerUri: order.customerUri,
+      orgId: order.orgId,
+      emailLc: order.email.toLowerCase(),
+      state: order.state,
+      serial: order.certificate?.serial ?? null,
+      createdAt: order.createdAt,
+      data: JSON.stringify(order),
+    });
+  }
+
+  get(orderNumber: number): Order | undefined {
+    return parse(this.stmt.get.get(orderNumber));
+  }
+
+  getBySerial(serial: string): Order | undefined {
+    return parse(this.stmt.bySerial.get(serial));
+  }
+
+  findByEmail(customerUri: string, orgId: number, email: string): Order[] {
+    return this.stmt.byPerson.all(customerUri, orgId, email.toLowerCase()).map((r) => parse(r)!);
+  }
+
+  private where(filter: OrderFilter): { sql: string; params: unknown[] } {
+    const conditions: Array<[string, unknown]> = [
+      ['customer_uri', filter.customerUri],
+      ['org_id', filter.orgId],
+      ['email_lc', filter.email?.toLowerCase()],
+      ['state', filter.state],
+    ].filter(([, value]) => value !== undefined) as Array<[string, unknown]>;
+    return {
+      sql: conditions.length ? ' WHERE ' + conditions.map(([column]) => `${column} = ?`).join(' AND ') : '',
+      params: conditions.map(([, value]) => value),
+    };
+  }
+
+  list(filter: OrderFilter = {}): Order[] {
+    const { sql, params } = this.where(filter);
+    // LIMIT -1 is SQLite's "no limit", needed when only an offset is given
+    const rows = this.db
+      .prepare(`SELECT data FROM orders${sql} ORDER BY created_at DESC, order_number DESC LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit ?? -1, filter.offset ?? 0) as Row[];
+    return rows.map((r) => parse(r)!);
+  }
+
+  count(filter: OrderFilter = {}): number {
+    const { sql, params } = this.where(filter);
+    return (this.db.prepare(`SELECT count(*) AS n FROM orders${sql}`).get(...params) as { n: number }).n;
+  }
+
+  maxOrderNumber(): number {
+    return this.stmt.max.get()?.n ?? 0;
+  }
+
+  clear(customerUri?: string): void {
+    if (customerUri === undefined) this.db.prepare('DELETE FROM orders').run();
+    else this.db.prepare('DELETE FROM orders WHERE customer_uri = ?').run(customerUri);
+  }
+
+  /** A cheap read that fails when the file has become unreadable (for /readyz). */
+  check(): void {
+    this.db.prepare('SELECT count(*) FROM schema_migrations').get();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function parse(row: Row | undefined): Order | undefined {
+  return row ? (JSON.parse(row.data) as Order) : undefined;
+}

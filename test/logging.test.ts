@@ -1,0 +1,46 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, soapCallLogger } from '../server/logging.js';
+
+/** The log line of a SOAP call, and redaction as the second line of defence. */
+
+function capture(level: string) {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  return { logger: createLogger(level, stream), lines };
+}
+
+describe('logs', () => {
+  it('writes a SOAP call as one JSON object: operation, customer, order, code, status, latency', () => {
+    const { logger, lines } = capture('info');
+    soapCallLogger(logger)({ at: 0, operation: 'collect', customerUri: 'sandbox', orderNumber: 1234567, code: 1, httpStatus: 200, latencyMs: 1.2345 });
+    soapCallLogger(logger)({ at: 0, fault: 'Unmarshalling Error: abc', httpStatus: 500, latencyMs: 0.5 });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'info', service: 'ccm-mock', msg: 'soap call', operation: 'collect', customer: 'sandbox', order: 1234567, code: 1, status: 200, latencyMs: 1.2 }),
+      expect.objectContaining({ level: 'warn', msg: 'soap fault', fault: 'Unmarshalling Error: abc', status: 500 }),
+    ]);
+  });
+
+  it('redacts passwords, secret keys and tokens wherever they are logged', () => {
+    const { logger, lines } = capture('info');
+    logger.info({ password: 'p1', authData: { login: 'admin', password: 'p2' }, org: { secretKey: 's1' }, adminToken: 't1', config: { adminToken: 't2' } }, 'x');
+    const text = JSON.stringify(lines);
+    for (const secret of ['p1', 'p2', 's1', 't1', 't2']) expect(text).not.toContain(`"${secret}"`);
+    expect(lines[0]).toMatchObject({ password: '[redacted]', authData: { login: 'admin', password: '[redacted]' } });
+  });
+
+  it('honours the level: warn keeps faults and drops ordinary calls; silent drops everything', () => {
+    const warn = capture('warn');
+    soapCallLogger(warn.logger)({ at: 0, operation: 'enroll', code: 5, httpStatus: 200, latencyMs: 1 });
+    soapCallLogger(warn.logger)({ at: 0, fault: 'bad', httpStatus: 500, latencyMs: 1 });
+    expect(warn.lines.map((l) => l.msg)).toEqual(['soap fault']);
+    const silent = capture('silent');
+    soapCallLogger(silent.logger)({ at: 0, fault: 'bad', httpStatus: 500, latencyMs: 1 });
+    expect(silent.lines).toEqual([]);
+  });
+});

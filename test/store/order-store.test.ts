@@ -1,0 +1,130 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Order } from '../../server/domain/orders.js';
+import { MemoryOrderStore } from '../../server/store/memory-store.js';
+import type { OrderStore } from '../../server/store/order-store.js';
+import { SCHEMA_VERSION, SqliteOrderStore, StoreError } from '../../server/store/sqlite-store.js';
+
+/** One behaviour for both stores: the same contract runs against memory and SQLite. */
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'ccm-mock-store-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function order(orderNumber: number, over: Partial<Order> = {}): Order {
+  return {
+    orderNumber,
+    customerUri: 'sandbox',
+    orgId: 1001,
+    admin: 'admin',
+    username: 'Alice Example',
+    email: 'alice@example.com',
+    csr: 'MIIC',
+    templates: [],
+    baseUrl: 'http://localhost:8080',
+    state: 'processing',
+    next: { to: 'issued', afterPolls: 2 },
+    tags: [],
+    polls: 0,
+    createdAt: 1_700_000_000_000 + orderNumber,
+    updatedAt: 1_700_000_000_000 + orderNumber,
+    history: [{ at: 1_700_000_000_000, state: 'processing', note: 'enrolled' }],
+    ...over,
+  };
+}
+
+const stores: Array<[string, () => OrderStore]> = [
+  ['memory', () => new MemoryOrderStore()],
+  ['sqlite', () => new SqliteOrderStore(join(tempDir(), 'ccm-mock.db'))],
+];
+
+describe.each(stores)('%s order store', (_name, make) => {
+  it('saves whole orders and returns copies', () => {
+    const store = make();
+    const o = order(1000001, { certificate: { serial: '0abc', der: 'MIIB', notBefore: 1, notAfter: 2 } });
+    store.save(o);
+    const got = store.get(1000001)!;
+    expect(got).toEqual(o);
+    got.state = 'revoked';
+    expect(store.get(1000001)!.state).toBe('processing');
+    expect(store.get(42)).toBeUndefined();
+    store.close();
+  });
+
+  it('replaces on save and finds by serial, by person (case-insensitive) and by filter, newest first', () => {
+    const store = make();
+    store.save(order(1000001));
+    store.save(order(1000002, { email: 'Bob@Example.com' }));
+    store.save(order(1000003, { orgId: 1002, email: 'alice@example.com' }));
+    store.save(order(1000004, { customerUri: 'other' }));
+    const issued = order(1000001, { state: 'issued', certificate: { serial: '01ff', der: 'MIIB', notBefore: 1, notAfter: 2 } });
+    store.save(issued);
+
+    expect(store.getBySerial('01ff')?.orderNumber).toBe(1000001);
+    expect(store.getBySerial('02ff')).toBeUndefined();
+    expect(store.findByEmail('sandbox', 1001, 'ALICE@example.com').map((o) => o.orderNumber)).toEqual([1000001]);
+    expect(store.findByEmail('sandbox', 1001, 'bob@example.com').map((o) => o.orderNumber)).toEqual([1000002]);
+    expect(store.list().map((o) => o.orderNumber)).toEqual([1000004, 1000003, 1000002, 1000001]);
+    expect(store.list({ customerUri: 'sandbox', limit: 2 }).map((o) => o.orderNumber)).toEqual([1000003, 1000002]);
+    expect(store.list({ customerUri: 'sandbox', offset: 1 }).map((o) => o.orderNumber)).toEqual([1000002, 1000001]);
+    expect(store.list({ state: 'issued' }).map((o) => o.orderNumber)).toEqual([1000001]);
+    expect(store.list({ email: 'BOB@example.COM' }).map((o) => o.orderNumber)).toEqual([1000002]);
+    expect(store.count({ customerUri: 'sandbox', orgId: 1001 })).toBe(2);
+    expect(store.count()).toBe(4);
+    expect(store.maxOrderNumber()).toBe(1000004);
+
+    store.clear('other');
+    expect(store.count()).toBe(3);
+    store.clear();
+    expect(store.count()).toBe(0);
+    expect(store.getBySerial('01ff')).toBeUndefined();
+    store.close();
+  });
+
+  it('starts empty: maxOrderNumber 0', () => {
+    const store = make();
+    expect(store.maxOrderNumber()).toBe(0);
+    expect(store.list()).toEqual([]);
+    store.close();
+  });
+});
+
+describe('SQLite order store', () => {
+  it('keeps orders across close and reopen, in WAL mode, with its schema version recorded', () => {
+    const file = join(tempDir(), 'ccm-mock.db');
+    const first = new SqliteOrderStore(file);
+    first.save(order(1000001, { state: 'revoked', revocation: { at: 5, reason: 'key compromise', reasonCode: 1, by: 'revoke' } }));
+    first.close();
+
+    const again = new SqliteOrderStore(file);
+    expect(again.get(1000001)?.revocation?.reasonCode).toBe(1);
+    expect(again.schemaVersion()).toBe(SCHEMA_VERSION);
+    again.close();
+
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: SCHEMA_VERSION });
+    raw.close();
+  });
+
+  it('refuses a file written by a newer schema, and a file that is not SQLite, with a clear error', () => {
+    const newer = join(tempDir(), 'ccm-mock.db');
+    new SqliteOrderStore(newer).close();
+    const raw = new Database(newer);
+    raw.prepare("INSERT INTO schema_migrations VALUES (?, 'from the future', '2099-01-01')").run(SCHEMA_VERSION + 1);
+    raw.close();
+    expect(() => new SqliteOrderStore(newer)).toThrow(StoreError);
+    expect(() => new SqliteOrderStore(newer)).toThrow(`schema version ${SCHEMA_VERSION + 1}, newer than this ccm-mock knows (${SCHEMA_VERSION})`);
+
+    const junk = join(tempDir(), 'ccm-mock.db');
+    writeFileSync(junk, 'this is not a database, just text that is long enough to have a header'.repeat(20));
+    expect(() => new SqliteOrderStore(junk)).toThrow(/cannot open the order store .*ccm-mock\.db: file is not a database/);
+  });
+});
