@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPair, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildCertificate, ext, fromPem, keyIdentifier, name, toPem } from './certificate.js';
@@ -205,10 +205,23 @@ export async function obtainTestCa(opts: ObtainCaOptions): Promise<TestCa> {
   const ca = await generateTestCa(opts);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyPem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }) as string;
-  writeFileSync(files.rootCertFile, ca.root.pem);
-  writeFileSync(files.rootKeyFile, keyPem(ca.root.key!), { mode: 0o600 });
-  writeFileSync(files.issuingCertFile, ca.issuing.pem);
+  writeFileDurably(files.rootCertFile, ca.root.pem);
+  writeFileDurably(files.rootKeyFile, keyPem(ca.root.key!), 0o600);
+  writeFileDurably(files.issuingCertFile, ca.issuing.pem);
   // the key last: its presence marks a complete CA directory
-  writeFileSync(files.issuingKeyFile, keyPem(ca.issuing.key), { mode: 0o600 });
+  writeFileDurably(files.issuingKeyFile, keyPem(ca.issuing.key), 0o600);
   return { ...ca, origin: `${dir} (generated)` };
+}
+
+/** Whole or not at all: a process killed while writing never leaves a truncated PEM the next start would choke on. */
+function writeFileDurably(file: string, text: string, mode = 0o644): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
 }
