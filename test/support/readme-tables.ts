@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_KEYS } from '../../server/config.js';
 import { packageRoot } from '../../wsdl/paths.js';
-import { STATUS_CODES, statusText } from '../../wsdl/status-codes.js';
+import { STATUS_CODES, statusText, statusTrigger } from '../../wsdl/status-codes.js';
 
 /**
  * The README's generated tables (status codes, configuration keys), made from their sources of truth.
@@ -16,7 +16,7 @@ export function statusCodeTable(): string {
   for (const entry of STATUS_CODES) {
     for (const op of entry.operations) {
       const source = entry.extendedTo?.includes(op) || entry.source === 'ccm-mock' ? 'ccm-mock' : 'guide';
-      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${source} | ${cell(entry.trigger)} |`);
+      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${source} | ${cell(statusTrigger(entry.code, op))} |`);
     }
   }
   const notes = STATUS_CODES.filter((e) => e.note).map((e) => `- **${e.code}** (${e.source === 'ccm-mock' || e.extendedTo ? 'ccm-mock' : 'guide'}): ${e.note}`);
