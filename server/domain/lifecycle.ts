@@ -9,9 +9,9 @@ import type { Order, OrderState, ScheduledStep } from './orders.js';
 /** A processing delay: fixed, a random range, or a number of status polls. */
 export type DelaySpec = { kind: 'fixed'; ms: number } | { kind: 'range'; minMs: number; maxMs: number } | { kind: 'polls'; polls: number };
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "0", "1500" (ms), "3s", "500ms", "2s-8s", "3polls" / "3 polls". */
+/** "0", "1500" (ms), "3s", "500ms", "2m", "1h", "1d", "2s-8s", "3polls" / "3 polls". */
 export function parseDelay(text: string | number): DelaySpec {
   if (typeof text === 'number') {
     if (!Number.isFinite(text) || text < 0) throw new Error(`invalid delay ${text}: give milliseconds >= 0`);
@@ -21,7 +21,7 @@ export function parseDelay(text: string | number): DelaySpec {
   const polls = /^(\d+)\s*polls?$/.exec(t);
   if (polls) return { kind: 'polls', polls: Number(polls[1]) };
   const one = (s: string): number => {
-    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?$/.exec(s.trim());
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?$/.exec(s.trim());
     if (!m) throw new Error(`invalid delay "${text}": use e.g. 0, 500ms, 3s, 2s-8s or 3polls`);
     return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']);
   };
@@ -125,10 +125,24 @@ export function stepOnArrival(order: Order, state: OrderState, now: number): Sch
   return { to: 'issued', at: now };
 }
 
+export type ManualAction = 'approve' | 'reject' | 'pay' | 'issue' | 'revoke';
+
 /** Which manual transitions the admin API may force from which states. */
-export const MANUAL_TRANSITIONS: Record<'approve' | 'reject' | 'pay' | 'issue', readonly OrderState[]> = {
+export const MANUAL_TRANSITIONS: Record<ManualAction, readonly OrderState[]> = {
   approve: ['processing'],
   reject: ['processing', 'awaiting-payment'],
   pay: ['awaiting-payment'],
   issue: ['processing', 'issuing', 'awaiting-payment'],
+  revoke: ['issued'],
 };
+
+/**
+ * Where an approved order goes: a scripted payment or "being issued" window still lies ahead of it;
+ * a scripted rejection or a pending delay does not (the approval overrides them).
+ */
+export function approvalTarget(order: Order): OrderState {
+  const script = scriptOf(order.tags);
+  if (script.payment) return 'awaiting-payment';
+  if (script.issuingPolls !== undefined) return 'issuing';
+  return 'issued';
+}
