@@ -112,6 +112,11 @@ export interface ClockView {
   offsetMs: number;
 }
 
+/** A queued fault as the API shows it. */
+export type FaultView = Omit<FaultRule, 'createdAt'> & { createdAt: string };
+
+const faultView = (r: FaultRule): FaultView => ({ ...r, createdAt: iso(r.createdAt) });
+
 export interface ResetOptions {
   /** only this customer's orders, faults and journal entries (and its organizations' run-time settings) */
   customer?: string;
@@ -145,7 +150,7 @@ export class MockAdmin {
         origin: this.deps.ca.origin,
       },
       orders: store.count(),
-      faults: faults.list(),
+      faults: faults.list().map(faultView),
       journalEntries: journal.size,
       journalCapacity: config.journalSize,
       organizations: this.organizations(),
@@ -268,17 +273,17 @@ export class MockAdmin {
 
   // ---- faults ----
 
-  queueFault(spec: unknown): FaultRule {
+  queueFault(spec: unknown): FaultView {
     try {
-      return this.deps.faults.add(spec);
+      return faultView(this.deps.faults.add(spec));
     } catch (err) {
       if (err instanceof FaultSpecError) throw new AdminError(400, err.message);
       throw err;
     }
   }
 
-  faults(customer?: string): FaultRule[] {
-    return this.deps.faults.list(customer);
+  faults(customer?: string): FaultView[] {
+    return this.deps.faults.list(customer).map(faultView);
   }
 
   /** Clear queued faults: all, one customer's, or one by id. Returns how many were removed. */
