@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { OID } from '../ca/oids.js';
 import { ORDER_STATES } from '../domain/orders.js';
 import { isManualAction } from '../domain/order-actions.js';
 import type { ManualAction } from '../domain/lifecycle.js';
@@ -15,13 +16,15 @@ const esc = (v: unknown) =>
 
 const when = (isoTime: string | undefined) => (isoTime ? esc(isoTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '');
 
+const OID_NAME: Record<string, string> = Object.fromEntries(Object.entries(OID).map(([name, oid]) => [oid, name]));
+
 const ACTION_LABEL: Record<ManualAction, string> = { approve: 'Approve', reject: 'Reject', pay: 'Mark paid', issue: 'Issue now', revoke: 'Revoke' };
 
 const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d232a;background:#f6f7f9}
 header{background:#1f3a5f;color:#fff;padding:10px 20px}header h1{font-size:18px;margin:0;display:inline}header a{color:#fff}
 header .warn{margin-left:12px;font-size:12px;background:#b3261e;padding:2px 6px;border-radius:3px}
-main{display:grid;grid-template-columns:1fr 300px;gap:20px;padding:20px}
+main{display:grid;grid-template-columns:1fr 340px;gap:20px;padding:20px}
 section,aside>div{background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:12px 16px;margin-bottom:16px}
 h2{font-size:15px;margin:0 0 10px}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eceff3;vertical-align:top}th{font-size:12px;color:#5b6573}
@@ -31,7 +34,7 @@ td.mono,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break
 .s-rejected{background:#b3261e}.s-revoked{background:#424242}
 form.inline{display:inline}button{margin:0 4px 4px 0;padding:4px 10px;border:1px solid #8893a2;border-radius:4px;background:#fff;cursor:pointer}
 button.primary{background:#1f3a5f;color:#fff;border-color:#1f3a5f}button.danger{border-color:#b3261e;color:#b3261e}
-.filters input,.filters select{margin-right:6px;padding:3px}dl{display:grid;grid-template-columns:140px 1fr;gap:4px 10px;margin:0}dt{color:#5b6573}
+.filters input,.filters select{margin-right:6px;padding:3px}dl{display:grid;grid-template-columns:110px 1fr;gap:4px 10px;margin:0}dt{color:#5b6573}
 .flash{padding:8px 12px;border-radius:4px;margin-bottom:12px}.ok{background:#e6f4ea}.err{background:#fce8e6}
 pre{background:#f3f4f6;padding:8px;overflow:auto;font-size:11px}ul{padding-left:18px;margin:4px 0}
 `;
@@ -119,7 +122,7 @@ function detailPage(o: OrderDetail): string {
     c
       ? `<dl><dt>serial</dt><dd class="mono">${esc(c.serial)}</dd><dt>subject</dt><dd>${esc(c.subject)}</dd><dt>issuer</dt><dd>${esc(c.issuer)}</dd>
 <dt>SAN</dt><dd>${esc(c.subjectAltName ?? '')}</dd><dt>valid</dt><dd>${when(c.notBefore)} → ${when(c.notAfter)}</dd>
-<dt>SHA-256</dt><dd class="mono">${esc(c.fingerprint256)}</dd><dt>EKU</dt><dd>${esc((c.extKeyUsage ?? []).join(', '))}</dd>
+<dt>SHA-256</dt><dd class="mono">${esc(c.fingerprint256)}</dd><dt>EKU</dt><dd>${esc((c.extKeyUsage ?? []).map((oid) => OID_NAME[oid] ?? oid).join(', '))}</dd>
 ${o.revocation ? `<dt>revoked</dt><dd>${when(o.revocation.at)} by ${esc(o.revocation.by)}${o.revocation.reason ? `: ${esc(o.revocation.reason)}` : ''} (CRLReason ${o.revocation.reasonCode})</dd>` : ''}</dl>
 <p><a href="/admin/api/orders/${o.orderNumber}/certificate">download PEM</a></p>`
       : '<p>Not issued.</p>'
