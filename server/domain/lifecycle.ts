@@ -62,13 +62,23 @@ export function stepAfter(to: OrderState, delay: DelaySpec, now: number, rng: Ra
  * Several may be combined (`alice+pending2+fail14@...`); unknown tags are ordinary plus-addressing.
  */
 export const SCRIPT_TAGS = {
-  reject: 'the order is rejected: collect answers -20, revoke -20',
-  'pending<N>': 'getCollectStatus/collect answer 0 for N polls, then the certificate is issued',
-  payment: 'collect answers -22 (awaiting payment) until the order is paid through the admin API',
-  'issuing<N>': 'the order sits "being issued": revoke answers -26, status/collect 0, for N polls (default 3) or until issued through the admin API',
-  fail14: 'the next call about the order (status, collect or revoke) answers -14, once',
-  'delay<D>': 'this order\'s processing delay, in the delay notation (delay30s, delay2s-8s, delay5polls)',
+  reject: 'rejected once the processing delay has passed: getCollectStatus, collect and revoke answer -20',
+  'pending<N>': 'getCollectStatus/collect answer 0 for N polls (revoke: -26), then the certificate is issued; replaces the processing delay',
+  payment: 'after the processing delay the order awaits payment: collect answers -22, getCollectStatus 0, revoke -26, until `POST /admin/api/orders/{n}/pay`',
+  'issuing<N>': 'after the processing delay the order is "being issued": revoke answers -26, getCollectStatus/collect 0, for N polls (`+issuing` alone: 3) or until `.../issue`',
+  fail14: 'the next call about the order (getCollectStatus, collect, revoke, revokeBySerialNumber) answers -14, once; then the order goes on as it would',
+  'delay<D>': 'this order\'s processing delay in the delay notation, overriding the organization\'s and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h`',
 } as const;
+
+/** One example address per tag (README). */
+export const SCRIPT_TAG_EXAMPLES: Record<keyof typeof SCRIPT_TAGS, string> = {
+  reject: 'alice+reject@example.com',
+  'pending<N>': 'alice+pending3@example.com',
+  payment: 'alice+payment@example.com',
+  'issuing<N>': 'alice+issuing@example.com',
+  fail14: 'alice+fail14@example.com',
+  'delay<D>': 'alice+delay30s@example.com',
+};
 
 export interface Script {
   /** the order's own processing delay (`+delay30s`), overriding its organization's */
