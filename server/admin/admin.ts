@@ -5,7 +5,7 @@ import type { MockConfig } from '../config.js';
 import type { Accounts } from '../domain/accounts.js';
 import type { AdjustableClock } from '../domain/clock.js';
 import type { EpkiService } from '../domain/epki-service.js';
-import { FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
+import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
 import { describeDelay, parseDelay, type DelaySpec, type ManualAction } from '../domain/lifecycle.js';
 import { allowedActions, applyAction, observeOrder, OrderNotFound, TransitionRefused } from '../domain/order-actions.js';
 import { ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
@@ -375,7 +375,7 @@ export class MockAdmin {
         accounts.setSuspended(org.orgId, undefined);
         service.setOrgDelay(org.orgId, undefined);
       }
-      random.restart(`faults/${customer.customerLoginUri}`);
+      random.restart(faultStreamName(customer.customerLoginUri));
       return { reset: `customer ${customer.customerLoginUri}`, seed: this.seed };
     }
     if (options.seed !== undefined && (typeof options.seed !== 'string' || !/^[\w.-]{1,64}$/.test(options.seed))) {

@@ -71,6 +71,9 @@ export interface FaultRule {
 
 export class FaultSpecError extends Error {}
 
+/** The seeded stream a customer's probabilistic faults draw from. */
+export const faultStreamName = (customer: string) => `faults/${customer}`;
+
 /** Operations the catalog lists `code` for. */
 function operationsAnswering(code: number): readonly OperationName[] {
   return statusEntry(code)?.operations ?? [];
@@ -170,7 +173,7 @@ export class FaultInjector implements CodeInjector {
     for (const rule of this.rules) {
       if (rule.customer !== customer || !matches(rule)) continue;
       rule.seen++;
-      if (rule.rate !== undefined && this.random.stream(`faults/${customer}`).float() >= rule.rate) continue;
+      if (rule.rate !== undefined && this.random.stream(faultStreamName(customer)).float() >= rule.rate) continue;
       rule.fired++;
       if (rule.remaining !== undefined && --rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);
       return rule;

@@ -20,9 +20,9 @@ export class SeededRandom {
     this.streams.clear();
   }
 
-  /** Start the streams whose name begins with `prefix` over (one customer's reset). */
-  restart(prefix: string): void {
-    for (const name of [...this.streams.keys()]) if (name.startsWith(prefix)) this.streams.delete(name);
+  /** Start one stream over (one customer's reset restarts its fault stream). */
+  restart(name: string): void {
+    this.streams.delete(name);
   }
 
   static fresh(): SeededRandom {

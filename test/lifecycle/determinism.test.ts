@@ -66,6 +66,25 @@ describe('seeded determinism', () => {
     expect(first.orderNumbers.every((n, i) => i === 0 || n === first.orderNumbers[i - 1] + 1)).toBe(true);
   });
 
+  it("one customer's reset restarts its fault draws (and only its own)", async () => {
+    const mock = await createMockServer({ seed: 'customer-replay', ...(ca ? { ca } : {}) });
+    try {
+      const pattern = async () => {
+        mock.admin.queueFault({ customer: 'sandbox', operation: 'getCollectStatus', code: -14, rate: 0.5 });
+        const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() }))).code;
+        const codes: number[] = [];
+        for (let i = 0; i < 16; i++) codes.push((await call(mock.endpoint, 'getCollectStatus', orderXml(n))).code);
+        return codes;
+      };
+      const first = await pattern();
+      mock.admin.reset({ customer: 'sandbox' });
+      expect(await pattern()).toEqual(first);
+      expect(new Set(first)).toEqual(new Set([1, -14]));
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('another seed gives other numbers', async () => {
     const a = await run('seed-a');
     const b = await run('seed-b');
