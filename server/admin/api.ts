@@ -15,7 +15,7 @@ export const ADMIN_API = '/admin/api';
 export const ADMIN_ROUTES = [
   ['GET', '/admin/api', 'this list'],
   ['GET', '/admin/api/info', 'seed, clock, default delay, CA downloads, queued faults, organizations'],
-  ['GET', '/admin/api/orders', 'orders, newest first; ?customer= &org= &email= &state= &limit= &offset='],
+  ['GET', '/admin/api/orders', 'orders, newest first; ?customer= &org= (orgId) &email= (the whole address, any case) &state= &limit= (default 100) &offset='],
   ['GET', '/admin/api/orders/{orderNumber}', 'one order with its certificate and state history'],
   ['GET', '/admin/api/orders/{orderNumber}/certificate', 'the issued certificate, PEM'],
   ['POST', '/admin/api/orders/{orderNumber}/approve', 'processing -> issued (or awaiting payment / being issued, when scripted)'],
