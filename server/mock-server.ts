@@ -2,11 +2,14 @@ import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../wsdl/contract.js';
+import { MockAdmin } from './admin/admin.js';
+import { Journal } from './admin/journal.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
 import { resolveConfig, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { AdjustableClock } from './domain/clock.js';
 import { EpkiService } from './domain/epki-service.js';
+import { FaultInjector } from './domain/faults.js';
 import { parseDelay } from './domain/lifecycle.js';
 import { SeededRandom } from './domain/random.js';
 import { createApp } from './http/app.js';
@@ -40,6 +43,8 @@ export interface MockServer {
   store: OrderStore;
   ca: TestCa;
   clock: AdjustableClock;
+  /** the admin API's powers in-process: orders and transitions, faults, clock, journal, reset */
+  admin: MockAdmin;
   close(): Promise<void>;
 }
 
@@ -62,12 +67,15 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       issuingKeyFile: config.caKeyFile,
     }));
   const store = givenStore ?? new MemoryOrderStore();
+  const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, (uri) => accounts.customer(uri) !== undefined);
+  const journal = new Journal(config.journalSize, clock);
   const service = new EpkiService({
     accounts,
     store,
     ca,
     clock,
     random,
+    injector: faults,
     settings: {
       certificateFormat: config.certificateFormat,
       validityDays: config.validityDays,
@@ -75,8 +83,16 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       serviceInfo: config.serviceInfo,
     },
   });
-  const app = createApp({ config, service, ca });
-  return { app, config, accounts, ca, store, service, clock, seed: random.seed };
+  const admin = new MockAdmin({ config, service, store, accounts, clock, random, faults, journal, ca });
+  const app = createApp({
+    config,
+    service,
+    ca,
+    admin,
+    onCall: (record) => journal.record(record),
+    intercept: ({ operation, customerUri }) => faults.transportFor(customerUri, operation),
+  });
+  return { app, config, accounts, ca, store, service, clock, admin, seed: random.seed };
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -101,6 +117,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     url,
     endpoint: url + SERVICE_PATH,
     wsdlUrl: `${url}${SERVICE_PATH}?wsdl`,
+    // a full reset may start a new seed
+    get seed() {
+      return parts.admin.seed;
+    },
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -254,7 +254,7 @@ const CATALOG = [
       revokeAllByPerson: 'Invalid Organization auth data!',
     },
     source: 'guide',
-    trigger: 'enroll: wrong `secretKey` for `orgId` (or longer than 20 characters), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true`)',
+    trigger: 'enroll: wrong `secretKey` for `orgId` (or longer than 20 characters), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true` for org 1004, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders)',
   },
   {
     code: -111,
