@@ -64,6 +64,7 @@ async function serve(argv: string[]): Promise<void> {
     `  wsdl      ${shown}${SERVICE_PATH}?wsdl`,
     `  ca        ${shown}${CA_PATHS.chainPem} (${parts.ca.origin})`,
     `  seed      ${parts.seed}   (repeat a run with --seed ${parts.seed})`,
+    `  admin     ${shown}/admin (page), ${shown}/admin/api (JSON)${parts.config.adminToken ? ', token required' : ''}`,
     `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}`,
     `  storage   ${describeStore(parts.store)}`,
     ...(defaultAccounts

@@ -2,11 +2,14 @@ import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../wsdl/contract.js';
+import { MockAdmin } from './admin/admin.js';
+import { Journal } from './admin/journal.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
 import { resolveConfig, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { AdjustableClock } from './domain/clock.js';
 import { EpkiService } from './domain/epki-service.js';
+import { FaultInjector } from './domain/faults.js';
 import { parseDelay } from './domain/lifecycle.js';
 import { SeededRandom } from './domain/random.js';
 import { createApp } from './http/app.js';
@@ -44,6 +47,8 @@ export interface MockServer {
   ca: TestCa;
   clock: AdjustableClock;
   readiness: Readiness;
+  /** the admin API's powers in-process: orders and transitions, faults, clock, journal, reset */
+  admin: MockAdmin;
   close(): Promise<void>;
 }
 
@@ -68,12 +73,15 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   // with a data directory: SQLite in it (orders survive restarts, like the CA in <dataDir>/ca); else memory
   const store = givenStore ?? openOrderStore(config.dataDir);
   const logger = createLogger(config.logLevel);
+  const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, (uri) => accounts.customer(uri) !== undefined);
+  const journal = new Journal(config.journalSize, clock);
   const service = new EpkiService({
     accounts,
     store,
     ca,
     clock,
     random,
+    injector: faults,
     settings: {
       certificateFormat: config.certificateFormat,
       validityDays: config.validityDays,
@@ -81,8 +89,9 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       serviceInfo: config.serviceInfo,
     },
   });
-  // every answered SOAP call goes to each listener (the log line first); push more, e.g. a journal
-  const callListeners: Array<(record: SoapCallRecord) => void> = [soapCallLogger(logger)];
+  const admin = new MockAdmin({ config, service, store, accounts, clock, random, faults, journal, ca });
+  // every answered SOAP call goes to each listener: the log line, the journal; a failing one never stops the others
+  const callListeners: Array<(record: SoapCallRecord) => void> = [soapCallLogger(logger), (record) => journal.record(record)];
   const onCall = (record: SoapCallRecord) => {
     for (const listener of callListeners) {
       try {
@@ -93,8 +102,16 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     }
   };
   const readiness = mockReadiness({ ca, store });
-  const app = createApp({ config, service, ca, onCall, readiness });
-  return { app, config, accounts, ca, store, service, clock, seed: random.seed, logger, callListeners, readiness };
+  const app = createApp({
+    config,
+    service,
+    ca,
+    admin,
+    onCall,
+    readiness,
+    intercept: ({ operation, customerUri }) => faults.transportFor(customerUri, operation),
+  });
+  return { app, config, accounts, ca, store, service, clock, admin, seed: random.seed, logger, callListeners, readiness };
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -119,6 +136,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     url,
     endpoint: url + SERVICE_PATH,
     wsdlUrl: `${url}${SERVICE_PATH}?wsdl`,
+    // a full reset may start a new seed
+    get seed() {
+      return parts.admin.seed;
+    },
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -1,8 +1,12 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SERVICE_PATH } from '../../wsdl/contract.js';
+import type { MockAdmin } from '../admin/admin.js';
+import { adminApi } from '../admin/api.js';
+import { adminPage } from '../admin/page.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { MockConfig } from '../config.js';
 import type { EpkiService } from '../domain/epki-service.js';
+import type { SoapEndpointOptions } from '../soap/endpoint.js';
 import { soapEndpoint, sendFault, type SoapCallRecord } from '../soap/endpoint.js';
 import { SoapFault } from '../soap/fault.js';
 import { caRoutes } from './ca-routes.js';
@@ -15,6 +19,10 @@ export interface AppParts {
   service: EpkiService;
   ca: TestCa;
   onCall?: (record: SoapCallRecord) => void;
+  /** transport fault injection (server/domain/faults.ts) */
+  intercept?: SoapEndpointOptions['intercept'];
+  /** the admin API (/admin/api) and page (/admin) */
+  admin?: MockAdmin;
   /** what /readyz reports (default: no checks, ready) */
   readiness?: Readiness;
 }
@@ -33,10 +41,15 @@ export function createApp(parts: AppParts): express.Express {
       publicBaseUrl: config.publicBaseUrl,
       maxBodyBytes: config.maxBodyBytes,
       onCall: parts.onCall,
+      intercept: parts.intercept,
     }),
   );
   app.use(caRoutes(ca));
   app.use(healthRoutes(parts.readiness ?? new Readiness()));
+  if (parts.admin) {
+    app.use(adminApi(parts.admin, config.adminToken));
+    app.use(adminPage(parts.admin, config.adminToken));
+  }
 
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found. The SOAP endpoint is ' + SERVICE_PATH + ' (WSDL at ' + SERVICE_PATH + '?wsdl)\n');

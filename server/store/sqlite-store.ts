@@ -40,6 +40,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_person ON orders (customer_uri, org_id, email_lc);
       CREATE INDEX orders_serial ON orders (serial) WHERE serial IS NOT NULL;
       CREATE INDEX orders_created ON orders (created_at DESC, order_number DESC);
+      -- order_number_floor: the highest number of a customer's cleared orders, so a number is not reused
+      -- while other customers' orders remain (as in memory)
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     `,
   },
 ];
@@ -59,6 +62,8 @@ export class SqliteOrderStore implements OrderStore {
     byPerson: Database.Statement<[string, number, string], Row>;
     max: Database.Statement<[], { n: number | null }>;
   };
+  private readonly clearAll: () => void;
+  private readonly clearCustomer: (customerUri: string) => void;
 
   /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
   constructor(readonly file: string) {
@@ -80,8 +85,18 @@ export class SqliteOrderStore implements OrderStore {
       get: this.db.prepare('SELECT data FROM orders WHERE order_number = ?'),
       bySerial: this.db.prepare('SELECT data FROM orders WHERE serial = ? ORDER BY order_number LIMIT 1'),
       byPerson: this.db.prepare('SELECT data FROM orders WHERE customer_uri = ? AND org_id = ? AND email_lc = ? ORDER BY order_number'),
-      max: this.db.prepare('SELECT max(order_number) AS n FROM orders'),
+      max: this.db.prepare(
+        "SELECT max(coalesce((SELECT max(order_number) FROM orders), 0), coalesce((SELECT value FROM meta WHERE key = 'order_number_floor'), 0)) AS n",
+      ),
     };
+    this.clearAll = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM orders').run();
+      this.db.prepare("DELETE FROM meta WHERE key = 'order_number_floor'").run();
+    });
+    this.clearCustomer = this.db.transaction((customerUri: string) => {
+      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('order_number_floor', ?)").run(this.maxOrderNumber());
+      this.db.prepare('DELETE FROM orders WHERE customer_uri = ?').run(customerUri);
+    });
   }
 
   /** The schema version the file is at (after opening: SCHEMA_VERSION). */
@@ -168,9 +183,10 @@ export class SqliteOrderStore implements OrderStore {
     return this.stmt.max.get()?.n ?? 0;
   }
 
+  /** Drop all orders (numbers may start over), or one customer's (numbers stay above the highest ever stored). */
   clear(customerUri?: string): void {
-    if (customerUri === undefined) this.db.prepare('DELETE FROM orders').run();
-    else this.db.prepare('DELETE FROM orders WHERE customer_uri = ?').run(customerUri);
+    if (customerUri === undefined) this.clearAll();
+    else this.clearCustomer(customerUri);
   }
 
   /** A cheap read that fails when the file has become unreadable (for /readyz). */

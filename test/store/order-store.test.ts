@@ -82,8 +82,11 @@ describe.each(stores)('%s order store', (_name, make) => {
 
     store.clear('other');
     expect(store.count()).toBe(3);
+    // a cleared customer's numbers are not handed out again while other orders remain
+    expect(store.maxOrderNumber()).toBe(1000004);
     store.clear();
     expect(store.count()).toBe(0);
+    expect(store.maxOrderNumber()).toBe(0);
     expect(store.getBySerial('01ff')).toBeUndefined();
     store.close();
   });
