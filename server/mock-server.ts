@@ -7,7 +7,8 @@ import { Journal } from './admin/journal.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
 import { resolveConfig, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
-import { AdjustableClock } from './domain/clock.js';
+import type { AdjustableClock } from './domain/clock.js';
+import { clockFor } from './durable-clock.js';
 import { EpkiService } from './domain/epki-service.js';
 import { FaultInjector } from './domain/faults.js';
 import { parseDelay } from './domain/lifecycle.js';
@@ -58,7 +59,6 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const config = resolveConfig(explicit, process.env, mode);
   const accounts = new Accounts(inlineAccounts ? parseAccounts(inlineAccounts, 'inline accounts') : readAccountsFile(config.accountsFile));
   const random = config.seed ? new SeededRandom(config.seed) : SeededRandom.fresh();
-  const clock = new AdjustableClock();
   const ca =
     givenCa ??
     (await obtainTestCa({
@@ -72,6 +72,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     }));
   // with a data directory: SQLite in it (orders survive restarts, like the CA in <dataDir>/ca); else memory
   const store = givenStore ?? openOrderStore(config.dataDir);
+  const clock = clockFor(store);
   const logger = createLogger(config.logLevel);
   const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, (uri) => accounts.customer(uri) !== undefined);
   const journal = new Journal(config.journalSize, clock);

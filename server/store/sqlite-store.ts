@@ -40,8 +40,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_person ON orders (customer_uri, org_id, email_lc);
       CREATE INDEX orders_serial ON orders (serial) WHERE serial IS NOT NULL;
       CREATE INDEX orders_created ON orders (created_at DESC, order_number DESC);
-      -- order_number_floor: the highest number of a customer's cleared orders, so a number is not reused
-      -- while other customers' orders remain (as in memory)
+      -- numbers kept beside the orders: order_number_floor (the highest number of a customer's cleared
+      -- orders, not reused while other orders remain, as in memory) and clock_offset_ms (the mock's clock)
       CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     `,
   },
@@ -187,6 +187,15 @@ export class SqliteOrderStore implements OrderStore {
   clear(customerUri?: string): void {
     if (customerUri === undefined) this.clearAll();
     else this.clearCustomer(customerUri);
+  }
+
+  /** A number kept beside the orders (the mock's clock offset, the order-number floor). */
+  getMeta(key: string): number | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: number } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   /** A cheap read that fails when the file has become unreadable (for /readyz). */

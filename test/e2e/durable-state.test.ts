@@ -61,7 +61,7 @@ async function pendingSequence(polls: number): Promise<number[]> {
 }
 
 describe('durable state with a data directory', () => {
-  it('orders, certificates, revocations, scripted progress and the CA survive a SIGKILL; SIGTERM stops cleanly', async () => {
+  it('orders, certificates, revocations, scripted progress, the clock and the CA survive a SIGKILL; SIGTERM stops cleanly', async () => {
     const expectedPolls = await pendingSequence(5);
     expect(expectedPolls).toContain(0);
     expect(expectedPolls.at(-1)).toBe(1);
@@ -78,6 +78,9 @@ describe('durable state with a data directory', () => {
     expect(ok(await call(first.endpoint, 'revoke', orderXml(bob, undefined, xmlEl('reason', 'key compromise')))).code).toBe(0);
     const carol = await enroll(first, 'carol+pending3@example.com');
     const seen = [await status(first, carol), await status(first, carol)];
+    // the mock's clock, moved forward through the admin API, resumes as far ahead after the restart
+    const advanced = await (await fetch(first.url + '/admin/api/clock/advance', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"by":"2d"}' })).json();
+    expect(advanced).toMatchObject({ offsetMs: 2 * 86_400_000 });
     // told about dave's order number, then killed at once: no shutdown, no checkpoint
     const dave = await enroll(first, 'dave@example.com');
     expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
@@ -87,6 +90,7 @@ describe('durable state with a data directory', () => {
     expect(second.lines().find((l) => l.includes('storage'))).toMatch(/ccm-mock\.db \(SQLite, 4 orders\)/);
     expect(await text(second.url + '/ca/root.pem')).toBe(rootPem);
     expect(await text(second.url + '/ca/chain.pem')).toBe(chainPem);
+    expect(await (await fetch(second.url + '/admin/api/clock')).json()).toMatchObject({ offsetMs: 2 * 86_400_000 });
     expect(await collect(second, alice)).toEqual({ statusCode: '1', certificate: aliceCert });
     expect(await status(second, bob)).toBe(-21);
     expect(await revokeSerial(second, bobSerial)).toBe(-21);
