@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../wsdl/contract.js';
+import { createRevocation } from './ca/revocation.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
 import { resolveConfig, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
+import { certificateRecords } from './domain/certificate-records.js';
 import { AdjustableClock } from './domain/clock.js';
 import { EpkiService } from './domain/epki-service.js';
 import { parseDelay } from './domain/lifecycle.js';
@@ -75,8 +77,9 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       serviceInfo: config.serviceInfo,
     },
   });
-  const app = createApp({ config, service, ca });
-  return { app, config, accounts, ca, store, service, clock, seed: random.seed };
+  const revocation = await createRevocation({ ca, records: certificateRecords(store), now: () => clock.now(), dataDir: config.dataDir, keyBits: config.caKeyBits });
+  const app = createApp({ config, service, ca, revocation });
+  return { app, config, accounts, ca, store, service, clock, revocation, seed: random.seed };
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

@@ -1,11 +1,13 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SERVICE_PATH } from '../../wsdl/contract.js';
+import type { Revocation } from '../ca/revocation.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { MockConfig } from '../config.js';
 import type { EpkiService } from '../domain/epki-service.js';
 import { soapEndpoint, sendFault, type SoapCallRecord } from '../soap/endpoint.js';
 import { SoapFault } from '../soap/fault.js';
 import { caRoutes } from './ca-routes.js';
+import { revocationRoutes } from './revocation-routes.js';
 
 /** The HTTP surface of the mock: the SOAP endpoint, CA downloads, and a catch-all that never leaks a stack trace. */
 
@@ -13,6 +15,8 @@ export interface AppParts {
   config: MockConfig;
   service: EpkiService;
   ca: TestCa;
+  /** CRLs and the OCSP responder (server/ca/revocation.ts) */
+  revocation?: Revocation;
   onCall?: (record: SoapCallRecord) => void;
 }
 
@@ -33,6 +37,7 @@ export function createApp(parts: AppParts): express.Express {
     }),
   );
   app.use(caRoutes(ca));
+  if (parts.revocation) app.use(revocationRoutes(parts.revocation));
 
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found. The SOAP endpoint is ' + SERVICE_PATH + ' (WSDL at ' + SERVICE_PATH + '?wsdl)\n');
