@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CertificateRecords } from './certificate-records.js';
+import type { CertificateRecord, CertificateRecords } from './certificate-records.js';
 import { isIssuedBy } from './cert-fields.js';
 import { CrlPublisher, type PublishedCrl } from './crl.js';
 import { FileCrlNumbers, MemoryCrlNumbers, type CrlNumbers } from './crl-number.js';
@@ -36,6 +36,14 @@ export async function createRevocation(opts: RevocationOptions): Promise<Revocat
   const numbers: CrlNumbers = opts.dataDir ? new FileCrlNumbers(join(opts.dataDir, 'ca', 'crl-numbers.json')) : new MemoryCrlNumbers();
   const ocspSigner = await obtainOcspSigner(ca, { dataDir: opts.dataDir, keyBits: opts.keyBits, now: now() });
 
+  // whether a serial's certificate is this issuing CA's (not an earlier CA's in the same data directory);
+  // serials are random 128-bit numbers, so the answer never changes for a serial
+  const issuedHere = new Map<string, boolean>();
+  const isOurs = (r: CertificateRecord) => {
+    let ours = issuedHere.get(r.serial);
+    if (ours === undefined) issuedHere.set(r.serial, (ours = isIssuedBy(r.der, ca.issuing)));
+    return ours;
+  };
   const intermediate = new CrlPublisher({
     signer: ca.issuing,
     scope: 'intermediate:' + ca.issuing.keyId.toString('hex'),
@@ -44,7 +52,7 @@ export async function createRevocation(opts: RevocationOptions): Promise<Revocat
     entries: () =>
       records
         .revoked()
-        .filter((r) => r.revocation && isIssuedBy(r.der, ca.issuing))
+        .filter((r) => r.revocation && isOurs(r))
         .map((r) => ({ serial: Buffer.from(r.serial, 'hex'), revokedAt: new Date(r.revocation!.at), reasonCode: r.revocation!.reasonCode })),
   });
   const rootKey = ca.root.key;

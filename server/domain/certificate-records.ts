@@ -24,10 +24,14 @@ export function certificateRecords(store: OrderStore): CertificateRecords {
 
 function recordOf(order: Order): CertificateRecord | undefined {
   if (!order.certificate) return undefined;
+  const { serial, der: base64 } = order.certificate;
   const revoked = order.state === 'revoked' && order.revocation;
   return {
-    serial: order.certificate.serial,
-    der: Buffer.from(order.certificate.der, 'base64'),
+    serial,
+    // decoded only when asked: a CRL fetch with nothing changed does not need the certificates
+    get der() {
+      return Buffer.from(base64, 'base64');
+    },
     revocation: revoked ? { at: order.revocation!.at, reasonCode: order.revocation!.reasonCode } : undefined,
   };
 }
