@@ -58,6 +58,7 @@ async function serve(argv: string[]): Promise<void> {
     `  ca        ${shown}${CA_PATHS.chainPem} (${parts.ca.origin})`,
     `  status    ${shown}${CA_PATHS.intermediateCrl} (CRL), ${shown}${CA_PATHS.ocsp} (OCSP)`,
     `  seed      ${parts.seed}   (repeat a run with --seed ${parts.seed})`,
+    `  admin     ${shown}/admin (page), ${shown}/admin/api (JSON)${parts.config.adminToken ? ', token required' : ''}`,
     `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}`,
     `  storage   ${parts.config.dataDir ? parts.config.dataDir : 'memory (orders are lost on exit; set --data-dir to keep them)'}`,
     ...(defaultAccounts

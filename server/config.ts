@@ -32,6 +32,8 @@ export interface MockConfig {
   logLevel: string;
   maxBodyBytes: number;
   serviceInfo: string;
+  faultHangLimitMs: number;
+  journalSize: number;
 }
 
 type Kind = 'string' | 'int' | 'bool';
@@ -55,7 +57,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'publicBaseUrl', env: 'CCM_MOCK_PUBLIC_URL', flag: '--public-url', kind: 'string', description: "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)" },
   { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state (the CA; orders once durable storage lands). Default: none, everything in memory and a new CA each start' },
   { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: join(fixturesDir, 'accounts.json'), description: 'accounts fixture (customers, admins, organizations, templates)' },
-  { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers and delay draws. Default: a random one, printed at start' },
+  { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers, delay draws and probabilistic fault draws. Default: a random one, printed at start' },
   { key: 'delay', env: 'CCM_MOCK_DELAY', flag: '--delay', kind: 'string', default: '2s-5s', testDefault: '0', description: 'default processing delay before an order is issued: 0, 3s, 500ms, 2s-8s (random range) or 3polls' },
   { key: 'namespace', env: 'CCM_MOCK_NAMESPACE', flag: '--namespace', kind: 'string', default: DEFAULT_NAMESPACE, description: 'wire profile: targetNamespace of the operations and the served WSDL' },
   { key: 'certificateFormat', env: 'CCM_MOCK_CERT_FORMAT', flag: '--cert-format', kind: 'string', default: 'pkcs7', choices: CERTIFICATE_FORMATS, description: "wire profile: collect's certificate: pkcs7 (base64 DER PKCS#7: leaf, issuing CA, root), x509 (base64 DER leaf) or pem-chain (PEM, root first)" },
@@ -67,10 +69,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'caRootKeyFile', env: 'CCM_MOCK_CA_ROOT_KEY', flag: '--ca-root-key', kind: 'string', description: "PEM key of that root (optional; needed only to sign the root's CRL)" },
   { key: 'caCertFile', env: 'CCM_MOCK_CA_CERT', flag: '--ca-cert', kind: 'string', description: 'PEM issuing (intermediate) certificate of that CA' },
   { key: 'caKeyFile', env: 'CCM_MOCK_CA_KEY', flag: '--ca-key', kind: 'string', description: 'PEM private key of the issuing certificate' },
-  { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'bearer token the admin API requires. Default: none (open)' },
+  { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'bearer token the admin API (/admin/api) requires; the admin page (/admin) takes it as the HTTP Basic password. Default: none (open)' },
   { key: 'logLevel', env: 'CCM_MOCK_LOG_LEVEL', flag: '--log-level', kind: 'string', default: 'info', testDefault: 'silent', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], description: 'log level' },
   { key: 'maxBodyBytes', env: 'CCM_MOCK_MAX_BODY_BYTES', flag: '--max-body-bytes', kind: 'int', default: 1_048_576, description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole' },
   { key: 'serviceInfo', env: 'CCM_MOCK_SERVICE_INFO', flag: '--service-info', kind: 'string', default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted', description: 'the string getWebServiceInfo answers' },
+  { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
+  { key: 'journalSize', env: 'CCM_MOCK_JOURNAL_SIZE', flag: '--journal-size', kind: 'int', default: 1000, description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)' },
 ];
 
 export class ConfigError extends Error {}

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../wsdl/contract.js';
+import { MockAdmin } from './admin/admin.js';
+import { Journal } from './admin/journal.js';
 import { createRevocation } from './ca/revocation.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
 import { resolveConfig, type MockConfig } from './config.js';
@@ -9,6 +11,7 @@ import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './
 import { certificateRecords } from './domain/certificate-records.js';
 import { AdjustableClock } from './domain/clock.js';
 import { EpkiService } from './domain/epki-service.js';
+import { FaultInjector } from './domain/faults.js';
 import { parseDelay } from './domain/lifecycle.js';
 import { SeededRandom } from './domain/random.js';
 import { createApp } from './http/app.js';
@@ -42,6 +45,8 @@ export interface MockServer {
   store: OrderStore;
   ca: TestCa;
   clock: AdjustableClock;
+  /** the admin API's powers in-process: orders and transitions, faults, clock, journal, reset */
+  admin: MockAdmin;
   close(): Promise<void>;
 }
 
@@ -64,12 +69,15 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       issuingKeyFile: config.caKeyFile,
     }));
   const store = givenStore ?? new MemoryOrderStore();
+  const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, (uri) => accounts.customer(uri) !== undefined);
+  const journal = new Journal(config.journalSize, clock);
   const service = new EpkiService({
     accounts,
     store,
     ca,
     clock,
     random,
+    injector: faults,
     settings: {
       certificateFormat: config.certificateFormat,
       validityDays: config.validityDays,
@@ -77,9 +85,18 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       serviceInfo: config.serviceInfo,
     },
   });
+  const admin = new MockAdmin({ config, service, store, accounts, clock, random, faults, journal, ca });
   const revocation = await createRevocation({ ca, records: certificateRecords(store), now: () => clock.now(), dataDir: config.dataDir, keyBits: config.caKeyBits });
-  const app = createApp({ config, service, ca, revocation });
-  return { app, config, accounts, ca, store, service, clock, revocation, seed: random.seed };
+  const app = createApp({
+    config,
+    service,
+    ca,
+    admin,
+    revocation,
+    onCall: (record) => journal.record(record),
+    intercept: ({ operation, customerUri }) => faults.transportFor(customerUri, operation),
+  });
+  return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed };
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -104,6 +121,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     url,
     endpoint: url + SERVICE_PATH,
     wsdlUrl: `${url}${SERVICE_PATH}?wsdl`,
+    // a full reset may start a new seed
+    get seed() {
+      return parts.admin.seed;
+    },
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

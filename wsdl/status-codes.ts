@@ -22,6 +22,7 @@ export interface StatusCodeEntry {
   source: CodeSource;
   /** how to make the mock answer this code (README) */
   trigger: string;
+  triggerByOperation?: Partial<Record<OperationName, string>>;
   /** why, where ccm-mock chose */
   note?: string;
   /**
@@ -53,7 +54,12 @@ const CATALOG = [
     text: 'Certificate being processed by Comodo',
     textByOperation: { collect: 'Being processed by Comodo', revoke: 'Successful', revokeBySerialNumber: 'Successful', revokeAllByPerson: 'Successful' },
     source: 'guide',
-    trigger: 'status/collect: an order still processing (`alice+pending3@example.com`, or a delay); revoke: success',
+    trigger: 'an order still processing: `alice+pending3@example.com`, or any order during the processing delay',
+    triggerByOperation: {
+      revoke: 'revoke an issued certificate',
+      revokeBySerialNumber: 'revoke an issued certificate by its serial',
+      revokeAllByPerson: 'any call with a valid email, organization and (optional) department, even when the person has no valid certificate left',
+    },
     note: 'one code, two meanings: "being processed" for getCollectStatus/collect, "Successful" for the revoke operations',
   },
   {
@@ -248,7 +254,7 @@ const CATALOG = [
       revokeAllByPerson: 'Invalid Organization auth data!',
     },
     source: 'guide',
-    trigger: 'enroll: wrong `secretKey` for `orgId` (or longer than 20 characters), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true`)',
+    trigger: 'enroll: wrong `secretKey` for `orgId` (or longer than 20 characters), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true` for org 1004, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders)',
   },
   {
     code: -111,
@@ -311,6 +317,11 @@ export function statusEntry(code: number): StatusCodeEntry | undefined {
 }
 
 /** The catalog's text for a code as a given operation documents it. */
+export function statusTrigger(code: number, operation: OperationName): string {
+  const entry = byCode.get(code);
+  return (entry && (entry.triggerByOperation?.[operation] ?? entry.trigger)) ?? '';
+}
+
 export function statusText(code: number, operation?: OperationName): string {
   const entry = byCode.get(code);
   if (!entry) return `Unknown status code ${code}`;

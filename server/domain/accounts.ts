@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPERATIONS, type OperationName } from '../../wsdl/contract.js';
 import { KEY_USAGE_BITS, OID, type KeyUsageName } from '../ca/oids.js';
+import { parseDelay } from './lifecycle.js';
 
 /**
  * Customers, their admins, organizations and KU/EKU templates, read from a fixture file
@@ -70,8 +71,20 @@ const organizationSchema = z.object({
   autoRevokePrevious: z.boolean().default(false),
   /** operations answering -120 for this organization */
   forbiddenOperations: z.array(operationName).default([]),
-  /** a suspended organization's client-certificate access is invalid: -101 */
+  /** a suspended organization's client-certificate access is invalid: -101 (the admin API toggles it) */
   suspended: z.boolean().default(false),
+  /** this organization's processing delay (0, 3s, 2s-8s, 3polls), overriding the default delay */
+  delay: z
+    .union([z.string(), z.number()])
+    .optional()
+    .superRefine((d, ctx) => {
+      if (d === undefined) return;
+      try {
+        parseDelay(d);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
 });
 
 const adminSchema = z.object({
@@ -200,6 +213,8 @@ export interface Principal {
 export class Accounts {
   private readonly customers = new Map<string, Customer>();
   private readonly templates = new Map<string, Map<string, KuTemplate>>();
+  /** suspension set at run time (admin API), by orgId; the fixture's value otherwise */
+  private readonly suspension = new Map<number, boolean>();
 
   constructor(readonly file: AccountsFile) {
     for (const c of file.customers) {
@@ -231,6 +246,26 @@ export class Accounts {
 
   organizationByName(customer: Customer, name: string): Organization | undefined {
     return customer.organizations.find((o) => o.name === name);
+  }
+
+  /** Every organization with its customer. */
+  listOrganizations(): { customer: Customer; org: Organization }[] {
+    return this.listCustomers().flatMap((customer) => customer.organizations.map((org) => ({ customer, org })));
+  }
+
+  /** The organization with this orgId, whichever customer owns it. */
+  organizationById(orgId: number): { customer: Customer; org: Organization } | undefined {
+    return this.listOrganizations().find((e) => e.org.orgId === orgId);
+  }
+
+  isSuspended(org: Organization): boolean {
+    return this.suspension.get(org.orgId) ?? org.suspended;
+  }
+
+  /** Suspend or reinstate an organization at run time (undefined: back to the fixture's value). */
+  setSuspended(orgId: number, suspended: boolean | undefined): void {
+    if (suspended === undefined) this.suspension.delete(orgId);
+    else this.suspension.set(orgId, suspended);
   }
 
   mayActFor(admin: Admin, orgId: number): boolean {

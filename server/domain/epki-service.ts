@@ -20,7 +20,7 @@ import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate, Organization, Principal } from './accounts.js';
 import type { Clock } from './clock.js';
-import { initialStep, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
+import { initialStep, parseDelay, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
 import { reasonCodeFromText, type Order, type OrderState } from './orders.js';
 import type { SeededRandom } from './random.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
@@ -99,6 +99,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 export class EpkiService {
   private nextNumber = 0;
+  /** per-organization delays set at run time (admin API), by orgId */
+  private readonly delayOverrides = new Map<number, DelaySpec>();
 
   constructor(readonly deps: EpkiServiceDeps) {}
 
@@ -121,7 +123,7 @@ export class EpkiService {
   /** An organization's own gate: may this admin act for it, is it suspended, does it forbid the operation. */
   private orgGate(op: OperationName, principal: Principal, org: Organization): number | undefined {
     if (!this.deps.accounts.mayActFor(principal.admin, org.orgId)) return Status.PERMISSION_DENIED;
-    if (org.suspended) return Status.INVALID_ORG_AUTH;
+    if (this.deps.accounts.isSuspended(org)) return Status.INVALID_ORG_AUTH;
     if (this.deps.accounts.forbids(principal.customer, op, org)) return Status.CUSTOMER_CONFIGURATION_FORBIDS;
     return undefined;
   }
@@ -208,7 +210,7 @@ export class EpkiService {
     const now = this.deps.clock.now();
     const tags = scriptTags(email);
     const script = scriptOf(tags);
-    const delay = script.delay ?? this.deps.settings.orgDelays?.get(org.orgId) ?? this.deps.settings.defaultDelay;
+    const delay = script.delay ?? this.delayFor(org);
     const order: Order = {
       orderNumber: this.allocateOrderNumber(),
       customerUri: principal.customer.customerLoginUri,
@@ -233,6 +235,24 @@ export class EpkiService {
   }
 
   // ---- lifecycle ----
+
+  /** The processing delay of an organization's new orders: set at run time, in settings, in the fixture, or the default. */
+  delayFor(org: Organization): DelaySpec {
+    const { settings } = this.deps;
+    return this.delayOverrides.get(org.orgId) ?? settings.orgDelays?.get(org.orgId) ?? (org.delay !== undefined ? parseDelay(org.delay) : settings.defaultDelay);
+  }
+
+  /** Set (or, with undefined, drop) an organization's run-time delay. */
+  setOrgDelay(orgId: number, delay: DelaySpec | undefined): void {
+    if (delay === undefined) this.delayOverrides.delete(orgId);
+    else this.delayOverrides.set(orgId, delay);
+  }
+
+  /** A full reset: order numbers start again from the seed's first draw (above any order still stored), run-time delays go. */
+  reset(): void {
+    this.nextNumber = 0;
+    this.delayOverrides.clear();
+  }
 
   /** Apply every due step (a poll counts toward poll-based steps) and save the order. */
   advance(order: Order, poll: boolean, csr?: ParsedCsr): void {
@@ -308,7 +328,8 @@ export class EpkiService {
     order.certificate = { serial, der: der.toString('base64'), notBefore: notBefore.getTime(), notAfter: notAfter.getTime() };
   }
 
-  private revokeOrder(order: Order, reason: string, by: string): void {
+  /** Revoke an order unconditionally (the caller checked its state) and save it. */
+  revokeOrder(order: Order, reason: string, by: string): void {
     const now = this.deps.clock.now();
     order.revocation = { at: now, reason, reasonCode: reasonCodeFromText(reason), by };
     order.state = 'revoked';

@@ -9,9 +9,9 @@ import type { Order, OrderState, ScheduledStep } from './orders.js';
 /** A processing delay: fixed, a random range, or a number of status polls. */
 export type DelaySpec = { kind: 'fixed'; ms: number } | { kind: 'range'; minMs: number; maxMs: number } | { kind: 'polls'; polls: number };
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "0", "1500" (ms), "3s", "500ms", "2s-8s", "3polls" / "3 polls". */
+/** "0", "1500" (ms), "3s", "500ms", "2m", "1h", "1d", "2s-8s", "3polls" / "3 polls". */
 export function parseDelay(text: string | number): DelaySpec {
   if (typeof text === 'number') {
     if (!Number.isFinite(text) || text < 0) throw new Error(`invalid delay ${text}: give milliseconds >= 0`);
@@ -21,7 +21,7 @@ export function parseDelay(text: string | number): DelaySpec {
   const polls = /^(\d+)\s*polls?$/.exec(t);
   if (polls) return { kind: 'polls', polls: Number(polls[1]) };
   const one = (s: string): number => {
-    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?$/.exec(s.trim());
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?$/.exec(s.trim());
     if (!m) throw new Error(`invalid delay "${text}": use e.g. 0, 500ms, 3s, 2s-8s or 3polls`);
     return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']);
   };
@@ -62,13 +62,23 @@ export function stepAfter(to: OrderState, delay: DelaySpec, now: number, rng: Ra
  * Several may be combined (`alice+pending2+fail14@...`); unknown tags are ordinary plus-addressing.
  */
 export const SCRIPT_TAGS = {
-  reject: 'the order is rejected: collect answers -20, revoke -20',
-  'pending<N>': 'getCollectStatus/collect answer 0 for N polls, then the certificate is issued',
-  payment: 'collect answers -22 (awaiting payment) until the order is paid through the admin API',
-  'issuing<N>': 'the order sits "being issued": revoke answers -26, status/collect 0, for N polls (default 3) or until issued through the admin API',
-  fail14: 'the next call about the order (status, collect or revoke) answers -14, once',
-  'delay<D>': 'this order\'s processing delay, in the delay notation (delay30s, delay2s-8s, delay5polls)',
+  reject: 'rejected once the processing delay has passed: getCollectStatus, collect and revoke answer -20',
+  'pending<N>': 'getCollectStatus/collect answer 0 for N polls (revoke: -26), then the certificate is issued; replaces the processing delay',
+  payment: 'after the processing delay the order awaits payment: collect answers -22, getCollectStatus 0, revoke -26, until `POST /admin/api/orders/{n}/pay`',
+  'issuing<N>': 'after the processing delay the order is "being issued": revoke answers -26, getCollectStatus/collect 0, for N polls (`+issuing` alone: 3) or until `.../issue`',
+  fail14: 'the next call about the order (getCollectStatus, collect, revoke, revokeBySerialNumber) answers -14, once; then the order goes on as it would',
+  'delay<D>': 'this order\'s processing delay in the delay notation, overriding the organization\'s and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h`',
 } as const;
+
+/** One example address per tag (README). */
+export const SCRIPT_TAG_EXAMPLES: Record<keyof typeof SCRIPT_TAGS, string> = {
+  reject: 'alice+reject@example.com',
+  'pending<N>': 'alice+pending3@example.com',
+  payment: 'alice+payment@example.com',
+  'issuing<N>': 'alice+issuing@example.com',
+  fail14: 'alice+fail14@example.com',
+  'delay<D>': 'alice+delay30s@example.com',
+};
 
 export interface Script {
   /** the order's own processing delay (`+delay30s`), overriding its organization's */
@@ -125,10 +135,24 @@ export function stepOnArrival(order: Order, state: OrderState, now: number): Sch
   return { to: 'issued', at: now };
 }
 
+export type ManualAction = 'approve' | 'reject' | 'pay' | 'issue' | 'revoke';
+
 /** Which manual transitions the admin API may force from which states. */
-export const MANUAL_TRANSITIONS: Record<'approve' | 'reject' | 'pay' | 'issue', readonly OrderState[]> = {
+export const MANUAL_TRANSITIONS: Record<ManualAction, readonly OrderState[]> = {
   approve: ['processing'],
   reject: ['processing', 'awaiting-payment'],
   pay: ['awaiting-payment'],
   issue: ['processing', 'issuing', 'awaiting-payment'],
+  revoke: ['issued'],
 };
+
+/**
+ * Where an approved order goes: a scripted payment or "being issued" window still lies ahead of it;
+ * a scripted rejection or a pending delay does not (the approval overrides them).
+ */
+export function approvalTarget(order: Order): OrderState {
+  const script = scriptOf(order.tags);
+  if (script.payment) return 'awaiting-payment';
+  if (script.issuingPolls !== undefined) return 'issuing';
+  return 'issued';
+}

@@ -8,7 +8,22 @@ import { createHash, randomBytes } from 'node:crypto';
 export class SeededRandom {
   private readonly streams = new Map<string, RandomStream>();
 
-  constructor(readonly seed: string) {}
+  constructor(private currentSeed: string) {}
+
+  get seed(): string {
+    return this.currentSeed;
+  }
+
+  /** Start every stream over (a full reset), optionally from a new seed. */
+  reseed(seed: string = this.currentSeed): void {
+    this.currentSeed = seed;
+    this.streams.clear();
+  }
+
+  /** Start one stream over (one customer's reset restarts its fault stream). */
+  restart(name: string): void {
+    this.streams.delete(name);
+  }
 
   static fresh(): SeededRandom {
     return new SeededRandom(randomBytes(8).toString('hex'));
@@ -17,7 +32,7 @@ export class SeededRandom {
   stream(name: string): RandomStream {
     let s = this.streams.get(name);
     if (!s) {
-      s = new RandomStream(`${this.seed}/${name}`);
+      s = new RandomStream(`${this.currentSeed}/${name}`);
       this.streams.set(name, s);
     }
     return s;

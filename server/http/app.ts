@@ -1,9 +1,13 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SERVICE_PATH } from '../../wsdl/contract.js';
+import type { MockAdmin } from '../admin/admin.js';
+import { adminApi } from '../admin/api.js';
+import { adminPage } from '../admin/page.js';
 import type { Revocation } from '../ca/revocation.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { MockConfig } from '../config.js';
 import type { EpkiService } from '../domain/epki-service.js';
+import type { SoapEndpointOptions } from '../soap/endpoint.js';
 import { soapEndpoint, sendFault, type SoapCallRecord } from '../soap/endpoint.js';
 import { SoapFault } from '../soap/fault.js';
 import { caRoutes } from './ca-routes.js';
@@ -18,6 +22,10 @@ export interface AppParts {
   /** CRLs and the OCSP responder (server/ca/revocation.ts) */
   revocation?: Revocation;
   onCall?: (record: SoapCallRecord) => void;
+  /** transport fault injection (server/domain/faults.ts) */
+  intercept?: SoapEndpointOptions['intercept'];
+  /** the admin API (/admin/api) and page (/admin) */
+  admin?: MockAdmin;
 }
 
 export function createApp(parts: AppParts): express.Express {
@@ -34,10 +42,15 @@ export function createApp(parts: AppParts): express.Express {
       publicBaseUrl: config.publicBaseUrl,
       maxBodyBytes: config.maxBodyBytes,
       onCall: parts.onCall,
+      intercept: parts.intercept,
     }),
   );
   app.use(caRoutes(ca));
   if (parts.revocation) app.use(revocationRoutes(parts.revocation));
+  if (parts.admin) {
+    app.use(adminApi(parts.admin, config.adminToken));
+    app.use(adminPage(parts.admin, config.adminToken));
+  }
 
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found. The SOAP endpoint is ' + SERVICE_PATH + ' (WSDL at ' + SERVICE_PATH + '?wsdl)\n');

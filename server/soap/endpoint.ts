@@ -4,10 +4,12 @@ import type { OperationArgs, OperationResults } from '../../wsdl/types.js';
 import { SchemaValidator } from '../../wsdl/validator.js';
 import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
+import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from '../http/base-url.js';
 import { parseSoapRequest } from './envelope.js';
 import { faultEnvelope, SoapFault } from './fault.js';
 import { marshalResponse } from './marshal.js';
+import { breakTransport } from './transport-faults.js';
 import { unmarshal, type UnmarshalOptions } from './unmarshal.js';
 
 /**
@@ -48,6 +50,11 @@ export interface SoapEndpointOptions {
   publicBaseUrl?: string;
   maxBodyBytes: number;
   onCall?: (record: SoapCallRecord) => void;
+  /**
+   * Fault injection: asked once per call once the request is read (operation and customer known), before
+   * dispatch; a transport fault it returns replaces the answer (with `after`, the call is dispatched first).
+   */
+  intercept?: (call: { operation: OperationName; customerUri?: string }) => TransportFault | undefined;
 }
 
 const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
@@ -107,7 +114,17 @@ export function soapEndpoint(opts: SoapEndpointOptions): Router {
       };
       try {
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        finish(200, handle(body, record, requestBaseUrl(req, opts.publicBaseUrl)));
+        const answer = handle(body, record, requestBaseUrl(req, opts.publicBaseUrl));
+        if (answer.transport) {
+          record.fault = `injected ${answer.transport.kind}${answer.transport.after ? ' (after dispatch)' : ''}`;
+          breakTransport(req, res, answer.transport, answer.xml, (status) => {
+            record.httpStatus = status;
+            record.latencyMs = performance.now() - started;
+            opts.onCall?.(record);
+          });
+          return;
+        }
+        finish(200, answer.xml);
       } catch (err) {
         const fault = err instanceof SoapFault ? err : new SoapFault('Server', 'Internal error in ccm-mock; see the server log');
         if (!(err instanceof SoapFault)) console.error('ccm-mock: unexpected error answering a SOAP call', err);
@@ -121,7 +138,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): Router {
     res.set('Allow', 'GET, POST').status(405).type('text/plain').send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
   });
 
-  function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): string {
+  function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): { xml: string; transport?: TransportFault } {
     const { doc, payload } = parseSoapRequest(body);
     try {
       const name = payload.name;
@@ -138,11 +155,13 @@ export function soapEndpoint(opts: SoapEndpointOptions): Router {
       record.operation = name;
       record.customerUri = (args.authData as { customerLoginUri?: string } | undefined)?.customerLoginUri;
       if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
+      const transport = opts.intercept?.({ operation: name, customerUri: record.customerUri });
+      if (transport && !transport.after) return { xml: '', transport };
       const handler = opts.handlers[name] as (a: unknown, c: CallContext) => unknown;
       const result = handler.call(opts.handlers, args, { baseUrl });
       record.code = statusCodeOf(name, result);
       if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0) record.orderNumber = result;
-      return marshalResponse(contract, name, profile.namespace, result);
+      return { xml: marshalResponse(contract, name, profile.namespace, result), transport };
     } finally {
       doc.dispose();
     }

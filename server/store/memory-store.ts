@@ -72,6 +72,8 @@ export class MemoryOrderStore implements OrderStore {
       if (o.certificate) this.bySerial.delete(o.certificate.serial);
       this.byPerson.get(this.personKey(o.customerUri, o.orgId, o.email))?.delete(n);
     }
+    // numbers of a cleared customer are not reused while others' orders remain; after a full clear they may be
+    if (customerUri === undefined) this.maxNumber = 0;
   }
 
   close(): void {}

@@ -1,8 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { CONFIG_KEYS } from '../../server/config.js';
+import { TRANSPORT_FAULTS } from '../../server/domain/faults.js';
+import { SCRIPT_TAG_EXAMPLES, SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
 import { packageRoot } from '../../wsdl/paths.js';
-import { STATUS_CODES, statusText } from '../../wsdl/status-codes.js';
+import { STATUS_CODES, statusText, statusTrigger } from '../../wsdl/status-codes.js';
 
 /**
  * The README's generated tables (status codes, configuration keys), made from their sources of truth.
@@ -16,7 +19,7 @@ export function statusCodeTable(): string {
   for (const entry of STATUS_CODES) {
     for (const op of entry.operations) {
       const source = entry.extendedTo?.includes(op) || entry.source === 'ccm-mock' ? 'ccm-mock' : 'guide';
-      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${source} | ${cell(entry.trigger)} |`);
+      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${source} | ${cell(statusTrigger(entry.code, op))} |`);
     }
   }
   const notes = STATUS_CODES.filter((e) => e.note).map((e) => `- **${e.code}** (${e.source === 'ccm-mock' || e.extendedTo ? 'ccm-mock' : 'guide'}): ${e.note}`);
@@ -33,9 +36,28 @@ export function configTable(): string {
   return rows.join('\n');
 }
 
+export function scriptTagTable(): string {
+  const rows = ['| tag | example | what the order does |', '| --- | --- | --- |'];
+  for (const [tag, effect] of Object.entries(SCRIPT_TAGS)) {
+    rows.push(`| \`+${tag}\` | \`${SCRIPT_TAG_EXAMPLES[tag as keyof typeof SCRIPT_TAGS]}\` | ${cell(effect)} |`);
+  }
+  return rows.join('\n');
+}
+
+export function transportFaultTable(): string {
+  return ['| transport | what the client gets |', '| --- | --- |', ...Object.entries(TRANSPORT_FAULTS).map(([k, v]) => `| \`${k}\` | ${cell(v)} |`)].join('\n');
+}
+
+export function adminRouteTable(): string {
+  return ['| method | route | what it does |', '| --- | --- | --- |', ...ADMIN_ROUTES.map(([m, p, w]) => `| ${m} | \`${p}\` | ${cell(w)} |`)].join('\n');
+}
+
 export const GENERATED: Record<string, () => string> = {
   'status-codes': statusCodeTable,
   config: configTable,
+  'script-tags': scriptTagTable,
+  'transport-faults': transportFaultTable,
+  'admin-routes': adminRouteTable,
 };
 
 export const readmePath = join(packageRoot, 'README.md');

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as der from '../../server/ca/der.js';
+import { OID } from '../../server/ca/oids.js';
+import { createMockServer, type MockServer } from '../../server/mock-server.js';
+import { readCsr } from '../support/fixtures.js';
+import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type EnrollFields } from '../support/soap.js';
+
+/** The guide's enrollment rules in detail: CSR notations and algorithms, field limits, domains, auto-revoke. */
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await createMockServer();
+});
+afterAll(() => mock.close());
+
+let n = 0;
+async function enrollCode(fields: EnrollFields): Promise<number> {
+  const answer = await call(mock.endpoint, 'enroll', enrollXml({ csr: readCsr(), email: `rules${++n}@example.com`, ...fields }));
+  expect(answer.schemaProblems).toEqual([]);
+  return answer.code;
+}
+
+const base64Of = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+
+describe('CSR notations the guide allows ("with or without the -----BEGIN xxxxx----- header and footer")', () => {
+  const pem = readCsr();
+  const b64 = base64Of(pem);
+  it.each([
+    ['PEM', pem],
+    ['PEM with NEW CERTIFICATE REQUEST', pem.replace(/CERTIFICATE REQUEST/g, 'NEW CERTIFICATE REQUEST')],
+    ['PEM with CRLF line ends', pem.replace(/\n/g, '\r\n')],
+    ['one-line base64', b64],
+    ['multi-line bare base64', b64.replace(/.{64}/g, '$&\n')],
+    ['base64 with surrounding whitespace', `\n  ${b64}  \n`],
+  ])('%s is accepted', async (_name, csr) => {
+    expect(await enrollCode({ csr })).toBeGreaterThan(0);
+  });
+});
+
+describe('CSR algorithms and sizes', () => {
+  it.each(['rsa-512.csr', 'rsa-8192.csr', 'rsa-2048-md5.csr', 'rsa-2048-sha1.csr', 'rsa-2048-sha384.csr', 'rsa-4096-sha512.csr', 'no-subject.csr'])('%s is issued', async (file) => {
+    const order = await enrollCode({ csr: readCsr(file) });
+    expect(order).toBeGreaterThan(0);
+    expect(mock.store.get(order)?.state).toBe('issued');
+  });
+
+  it.each(['ec-p256.csr', 'ed25519.csr', 'dsa.csr', 'rsa-pss.csr', 'rsa-2048-pss-signature.csr'])('%s is an unsupported algorithm (-11)', async (file) => {
+    expect(await enrollCode({ csr: readCsr(file) })).toBe(-11);
+  });
+
+  it('a key below 512 bits is an unsupported key size (-13)', async () => {
+    // OpenSSL 3 will not make such a key, so the request is assembled here: a 384-bit modulus, a dummy signature
+    const modulus = Buffer.concat([Buffer.from([0xc5]), randomBytes(46), Buffer.from([0x01])]);
+    const spki = der.seq(der.algorithm(OID.rsaEncryption), der.bitString(der.seq(der.int(modulus), der.int(65537))));
+    const info = der.seq(der.int(0), der.seq(), spki, der.implicitConstructed(0, Buffer.alloc(0)));
+    const csr = der.seq(info, der.algorithm(OID.sha256WithRSA), der.bitString(randomBytes(48)));
+    expect(await enrollCode({ csr: csr.toString('base64') })).toBe(-13);
+  });
+
+  it('a certificate instead of a CSR, and truncated DER, cannot be decoded (-10)', async () => {
+    expect(await enrollCode({ csr: readCsr('certificate-not-csr.pem') })).toBe(-10);
+    const bytes = Buffer.from(base64Of(readCsr()), 'base64');
+    expect(await enrollCode({ csr: bytes.subarray(0, bytes.length - 30).toString('base64') })).toBe(-10);
+    expect(await enrollCode({ csr: Buffer.from('hello world, not DER').toString('base64') })).toBe(-10);
+  });
+
+  it('text that is not base64 is -9, an empty CSR too', async () => {
+    expect(await enrollCode({ csr: '-----BEGIN CERTIFICATE REQUEST-----\n@@@@\n-----END CERTIFICATE REQUEST-----' })).toBe(-9);
+    expect(await enrollCode({ csr: '' })).toBe(-9);
+  });
+});
+
+describe('field limits of the guide', () => {
+  it('username: 64 characters accepted, 65 or blank refused (-30)', async () => {
+    expect(await enrollCode({ username: 'u'.repeat(64) })).toBeGreaterThan(0);
+    expect(await enrollCode({ username: 'u'.repeat(65) })).toBe(-30);
+    expect(await enrollCode({ username: '   ' })).toBe(-30);
+  });
+
+  it('email: 128 characters accepted, 129 or malformed refused (-31)', async () => {
+    const at128 = `${'e'.repeat(64)}@${'d'.repeat(51)}.example.com`;
+    expect(at128.length).toBe(128);
+    expect(await enrollCode({ email: at128 })).toBeGreaterThan(0); // a subdomain of example.com
+    expect(await enrollCode({ email: `${'e'.repeat(64)}@${'d'.repeat(52)}.example.com` })).toBe(-31);
+    for (const bad of ['plainaddress', 'a@b', 'a b@example.com', '.a@example.com']) expect(await enrollCode({ email: bad })).toBe(-31);
+  });
+
+  it('secretKey: longer than 20 characters is an invalid access code (-101)', async () => {
+    expect(await enrollCode({ secretKey: 'sandbox-secret-xxxxxx' })).toBe(-101);
+  });
+
+  it('csr: over 32767 characters cannot be decoded (-10)', async () => {
+    expect(await enrollCode({ csr: readCsr() + ' '.repeat(32768) })).toBe(-10);
+  });
+
+  it('orgId: unknown or missing is -101', async () => {
+    expect(await enrollCode({ orgId: 4242 })).toBe(-101);
+    const answer = await call(mock.endpoint, 'enroll', authXml() + xmlEl('secretKey', 'sandbox-secret') + xmlEl('username', 'A') + xmlEl('email', 'a@example.com') + xmlEl('csr', readCsr()));
+    expect(answer.code).toBe(-101);
+  });
+});
+
+describe('email domains and persons', () => {
+  it('the organization domain and its subdomains are allowed, others are not (-111)', async () => {
+    expect(await enrollCode({ email: 'a@mail.example.com' })).toBeGreaterThan(0);
+    expect(await enrollCode({ email: 'a@example.org' })).toBe(-111); // Second Org's domain
+    expect(await enrollCode({ email: 'a@notexample.com' })).toBe(-111);
+  });
+
+  it('auto-revoke: a second enroll for the same email revokes the first certificate when the organization says so', async () => {
+    const secondOrg = { orgId: 1002, secretKey: 'second-secret' };
+    const first = await enrollCode({ ...secondOrg, email: 'erin@example.org' });
+    expect(mock.store.get(first)?.state).toBe('issued');
+    const second = await enrollCode({ ...secondOrg, email: 'ERIN@example.org' });
+    expect(mock.store.get(first)?.state).toBe('revoked');
+    expect(mock.store.get(first)?.revocation?.by).toBe('auto-revoke');
+    expect(mock.store.get(second)?.state).toBe('issued');
+    // Sandbox Org does not auto-revoke
+    const a = await enrollCode({ email: 'frank@example.com' });
+    await enrollCode({ email: 'frank@example.com' });
+    expect(mock.store.get(a)?.state).toBe('issued');
+  });
+
+  it('revokeAllByPerson answers 0 for a person without certificates, and a department narrows the match', async () => {
+    const byPerson = (email: string, dep: string) =>
+      call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', email) + xmlEl('org', 'Sandbox Org') + xmlEl('dep', dep));
+    expect((await byPerson('nobody@example.com', '')).code).toBe(0);
+    const grace = await enrollCode({ email: 'grace@example.com' }); // in no department
+    expect((await byPerson('grace@example.com', 'Engineering')).code).toBe(0);
+    expect(mock.store.get(grace)?.state).toBe('issued');
+    expect((await byPerson('grace@example.com', 'No Such Department')).code).toBe(-32);
+    expect((await byPerson('grace@example.com', '')).code).toBe(0);
+    expect(mock.store.get(grace)?.state).toBe('revoked');
+  });
+});
+
+describe('order ownership and precedence', () => {
+  it("an order number unknown and another customer's order look the same (-2)", async () => {
+    const order = await enrollCode({});
+    const other = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
+    expect((await call(mock.endpoint, 'collect', orderXml(order, other))).code).toBe(-2);
+    expect((await call(mock.endpoint, 'collect', orderXml(2_000_000_000, other))).code).toBe(-2);
+  });
+
+  it('bad auth data wins over everything else (-100 before -120 and -1)', async () => {
+    const readonlyWrong = { login: 'readonly-admin', password: 'wrong', customerLoginUri: 'readonly' };
+    expect((await call(mock.endpoint, 'collect', orderXml(0, readonlyWrong))).code).toBe(-100);
+    expect((await call(mock.endpoint, 'collect', orderXml(0, { ...SANDBOX, customerLoginUri: 'nope' }))).code).toBe(-100);
+  });
+
+  it('getKUTemplates answers an empty list to bad auth data', async () => {
+    const answer = await call(mock.endpoint, 'getKUTemplates', authXml({ ...SANDBOX, password: 'x' }));
+    expect(answer.schemaProblems).toEqual([]);
+    expect(answer.returns).toEqual([]);
+  });
+});
