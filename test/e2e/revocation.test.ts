@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
+import { adminClient } from '../support/admin.js';
 import { openssl } from '../support/openssl.js';
 import { enrollLeaf, run, type EnrolledLeaf } from '../support/revocation.js';
 import { authXml, call, orderXml, SANDBOX, xmlEl } from '../support/soap.js';
@@ -108,6 +109,32 @@ describe('OCSP and CRL show every way of revoking', () => {
     const replacement = await enrollLeaf(mock.endpoint, second);
     await expectRevoked(first, 'superseded');
     await expectGood(replacement);
+  });
+});
+
+describe('revocations through the admin API', () => {
+  let own: MockServer;
+  beforeAll(async () => {
+    own = await createMockServer({ ca: mock.ca });
+  });
+  afterAll(() => own.close());
+
+  it('an admin revoke shows at once; a reset takes the revocations off the CRL again', async () => {
+    const admin = adminClient(own.url);
+    const leaf = await enrollLeaf(own.endpoint, { email: 'admin-revoke@example.com' });
+    const url = `${own.url}/ocsp`;
+    const status = async () => (await run('openssl', ['ocsp', '-issuer', 'int.pem', '-cert', 'leaf.pem', '-url', url, '-CAfile', 'root.pem'], { cwd: leaf.dir })).stdout;
+    expect(await status()).toMatch(/^leaf\.pem: good$/m);
+    expect((await admin('POST', `/admin/api/orders/${leaf.orderNumber}/revoke`, { reason: 'cessation of operation' })).status).toBe(200);
+    expect(await status()).toMatch(/^leaf\.pem: revoked\n(\t.*\n)*\tReason: cessationOfOperation$/m);
+    const revokedCrl = await crlText('', own.url);
+    expect(revokedCrl).toContain(`Serial Number: ${serialOf(leaf)}`);
+
+    expect((await admin('POST', '/admin/api/reset', { customer: 'sandbox' })).status).toBe(200);
+    const resetCrl = await crlText('', own.url);
+    expect(resetCrl).toContain('No Revoked Certificates.');
+    expect(crlNumber(resetCrl)).toBeGreaterThan(crlNumber(revokedCrl));
+    expect(await status()).toMatch(/^leaf\.pem: unknown$/m); // the mock no longer knows the order
   });
 });
 
