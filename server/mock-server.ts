@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../wsdl/contract.js';
 import { MockAdmin } from './admin/admin.js';
 import { Journal } from './admin/journal.js';
-import { createRevocation } from './ca/revocation.js';
+import { createRevocation, type Revocation } from './ca/revocation.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
 import { resolveConfig, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
@@ -47,6 +47,8 @@ export interface MockServer {
   clock: AdjustableClock;
   /** the admin API's powers in-process: orders and transitions, faults, clock, journal, reset */
   admin: MockAdmin;
+  /** the CRLs and the OCSP responder */
+  revocation: Revocation;
   close(): Promise<void>;
 }
 
