@@ -21,3 +21,4 @@ export type { OperationName } from '../wsdl/contract.js';
 export { Status, STATUS_CODES, statusEntry, statusText } from '../wsdl/status-codes.js';
 export type { StatusCodeEntry } from '../wsdl/status-codes.js';
 export type { AuthData, ExtKeyUsage, KeyUsage, KUTemplate } from '../wsdl/types.js';
+export * from './conformance/index.js';
