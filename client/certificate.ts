@@ -14,7 +14,8 @@ import {
  * PKCS#7 bundle, or base64 of PEM text (as the SSL service's collectRenewed answers).
  */
 
-export type CollectedFormat = 'pem' | 'x509' | 'pkcs7';
+/** pem: PEM certificates; pkcs7-pem: a PEM PKCS7 block; x509 / pkcs7: base64 of DER */
+export type CollectedFormat = 'pem' | 'pkcs7-pem' | 'x509' | 'pkcs7';
 
 export interface CollectedCertificate {
   /** the end-entity certificate */
@@ -61,16 +62,20 @@ function fromDer(der: Buffer): { certs: X509Certificate[]; format: CollectedForm
   throw new CertificateFormatError('the base64 data is neither an X.509 certificate nor a PKCS#7 bundle');
 }
 
-function fromPem(text: string): X509Certificate[] {
+function fromPem(text: string): { certs: X509Certificate[]; format: CollectedFormat } {
   const certs: X509Certificate[] = [];
+  let format: CollectedFormat = 'pem';
   for (const m of text.matchAll(PEM_BLOCK)) {
     const der = decodeBase64Strict(m[2]);
     if (!der) throw new CertificateFormatError(`the PEM block "${m[1]}" is not base64`);
     if (m[1] === 'CERTIFICATE' || m[1] === 'X509 CERTIFICATE' || m[1] === 'TRUSTED CERTIFICATE') certs.push(new X509Certificate(der));
-    else if (m[1] === 'PKCS7' || m[1] === 'CMS' || m[1] === 'PKCS #7 SIGNED DATA') certs.push(...new X509Certificates(der));
+    else if (m[1] === 'PKCS7' || m[1] === 'CMS' || m[1] === 'PKCS #7 SIGNED DATA') {
+      certs.push(...new X509Certificates(der));
+      format = 'pkcs7-pem';
+    }
   }
   if (!certs.length) throw new CertificateFormatError('the PEM text holds no certificate');
-  return certs;
+  return { certs, format };
 }
 
 const isCa = (c: X509Certificate) => c.getExtension(BasicConstraintsExtension)?.ca === true;
@@ -96,14 +101,12 @@ export function parseCollectedCertificate(raw: string): CollectedCertificate {
   let certs: X509Certificate[];
   let format: CollectedFormat;
   if (text.includes('-----BEGIN')) {
-    certs = fromPem(text);
-    format = 'pem';
+    ({ certs, format } = fromPem(text));
   } else {
     const der = decodeBase64Strict(text);
     if (!der) throw new CertificateFormatError('the certificate is neither PEM nor base64');
     if (der.subarray(0, 11).toString('latin1') === '-----BEGIN ') {
-      certs = fromPem(der.toString('latin1'));
-      format = 'pem';
+      ({ certs, format } = fromPem(der.toString('latin1')));
     } else {
       ({ certs, format } = fromDer(der));
     }

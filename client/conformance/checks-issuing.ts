@@ -50,10 +50,10 @@ export const ISSUING_CHECKS: Check[] = [
       ctx.requireConfig('orgId', 'secretKey', 'emailDomain');
       const { orderNumber, email, cert, csr, username } = await issued(ctx, 'enroll');
       ctx.note(`order ${orderNumber}, serial ${cert.serialNumber}`);
-      const described =
-        cert.format === 'pkcs7' ? `base64 PKCS#7 (${1 + cert.chain.length} certificates)` : cert.format === 'x509' ? 'base64 DER X.509 (the leaf alone)' : `PEM (${1 + cert.chain.length} certificates)`;
-      const mockFormat = cert.format === 'pem' ? 'pem-chain' : cert.format;
-      ctx.note(`collect's certificate format: ${described}; the mock's matching setting: --cert-format ${mockFormat}`);
+      const count = `${1 + cert.chain.length} certificate${cert.chain.length ? 's' : ''}`;
+      const described = { pkcs7: `base64 DER PKCS#7 (${count})`, x509: 'base64 DER X.509 (the leaf alone)', pem: `PEM certificates (${count})`, 'pkcs7-pem': `a PEM PKCS7 block (${count})` }[cert.format];
+      const setting = { pkcs7: '--cert-format pkcs7', x509: '--cert-format x509', pem: '--cert-format pem-chain', 'pkcs7-pem': 'none yet (the mock sends pkcs7, x509 or pem-chain)' }[cert.format];
+      ctx.note(`collect's certificate format: ${described}; the mock's matching setting: ${setting}`);
       expect(cert.emails.map((e) => e.toLowerCase()).includes(email.toLowerCase()), `the certificate's subjectAltName has ${cert.emails.join(', ') || 'no e-mail'}, not ${email}`);
       expect(cert.leaf.subjectName.getField('CN').includes(username), `the certificate's CN is ${cert.leaf.subjectName.getField('CN').join(', ')}, not the username ${username}`);
       const requested = new Pkcs10CertificateRequest(csr);
