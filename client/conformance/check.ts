@@ -38,7 +38,7 @@ export interface CreatedOrder {
   check: string;
   serialNumber?: string;
   /** revoked by a check or by the cleanup */
-  revoked?: boolean;
+  revoked: boolean;
   cleanup?: string;
 }
 

@@ -73,6 +73,13 @@ export function wsdlDrift(expected: SchemaModel, actual: SchemaModel): DriftItem
 
   // structure, walked from the wrappers
   const paired = new Map<string, string>(); // expected type -> actual type
+  const renames = new Set<string>();
+  /** a type the endpoint names differently: reported once, where it is first met */
+  const renamed = (e: string, a: string, path: string) => {
+    if (e === a || renames.has(`${e} ${a}`)) return;
+    renames.add(`${e} ${a}`);
+    add('type', `${path} (type name)`, e, a, `rename complexType ${e} to ${a} in ${WSDL_FILE} (only WSDL-driven clients see type names)`);
+  };
   const compareTypes = (eType: string, aType: string, path: string) => {
     if (paired.has(eType)) return;
     paired.set(eType, aType);
@@ -108,7 +115,7 @@ export function wsdlDrift(expected: SchemaModel, actual: SchemaModel): DriftItem
       if (d.type.kind !== o.type.kind || (d.type.kind === 'builtin' && d.type.name !== o.type.name)) {
         add('type', p, typeName(d.type), typeName(o.type), `change the type of <${d.name}> in ${owner} in ${WSDL_FILE}`);
       } else if (d.type.kind === 'complex') {
-        if (d.type.name !== o.type.name) add('type', p, d.type.name, o.type.name, `rename complexType ${d.type.name} to ${o.type.name} in ${WSDL_FILE}`);
+        renamed(d.type.name, o.type.name, p);
         compareTypes(d.type.name, o.type.name, p);
       }
       if (d.minOccurs !== o.minOccurs || d.maxOccurs !== o.maxOccurs) add('occurrence', p, occurs(d), occurs(o), `set minOccurs/maxOccurs of <${d.name}> in ${owner} in ${WSDL_FILE}`);
@@ -134,7 +141,7 @@ export function wsdlDrift(expected: SchemaModel, actual: SchemaModel): DriftItem
       return;
     }
     if (e.kind === 'complex') {
-      if (e.name !== a.name) add('type', path, e.name, a.name, `rename complexType ${e.name} to ${a.name} in ${WSDL_FILE}`);
+      renamed(e.name, a.name, path);
       compareTypes(e.name, a.name, path);
     }
   };

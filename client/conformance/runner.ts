@@ -167,7 +167,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     async enroll(label, request) {
       const email = request.email ?? ctx.email(label);
       const orderNumber = await client.enroll({ username: request.username ?? `ccm conformance ${label}`, email, csr: request.csr ?? (await ctx.csr(`ccm conformance ${label}`)), templates: request.templates });
-      created.push({ orderNumber, email, check: current?.name ?? '' });
+      created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
       return { orderNumber, email };
     },
     async collect(orderNumber) {
