@@ -139,7 +139,7 @@ export const ISSUING_CHECKS: Check[] = [
   },
   {
     name: 'revoke-by-order-number',
-    title: 'revoke an issued order: 0, then getCollectStatus/collect -21 and a second revoke -21',
+    title: 'revoke an issued order: 0, then collect -21 and a second revoke -21 (what getCollectStatus answers is noted)',
     tags: ['issues-certificate', 'revokes'],
     guide: '2.4, 2.4.2 (0, -21), 2.3.2 (-21)',
     async run(ctx) {
