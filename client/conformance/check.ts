@@ -44,6 +44,8 @@ export interface CreatedOrder {
 
 export interface CheckContext {
   client: CcmClient;
+  /** a client as `client`, with other credentials (its answers are checked too) */
+  clientFor(auth: AuthData): CcmClient;
   auth: AuthData;
   endpoint: string;
   namespace: string;

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { contract, SOAP11_ENVELOPE_NS } from '../../wsdl/contract.js';
 import { Status } from '../../wsdl/status-codes.js';
 import { escapeXml } from '../../wsdl/xml.js';
-import { CcmClient } from '../client.js';
 import { wsdlDrift } from './drift.js';
 import { expect, expectCode, fail, type Check } from './check.js';
 
@@ -43,12 +42,7 @@ export const READ_ONLY_CHECKS: Check[] = [
     guide: '2.1.3, 2.2.2 (-100)',
     async run(ctx) {
       // a login that cannot exist, never the real one with a wrong password: no lockout risk for the account
-      const stranger = new CcmClient({
-        endpoint: ctx.endpoint,
-        namespace: ctx.namespace,
-        auth: { login: `ccm-conformance-nobody-${ctx.runId}`, password: 'not-a-password', customerLoginUri: ctx.auth.customerLoginUri },
-        fetch: ctx.fetch,
-      });
+      const stranger = ctx.clientFor({ login: `ccm-conformance-nobody-${ctx.runId}`, password: 'not-a-password', customerLoginUri: ctx.auth.customerLoginUri });
       await expectCode('getCollectStatus', Status.INVALID_AUTH_DATA, () => stranger.getCollectStatus(UNUSED_ORDER_NUMBER));
     },
   },

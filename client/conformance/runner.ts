@@ -110,7 +110,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const runId = options.runId ?? randomBytes(4).toString('hex');
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  // the kit's own HTTP (the WSDL, raw envelopes) gets the same per-request timeout as the client's calls
+  const fetchImpl: typeof fetch = (input, init) => baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
   const allowed: Record<CheckTag, boolean> = {
     'read-only': true,
     'issues-certificate': !!options.allowIssue,
@@ -137,21 +140,24 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const validator = SchemaValidator.forNamespace(namespace);
 
   let exchanges: SoapExchange[] = [];
-  const client = new CcmClient({
-    endpoint: options.endpoint,
-    namespace,
-    auth: options.auth,
-    orgId: options.orgId,
-    secretKey: options.secretKey,
-    requestTimeoutMs: options.requestTimeoutMs,
-    fetch: fetchImpl,
-    onExchange: (e) => exchanges.push(e),
-  });
+  const clientFor = (auth: AuthData) =>
+    new CcmClient({
+      endpoint: options.endpoint,
+      namespace,
+      auth,
+      orgId: options.orgId,
+      secretKey: options.secretKey,
+      requestTimeoutMs,
+      fetch: baseFetch,
+      onExchange: (e) => exchanges.push(e),
+    });
+  const client = clientFor(options.auth);
 
   const created: CreatedOrder[] = [];
   let current: CheckResult | undefined;
   const ctx: CheckContext = {
     client,
+    clientFor,
     auth: options.auth,
     endpoint: client.endpoint,
     namespace,
