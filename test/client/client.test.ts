@@ -269,6 +269,52 @@ describe('waiting for a certificate', () => {
   });
 });
 
+describe("the mock's injected transport faults, as the client reports them", () => {
+  const queue = (operation: string, transport: string, extra: Record<string, unknown> = {}) => mock.admin.queueFault({ customer: 'sandbox', operation, transport, ...extra });
+
+  it.each([
+    ['reset', { kind: 'network', details: { mayHaveReachedService: false } }],
+    ['empty', { kind: 'malformed', details: { httpStatus: 200 } }],
+    ['malformed', { kind: 'malformed', details: { httpStatus: 200 } }],
+    ['http500', { kind: 'http', details: { httpStatus: 500 } }],
+    ['http503', { kind: 'http', details: { httpStatus: 503 } }],
+    ['hang', { kind: 'timeout' }],
+  ])('%s: CcmTransportError %o', async (transport, expected) => {
+    queue('getCollectStatus', transport, transport === 'hang' ? { hangMs: 2000 } : {});
+    try {
+      const c = new CcmClient({ endpoint: mock.endpoint, auth: SANDBOX, requestTimeoutMs: transport === 'hang' ? 100 : undefined });
+      const err = await c.getCollectStatus(1).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CcmTransportError);
+      expect(err).toMatchObject({ operation: 'getCollectStatus', ...expected });
+    } finally {
+      mock.admin.clearFaults({ customer: 'sandbox' });
+    }
+  });
+
+  it('soap-fault: CcmFaultError Server at HTTP 500', async () => {
+    queue('collect', 'soap-fault');
+    const err = await client.collect(1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CcmFaultError);
+    expect(err).toMatchObject({ faultCode: 'Server', httpStatus: 500, operation: 'collect' });
+  });
+
+  it('an enroll carried out but its answer lost: the error says so, the order exists, and the client did not enroll again', async () => {
+    const address = email();
+    queue('enroll', 'reset', { after: true });
+    const err = await client.enrollAndCollect({ username: 'Lost Answer', email: address, csr }, fast).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'network', operation: 'enroll', details: { mayHaveReachedService: true } });
+    expect(mock.admin.orders({ customer: 'sandbox', email: address }).map((o) => o.email)).toEqual([address]);
+  });
+
+  it('polls lost to an overloaded service (503) are retried', async () => {
+    queue('getCollectStatus', 'http503', { count: 2 });
+    const polls: PollEvent[] = [];
+    const cert = await client.enrollAndCollect({ username: 'Retried', email: email(), csr }, { ...fast, onPoll: (e) => polls.push(e) });
+    expect(cert.orderNumber).toBeGreaterThan(0);
+    expect(polls.map((p) => (p.error as CcmTransportError | undefined)?.details.httpStatus)).toEqual([503, 503]);
+  });
+});
+
 describe('never repeats enroll or revoke on its own', () => {
   let reset: FakeEndpoint;
   beforeAll(async () => {

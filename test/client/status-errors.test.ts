@@ -12,7 +12,7 @@ import { readCsr } from '../support/fixtures.js';
  */
 
 let mock: MockServer;
-let altered: MockServer; // a second mock whose fixture the -101 / -14 scenarios change for the length of one call
+let altered: MockServer; // a second mock whose state the -101 / -14 scenarios change (admin handle) for the length of one call
 
 const SANDBOX = { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' };
 const client = (m: MockServer, auth: Partial<typeof SANDBOX> = SANDBOX) => new CcmClient({ endpoint: m.endpoint, auth, orgId: 1001, secretKey: 'sandbox-secret' });
@@ -50,25 +50,24 @@ async function revoked(): Promise<{ order: number; serial: string }> {
 }
 const tagged = (tag: string) => admin().enroll(enrollReq({ email: email(tag) }));
 
-/** Org 1001 of the altered mock suspended for one call (an order made before; the fixture has no suspended org with orders). */
+/** Org 1001 of the second mock suspended (through the admin handle) for one call about an order made before. */
 async function whileSuspended<T>(call: (c: CcmClient, o: { order: number; serial: string }) => Promise<T>): Promise<T> {
   const o = await issued(altered);
-  const org = altered.accounts.organization(altered.accounts.customer('sandbox')!, 1001)!;
-  org.suspended = true;
+  altered.admin.updateOrganization(1001, { suspended: true });
   try {
     return await call(client(altered), o);
   } finally {
-    org.suspended = false;
+    altered.admin.updateOrganization(1001, { suspended: null });
   }
 }
 
-/** The domain's fault-injection hook (what the admin API's POST /admin/api/faults drives), for one call. */
-async function injected<T>(op: OperationName, code: number, call: (c: CcmClient) => Promise<T>): Promise<T> {
-  altered.service.deps.injector = { codeFor: (_uri, asked) => (asked === op ? code : undefined) };
+/** A status code queued through the admin handle (what POST /admin/api/faults does) for the next call. */
+async function injected<T>(operation: OperationName, code: number, call: (c: CcmClient) => Promise<T>): Promise<T> {
+  altered.admin.queueFault({ customer: 'sandbox', operation, code, count: 1 });
   try {
     return await call(client(altered));
   } finally {
-    altered.service.deps.injector = undefined;
+    altered.admin.clearFaults({ customer: 'sandbox' });
   }
 }
 
