@@ -61,8 +61,9 @@ export function parse(argv: string[], specs: OptionSpec[], env: Record<string, s
     throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
   const values = { ...parsed.values } as Values;
-  for (const s of specs) if (values[s.flag] === undefined && s.env && env[s.env] !== undefined && env[s.env] !== '') values[s.flag] = env[s.env];
+  // --endpoint is --url: settle the alias before the environment fills gaps, so a flag always wins
   if (values.endpoint !== undefined && values.url === undefined) values.url = values.endpoint;
+  for (const s of specs) if (values[s.flag] === undefined && s.env && env[s.env] !== undefined && env[s.env] !== '') values[s.flag] = env[s.env];
   return { values, positionals: parsed.positionals };
 }
 

@@ -93,6 +93,7 @@ describe('info and templates', () => {
   it('info needs no credentials; flags win over the environment', async () => {
     const r = await ccm(['info', '--url', mock.endpoint], { CCM_URL: 'http://127.0.0.1:1/' });
     expect(r.code).toBe(0);
+    expect((await ccm(['info', '--endpoint', mock.endpoint], { CCM_URL: 'http://127.0.0.1:1/' })).code).toBe(0);
     expect(r.stdout).toMatch(/^ccm-mock EPKIManager/);
     expect((await run(['info', '--json'])).json).toMatchObject({ endpoint: mock.endpoint, namespace: 'http://ws.epki.comodo.com/' });
   });
