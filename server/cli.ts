@@ -63,6 +63,7 @@ async function serve(argv: string[]): Promise<void> {
     `  endpoint  ${shown}${SERVICE_PATH}`,
     `  wsdl      ${shown}${SERVICE_PATH}?wsdl`,
     `  ca        ${shown}${CA_PATHS.chainPem} (${parts.ca.origin})`,
+    `  status    ${shown}${CA_PATHS.intermediateCrl} (CRL), ${shown}${CA_PATHS.ocsp} (OCSP)`,
     `  seed      ${parts.seed}   (repeat a run with --seed ${parts.seed})`,
     `  admin     ${shown}/admin (page), ${shown}/admin/api (JSON)${parts.config.adminToken ? ', token required' : ''}`,
     `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}`,

@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../wsdl/contract.js';
 import { MockAdmin } from './admin/admin.js';
 import { Journal } from './admin/journal.js';
+import { createRevocation, type Revocation } from './ca/revocation.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
 import { resolveConfig, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
+import { certificateRecords } from './domain/certificate-records.js';
 import type { AdjustableClock } from './domain/clock.js';
 import { clockFor } from './durable-clock.js';
 import { EpkiService } from './domain/epki-service.js';
@@ -50,6 +52,8 @@ export interface MockServer {
   readiness: Readiness;
   /** the admin API's powers in-process: orders and transitions, faults, clock, journal, reset */
   admin: MockAdmin;
+  /** the CRLs and the OCSP responder */
+  revocation: Revocation;
   close(): Promise<void>;
 }
 
@@ -91,6 +95,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     },
   });
   const admin = new MockAdmin({ config, service, store, accounts, clock, random, faults, journal, ca });
+  const revocation = await createRevocation({ ca, records: certificateRecords(store), now: () => clock.now(), dataDir: config.dataDir, keyBits: config.caKeyBits });
   // every answered SOAP call goes to each listener: the log line, the journal; a failing one never stops the others
   const callListeners: Array<(record: SoapCallRecord) => void> = [soapCallLogger(logger), (record) => journal.record(record)];
   const onCall = (record: SoapCallRecord) => {
@@ -108,11 +113,12 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     service,
     ca,
     admin,
+    revocation,
     onCall,
     readiness,
     intercept: ({ operation, customerUri }) => faults.transportFor(customerUri, operation),
   });
-  return { app, config, accounts, ca, store, service, clock, admin, seed: random.seed, logger, callListeners, readiness };
+  return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed, logger, callListeners, readiness };
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

@@ -48,6 +48,9 @@ export function int(value: bigint | number | Buffer): Buffer {
   return tlv(0x02, bytes);
 }
 
+/** ENUMERATED (CRLReason, OCSPResponseStatus): small non-negative values only */
+export const enumerated = (value: number): Buffer => tlv(0x0a, int(value).subarray(2));
+
 export function bitString(content: Buffer, unusedBits = 0): Buffer {
   return tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), content]));
 }

@@ -3,6 +3,7 @@ import { SERVICE_PATH } from '../../wsdl/contract.js';
 import type { MockAdmin } from '../admin/admin.js';
 import { adminApi } from '../admin/api.js';
 import { adminPage } from '../admin/page.js';
+import type { Revocation } from '../ca/revocation.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { MockConfig } from '../config.js';
 import type { EpkiService } from '../domain/epki-service.js';
@@ -10,6 +11,7 @@ import type { SoapEndpointOptions } from '../soap/endpoint.js';
 import { soapEndpoint, sendFault, type SoapCallRecord } from '../soap/endpoint.js';
 import { SoapFault } from '../soap/fault.js';
 import { caRoutes } from './ca-routes.js';
+import { revocationRoutes } from './revocation-routes.js';
 import { healthRoutes, Readiness } from './health.js';
 
 /** The HTTP surface of the mock: the SOAP endpoint, CA downloads, and a catch-all that never leaks a stack trace. */
@@ -18,6 +20,8 @@ export interface AppParts {
   config: MockConfig;
   service: EpkiService;
   ca: TestCa;
+  /** CRLs and the OCSP responder (server/ca/revocation.ts) */
+  revocation?: Revocation;
   onCall?: (record: SoapCallRecord) => void;
   /** transport fault injection (server/domain/faults.ts) */
   intercept?: SoapEndpointOptions['intercept'];
@@ -45,6 +49,7 @@ export function createApp(parts: AppParts): express.Express {
     }),
   );
   app.use(caRoutes(ca));
+  if (parts.revocation) app.use(revocationRoutes(parts.revocation));
   app.use(healthRoutes(parts.readiness ?? new Readiness()));
   if (parts.admin) {
     app.use(adminApi(parts.admin, config.adminToken));

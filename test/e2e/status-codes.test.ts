@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationName } from '../../wsdl/contract.js';
 import { STATUS_CODES } from '../../wsdl/status-codes.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
+import { adminClient } from '../support/admin.js';
 import { readCsr } from '../support/fixtures.js';
 import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type Auth, type EnrollFields, type SoapAnswer } from '../support/soap.js';
 
@@ -12,8 +13,10 @@ import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type Auth, type Enr
  */
 
 let mock: MockServer;
+let admin: ReturnType<typeof adminClient>;
 beforeAll(async () => {
   mock = await createMockServer();
+  admin = adminClient(mock.url);
 });
 afterAll(() => mock.close());
 
@@ -40,30 +43,19 @@ const bySerial = (serial: string, auth: Auth = SANDBOX, reason = '') => call(moc
 const byPerson = (email: string, org = 'Sandbox Org', dep = '', auth: Auth = SANDBOX) =>
   call(mock.endpoint, 'revokeAllByPerson', authXml(auth) + xmlEl('email', email) + xmlEl('org', org) + xmlEl('dep', dep));
 
-/** Make a customer's next call of an operation answer a code (fault injection). */
-function injectOnce(customerUri: string, op: OperationName, code: number): void {
-  const previous = mock.service.deps.injector;
-  let used = false;
-  mock.service.deps.injector = {
-    codeFor(uri, operation) {
-      if (!used && uri === customerUri && operation === op) {
-        used = true;
-        mock.service.deps.injector = previous;
-        return code;
-      }
-      return previous?.codeFor(uri, operation);
-    },
-  };
+/** Make a customer's next call of an operation answer a code: fault injection through the admin API. */
+async function injectOnce(customer: string, operation: OperationName, code: number): Promise<void> {
+  const answer = await admin('POST', '/admin/api/faults', { customer, operation, code, count: 1 });
+  expect(answer.status).toBe(201);
 }
 
-/** Suspend an organization after its orders exist (-101 for calls about them). */
+/** Suspend an organization after its orders exist (-101 for calls about them), through the admin API. */
 async function withSuspendedOrg<T>(orgId: number, run: () => Promise<T>): Promise<T> {
-  const org = mock.accounts.organization(mock.accounts.customer('sandbox')!, orgId)!;
-  org.suspended = true;
+  expect((await admin('PATCH', `/admin/api/orgs/${orgId}`, { suspended: true })).status).toBe(200);
   try {
     return await run();
   } finally {
-    org.suspended = false;
+    await admin('PATCH', `/admin/api/orgs/${orgId}`, { suspended: false });
   }
 }
 
@@ -131,11 +123,12 @@ add(-101, 'revokeAllByPerson', () => withSuspendedOrg(1001, () => byPerson('a@ex
 add(-120, 'revokeBySerialNumber', () => bySerial('01', READONLY));
 add(-120, 'revokeAllByPerson', () => byPerson('a@readonly.example', 'Read-only Org', '', READONLY));
 add(-14, 'revokeBySerialNumber', async () => {
-  injectOnce('sandbox', 'revokeBySerialNumber', -14);
-  return bySerial(serialOf(await order()));
+  const serial = serialOf(await order());
+  await injectOnce('sandbox', 'revokeBySerialNumber', -14);
+  return bySerial(serial);
 });
 add(-14, 'revokeAllByPerson', async () => {
-  injectOnce('sandbox', 'revokeAllByPerson', -14);
+  await injectOnce('sandbox', 'revokeAllByPerson', -14);
   return byPerson('a@example.com');
 });
 add(-31, 'revokeAllByPerson', () => byPerson('not-an-email'));
@@ -150,8 +143,8 @@ for (const op of ENROLLS) {
   add(-11, op, csrCase('ec-p256.csr')(op));
   add(-12, op, csrCase('bad-signature.csr')(op));
   add(-13, op, csrCase('rsa-8200.csr')(op));
-  add(-14, op, () => {
-    injectOnce('sandbox', op, -14);
+  add(-14, op, async () => {
+    await injectOnce('sandbox', op, -14);
     return enroll({}, op);
   });
   add(-16, op, () => enroll({ auth: SECOND_ADMIN }, op));

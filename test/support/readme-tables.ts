@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALL_CHECKS } from '../../client/conformance/runner.js';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { CONFIG_KEYS } from '../../server/config.js';
 import { TRANSPORT_FAULTS } from '../../server/domain/faults.js';
@@ -52,12 +53,19 @@ export function adminRouteTable(): string {
   return ['| method | route | what it does |', '| --- | --- | --- |', ...ADMIN_ROUTES.map(([m, p, w]) => `| ${m} | \`${p}\` | ${cell(w)} |`)].join('\n');
 }
 
+export function conformanceChecksTable(): string {
+  const rows = ['| check | tags | guide | verifies |', '| --- | --- | --- | --- |'];
+  for (const c of ALL_CHECKS) rows.push(`| \`${c.name}\` | ${c.tags.join(', ')} | ${cell(c.guide)} | ${cell(c.title)} |`);
+  return rows.join('\n');
+}
+
 export const GENERATED: Record<string, () => string> = {
   'status-codes': statusCodeTable,
   config: configTable,
   'script-tags': scriptTagTable,
   'transport-faults': transportFaultTable,
   'admin-routes': adminRouteTable,
+  'conformance-checks': conformanceChecksTable,
 };
 
 export const readmePath = join(packageRoot, 'README.md');

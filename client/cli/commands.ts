@@ -1,0 +1,426 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CcmClient, type PollEvent } from '../client.js';
+import type { CollectedCertificate } from '../certificate.js';
+import { generateKeyAndCsr, RSA_KEY_SIZES, type RsaKeySize } from '../csr.js';
+import { ALL_CHECKS, runConformance } from '../conformance/runner.js';
+import { formatJson, formatJunit, formatTable } from '../conformance/reports.js';
+import { CONNECTION, CREDENTIALS, list, ORGANIZATION, OUTPUT, parseDuration, positiveInt, str, UsageError, WAIT, type OptionSpec, type Values } from './options.js';
+import type { CliIo, Output } from './output.js';
+
+/** The `ccm` commands. Each returns an exit code; errors thrown here are mapped to exit codes by main.ts. */
+
+export const EXIT = {
+  OK: 0,
+  /** conformance: at least one check failed */
+  CHECKS_FAILED: 1,
+  /** bad command line, or a local file that cannot be read or written */
+  USAGE: 2,
+  /** CCM answered a negative status code */
+  CCM_STATUS: 3,
+  /** CCM answered a SOAP fault */
+  SOAP_FAULT: 4,
+  /** no usable answer: connection, timeout, HTTP error, unreadable response */
+  TRANSPORT: 5,
+  /** the certificate is not issued yet (collect without --wait, or --wait timed out) */
+  NOT_READY: 6,
+  /** interrupted (Ctrl-C) */
+  INTERRUPTED: 130,
+  /** a bug in ccm */
+  INTERNAL: 70,
+} as const;
+
+export interface CommandContext {
+  values: Values;
+  positionals: string[];
+  io: CliIo;
+  out: Output;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  description?: string;
+  options: OptionSpec[];
+  examples?: string[];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+const NO_MORE_POSITIONALS = (ctx: CommandContext, max: number) => {
+  if (ctx.positionals.length > max) throw new UsageError(`unexpected argument ${ctx.positionals[max]}`);
+};
+
+function clientFrom(ctx: CommandContext, needsAuth = true): CcmClient {
+  const url = str(ctx.values, 'url');
+  if (!url) throw new UsageError('no endpoint: give --url URL or set CCM_URL');
+  const auth = { login: str(ctx.values, 'login'), password: str(ctx.values, 'password'), customerLoginUri: str(ctx.values, 'customer-uri') };
+  if (needsAuth) {
+    const missing = [!auth.login && '--login / CCM_LOGIN', !auth.password && '--password / CCM_PASSWORD', !auth.customerLoginUri && '--customer-uri / CCM_CUSTOMER_URI'].filter(Boolean);
+    if (missing.length) throw new UsageError(`missing credentials: ${missing.join(', ')}`);
+  }
+  const timeout = str(ctx.values, 'request-timeout');
+  try {
+    return new CcmClient({
+      endpoint: url,
+      namespace: str(ctx.values, 'namespace'),
+      auth,
+      orgId: str(ctx.values, 'org-id') !== undefined ? positiveInt(str(ctx.values, 'org-id')!, '--org-id') : undefined,
+      secretKey: str(ctx.values, 'secret-key'),
+      requestTimeoutMs: timeout ? parseDuration(timeout, 'request-timeout') : undefined,
+      fetch: ctx.io.fetch,
+    });
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageError(`--url: ${err.message}`);
+    throw err;
+  }
+}
+
+const path = (ctx: CommandContext, file: string) => resolve(ctx.io.cwd ?? process.cwd(), file);
+
+function readLocal(ctx: CommandContext, file: string, what: string): string {
+  try {
+    return readFileSync(path(ctx, file), 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function writeLocal(ctx: CommandContext, file: string, text: string, what: string, mode?: number): string {
+  const full = path(ctx, file);
+  try {
+    writeFileSync(full, text, { mode, flag: mode ? 'wx' : 'w' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${what} ${file}: ${code === 'EEXIST' ? 'the file exists (not overwriting a key)' : (code ?? (err as Error).message)}`);
+  }
+  return full;
+}
+
+function waitOptions(ctx: CommandContext) {
+  const timeout = str(ctx.values, 'timeout');
+  const interval = str(ctx.values, 'poll-interval');
+  return {
+    timeoutMs: timeout ? parseDuration(timeout, 'timeout') : undefined,
+    backoff: { initialDelayMs: interval ? parseDuration(interval, 'poll-interval') : 2000, maxDelayMs: 30_000, factor: 1.5 },
+    signal: ctx.io.signal,
+    onPoll: (e: PollEvent) => ctx.out.poll(e),
+  };
+}
+
+function certificateSummary(orderNumber: number, cert: CollectedCertificate, file?: string) {
+  return {
+    orderNumber,
+    serialNumber: cert.serialNumber,
+    subject: cert.leaf.subject,
+    issuer: cert.leaf.issuer,
+    emails: cert.emails,
+    notBefore: cert.leaf.notBefore.toISOString(),
+    notAfter: cert.leaf.notAfter.toISOString(),
+    format: cert.format,
+    chainLength: cert.chain.length,
+    ...(file ? { file } : { pem: cert.fullChainPem }),
+  };
+}
+
+/** Print or save a collected certificate. */
+function deliver(ctx: CommandContext, orderNumber: number, cert: CollectedCertificate, extra: Record<string, unknown> = {}): number {
+  const outFile = str(ctx.values, 'out');
+  const file = outFile ? writeLocal(ctx, outFile, cert.fullChainPem, 'the certificate to') : undefined;
+  ctx.out.endProgress();
+  ctx.out.data({ ...extra, ...certificateSummary(orderNumber, cert, file) });
+  if (file) {
+    ctx.out.line(`order ${orderNumber}: certificate ${cert.serialNumber} for ${cert.emails.join(', ') || cert.leaf.subject}, valid until ${cert.leaf.notAfter.toISOString()}`);
+    ctx.out.line(`written to ${file} (leaf + ${cert.chain.length} CA certificate${cert.chain.length === 1 ? '' : 's'}, PEM)`);
+  } else {
+    ctx.out.info(`order ${orderNumber}: certificate ${cert.serialNumber} for ${cert.emails.join(', ') || cert.leaf.subject}, valid until ${cert.leaf.notAfter.toISOString()}`);
+    ctx.out.raw(cert.fullChainPem);
+  }
+  return EXIT.OK;
+}
+
+// ---- commands ----
+
+const info: Command = {
+  name: 'info',
+  summary: 'getWebServiceInfo: the service name and version (no credentials needed)',
+  usage: 'ccm info [options]',
+  options: [...CONNECTION, ...OUTPUT],
+  examples: ['ccm info --url https://cert-manager.com/ws/EPKIManager'],
+  async run(ctx) {
+    NO_MORE_POSITIONALS(ctx, 0);
+    const client = clientFrom(ctx, false);
+    const text = await client.getWebServiceInfo({ signal: ctx.io.signal });
+    ctx.out.data({ endpoint: client.endpoint, namespace: client.namespace, info: text });
+    ctx.out.line(text);
+    return EXIT.OK;
+  },
+};
+
+const templates: Command = {
+  name: 'templates',
+  summary: "getKUTemplates: the account's KU/EKU templates",
+  usage: 'ccm templates [options]',
+  options: [...CONNECTION, ...CREDENTIALS, ...OUTPUT],
+  async run(ctx) {
+    NO_MORE_POSITIONALS(ctx, 0);
+    const list = await clientFrom(ctx).getKUTemplates({ signal: ctx.io.signal });
+    ctx.out.data({ templates: list });
+    if (!list.length) ctx.out.line('no KU/EKU templates (or the credentials were refused: getKUTemplates has no error code)');
+    for (const t of list) {
+      ctx.out.line(`${t.shortName}${t.description ? `  ${t.description}` : ''}`);
+      ctx.out.line(`    key usages:          ${(t.keyUsages ?? []).map((k) => `${k.name ?? '?'} (${k.code})`).join(', ') || '-'}`);
+      ctx.out.line(`    extended key usages: ${(t.extKeyUsages ?? []).map((k) => `${k.name ?? '?'} (${k.code})`).join(', ') || '-'}`);
+    }
+    return EXIT.OK;
+  },
+};
+
+const enroll: Command = {
+  name: 'enroll',
+  summary: 'enroll / enrollUsingKUTemplates: request a certificate (prints the order number)',
+  usage: 'ccm enroll (--csr FILE | --generate-key) [--email ADDRESS] [--username NAME] [--template NAME]... [--wait [--out FILE]] [options]',
+  description:
+    'Without --email, a fresh test address ccm-<random>@<CCM_EMAIL_DOMAIN> is used; an --email without "@" gets\n' +
+    '@<CCM_EMAIL_DOMAIN> appended. --generate-key writes a new unencrypted RSA private key to --key-out (never\n' +
+    'overwriting a file) before the request is sent. enroll is sent once: if the answer is lost, check with\n' +
+    '`ccm status` before enrolling again.',
+  options: [
+    { flag: 'csr', type: 'string', arg: 'FILE', help: 'PKCS#10 request (PEM or base64); "-" is not supported, give a file' },
+    { flag: 'generate-key', type: 'boolean', help: 'make a new RSA key and CSR instead of --csr' },
+    { flag: 'key-bits', type: 'string', arg: 'BITS', help: `with --generate-key: ${RSA_KEY_SIZES.join(', ')} (default 2048)` },
+    { flag: 'key-out', type: 'string', arg: 'FILE', help: 'with --generate-key: where to write the private key (default <email local part>.key)' },
+    { flag: 'email', type: 'string', arg: 'ADDRESS', help: "the person's e-mail (SAN); its domain must be the organization's" },
+    { flag: 'username', type: 'string', arg: 'NAME', help: 'subject CN of the certificate (default: the e-mail local part)' },
+    { flag: 'template', type: 'string', multiple: true, arg: 'NAME', help: 'KU/EKU template short name (repeatable): uses enrollUsingKUTemplates' },
+    ...ORGANIZATION,
+    ...WAIT,
+    ...CONNECTION,
+    ...CREDENTIALS,
+    ...OUTPUT,
+  ],
+  examples: [
+    'ccm enroll --generate-key --email alice --username "Alice Example" --wait --out alice.pem',
+    'ccm enroll --csr alice.csr --email alice@example.com --template smime-signing',
+  ],
+  async run(ctx) {
+    NO_MORE_POSITIONALS(ctx, 0);
+    const csrFile = str(ctx.values, 'csr');
+    const generate = ctx.values['generate-key'] === true;
+    if (!!csrFile === generate) throw new UsageError('give exactly one of --csr FILE and --generate-key');
+    const domain = str(ctx.values, 'email-domain');
+    let email = str(ctx.values, 'email');
+    if (!email) {
+      if (!domain) throw new UsageError('give --email ADDRESS, or --email-domain / CCM_EMAIL_DOMAIN for a generated test address');
+      email = `ccm-${randomBytes(4).toString('hex')}@${domain}`;
+    } else if (!email.includes('@')) {
+      if (!domain) throw new UsageError(`--email ${email} has no domain: give a full address or set CCM_EMAIL_DOMAIN`);
+      email = `${email}@${domain}`;
+    }
+    const local = email.slice(0, email.lastIndexOf('@'));
+    const username = str(ctx.values, 'username') ?? local;
+    const client = clientFrom(ctx);
+    if (str(ctx.values, 'org-id') === undefined) throw new UsageError('missing --org-id / CCM_ORG_ID');
+    if (str(ctx.values, 'secret-key') === undefined) throw new UsageError('missing --secret-key / CCM_SECRET_KEY');
+
+    let csr: string;
+    let keyFile: string | undefined;
+    if (generate) {
+      const bitsText = str(ctx.values, 'key-bits') ?? '2048';
+      const bits = Number(bitsText) as RsaKeySize;
+      if (!RSA_KEY_SIZES.includes(bits)) throw new UsageError(`--key-bits must be one of ${RSA_KEY_SIZES.join(', ')}`);
+      const keyOut = str(ctx.values, 'key-out') ?? `${local.replace(/[^A-Za-z0-9._-]/g, '_')}.key`;
+      if (existsSync(path(ctx, keyOut))) throw new UsageError(`cannot write the private key to ${keyOut}: the file exists (not overwriting a key)`);
+      ctx.out.info(`generating an RSA-${bits} key...`);
+      const made = await generateKeyAndCsr({ bits, commonName: username, email });
+      keyFile = writeLocal(ctx, keyOut, made.privateKeyPem, 'the private key to', 0o600);
+      ctx.out.info(`private key written to ${keyFile}`);
+      csr = made.csrPem;
+    } else {
+      csr = readLocal(ctx, csrFile!, 'the CSR');
+    }
+    const templates = list(ctx.values, 'template');
+    const orderNumber = await client.enroll({ username, email, csr, templates }, { signal: ctx.io.signal });
+    const enrolled = { orderNumber, email, username, ...(templates.length ? { templates } : {}), ...(keyFile ? { keyFile } : {}) };
+    if (ctx.values.wait !== true) {
+      ctx.out.data(enrolled);
+      ctx.out.line(`order ${orderNumber} enrolled for ${email}${keyFile ? ` (key in ${basename(keyFile)})` : ''}`);
+      ctx.out.info(`collect it with: ccm collect ${orderNumber} --wait`);
+      return EXIT.OK;
+    }
+    ctx.out.info(`order ${orderNumber} enrolled for ${email}`);
+    const cert = await client.waitForCertificate(orderNumber, waitOptions(ctx));
+    return deliver(ctx, orderNumber, cert, enrolled);
+  },
+};
+
+function orderArg(ctx: CommandContext): number {
+  if (!ctx.positionals.length) throw new UsageError('missing ORDER (the order number enroll printed)');
+  NO_MORE_POSITIONALS(ctx, 1);
+  return positiveInt(ctx.positionals[0], 'ORDER');
+}
+
+const status: Command = {
+  name: 'status',
+  summary: 'getCollectStatus: is the certificate of an order available',
+  usage: 'ccm status ORDER [options]',
+  description: 'Prints "available" (1) or "being processed" (0); a negative code exits 3.',
+  options: [...CONNECTION, ...CREDENTIALS, ...OUTPUT],
+  async run(ctx) {
+    const orderNumber = orderArg(ctx);
+    const code = await clientFrom(ctx).getCollectStatus(orderNumber, { signal: ctx.io.signal });
+    const state = code >= 1 ? 'available' : 'processing';
+    ctx.out.data({ orderNumber, code, status: state });
+    ctx.out.line(`order ${orderNumber}: ${code >= 1 ? 'certificate available' : 'being processed'} (${code})`);
+    return EXIT.OK;
+  },
+};
+
+const collect: Command = {
+  name: 'collect',
+  summary: 'collect: fetch the certificate of an order (PEM, leaf first)',
+  usage: 'ccm collect ORDER [--wait [--timeout DURATION]] [--out FILE] [options]',
+  description: 'Whatever format the service answers in (base64 PKCS#7, base64 DER X.509 or PEM), the output is PEM:\nthe leaf, then its chain. Without --wait, an order still being processed exits 6.',
+  options: [...WAIT, ...CONNECTION, ...CREDENTIALS, ...OUTPUT],
+  examples: ['ccm collect 1234567 --wait --out alice.pem'],
+  async run(ctx) {
+    const orderNumber = orderArg(ctx);
+    const client = clientFrom(ctx);
+    if (ctx.values.wait === true) return deliver(ctx, orderNumber, await client.waitForCertificate(orderNumber, waitOptions(ctx)));
+    const outcome = await client.collect(orderNumber, { signal: ctx.io.signal });
+    if (!outcome.ready) {
+      ctx.out.data({ orderNumber, code: outcome.code, status: 'processing' });
+      ctx.out.line(`order ${orderNumber}: being processed (${outcome.code}); try again later, or use --wait`);
+      return EXIT.NOT_READY;
+    }
+    return deliver(ctx, orderNumber, outcome.certificate);
+  },
+};
+
+const revoke: Command = {
+  name: 'revoke',
+  summary: 'revoke / revokeBySerialNumber / revokeAllByPerson',
+  usage: 'ccm revoke (ORDER | --serial SERIAL | --person EMAIL --org NAME [--dep NAME]) [--reason TEXT] [options]',
+  description: 'Revokes exactly what is named: one order, one certificate by serial (hex, as `openssl x509 -serial`\nprints it), or every valid certificate of a person in an organization.',
+  options: [
+    { flag: 'serial', type: 'string', arg: 'SERIAL', help: 'revoke the certificate with this serial number (hex)' },
+    { flag: 'person', type: 'string', arg: 'EMAIL', help: "revoke all of this person's certificates (with --org)" },
+    { flag: 'org', type: 'string', arg: 'NAME', help: 'with --person: the organization name' },
+    { flag: 'dep', type: 'string', arg: 'NAME', help: 'with --person: the department name, if any' },
+    { flag: 'reason', type: 'string', arg: 'TEXT', help: 'revocation reason for the audit log (max 128 characters; not for --person)' },
+    ...CONNECTION,
+    ...CREDENTIALS,
+    ...OUTPUT,
+  ],
+  examples: ['ccm revoke 1234567 --reason "key compromise"', 'ccm revoke --serial 3f024549e75729f800598bda675d5212', 'ccm revoke --person alice@example.com --org "Sandbox Org"'],
+  async run(ctx) {
+    const serial = str(ctx.values, 'serial');
+    const person = str(ctx.values, 'person');
+    const forms = [ctx.positionals.length > 0, serial !== undefined, person !== undefined].filter(Boolean).length;
+    if (forms !== 1) throw new UsageError('give exactly one of ORDER, --serial SERIAL, --person EMAIL');
+    const reason = str(ctx.values, 'reason') ?? '';
+    const signal = ctx.io.signal;
+    if (person !== undefined) {
+      NO_MORE_POSITIONALS(ctx, 0);
+      const org = str(ctx.values, 'org');
+      if (!org) throw new UsageError('--person needs --org NAME (the organization name)');
+      if (ctx.values.reason !== undefined) throw new UsageError('revokeAllByPerson takes no reason');
+      const dep = str(ctx.values, 'dep');
+      await clientFrom(ctx).revokeAllByPerson({ email: person, org, dep }, { signal });
+      ctx.out.data({ revoked: 'person', email: person, org, ...(dep ? { dep } : {}) });
+      ctx.out.line(`revoked every valid certificate of ${person} in ${org}${dep ? ` / ${dep}` : ''}`);
+      return EXIT.OK;
+    }
+    if (ctx.values.org !== undefined || ctx.values.dep !== undefined) throw new UsageError('--org and --dep go with --person');
+    if (serial !== undefined) {
+      NO_MORE_POSITIONALS(ctx, 0);
+      await clientFrom(ctx).revokeBySerialNumber(serial, reason, { signal });
+      ctx.out.data({ revoked: 'serial', serialNumber: serial });
+      ctx.out.line(`revoked the certificate with serial ${serial}`);
+      return EXIT.OK;
+    }
+    const orderNumber = orderArg(ctx);
+    await clientFrom(ctx).revoke(orderNumber, reason, { signal });
+    ctx.out.data({ revoked: 'order', orderNumber });
+    ctx.out.line(`revoked order ${orderNumber}`);
+    return EXIT.OK;
+  },
+};
+
+const conformance: Command = {
+  name: 'conformance',
+  summary: 'run the conformance checks against an endpoint (the mock or a live CCM)',
+  usage: 'ccm conformance --endpoint URL [--allow-issue] [--allow-revoke] [--allow-mock-only] [--junit FILE] [--json-report FILE] [options]',
+  description:
+    'Runs named checks, each verifying a section of the CCM S/MIME Enroll API guide 5.7, and first compares the\n' +
+    "endpoint's ?wsdl with wsdl/EPKIManager.wsdl (the drift report). By default only read-only checks run: they\n" +
+    'cannot create or revoke anything. --allow-issue lets checks enroll test certificates (for\n' +
+    'ccm-conformance-<run>-<check>@<email domain>); --allow-revoke lets them revoke, and makes the run revoke the\n' +
+    'certificates it created at the end - only those. --allow-mock-only adds checks that need ccm-mock.\n' +
+    'Exit 0 when every check that ran passed, 1 otherwise.',
+  options: [
+    { flag: 'allow-issue', type: 'boolean', help: 'run checks that enroll (and may issue) test certificates' },
+    { flag: 'allow-revoke', type: 'boolean', help: 'run checks that revoke, and revoke what the run created at the end' },
+    { flag: 'allow-mock-only', type: 'boolean', help: "run checks that rely on ccm-mock's scripted outcomes" },
+    { flag: 'only', type: 'string', multiple: true, arg: 'CHECK', help: 'run only these checks (repeatable or comma-separated)' },
+    { flag: 'list', type: 'boolean', help: 'list the checks and exit' },
+    { flag: 'org-name', type: 'string', env: 'CCM_ORG_NAME', arg: 'NAME', help: "the organization's name (for revokeAllByPerson)" },
+    { flag: 'csr', type: 'string', arg: 'FILE', help: 'use this CSR for every enrollment instead of a fresh RSA-2048 key each' },
+    { flag: 'wait-timeout', type: 'string', arg: 'DURATION', help: 'how long to wait for each test certificate (default 5m)' },
+    { flag: 'poll-interval', type: 'string', arg: 'DURATION', help: 'first pause between status polls (default 2s)' },
+    { flag: 'no-cleanup', type: 'boolean', help: 'with --allow-revoke: leave the created certificates unrevoked' },
+    { flag: 'junit', type: 'string', arg: 'FILE', help: 'write a JUnit XML report' },
+    { flag: 'json-report', type: 'string', arg: 'FILE', help: 'write the JSON report' },
+    ...ORGANIZATION,
+    ...CONNECTION,
+    ...CREDENTIALS,
+    ...OUTPUT,
+  ],
+  examples: [
+    'ccm conformance --endpoint http://localhost:8080/ws/EPKIManager --login admin --password sandbox --customer-uri sandbox \\\n      --org-id 1001 --secret-key sandbox-secret --email-domain example.com --org-name "Sandbox Org" --allow-issue --allow-revoke',
+    'ccm conformance --junit conformance.xml    # read-only, credentials from CCM_* variables',
+  ],
+  async run(ctx) {
+    NO_MORE_POSITIONALS(ctx, 0);
+    if (ctx.values.list === true) {
+      ctx.out.data({ checks: ALL_CHECKS.map(({ name, title, tags, guide }) => ({ name, title, tags, guide })) });
+      for (const c of ALL_CHECKS) ctx.out.line(`${c.name.padEnd(32)} ${c.tags.join(',').padEnd(29)} guide ${c.guide}\n${''.padEnd(33)}${c.title}`);
+      return EXIT.OK;
+    }
+    const client = clientFrom(ctx); // validates URL and credentials
+    const waitTimeout = str(ctx.values, 'wait-timeout');
+    const interval = str(ctx.values, 'poll-interval');
+    const csrFile = str(ctx.values, 'csr');
+    const orgId = str(ctx.values, 'org-id');
+    const report = await runConformance({
+      endpoint: client.endpoint,
+      namespace: str(ctx.values, 'namespace'),
+      auth: { login: str(ctx.values, 'login'), password: str(ctx.values, 'password'), customerLoginUri: str(ctx.values, 'customer-uri') },
+      orgId: orgId !== undefined ? positiveInt(orgId, '--org-id') : undefined,
+      secretKey: str(ctx.values, 'secret-key'),
+      emailDomain: str(ctx.values, 'email-domain'),
+      orgName: str(ctx.values, 'org-name'),
+      allowIssue: ctx.values['allow-issue'] === true,
+      allowRevoke: ctx.values['allow-revoke'] === true,
+      allowMockOnly: ctx.values['allow-mock-only'] === true,
+      only: ctx.values.only !== undefined ? list(ctx.values, 'only') : undefined,
+      csr: csrFile ? readLocal(ctx, csrFile, 'the CSR') : undefined,
+      waitTimeoutMs: waitTimeout ? parseDuration(waitTimeout, 'wait-timeout') : undefined,
+      backoff: { initialDelayMs: interval ? parseDuration(interval, 'poll-interval') : 2000 },
+      requestTimeoutMs: str(ctx.values, 'request-timeout') ? parseDuration(str(ctx.values, 'request-timeout')!, 'request-timeout') : undefined,
+      cleanup: ctx.values['no-cleanup'] !== true,
+      fetch: ctx.io.fetch,
+      onCheckStart: (check, i, total) => ctx.out.info(`[${i + 1}/${total}] ${check.name} ...`),
+    });
+    const junit = str(ctx.values, 'junit');
+    const jsonReport = str(ctx.values, 'json-report');
+    if (junit) ctx.out.info(`JUnit report: ${writeLocal(ctx, junit, formatJunit(report), 'the JUnit report to')}`);
+    if (jsonReport) ctx.out.info(`JSON report: ${writeLocal(ctx, jsonReport, formatJson(report), 'the JSON report to')}`);
+    if (ctx.out.json) ctx.io.stdout.write(formatJson(report));
+    else ctx.out.raw(formatTable(report));
+    return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;
+  },
+};
+
+export const COMMANDS: readonly Command[] = [info, templates, enroll, status, collect, revoke, conformance];

@@ -1,0 +1,109 @@
+import type { CcmClient } from '../client.js';
+import type { CollectedCertificate } from '../certificate.js';
+import { CcmError, CcmStatusError } from '../errors.js';
+import type { OperationName } from '../../wsdl/contract.js';
+import { statusText } from '../../wsdl/status-codes.js';
+import type { AuthData } from '../../wsdl/types.js';
+import type { FetchedWsdl } from './wsdl-fetch.js';
+import type { DriftItem } from './drift.js';
+
+/**
+ * What a conformance check is and what it may use. Checks are endpoint-agnostic: they talk to the
+ * endpoint only through CcmClient (and plain HTTP for the WSDL and raw-envelope checks), so the same
+ * check runs against ccm-mock and against a live CCM account.
+ */
+
+/**
+ * read-only: cannot create or revoke anything (always runs)
+ * issues-certificate: may create an order / certificate (--allow-issue)
+ * revokes: revokes certificates this run created (--allow-revoke)
+ * mock-only: relies on ccm-mock's scripted outcomes (+tags in the e-mail); meaningless live (--allow-mock-only)
+ */
+export const CHECK_TAGS = ['read-only', 'issues-certificate', 'revokes', 'mock-only'] as const;
+export type CheckTag = (typeof CHECK_TAGS)[number];
+
+export interface Check {
+  name: string;
+  title: string;
+  tags: readonly CheckTag[];
+  /** the guide section(s) it verifies (CCM S/MIME Enroll API 5.7), or the wire-format note for Metro behaviour */
+  guide: string;
+  run(ctx: CheckContext): Promise<void>;
+}
+
+/** A created order, so the run can clean up what it made (and only that). */
+export interface CreatedOrder {
+  orderNumber: number;
+  email: string;
+  check: string;
+  serialNumber?: string;
+  /** revoked by a check or by the cleanup */
+  revoked: boolean;
+  cleanup?: string;
+}
+
+export interface CheckContext {
+  client: CcmClient;
+  /** a client as `client`, with other credentials (its answers are checked too) */
+  clientFor(auth: AuthData): CcmClient;
+  auth: AuthData;
+  endpoint: string;
+  namespace: string;
+  /** the endpoint's WSDL, or why it could not be read */
+  wsdl: FetchedWsdl | { error: string };
+  runId: string;
+  orgId?: number;
+  secretKey?: string;
+  emailDomain?: string;
+  orgName?: string;
+  fetch: typeof fetch;
+  /** a unique address under the configured domain for this run */
+  email(label: string): string;
+  /** a PKCS#10 request with an RSA key (fresh, or the configured one) */
+  csr(commonName: string): Promise<string>;
+  /** enroll and remember the order for cleanup */
+  enroll(label: string, request: { email?: string; templates?: string[]; csr?: string; username?: string }): Promise<{ orderNumber: number; email: string }>;
+  /** wait for and collect a created order */
+  collect(orderNumber: number): Promise<CollectedCertificate>;
+  markRevoked(orderNumber: number): void;
+  /** detail lines shown under the check's row */
+  note(line: string): void;
+  drift(items: DriftItem[]): void;
+  /** the check needs configuration it does not have */
+  requireConfig<K extends 'orgId' | 'secretKey' | 'emailDomain' | 'orgName'>(...keys: K[]): void;
+}
+
+export class CheckFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class CheckSkipped extends Error {}
+
+export function fail(message: string, details: string[] = []): never {
+  throw new CheckFailure(message, details);
+}
+
+export function expect(condition: unknown, message: string): asserts condition {
+  if (!condition) fail(message);
+}
+
+/** The call must answer the given negative code (as a CcmStatusError). Returns what it answered otherwise. */
+export async function expectCode(operation: OperationName, code: number, call: () => Promise<unknown>): Promise<void> {
+  try {
+    const value = await call();
+    fail(`${operation}: expected ${code} (${statusText(code, operation)}), the call succeeded${value !== undefined ? ` with ${JSON.stringify(value).slice(0, 80)}` : ''}`);
+  } catch (err) {
+    if (err instanceof CheckFailure) throw err;
+    if (err instanceof CcmStatusError) {
+      if (err.code === code) return;
+      fail(`${operation}: expected ${code} (${statusText(code, operation)}), got ${err.code} (${err.meaning})`);
+    }
+    if (err instanceof CcmError) fail(`${operation}: expected status ${code}, got ${err.name}: ${err.message}`);
+    throw err;
+  }
+}

@@ -1,0 +1,288 @@
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_NAMESPACE } from '../../wsdl/contract.js';
+import { Status } from '../../wsdl/status-codes.js';
+import type { AuthData } from '../../wsdl/types.js';
+import { SchemaValidator } from '../../wsdl/validator.js';
+import { CcmClient } from '../client.js';
+import { generateKeyAndCsr } from '../csr.js';
+import { CcmError, CcmStatusError } from '../errors.js';
+import type { SoapExchange } from '../soap.js';
+import type { BackoffOptions } from '../wait.js';
+import { CheckFailure, CheckSkipped, type Check, type CheckContext, type CheckTag, type CreatedOrder } from './check.js';
+import { ISSUING_CHECKS } from './checks-issuing.js';
+import { MOCK_ONLY_CHECKS } from './checks-mock-only.js';
+import { READ_ONLY_CHECKS } from './checks-read-only.js';
+import type { DriftItem } from './drift.js';
+import { fetchWsdl, type FetchedWsdl } from './wsdl-fetch.js';
+
+/**
+ * Runs the conformance checks against one endpoint. Read-only checks always run; the others only when
+ * their tags are allowed. Every SOAP answer a check receives is also checked against the contract
+ * (schema-valid, HTTP 200 for answers and 500 for faults, text/xml). At the end, orders the run created
+ * are revoked when --allow-revoke permits it, and only those.
+ */
+
+export const ALL_CHECKS: readonly Check[] = [...READ_ONLY_CHECKS, ...ISSUING_CHECKS, ...MOCK_ONLY_CHECKS];
+
+export interface ConformanceOptions {
+  endpoint: string;
+  /** targetNamespace to call with; default: the one the endpoint's WSDL declares */
+  namespace?: string;
+  auth: AuthData;
+  orgId?: number;
+  secretKey?: string;
+  /** the organization's e-mail domain: test certificates are enrolled for ccm-conformance-<run>-<check>@<domain> */
+  emailDomain?: string;
+  /** the organization's name, for revokeAllByPerson */
+  orgName?: string;
+  allowIssue?: boolean;
+  allowRevoke?: boolean;
+  allowMockOnly?: boolean;
+  /** run only these checks (by name) */
+  only?: readonly string[];
+  /** use this CSR for every enrollment instead of generating a key per enrollment */
+  csr?: string;
+  /** how long to wait for one certificate, ms (default 5 minutes) */
+  waitTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  requestTimeoutMs?: number;
+  /** revoke what the run created at the end, when allowRevoke (default true) */
+  cleanup?: boolean;
+  fetch?: typeof fetch;
+  runId?: string;
+  onCheckStart?: (check: Check, index: number, total: number) => void;
+  onCheckEnd?: (result: CheckResult, index: number, total: number) => void;
+}
+
+export type CheckStatus = 'passed' | 'failed' | 'error' | 'skipped';
+
+export interface CheckResult {
+  name: string;
+  title: string;
+  tags: readonly CheckTag[];
+  guide: string;
+  status: CheckStatus;
+  durationMs: number;
+  message?: string;
+  details: string[];
+  drift?: DriftItem[];
+}
+
+export interface ConformanceReport {
+  tool: 'ccm conformance';
+  endpoint: string;
+  namespace: string;
+  namespaceSource: 'option' | 'wsdl' | 'default';
+  runId: string;
+  startedAt: string;
+  durationMs: number;
+  allowed: Record<CheckTag, boolean>;
+  results: CheckResult[];
+  created: CreatedOrder[];
+  summary: { total: number; passed: number; failed: number; error: number; skipped: number };
+  /** every check that ran passed (skipped checks do not count against it) */
+  ok: boolean;
+}
+
+export class ConformanceConfigError extends Error {}
+
+const FLAG_FOR: Record<CheckTag, string> = {
+  'read-only': '',
+  'issues-certificate': '--allow-issue',
+  revokes: '--allow-revoke',
+  'mock-only': '--allow-mock-only',
+};
+
+/** Problems of one answer against the contract, beyond what the client already enforces. */
+function wireProblems(exchange: SoapExchange, validator: SchemaValidator): string[] {
+  if (exchange.responseText === undefined) return [];
+  const problems: string[] = [];
+  const isFault = /<(\w+:)?Fault[\s>]/.test(exchange.responseText);
+  const what = `${exchange.operation} answer`;
+  if (!isFault && exchange.httpStatus !== 200) problems.push(`${what}: HTTP ${exchange.httpStatus}, expected 200`);
+  if (isFault && exchange.httpStatus !== 500) problems.push(`${what}: a SOAP fault with HTTP ${exchange.httpStatus}, expected 500`);
+  if (!/^text\/xml\b/i.test(exchange.contentType ?? '')) problems.push(`${what}: Content-Type ${exchange.contentType ?? '(none)'}, expected text/xml`);
+  for (const p of validator.envelopeProblems(exchange.responseText)) problems.push(`${what} is not valid against wsdl/EPKIManager.wsdl: ${p}`);
+  return problems;
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const runId = options.runId ?? randomBytes(4).toString('hex');
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  // the kit's own HTTP (the WSDL, raw envelopes) gets the same per-request timeout as the client's calls
+  const fetchImpl: typeof fetch = (input, init) => baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
+  const allowed: Record<CheckTag, boolean> = {
+    'read-only': true,
+    'issues-certificate': !!options.allowIssue,
+    revokes: !!options.allowRevoke,
+    'mock-only': !!options.allowMockOnly,
+  };
+
+  if (options.only) {
+    const unknown = options.only.filter((n) => !ALL_CHECKS.some((c) => c.name === n));
+    if (unknown.length) throw new ConformanceConfigError(`unknown check${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the checks are: ${ALL_CHECKS.map((c) => c.name).join(', ')}`);
+  }
+  const selected = ALL_CHECKS.filter((c) => !options.only || options.only.includes(c.name));
+
+  // the WSDL first: the drift check reads it, and it tells the namespace to call with
+  const probe = new CcmClient({ endpoint: options.endpoint, auth: options.auth });
+  let wsdl: FetchedWsdl | { error: string };
+  try {
+    wsdl = await fetchWsdl(probe.wsdlUrl, { fetch: fetchImpl });
+  } catch (err) {
+    wsdl = { error: (err as Error).message };
+  }
+  const namespaceSource = options.namespace ? 'option' : 'model' in wsdl ? 'wsdl' : 'default';
+  const namespace = options.namespace ?? ('model' in wsdl && wsdl.model.targetNamespace ? wsdl.model.targetNamespace : DEFAULT_NAMESPACE);
+  const validator = SchemaValidator.forNamespace(namespace);
+
+  let exchanges: SoapExchange[] = [];
+  const clientFor = (auth: AuthData) =>
+    new CcmClient({
+      endpoint: options.endpoint,
+      namespace,
+      auth,
+      orgId: options.orgId,
+      secretKey: options.secretKey,
+      requestTimeoutMs,
+      fetch: baseFetch,
+      onExchange: (e) => exchanges.push(e),
+    });
+  const client = clientFor(options.auth);
+
+  const created: CreatedOrder[] = [];
+  let current: CheckResult | undefined;
+  const ctx: CheckContext = {
+    client,
+    clientFor,
+    auth: options.auth,
+    endpoint: client.endpoint,
+    namespace,
+    wsdl,
+    runId,
+    orgId: options.orgId,
+    secretKey: options.secretKey,
+    emailDomain: options.emailDomain,
+    orgName: options.orgName,
+    fetch: fetchImpl,
+    email: (label) => `ccm-conformance-${runId}-${label}@${options.emailDomain}`.toLowerCase(),
+    csr: async (commonName) => options.csr ?? (await generateKeyAndCsr({ bits: 2048, commonName })).csrPem,
+    async enroll(label, request) {
+      const email = request.email ?? ctx.email(label);
+      const orderNumber = await client.enroll({ username: request.username ?? `ccm conformance ${label}`, email, csr: request.csr ?? (await ctx.csr(`ccm conformance ${label}`)), templates: request.templates });
+      created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
+      return { orderNumber, email };
+    },
+    async collect(orderNumber) {
+      const cert = await client.waitForCertificate(orderNumber, { timeoutMs: options.waitTimeoutMs ?? 5 * 60_000, backoff: options.backoff });
+      const order = created.find((o) => o.orderNumber === orderNumber);
+      if (order) order.serialNumber = cert.serialNumber;
+      return cert;
+    },
+    markRevoked(orderNumber) {
+      const order = created.find((o) => o.orderNumber === orderNumber);
+      if (order) order.revoked = true;
+    },
+    note: (line) => current?.details.push(line),
+    drift: (items) => {
+      if (current) current.drift = items;
+    },
+    requireConfig(...keys) {
+      const names: Record<string, string> = { orgId: '--org-id / CCM_ORG_ID', secretKey: '--secret-key / CCM_SECRET_KEY', emailDomain: '--email-domain / CCM_EMAIL_DOMAIN', orgName: '--org-name / CCM_ORG_NAME' };
+      const missing = keys.filter((k) => options[k] === undefined || options[k] === '');
+      if (missing.length) throw new CheckSkipped(`needs ${missing.map((k) => names[k]).join(', ')}`);
+    },
+  };
+
+  const results: CheckResult[] = [];
+  for (const [index, check] of selected.entries()) {
+    const result: CheckResult = { name: check.name, title: check.title, tags: check.tags, guide: check.guide, status: 'passed', durationMs: 0, details: [] };
+    results.push(result);
+    const blocked = check.tags.filter((t) => !allowed[t]);
+    if (blocked.length) {
+      result.status = 'skipped';
+      result.message = `needs ${blocked.map((t) => FLAG_FOR[t]).join(' and ')}`;
+      options.onCheckEnd?.(result, index, selected.length);
+      continue;
+    }
+    options.onCheckStart?.(check, index, selected.length);
+    current = result;
+    exchanges = [];
+    const t0 = performance.now();
+    try {
+      await check.run(ctx);
+    } catch (err) {
+      if (err instanceof CheckSkipped) {
+        result.status = 'skipped';
+        result.message = err.message;
+      } else if (err instanceof CheckFailure) {
+        result.status = 'failed';
+        result.message = err.message;
+        result.details.push(...err.details);
+      } else {
+        result.status = 'error';
+        result.message = err instanceof CcmError ? `${err.name}: ${err.message}` : `unexpected ${(err as Error).name ?? 'error'}: ${(err as Error).message ?? String(err)}`;
+      }
+    }
+    const problems = exchanges.flatMap((e) => wireProblems(e, validator));
+    if (problems.length) {
+      result.details.push(...problems.map((p) => `wire: ${p}`));
+      if (result.status === 'passed') {
+        result.status = 'failed';
+        result.message = `${problems.length} answer${problems.length > 1 ? 's' : ''} not shaped as the contract says`;
+      }
+    }
+    result.durationMs = performance.now() - t0;
+    current = undefined;
+    options.onCheckEnd?.(result, index, selected.length);
+  }
+
+  await cleanUp(client, created, allowed.revokes && options.cleanup !== false);
+
+  const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
+  const summary = { total: results.length, passed: count('passed'), failed: count('failed'), error: count('error'), skipped: count('skipped') };
+  return {
+    tool: 'ccm conformance',
+    endpoint: client.endpoint,
+    namespace,
+    namespaceSource,
+    runId,
+    startedAt,
+    durationMs: performance.now() - started,
+    allowed,
+    results,
+    created,
+    summary,
+    ok: summary.failed === 0 && summary.error === 0,
+  };
+}
+
+/** Revoke what this run created and did not revoke already; with revocation not allowed, only say what is left. */
+async function cleanUp(client: CcmClient, created: CreatedOrder[], revoke: boolean): Promise<void> {
+  const why: Partial<Record<number, string>> = {
+    [Status.REJECTED]: 'rejected, nothing to revoke',
+    [Status.REVOKED]: 'already revoked',
+    [Status.BEING_ISSUED]: 'still being issued (-26): revoke it later',
+  };
+  for (const order of created) {
+    if (order.revoked) continue;
+    if (!revoke) {
+      order.cleanup = 'left as it is (--allow-revoke not given): revoke it yourself with `ccm revoke ' + order.orderNumber + '` if it was issued';
+      continue;
+    }
+    try {
+      await client.revoke(order.orderNumber, 'ccm conformance: cleanup of a test certificate');
+      order.revoked = true;
+      order.cleanup = 'revoked';
+    } catch (err) {
+      if (err instanceof CcmStatusError) {
+        order.cleanup = why[err.code] ?? `revoke answered ${err.code} (${err.meaning})`;
+        if (err.code === Status.REVOKED) order.revoked = true;
+      } else order.cleanup = `revoke failed: ${(err as Error).message}`;
+    }
+  }
+}
+

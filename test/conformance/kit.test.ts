@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_CHECKS, CHECK_TAGS, formatJunit, formatTable, runConformance, type ConformanceOptions } from '../../client/index.js';
+import { createMockServer, type MockServer } from '../../server/mock-server.js';
+import { wsdlText } from '../../wsdl/contract.js';
+import { XmlDocument } from 'libxml2-wasm';
+import { fakeEndpoint } from '../support/fake-endpoints.js';
+import { readCsr } from '../support/fixtures.js';
+
+/** The conformance kit in-process against the mock: what runs by default, what the flags allow, cleanup, reports. */
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await createMockServer();
+});
+afterAll(() => mock.close());
+
+const SANDBOX = { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' };
+const config = (endpoint: string, extra: Partial<ConformanceOptions> = {}): ConformanceOptions => ({
+  endpoint,
+  auth: SANDBOX,
+  orgId: 1001,
+  secretKey: 'sandbox-secret',
+  emailDomain: 'example.com',
+  orgName: 'Sandbox Org',
+  csr: readCsr(), // one fixture CSR instead of a key per enrollment keeps the suite quick
+  backoff: { initialDelayMs: 0 },
+  ...extra,
+});
+
+describe('the checks', () => {
+  it('are named, tagged and state the guide section they verify; the drift report comes first', () => {
+    expect(ALL_CHECKS[0].name).toBe('wsdl-drift');
+    expect(new Set(ALL_CHECKS.map((c) => c.name)).size).toBe(ALL_CHECKS.length);
+    for (const c of ALL_CHECKS) {
+      expect(c.name).toMatch(/^[a-z0-9-]+$/);
+      expect(c.tags.length).toBeGreaterThan(0);
+      expect(c.tags.every((t) => (CHECK_TAGS as readonly string[]).includes(t))).toBe(true);
+      expect(c.guide).toMatch(/\d|wire-format/);
+      // read-only means read-only: no check that issues or revokes carries the tag
+      if (c.tags.includes('read-only')) expect(c.tags).toEqual(['read-only']);
+    }
+    expect(ALL_CHECKS.filter((c) => c.tags.includes('mock-only')).every((c) => c.tags.includes('issues-certificate'))).toBe(true);
+  });
+});
+
+describe('runConformance against the mock in-process', () => {
+  it('by default runs only read-only checks and creates nothing', async () => {
+    const before = mock.store.maxOrderNumber();
+    const report = await runConformance(config(mock.endpoint));
+    expect(report.ok).toBe(true);
+    const ran = report.results.filter((r) => r.status !== 'skipped');
+    expect(ran.every((r) => r.status === 'passed' && r.tags.join() === 'read-only')).toBe(true);
+    expect(ran.length).toBe(ALL_CHECKS.filter((c) => c.tags.join() === 'read-only').length);
+    expect(report.results.find((r) => r.name === 'revoke-by-order-number')).toMatchObject({ status: 'skipped', message: 'needs --allow-issue and --allow-revoke' });
+    expect(report.created).toEqual([]);
+    expect(mock.store.maxOrderNumber()).toBe(before);
+  });
+
+  it('with every flag passes every check, and revokes exactly what it created', async () => {
+    const bystander = await createBystander();
+    const report = await runConformance(config(mock.endpoint, { allowIssue: true, allowRevoke: true, allowMockOnly: true }));
+    expect(report.results.filter((r) => r.status !== 'passed').map((r) => `${r.name}: ${r.message} ${r.details.join('; ')}`)).toEqual([]);
+    expect(report.summary).toMatchObject({ total: ALL_CHECKS.length, passed: ALL_CHECKS.length });
+    expect(report.namespaceSource).toBe('wsdl');
+    for (const o of report.created) {
+      expect(o.email).toMatch(new RegExp(`^ccm-conformance-${report.runId}-`));
+      const state = mock.store.get(o.orderNumber)!.state;
+      // what could be revoked was; rejected / unpaid / being-issued orders are left as the mock scripted them
+      expect(o.revoked ? state === 'revoked' : ['rejected', 'awaiting-payment', 'issuing', 'processing'].includes(state)).toBe(true);
+    }
+    expect(report.created.filter((o) => o.revoked).length).toBeGreaterThanOrEqual(7);
+    expect(mock.store.get(bystander)!.state).toBe('issued');
+  });
+
+  it('with --allow-issue alone leaves the certificates it made, and says so', async () => {
+    const report = await runConformance(config(mock.endpoint, { allowIssue: true, only: ['enroll-collect', 'revoke-by-order-number'] }));
+    expect(report.results.map((r) => [r.name, r.status])).toEqual([
+      ['enroll-collect', 'passed'],
+      ['revoke-by-order-number', 'skipped'],
+    ]);
+    expect(report.created).toHaveLength(1);
+    expect(report.created[0]).toMatchObject({ revoked: false, cleanup: expect.stringMatching(/--allow-revoke not given/) });
+    expect(mock.store.get(report.created[0].orderNumber)!.state).toBe('issued');
+    expect(report.results[0].details.join('\n')).toMatch(/collect's certificate format: base64 DER PKCS#7 \(3 certificates\); the mock's matching setting: --cert-format pkcs7/);
+  });
+
+  it('skips checks whose configuration is missing, naming it', async () => {
+    const report = await runConformance({ endpoint: mock.endpoint, auth: SANDBOX, allowIssue: true, only: ['enroll-collect', 'enroll-wrong-secret-key'] });
+    expect(report.results.map((r) => r.message)).toEqual(['needs --org-id / CCM_ORG_ID, --email-domain / CCM_EMAIL_DOMAIN', 'needs --org-id / CCM_ORG_ID, --secret-key / CCM_SECRET_KEY, --email-domain / CCM_EMAIL_DOMAIN']);
+    expect(report.ok).toBe(true);
+  });
+
+  it('reports the certificate format of an endpoint that answers bare X.509', async () => {
+    const x509 = await createMockServer({ certificateFormat: 'x509', ca: mock.ca });
+    try {
+      const report = await runConformance(config(x509.endpoint, { allowIssue: true, allowRevoke: true, only: ['enroll-collect'] }));
+      expect(report.results[0].details).toContain("collect's certificate format: base64 DER X.509 (the leaf alone); the mock's matching setting: --cert-format x509");
+    } finally {
+      await x509.close();
+    }
+  });
+
+  it('fails with a drift report against an endpoint whose WSDL differs, while the calls themselves still pass', async () => {
+    // an endpoint that forwards SOAP to the mock but publishes a WSDL with a renamed type and a required element
+    const deviating = wsdlText.replace(/name="AuthData"/, 'name="authData"').replace(/tns:AuthData"/g, 'tns:authData"').replace(/(<xs:element name="email" type="xs:string") minOccurs="0"/, '$1');
+    const proxy = await fakeEndpoint(async (req, res, body) => {
+      const answer = req.method === 'GET' ? { status: 200, text: deviating } : await fetch(mock.endpoint, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' } }).then(async (r) => ({ status: r.status, text: await r.text() }));
+      res.writeHead(answer.status, { 'Content-Type': 'text/xml;charset=utf-8' });
+      res.end(answer.text);
+    });
+    try {
+      const report = await runConformance(config(proxy.url));
+      expect(report.ok).toBe(false);
+      const drift = report.results[0];
+      expect(drift).toMatchObject({ name: 'wsdl-drift', status: 'failed', message: '2 structural differences from wsdl/EPKIManager.wsdl' });
+      expect(drift.drift!.map((d) => d.path)).toEqual(['enroll > authData (type name)', 'enroll > email']);
+      expect(report.results.slice(1).filter((r) => r.status !== 'skipped').every((r) => r.status === 'passed')).toBe(true);
+      expect(formatTable(report)).toContain('enroll > email: ccm-mock has 0..1, endpoint has 1..1\n              fix: set minOccurs/maxOccurs of <email> in enroll in wsdl/EPKIManager.wsdl');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('flags answers that are not shaped as the contract says, even when the check itself passed', async () => {
+    // the mock's answers passed through with a Content-Type and an extra element the schema does not allow
+    const proxy = await fakeEndpoint(async (req, res, body) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'Content-Type': 'text/xml' });
+        res.end(await (await fetch(mock.wsdlUrl)).text());
+        return;
+      }
+      const r = await fetch(mock.endpoint, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+      res.writeHead(r.status, { 'Content-Type': 'application/xml' });
+      res.end((await r.text()).replace('<return>', '<unexpected/><return>'));
+    });
+    try {
+      const report = await runConformance(config(proxy.url, { only: ['web-service-info'] }));
+      expect(report.results[0].status).toBe('failed');
+      expect(report.results[0].details.filter((d) => d.startsWith('wire: '))).toEqual([
+        'wire: getWebServiceInfo answer: Content-Type application/xml, expected text/xml',
+        expect.stringMatching(/^wire: getWebServiceInfo answer is not valid against wsdl\/EPKIManager.wsdl: .*unexpected/),
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('writes JUnit XML that parses, with a testcase per check', async () => {
+    const report = await runConformance(config(mock.endpoint, { only: ['wsdl-drift', 'web-service-info', 'enroll-collect'] }));
+    const doc = XmlDocument.fromString(formatJunit(report));
+    try {
+      expect(doc.root.name).toBe('testsuites');
+      expect(doc.find('//testcase').length).toBe(3);
+      expect(doc.find('//testcase/skipped').length).toBe(1);
+      expect(doc.get('//testsuite/@failures')?.content).toBe('0');
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
+/** An issued certificate the kit did not make: the cleanup must leave it alone. */
+async function createBystander(): Promise<number> {
+  const { CcmClient } = await import('../../client/index.js');
+  const c = new CcmClient({ endpoint: mock.endpoint, auth: SANDBOX, orgId: 1001, secretKey: 'sandbox-secret' });
+  const order = await c.enroll({ username: 'Bystander', email: 'bystander@example.com', csr: readCsr() });
+  expect((await c.collect(order)).ready).toBe(true);
+  return order;
+}

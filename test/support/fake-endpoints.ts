@@ -1,0 +1,46 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Small HTTP servers that misbehave the way a remote endpoint can (an HTML error page, a hung connection,
+ * garbage, a reset), for the client's transport error paths. They stand in for the network, not for our code.
+ */
+
+export interface FakeEndpoint {
+  url: string;
+  /** request bodies received, in order */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function fakeEndpoint(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<FakeEndpoint> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push(body);
+      handler(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/ws/EPKIManager`,
+    requests,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A port nothing listens on (bound, then released). */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/ws/EPKIManager`;
+}
