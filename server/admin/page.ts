@@ -63,7 +63,8 @@ function panel(admin: MockAdmin): string {
   return `<div id="panel-ca"><h2>Test CA</h2><ul>
 <li><a href="${ca.rootPem}">root.pem</a> · <a href="${ca.rootCer}">root.cer</a></li>
 <li><a href="${ca.intermediatePem}">intermediate.pem</a> · <a href="${ca.intermediateCer}">intermediate.cer</a></li>
-<li><a href="${ca.chainPem}">chain.pem</a> (intermediate + root)</li></ul><small>${esc(ca.origin)}</small></div>
+<li><a href="${ca.chainPem}">chain.pem</a> (intermediate + root)</li>
+<li>CRLs: <a href="${ca.intermediateCrl}">intermediate.crl</a> · <a href="${ca.rootCrl}">root.crl</a> · OCSP at <code>${ca.ocsp}</code></li></ul><small>${esc(ca.origin)}</small></div>
 <div id="panel-run"><h2>Run</h2><dl><dt>seed</dt><dd class="mono" id="seed">${esc(info.seed)}</dd>
 <dt>clock</dt><dd class="mono" id="clock">${when(info.clock.now)}</dd>
 <dt>ahead by</dt><dd>${esc(Math.round(info.clock.offsetMs / 1000))} s</dd><dt>default delay</dt><dd>${esc(info.defaultDelay)}</dd></dl>
