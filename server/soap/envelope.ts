@@ -24,6 +24,14 @@ function readerError(err: unknown): string {
   return text.split('\n').map((l) => l.trim()).filter(Boolean)[0] ?? 'unreadable XML';
 }
 
+/** Nothing but XML whitespace (or nothing at all), found without turning the body into a string. */
+function isBlank(body: Buffer): boolean {
+  for (const byte of body) {
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  }
+  return true;
+}
+
 /** True when the prolog (before the root element) declares a DOCTYPE; SOAP 1.1 section 3 forbids it. */
 function hasDoctype(body: Buffer): boolean {
   const head = body.subarray(0, 4096).toString('latin1');
@@ -35,7 +43,7 @@ function hasDoctype(body: Buffer): boolean {
 }
 
 export function parseSoapRequest(body: Buffer): SoapRequest {
-  if (body.length === 0 || body.toString('latin1').trim() === '') {
+  if (isBlank(body)) {
     throw new SoapFault('Client', MESSAGE_ERROR + 'Premature end of file.');
   }
   if (hasDoctype(body)) {
