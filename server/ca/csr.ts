@@ -113,7 +113,7 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
   }
   let publicKey: KeyObject;
   try {
-    publicKey = rsaPublicKey(publicKeyBits);
+    publicKey = publicKeyFromSpki(raw(spkiNode));
   } catch (err) {
     throw new CsrRejected('undecodable', `the CSR's RSA public key cannot be read: ${(err as Error).message}`);
   }
@@ -144,26 +144,37 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
 }
 
 /**
- * The KeyObject of a DER RSAPublicKey { modulus, publicExponent }. Imported as a JWK: OpenSSL 3's DER
- * decoder (createPublicKey on the SPKI) costs ~0.25 ms per key, half an RSA-2048 signature, on every
- * enroll; the JWK import builds the key from its two numbers in a few microseconds.
+ * The KeyObject of an RSA SubjectPublicKeyInfo, read as OpenSSL reads it. OpenSSL 3's DER decoder
+ * (createPublicKey on the SPKI) costs ~0.25 ms per key, half an RSA-2048 signature, on every enroll; a
+ * strictly DER-encoded key { modulus, publicExponent } is imported as a JWK instead, in a few microseconds.
+ * Anything less regular goes to the decoder, so that odd keys are judged exactly as before.
  */
-function rsaPublicKey(rsaPublicKeyDer: Buffer): KeyObject {
-  const parts = children(expectTag(readWhole(rsaPublicKeyDer), 0x30, 'RSAPublicKey'));
-  if (parts.length !== 2) throw new DerError('RSAPublicKey must hold a modulus and an exponent');
-  const [n, e] = parts.map((p, i) => unsignedInteger(p, i === 0 ? 'modulus' : 'publicExponent'));
-  return createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
+export function publicKeyFromSpki(spki: Buffer): KeyObject {
+  let parts: [Buffer, Buffer] | undefined;
+  try {
+    const [algorithm, key] = children(expectTag(readWhole(spki), 0x30, 'SubjectPublicKeyInfo'));
+    const rsaKey = children(expectTag(readWhole(readBitStringOctets(key)), 0x30, 'RSAPublicKey'));
+    const algorithmParts = children(expectTag(algorithm, 0x30, 'AlgorithmIdentifier'));
+    const nullParameters = algorithmParts.length === 1 || (algorithmParts.length === 2 && algorithmParts[1].tag === 0x05 && algorithmParts[1].end === algorithmParts[1].contentStart);
+    if (rsaKey.length === 2 && nullParameters && readOid(algorithmParts[0]) === OID.rsaEncryption) {
+      parts = [strictPositiveInteger(rsaKey[0]), strictPositiveInteger(rsaKey[1])];
+    }
+  } catch {
+    parts = undefined;
+  }
+  if (parts) {
+    const [n, e] = parts;
+    return createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
+  }
+  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }
 
-/** The magnitude of a positive DER INTEGER, refusing what OpenSSL refuses: empty, negative, padded. */
-function unsignedInteger(node: DerNode, what: string): Buffer {
-  const bytes = content(expectTag(node, 0x02, what));
-  if (bytes.length === 0) throw new DerError(`${what}: empty INTEGER`);
-  if (bytes[0] & 0x80) throw new DerError(`${what}: negative`);
-  if (bytes.length > 1 && bytes[0] === 0 && !(bytes[1] & 0x80)) throw new DerError(`${what}: INTEGER with illegal padding`);
-  const magnitude = bytes[0] === 0 ? bytes.subarray(1) : bytes;
-  if (magnitude.length === 0) throw new DerError(`${what}: zero`);
-  return magnitude;
+/** The magnitude of a positive, minimally encoded DER INTEGER; anything else throws. */
+function strictPositiveInteger(node: DerNode): Buffer {
+  const bytes = content(expectTag(node, 0x02, 'INTEGER'));
+  if (bytes.length === 0 || bytes[0] & 0x80) throw new DerError('not a positive INTEGER');
+  if (bytes[0] === 0 && (bytes.length === 1 || !(bytes[1] & 0x80))) throw new DerError('zero, or padded');
+  return bytes[0] === 0 ? bytes.subarray(1) : bytes;
 }
 
 function readName(nameNode: DerNode): { subject: SubjectAttribute[]; subjectRdns: Buffer[]; subjectRdnTypes: string[] } {
