@@ -34,7 +34,9 @@ function isBlank(body: Buffer): boolean {
 
 /** True when the prolog (before the root element) declares a DOCTYPE; SOAP 1.1 section 3 forbids it. */
 function hasDoctype(body: Buffer): boolean {
-  const head = body.subarray(0, 4096).toString('latin1');
+  const window = body.subarray(0, 4096);
+  if (window.indexOf('<!DOCTYPE', 0, 'latin1') < 0) return false; // the usual case, without making a string
+  const head = window.toString('latin1');
   const doctype = head.indexOf('<!DOCTYPE');
   if (doctype < 0) return false;
   // a DOCTYPE after the root element starts would be inside content, where it is not a declaration

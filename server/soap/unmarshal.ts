@@ -56,8 +56,19 @@ function isNil(el: XmlElement): boolean {
   return nil === 'true' || nil === '1';
 }
 
+const declsByModel = new WeakMap<SchemaModel, Map<string, Map<string, ElementDecl>>>();
+
+/** The children a type declares, by name (built once per model and type). */
+function declsOf(model: SchemaModel, typeName: string): Map<string, ElementDecl> {
+  let byType = declsByModel.get(model);
+  if (!byType) declsByModel.set(model, (byType = new Map()));
+  let decls = byType.get(typeName);
+  if (!decls) byType.set(typeName, (decls = new Map(model.childrenOf(typeName).map((d) => [d.name, d]))));
+  return decls;
+}
+
 export function unmarshal(el: XmlElement, typeName: string, model: SchemaModel, opts: UnmarshalOptions = {}): Record<string, unknown> {
-  const decls = new Map<string, ElementDecl>(model.childrenOf(typeName).map((d) => [d.name, d]));
+  const decls = declsOf(model, typeName);
   const aliases = opts.aliases?.[typeName] ?? {};
   const out: Record<string, unknown> = {};
   for (const child of elementChildren(el)) {
