@@ -28,6 +28,7 @@ const { values: flags } = parseArgs({
     out: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'skip-build': { type: 'boolean', default: false },
+    server: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -41,7 +42,8 @@ if (flags.help) {
   --orders N         orders enrolled for the memory measurement (default 100000)
   --log-level L      ccm-mock's log level while measured (default info, as users run it)
   --out DIR          where to write the results (default bench/results)
-  --skip-build       use dist/ as it is`);
+  --skip-build       use dist/ as it is
+  --server FILE      the ccm-mock CLI to measure (default dist/server/cli.js; e.g. another build, to compare)`);
   process.exit(0);
 }
 
@@ -98,7 +100,7 @@ async function enrollOne(endpoint: string, email: string): Promise<number> {
 // ---- processes ----
 
 const node = process.execPath;
-const cli = join(packageRoot, 'dist', 'server', 'cli.js');
+const cli = flags.server ?? join(packageRoot, 'dist', 'server', 'cli.js');
 const BANNER = /endpoint\s+(http\S+)/;
 const LISTENING = /listening (http\S+)/;
 
@@ -265,6 +267,13 @@ async function main() {
     const cpuMs = cpuMsOf(fresh.pid) - cpuBefore;
     const lastOrder = await enrollOne(fresh.endpoint, 'bench.memory@example.com');
     const afterOrders = memoryOf(fresh.pid);
+    // V8 keeps the garbage of the load in its heap until it is idle for a while (its memory reducer)
+    const settle = { seconds: 0, rss: afterOrders.rss };
+    for (let waited = 0; waited < (quick ? 10 : 60); waited += 5) {
+      await new Promise((r) => setTimeout(r, 5000));
+      const now = memoryOf(fresh.pid).rss;
+      if (now < settle.rss) Object.assign(settle, { seconds: waited + 5, rss: now });
+    }
     const lastCollect = await soapCall(fresh.endpoint, collectBody(lastOrder - 1));
     const firstCollect = await soapCall(fresh.endpoint, collectBody(firstOrder));
     const memory = {
@@ -275,7 +284,9 @@ async function main() {
       idleRss: idle.rss,
       rssAfterOrders: afterOrders.rss,
       peakRss: afterOrders.peakRss,
-      bytesPerOrder: (afterOrders.rss - idle.rss) / ORDERS,
+      settledRss: settle.rss,
+      settledAfterSeconds: settle.seconds,
+      bytesPerOrder: (settle.rss - idle.rss) / ORDERS,
       enrollThroughput: bulk.throughput,
       serverCpuMs: cpuMs,
     };
@@ -299,7 +310,8 @@ async function main() {
       { what: 'enroll throughput / RSA-2048 signatures per second', measured: ratios.enrollVsRsaSign, target: TARGETS.enrollVsRsaSign, kind: 'ratio-min' },
       { what: 'worst p99 at half the peak rate (ms)', measured: worstHalfPeakP99, target: TARGETS.p99AtHalfPeakMs, kind: 'max' },
       { what: 'ready after process start, memory mode, median (ms)', measured: readyMs, target: TARGETS.readyMs, kind: 'max' },
-      { what: `RSS with ${ORDERS.toLocaleString('en-US')} orders in memory (MB)`, measured: memory.rssAfterOrders / 2 ** 20, target: TARGETS.rssAfterOrdersBytes / 2 ** 20, kind: 'max' },
+      { what: `RSS with ${ORDERS.toLocaleString('en-US')} orders in memory, settled (MB)`, measured: memory.settledRss / 2 ** 20, target: TARGETS.rssAfterOrdersBytes / 2 ** 20, kind: 'max' },
+      { what: `RSS right after enrolling them, V8's garbage included (MB)`, measured: memory.rssAfterOrders / 2 ** 20, target: TARGETS.rssAfterOrdersBytes / 2 ** 20, kind: 'max' },
     ].map((t) => ({ ...t, met: t.kind === 'ratio-min' ? t.measured >= t.target : t.measured < t.target }));
 
     const result: BenchResult = {

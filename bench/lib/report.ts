@@ -44,6 +44,8 @@ export interface BenchResult {
     idleRss: number;
     rssAfterOrders: number;
     peakRss: number;
+    settledRss: number;
+    settledAfterSeconds: number;
     bytesPerOrder: number;
     enrollThroughput: number;
     serverCpuMs: number;
@@ -135,7 +137,7 @@ export function renderMarkdown(r: BenchResult): string {
   lines.push(
     `## Memory with ${int(mem.orders)} orders (memory mode)`,
     '',
-    `RSS ${mb(mem.idleRss)} idle, **${mb(mem.rssAfterOrders)}** after ${int(mem.enrolledOk)} enrolls (peak ${mb(mem.peakRss)}), about ${int(mem.bytesPerOrder)} bytes per order.`,
+    `RSS ${mb(mem.idleRss)} idle; ${mb(mem.rssAfterOrders)} right after ${int(mem.enrolledOk)} enrolls (peak ${mb(mem.peakRss)}); **${mb(mem.settledRss)}** once V8 had returned the load's garbage (${mem.settledAfterSeconds} s idle), about ${int(mem.bytesPerOrder)} bytes per order.`,
     `Enrolled at ${int(mem.enrollThroughput)} orders/s; order numbers spanned ${int(mem.orderNumbersSpanned)}; collect of the first and last order answered ${mem.collectOfFirstAndLast.join(' and ')}.`,
     '',
   );
