@@ -319,7 +319,7 @@ async function main() {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
-      settings: { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS, orders: ORDERS, logLevel: flags['log-level'], delay: '0' },
+      settings: { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS, orders: ORDERS, logLevel: flags['log-level'], delay: '0', ...(flags.server ? { server: flags.server } : {}) },
       targets,
       ratios,
       limits: { rsaSignPerSecond, rsaKeyBits: 2048, nodeSoapGetWebServiceInfo: peak('node-soap getWebServiceInfo'), expressFloor: peak('express floor (constant answer)') },

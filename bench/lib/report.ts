@@ -28,7 +28,7 @@ export interface BenchResult {
     loadAverageBefore: number[];
     loadAverageAfter: number[];
   };
-  settings: { rounds: number; durationSeconds: number; connections: number; orders: number; logLevel?: string; delay: string };
+  settings: { rounds: number; durationSeconds: number; connections: number; orders: number; logLevel?: string; delay: string; server?: string };
   targets: Array<{ what: string; measured: number; target: number; kind: string; met: boolean }>;
   ratios: Record<string, number>;
   limits: { rsaSignPerSecond: number; rsaKeyBits: number; nodeSoapGetWebServiceInfo: number; expressFloor: number };
@@ -79,7 +79,7 @@ export function renderMarkdown(r: BenchResult): string {
   const lines: string[] = [];
   lines.push(`# ccm-mock benchmark${r.kind === 'quick' ? ' (quick run: a harness check, not a result)' : ''}`, '');
   lines.push(
-    `Run ${r.startedAt} (${Math.round((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000)} s) by \`npm run bench\` on commit ${m.commit ?? '?'}${m.dirty ? ' (with uncommitted changes)' : ''}.`,
+    `Run ${r.startedAt} (${Math.round((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000)} s) by \`npm run bench\` on commit ${m.commit ?? '?'}${m.dirty ? ' (with uncommitted changes)' : ''}${r.settings.server ? `, measuring the build at \`${r.settings.server}\`` : ''}.`,
     '',
     `**Machine:** ${m.cpuCount} × ${m.cpuModel}, ${mb(m.memoryBytes)} RAM, ${m.os}; Node ${m.node} (OpenSSL ${m.openssl}); autocannon ${m.autocannon}, soap ${m.soap}, express ${m.express}.`,
     `The load generator (autocannon, in the benchmark's process) and the server under test share these ${m.cpuCount} cores.`,
