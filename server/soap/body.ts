@@ -41,7 +41,7 @@ function declaredLength(req: Request): number | undefined {
 }
 
 /** Express middleware: `req.body` becomes the body's bytes (undefined when the request has none). */
-export function readRequestBody(limit: number) {
+export function readRequestBody(limit: number, lingerMs = LINGER_MS) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     // a request without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3)
     if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
@@ -79,7 +79,7 @@ export function readRequestBody(limit: number) {
       chunks.length = 0;
       if (!req.complete) {
         req.resume();
-        const cutOff = setTimeout(() => req.socket?.destroy(), LINGER_MS);
+        const cutOff = setTimeout(() => req.socket?.destroy(), lingerMs);
         cutOff.unref();
         const clear = () => clearTimeout(cutOff);
         req.once('end', clear);
