@@ -168,6 +168,8 @@ export class MemoryOrderStore implements OrderStore {
       if (o.serial !== undefined) this.bySerial.delete(o.serial);
       this.byPerson.get(this.personKey(o.customerUri, o.orgId, o.email))?.delete(n);
     }
+    // numbers of a cleared customer are not reused while others' orders remain; after a full clear they may be
+    if (customerUri === undefined) this.maxNumber = 0;
   }
 
   close(): void {}

@@ -108,6 +108,7 @@ class Model {
     return all.slice(start, f.limit === undefined ? undefined : start + f.limit);
   }
   clear(c?: string) {
+    if (c === undefined) this.max = 0;
     for (const [n, o] of [...this.orders]) {
       if (c !== undefined && o.customerUri !== c) continue;
       this.orders.delete(n);
