@@ -28,6 +28,25 @@ export function pkcs7CertsOnly(certs: readonly Buffer[]): Buffer {
  *  - pem-chain: PEM certificates root first, leaf last, as the SSL service's formatType 0 answer
  */
 export function formatCertificate(format: CertificateFormat, leaf: Buffer, issuing: Buffer, root: Buffer): string {
+  // collect is polled: the same order's bundle is asked for again and again
+  const key = format + leaf.toString('latin1');
+  const hit = recent.get(key);
+  if (hit && hit.issuing === issuing && hit.root === root) {
+    recent.delete(key);
+    recent.set(key, hit);
+    return hit.text;
+  }
+  const text = format === 'x509' ? leaf.toString('base64') : bundle(format, leaf, issuing, root);
+  recent.set(key, { issuing, root, text });
+  if (recent.size > RECENT_BUNDLES) recent.delete(recent.keys().next().value!);
+  return text;
+}
+
+/** The bundles made last, by format and leaf (the CA certificates compared by identity). */
+const recent = new Map<string, { issuing: Buffer; root: Buffer; text: string }>();
+const RECENT_BUNDLES = 256;
+
+function bundle(format: CertificateFormat, leaf: Buffer, issuing: Buffer, root: Buffer): string {
   switch (format) {
     case 'pkcs7':
       return pkcs7CertsOnly([leaf, issuing, root]).toString('base64');

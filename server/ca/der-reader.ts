@@ -66,17 +66,22 @@ export function readOid(node: DerNode): string {
   expectTag(node, 0x06, 'OBJECT IDENTIFIER');
   const bytes = content(node);
   if (bytes.length === 0) throw new DerError('empty OBJECT IDENTIFIER');
-  const arcs: bigint[] = [];
-  let v = 0n;
+  const arcs: Array<number | bigint> = [];
+  // arcs are numbers while they fit in 2^53 (all real ones do), BigInt beyond
+  let v: number | bigint = 0;
   for (let i = 0; i < bytes.length; i++) {
-    v = (v << 7n) | BigInt(bytes[i] & 0x7f);
+    const low = bytes[i] & 0x7f;
+    if (typeof v === 'number' && v < 2 ** 45) v = v * 128 + low;
+    else v = (BigInt(v) << 7n) | BigInt(low);
     if (!(bytes[i] & 0x80)) {
       arcs.push(v);
-      v = 0n;
+      v = 0;
     } else if (i === bytes.length - 1) throw new DerError('OBJECT IDENTIFIER ends inside an arc');
   }
-  const first = arcs[0] < 80n ? arcs[0] / 40n : 2n;
-  return [first, arcs[0] - first * 40n, ...arcs.slice(1)].join('.');
+  const head = arcs[0];
+  const first = head < 80 ? Math.floor(Number(head) / 40) : 2;
+  const second = typeof head === 'bigint' ? head - BigInt(first * 40) : head - first * 40;
+  return [first, second, ...arcs.slice(1)].join('.');
 }
 
 /** A BIT STRING's bytes, requiring whole octets (keys and signatures). */

@@ -4,19 +4,44 @@
  * in between (the issuance path is on every enroll, see the benchmark).
  */
 
-function lengthBytes(len: number): Buffer {
-  if (len < 0x80) return Buffer.from([len]);
-  const bytes: number[] = [];
-  for (let n = len; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+/** Bytes of a DER length field for `len`. */
+function lengthSize(len: number): number {
+  if (len < 0x80) return 1;
+  let n = 1;
+  for (let v = len; v > 0xff; v = Math.floor(v / 256)) n++;
+  return 1 + n;
 }
 
+/** Write tag and length at the start of `out`; returns the offset of the content. */
+function writeHeader(out: Buffer, tag: number, len: number): number {
+  out[0] = tag;
+  const size = lengthSize(len);
+  if (size === 1) out[1] = len;
+  else {
+    out[1] = 0x80 | (size - 1);
+    for (let i = size, v = len; i >= 2; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  }
+  return 1 + size;
+}
+
+// One allocation per element: issuance builds a certificate from ~60 of them on every enroll.
 export function tlv(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), lengthBytes(content.length), content]);
+  const out = Buffer.allocUnsafe(1 + lengthSize(content.length) + content.length);
+  content.copy(out, writeHeader(out, tag, content.length));
+  return out;
 }
 
-export const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
-export const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items));
+function constructed(tag: number, items: Buffer[]): Buffer {
+  let len = 0;
+  for (const item of items) len += item.length;
+  const out = Buffer.allocUnsafe(1 + lengthSize(len) + len);
+  let at = writeHeader(out, tag, len);
+  for (const item of items) at += item.copy(out, at);
+  return out;
+}
+
+export const seq = (...items: Buffer[]): Buffer => constructed(0x30, items);
+export const set = (...items: Buffer[]): Buffer => constructed(0x31, items);
 export const nul = (): Buffer => Buffer.from([0x05, 0x00]);
 export const bool = (v: boolean): Buffer => Buffer.from([0x01, 0x01, v ? 0xff : 0x00]);
 export const octets = (content: Buffer): Buffer => tlv(0x04, content);

@@ -6,6 +6,7 @@ import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
 import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from '../http/base-url.js';
+import { readRequestBody } from './body.js';
 import { parseSoapRequest } from './envelope.js';
 import { faultEnvelope, SoapFault } from './fault.js';
 import { marshalResponse } from './marshal.js';
@@ -102,7 +103,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): Router {
       }
       next();
     },
-    express.raw({ type: () => true, limit: opts.maxBodyBytes }),
+    readRequestBody(opts.maxBodyBytes),
     (req, res) => {
       const started = performance.now();
       const record: SoapCallRecord = { at: Date.now(), httpStatus: 200, latencyMs: 0 };

@@ -24,9 +24,19 @@ function readerError(err: unknown): string {
   return text.split('\n').map((l) => l.trim()).filter(Boolean)[0] ?? 'unreadable XML';
 }
 
+/** Nothing but XML whitespace (or nothing at all), found without turning the body into a string. */
+function isBlank(body: Buffer): boolean {
+  for (const byte of body) {
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  }
+  return true;
+}
+
 /** True when the prolog (before the root element) declares a DOCTYPE; SOAP 1.1 section 3 forbids it. */
 function hasDoctype(body: Buffer): boolean {
-  const head = body.subarray(0, 4096).toString('latin1');
+  const window = body.subarray(0, 4096);
+  if (window.indexOf('<!DOCTYPE', 0, 'latin1') < 0) return false; // the usual case, without making a string
+  const head = window.toString('latin1');
   const doctype = head.indexOf('<!DOCTYPE');
   if (doctype < 0) return false;
   // a DOCTYPE after the root element starts would be inside content, where it is not a declaration
@@ -35,7 +45,7 @@ function hasDoctype(body: Buffer): boolean {
 }
 
 export function parseSoapRequest(body: Buffer): SoapRequest {
-  if (body.length === 0 || body.toString('latin1').trim() === '') {
+  if (isBlank(body)) {
     throw new SoapFault('Client', MESSAGE_ERROR + 'Premature end of file.');
   }
   if (hasDoctype(body)) {

@@ -10,9 +10,27 @@ import { escapeXml } from '../../wsdl/xml.js';
 
 export class MarshalError extends Error {}
 
+/**
+ * Long strings already found to need no escaping (a collected certificate: ~6.5 kB of base64 scanned on
+ * every poll otherwise). A string object caches its hash, so asking again for the same one costs nothing.
+ */
+const plainLongStrings = new Set<string>();
+const LONG = 1024;
+
+function escaped(text: string): string {
+  if (text.length < LONG) return escapeXml(text);
+  if (plainLongStrings.has(text)) return text;
+  const out = escapeXml(text);
+  if (out === text) {
+    if (plainLongStrings.size >= 256) plainLongStrings.clear();
+    plainLongStrings.add(text);
+  }
+  return out;
+}
+
 function writeValue(decl: ElementDecl, value: unknown, model: SchemaModel, out: string[]): void {
   if (decl.type.kind === 'builtin') {
-    out.push(`<${decl.name}>${escapeXml(String(value))}</${decl.name}>`);
+    out.push(`<${decl.name}>${escaped(String(value))}</${decl.name}>`);
     return;
   }
   out.push(`<${decl.name}>`);

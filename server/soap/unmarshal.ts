@@ -27,20 +27,26 @@ function unmarshalError(detail: string): SoapFault {
   return new SoapFault('Client', `Unmarshalling Error: ${detail}`);
 }
 
+/** The offending value for a fault message, cut short: a megabyte of digits is not echoed back. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}...` : text);
+}
+
 function builtinValue(type: string, text: string, element: string): unknown {
   const range = INT_RANGES[type];
   if (range) {
-    const t = text.trim();
-    if (!/^[+-]?\d{1,30}$/.test(t)) throw unmarshalError(`Not a number: ${JSON.stringify(text)} (element ${element}, xs:${type})`);
-    const v = BigInt(t);
-    if (v < range[0] || v > range[1]) throw unmarshalError(`Not a number: ${JSON.stringify(text)} is out of xs:${type} range (element ${element})`);
+    // xs:int's lexical space is [+-]?[0-9]+, leading zeros included; past 30 significant digits it is out of range anyway
+    const m = /^([+-]?)0*(\d{1,30})$/.exec(text.trim());
+    if (!m) throw unmarshalError(`Not a number: ${quoted(text)} (element ${element}, xs:${type})`);
+    const v = BigInt(m[1] + m[2]);
+    if (v < range[0] || v > range[1]) throw unmarshalError(`Not a number: ${quoted(text)} is out of xs:${type} range (element ${element})`);
     return type === 'long' ? v : Number(v);
   }
   if (type === 'boolean') {
     const t = text.trim();
     if (t === 'true' || t === '1') return true;
     if (t === 'false' || t === '0') return false;
-    throw unmarshalError(`${JSON.stringify(text)} is not an xs:boolean (element ${element})`);
+    throw unmarshalError(`${quoted(text)} is not an xs:boolean (element ${element})`);
   }
   return text; // xs:string and anything else textual: as sent, whitespace included
 }
@@ -50,8 +56,19 @@ function isNil(el: XmlElement): boolean {
   return nil === 'true' || nil === '1';
 }
 
+const declsByModel = new WeakMap<SchemaModel, Map<string, Map<string, ElementDecl>>>();
+
+/** The children a type declares, by name (built once per model and type). */
+function declsOf(model: SchemaModel, typeName: string): Map<string, ElementDecl> {
+  let byType = declsByModel.get(model);
+  if (!byType) declsByModel.set(model, (byType = new Map()));
+  let decls = byType.get(typeName);
+  if (!decls) byType.set(typeName, (decls = new Map(model.childrenOf(typeName).map((d) => [d.name, d]))));
+  return decls;
+}
+
 export function unmarshal(el: XmlElement, typeName: string, model: SchemaModel, opts: UnmarshalOptions = {}): Record<string, unknown> {
-  const decls = new Map<string, ElementDecl>(model.childrenOf(typeName).map((d) => [d.name, d]));
+  const decls = declsOf(model, typeName);
   const aliases = opts.aliases?.[typeName] ?? {};
   const out: Record<string, unknown> = {};
   for (const child of elementChildren(el)) {
