@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,12 +11,8 @@ import { call, enrollXml, orderXml } from '../support/soap.js';
  * Crash safety (issue 8, item 3): `ccm-mock serve --data-dir` killed with SIGKILL in the middle of sustained
  * enroll load, three times over; after each restart every order a client was answered a number for is
  * there, with its certificate once issued, and no number is handed out twice.
- *
- * Needs the durable order store (SQLite, issue 6): until server/store/sqlite-store.ts exists this suite is
- * reported as skipped, and it runs by itself once the store is merged.
  */
 
-const durable = existsSync(join(packageRoot, 'server', 'store', 'sqlite-store.ts'));
 const dataDir = mkdtempSync(join(tmpdir(), 'ccm-mock-crash-'));
 const running: Started[] = [];
 afterAll(async () => {
@@ -70,7 +66,7 @@ async function enrollUntilKilled(p: Started, workers: number, killAfterMs: numbe
   return acknowledged;
 }
 
-describe.runIf(durable)('crash safety under load (SIGKILL)', () => {
+describe('crash safety under load (SIGKILL)', () => {
   it(
     'every acknowledged order survives three kills mid-load, with its certificate once issued',
     async () => {
