@@ -54,7 +54,7 @@ export function parseServeArgs(argv: string[]): Partial<MockConfig> {
 async function serve(argv: string[]): Promise<void> {
   const started = performance.now();
   const parts = await assembleMock(parseServeArgs(argv), 'serve');
-  const http = createServer(parts.app);
+  const http = createServer(parts.app.listener);
   const address = await listen(http, parts.config.port, parts.config.host);
   const shown = parts.config.publicBaseUrl ?? `http://${parts.config.host === '0.0.0.0' ? 'localhost' : parts.config.host}:${address.port}`;
   const defaultAccounts = parts.config.accountsFile.endsWith('fixtures/accounts.json');

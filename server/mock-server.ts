@@ -134,7 +134,7 @@ export async function listen(server: Server, port: number, host: string): Promis
 
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const parts = await assembleMock(options, 'test');
-  const http = createServer(parts.app);
+  const http = createServer(parts.app.listener);
   const address = await listen(http, parts.config.port, parts.config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { RequestListener } from 'node:http';
 import { SERVICE_PATH } from '../../wsdl/contract.js';
 import type { MockAdmin } from '../admin/admin.js';
 import { adminApi } from '../admin/api.js';
@@ -31,23 +32,28 @@ export interface AppParts {
   readiness?: Readiness;
 }
 
-export function createApp(parts: AppParts): express.Express {
+export interface App {
+  /** what the HTTP server runs: SOAP POSTs straight to the endpoint, everything else through express */
+  listener: RequestListener;
+  express: express.Express;
+}
+
+export function createApp(parts: AppParts): App {
   const { config, service, ca } = parts;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('etag', false);
 
-  app.use(
-    soapEndpoint({
-      handlers: service,
-      profile: { namespace: config.namespace, strict: config.strict, acceptUriAlias: config.acceptUriAlias },
-      publicBaseUrl: config.publicBaseUrl,
-      maxBodyBytes: config.maxBodyBytes,
-      onCall: parts.onCall,
-      intercept: parts.intercept,
-    }),
-  );
+  const soap = soapEndpoint({
+    handlers: service,
+    profile: { namespace: config.namespace, strict: config.strict, acceptUriAlias: config.acceptUriAlias },
+    publicBaseUrl: config.publicBaseUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    onCall: parts.onCall,
+    intercept: parts.intercept,
+  });
+  app.use(soap.router);
   app.use(caRoutes(ca));
   if (parts.revocation) app.use(revocationRoutes(parts.revocation));
   app.use(healthRoutes(parts.readiness ?? new Readiness()));
@@ -77,5 +83,12 @@ export function createApp(parts: AppParts): express.Express {
     if (req.path === SERVICE_PATH) sendFault(res, new SoapFault(status === 500 ? 'Server' : 'Client', message, status));
     else res.status(status).type('text/plain').send(message + '\n');
   });
-  return app;
+
+  const listener: RequestListener = (req, res) => {
+    const url = req.url ?? '';
+    const path = url.length === SERVICE_PATH.length || url[SERVICE_PATH.length] === '?' ? url.slice(0, SERVICE_PATH.length) : '';
+    if (req.method === 'POST' && path === SERVICE_PATH) soap.handlePost(req, res);
+    else app(req, res);
+  };
+  return { listener, express: app };
 }

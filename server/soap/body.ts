@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
@@ -7,9 +7,9 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
  * is answered before a byte of the body is read, and a chunked body as soon as it passes the limit. What the
  * client still sends is read and dropped (never kept), so a client that writes its whole body before it
  * reads still gets the 413 and a keep-alive connection stays usable; a client that keeps sending
- * long after the answer is cut off. Errors go to the app's error handler as body-parser's do
- * (`status`, `type`, `expose`), which answers them with a SOAP fault. Content-Encoding gzip, deflate and
- * br are inflated, the limit applying to the inflated bytes.
+ * long after the answer is cut off. Errors carry an HTTP status and a body-parser style `type`; the SOAP
+ * endpoint answers them with a SOAP fault. Content-Encoding gzip, deflate and br are inflated, the limit
+ * applying to the inflated bytes. Plain node:http, so the SOAP endpoint can run in front of express.
  */
 
 export interface BodyError extends Error {
@@ -33,19 +33,19 @@ const DECODERS: Record<string, () => Transform> = {
   br: createBrotliDecompress,
 };
 
-function declaredLength(req: Request): number | undefined {
+function declaredLength(req: IncomingMessage): number | undefined {
   const header = req.headers['content-length'];
   if (header === undefined) return undefined;
   const n = Number(header);
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
-/** Express middleware: `req.body` becomes the body's bytes (undefined when the request has none). */
-export function readRequestBody(limit: number, lingerMs = LINGER_MS) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+/** Read a request's body: `done(undefined, bytes)`, `done(undefined, undefined)` when it has none, or `done(error)`. */
+export function readBody(req: IncomingMessage, limit: number, done: (err: BodyError | undefined, body?: Buffer) => void, lingerMs = LINGER_MS): void {
+  {
     // a request without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3)
     if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
-      next();
+      done(undefined, undefined);
       return;
     }
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -85,7 +85,7 @@ export function readRequestBody(limit: number, lingerMs = LINGER_MS) {
         req.once('end', clear);
         req.once('close', clear);
       }
-      next(err);
+      done(err);
     };
 
     function onData(chunk: Buffer) {
@@ -101,8 +101,7 @@ export function readRequestBody(limit: number, lingerMs = LINGER_MS) {
       }
       settled = true;
       detach();
-      req.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
-      next();
+      done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
     }
     function onError(err: Error) {
       refuse(bodyError(400, err.message, 'stream.error'));
@@ -125,5 +124,5 @@ export function readRequestBody(limit: number, lingerMs = LINGER_MS) {
     source.on('end', onEnd);
     source.on('error', onError);
     req.on('close', onClose);
-  };
+  }
 }

@@ -1,4 +1,5 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
 import type { OperationArgs, OperationResults } from '../../wsdl/types.js';
 import { SchemaValidator } from '../../wsdl/validator.js';
@@ -6,7 +7,7 @@ import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
 import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from '../http/base-url.js';
-import { readRequestBody } from './body.js';
+import { readBody, type BodyError } from './body.js';
 import { parseSoapRequest } from './envelope.js';
 import { faultEnvelope, SoapFault } from './fault.js';
 import { marshalResponse } from './marshal.js';
@@ -66,12 +67,29 @@ function statusCodeOf(op: OperationName, result: unknown): number | undefined {
   return undefined;
 }
 
-function wantsWsdl(req: Request): boolean {
-  const q = req.url.split('?')[1] ?? '';
+function wantsWsdl(req: IncomingMessage): boolean {
+  const q = (req.url ?? '').split('?')[1] ?? '';
   return q.split('&').some((p) => p.toLowerCase() === 'wsdl' || p.toLowerCase() === 'wsdl=');
 }
 
-export function soapEndpoint(opts: SoapEndpointOptions): Router {
+/** The endpoint's two faces: the express router (GET ?wsdl, 405s, and POST) and the POST handler on its own. */
+export interface SoapEndpoint {
+  router: Router;
+  /**
+   * POST /ws/EPKIManager as a plain node:http handler. The HTTP server calls it before express is
+   * involved (express's router costs more than the rest of a SOAP call; see bench/); the router's POST
+   * route calls the same function, so both paths answer identically.
+   */
+  handlePost: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** The texts of a refused request body, as faults. */
+function bodyFault(err: BodyError, maxBodyBytes: number): SoapFault {
+  const message = err.type === 'entity.too.large' ? `Request entity too large: the limit is ${maxBodyBytes} bytes` : `Bad request: ${err.message}`;
+  return new SoapFault('Client', message, err.status);
+}
+
+export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   const { profile } = opts;
   const unmarshalOptions: UnmarshalOptions = profile.acceptUriAlias ? { aliases: { AuthData: { URI: 'customerLoginUri' } } } : {};
   const wsdlCache = new Map<string, string>();
@@ -92,30 +110,32 @@ export function soapEndpoint(opts: SoapEndpointOptions): Router {
     );
   });
 
-  router.post(
-    SERVICE_PATH,
-    (req, res, next) => {
-      // Metro serves SOAP 1.1 only on this binding: anything but text/xml is 415 (SOAP 1.2 included)
-      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      if (type !== 'text/xml') {
-        sendFault(res, new SoapFault('Client', `Unsupported Content-Type: ${req.headers['content-type'] ?? '(none)'} Supported ones are: [text/xml]`, 415));
+  function handlePost(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const record: SoapCallRecord = { at: Date.now(), httpStatus: 200, latencyMs: 0 };
+    const finish = (status: number, body: string) => {
+      record.httpStatus = status;
+      record.latencyMs = performance.now() - started;
+      sendXml(res, status, body);
+      opts.onCall?.(record);
+    };
+    const refuse = (fault: SoapFault) => {
+      record.fault = fault.message;
+      finish(fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
+    };
+    // Metro serves SOAP 1.1 only on this binding: anything but text/xml is 415 (SOAP 1.2 included)
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'text/xml') {
+      refuse(new SoapFault('Client', `Unsupported Content-Type: ${req.headers['content-type'] ?? '(none)'} Supported ones are: [text/xml]`, 415));
+      return;
+    }
+    readBody(req, opts.maxBodyBytes, (bodyError, body) => {
+      if (bodyError) {
+        refuse(bodyFault(bodyError, opts.maxBodyBytes));
         return;
       }
-      next();
-    },
-    readRequestBody(opts.maxBodyBytes),
-    (req, res) => {
-      const started = performance.now();
-      const record: SoapCallRecord = { at: Date.now(), httpStatus: 200, latencyMs: 0 };
-      const finish = (status: number, body: string) => {
-        record.httpStatus = status;
-        record.latencyMs = performance.now() - started;
-        sendXml(res, status, body);
-        opts.onCall?.(record);
-      };
       try {
-        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const answer = handle(body, record, requestBaseUrl(req, opts.publicBaseUrl));
+        const answer = handle(body ?? Buffer.alloc(0), record, requestBaseUrl(req, opts.publicBaseUrl));
         if (answer.transport) {
           record.fault = `injected ${answer.transport.kind}${answer.transport.after ? ' (after dispatch)' : ''}`;
           breakTransport(req, res, answer.transport, answer.xml, (status) => {
@@ -127,13 +147,13 @@ export function soapEndpoint(opts: SoapEndpointOptions): Router {
         }
         finish(200, answer.xml);
       } catch (err) {
-        const fault = err instanceof SoapFault ? err : new SoapFault('Server', 'Internal error in ccm-mock; see the server log');
         if (!(err instanceof SoapFault)) console.error('ccm-mock: unexpected error answering a SOAP call', err);
-        record.fault = fault.message;
-        finish(fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
+        refuse(err instanceof SoapFault ? err : new SoapFault('Server', 'Internal error in ccm-mock; see the server log'));
       }
-    },
-  );
+    });
+  }
+
+  router.post(SERVICE_PATH, (req, res) => handlePost(req, res));
 
   router.all(SERVICE_PATH, (_req, res) => {
     res.set('Allow', 'GET, POST').status(405).type('text/plain').send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
@@ -168,16 +188,16 @@ export function soapEndpoint(opts: SoapEndpointOptions): Router {
     }
   }
 
-  return router;
+  return { router, handlePost };
 }
 
 /** Metro's exact Content-Type (no space before charset); written directly so Express does not rewrite it. */
-function sendXml(res: Response, status: number, body: string): void {
-  res.status(status);
+function sendXml(res: ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
   res.setHeader('Content-Type', XML_CONTENT_TYPE);
   res.end(body);
 }
 
-export function sendFault(res: Response, fault: SoapFault): void {
+export function sendFault(res: ServerResponse, fault: SoapFault): void {
   sendXml(res, fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
 }

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TransportFault } from '../domain/faults.js';
 import { faultEnvelope } from './fault.js';
 
@@ -9,13 +9,18 @@ import { faultEnvelope } from './fault.js';
 
 const HTML = 'text/html;charset=utf-8';
 
+function withStatus(res: ServerResponse, status: number): ServerResponse {
+  res.statusCode = status;
+  return res;
+}
+
 /** A response envelope that stops partway: not well-formed XML. */
 function truncated(xml: string): string {
   const whole = xml || `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:response xmlns:ns2="http://ws.epki.comodo.com/"><return>`;
   return whole.slice(0, Math.max(40, Math.floor(whole.length / 2)));
 }
 
-export function breakTransport(req: Request, res: Response, fault: TransportFault, answeredXml: string, done: (httpStatus: number) => void): void {
+export function breakTransport(req: IncomingMessage, res: ServerResponse, fault: TransportFault, answeredXml: string, done: (httpStatus: number) => void): void {
   const socket = req.socket;
   switch (fault.kind) {
     case 'reset':
@@ -36,28 +41,28 @@ export function breakTransport(req: Request, res: Response, fault: TransportFaul
       return;
     }
     case 'empty':
-      res.status(200).setHeader('Content-Type', 'text/xml;charset=utf-8');
+      withStatus(res, 200).setHeader('Content-Type', 'text/xml;charset=utf-8');
       res.end('');
       done(200);
       return;
     case 'malformed':
-      res.status(200).setHeader('Content-Type', 'text/xml;charset=utf-8');
+      withStatus(res, 200).setHeader('Content-Type', 'text/xml;charset=utf-8');
       res.end(truncated(answeredXml));
       done(200);
       return;
     case 'http500':
-      res.status(500).setHeader('Content-Type', HTML);
+      withStatus(res, 500).setHeader('Content-Type', HTML);
       res.end('<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1><p>injected by ccm-mock</p></body></html>\n');
       done(500);
       return;
     case 'http503':
-      res.status(503).setHeader('Content-Type', HTML);
+      withStatus(res, 503).setHeader('Content-Type', HTML);
       res.setHeader('Retry-After', '1');
       res.end('<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>injected by ccm-mock</p></body></html>\n');
       done(503);
       return;
     case 'soap-fault':
-      res.status(500).setHeader('Content-Type', 'text/xml;charset=utf-8');
+      withStatus(res, 500).setHeader('Content-Type', 'text/xml;charset=utf-8');
       res.end(faultEnvelope('Server', 'Internal server error (injected by ccm-mock)'));
       done(500);
       return;

@@ -1,8 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRequestBody, type BodyError } from '../../server/soap/body.js';
+import { readBody } from '../../server/soap/body.js';
 
 /**
  * The request body reader on its own, on a bare node:http server: what it hands on, what it refuses, and
@@ -12,13 +11,16 @@ import { readRequestBody, type BodyError } from '../../server/soap/body.js';
 let server: Server;
 let url: URL;
 beforeAll(async () => {
-  const read = readRequestBody(1000, 200);
   server = createServer((req, res) => {
-    read(req as Request, res as unknown as Response, (err?: unknown) => {
-      const e = err as BodyError | undefined;
-      res.statusCode = e ? e.status : 200;
-      res.end(e ? `${e.type}: ${e.message}` : `got ${(req as Request).body?.length ?? 'no body'}`);
-    });
+    readBody(
+      req,
+      1000,
+      (e, body) => {
+        res.statusCode = e ? e.status : 200;
+        res.end(e ? `${e.type}: ${e.message}` : `got ${body?.length ?? 'no body'}`);
+      },
+      200,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
@@ -38,7 +40,7 @@ function post(body: Buffer | undefined, headers: Record<string, string> = {}, me
   });
 }
 
-describe('readRequestBody', () => {
+describe('readBody', () => {
   it('hands on the body, an empty one, or none', async () => {
     expect(await post(Buffer.alloc(1000, 'a'))).toEqual({ status: 200, text: 'got 1000' });
     expect(await post(Buffer.alloc(0))).toEqual({ status: 200, text: 'got 0' });
