@@ -66,7 +66,7 @@ async function serve(argv: string[]): Promise<void> {
     `  status    ${shown}${CA_PATHS.intermediateCrl} (CRL), ${shown}${CA_PATHS.ocsp} (OCSP)`,
     `  seed      ${parts.seed}   (repeat a run with --seed ${parts.seed})`,
     `  admin     ${shown}/admin (page), ${shown}/admin/api (JSON)${parts.config.adminToken ? ', token required' : ''}`,
-    `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}`,
+    `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}, ${parts.signWorkers ? `${parts.signWorkers} signing worker${parts.signWorkers > 1 ? 's' : ''}` : 'signing on the main thread'}`,
     `  storage   ${describeStore(parts.store)}`,
     ...(defaultAccounts
       ? [`  accounts  customerLoginUri "sandbox", login "admin", password "sandbox", orgId 1001, secretKey "sandbox-secret", emails @example.com`]
@@ -84,9 +84,10 @@ async function serve(argv: string[]): Promise<void> {
     parts.readiness.stopping = true;
     parts.logger.info({ signal }, 'stopping');
     http.close(() => {
-      parts.store.close();
-      parts.logger.info('stopped');
-      process.exit(0);
+      void parts.dispose().then(() => {
+        parts.logger.info('stopped');
+        process.exit(0);
+      });
     });
     http.closeIdleConnections();
     setTimeout(() => process.exit(0), 5000).unref();

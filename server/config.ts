@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_NAMESPACE } from '../wsdl/contract.js';
 import { fixturesDir } from '../wsdl/paths.js';
@@ -34,6 +35,7 @@ export interface MockConfig {
   serviceInfo: string;
   faultHangLimitMs: number;
   journalSize: number;
+  signWorkers: string;
 }
 
 type Kind = 'string' | 'int' | 'bool';
@@ -72,6 +74,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'bearer token the admin API (/admin/api) requires; the admin page (/admin) takes it as the HTTP Basic password. Default: none (open)' },
   { key: 'logLevel', env: 'CCM_MOCK_LOG_LEVEL', flag: '--log-level', kind: 'string', default: 'info', testDefault: 'silent', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], description: 'log level' },
   { key: 'maxBodyBytes', env: 'CCM_MOCK_MAX_BODY_BYTES', flag: '--max-body-bytes', kind: 'int', default: 1_048_576, description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole' },
+  { key: 'signWorkers', env: 'CCM_MOCK_SIGN_WORKERS', flag: '--sign-workers', kind: 'string', default: 'auto', testDefault: '0', description: "worker threads that sign certificates issued at enroll time, off the event loop: a number, 0 to sign on the main thread, or auto (one less than the machine's cores, at most 4)" },
   { key: 'serviceInfo', env: 'CCM_MOCK_SERVICE_INFO', flag: '--service-info', kind: 'string', default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted', description: 'the string getWebServiceInfo answers' },
   { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
   { key: 'journalSize', env: 'CCM_MOCK_JOURNAL_SIZE', flag: '--journal-size', kind: 'int', default: 1000, description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)' },
@@ -121,5 +124,11 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
     throw new ConfigError(`publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
   }
   if (config.port > 65535) throw new ConfigError(`port must be at most 65535, got ${config.port}`);
+  if (!/^(auto|\d{1,2})$/.test(config.signWorkers)) throw new ConfigError(`signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
   return config;
+}
+
+/** The number of signing worker threads a configuration asks for. */
+export function signWorkerCount(config: Pick<MockConfig, 'signWorkers'>): number {
+  return config.signWorkers === 'auto' ? Math.min(4, Math.max(0, availableParallelism() - 1)) : Number(config.signWorkers);
 }

@@ -5,8 +5,9 @@ import { SERVICE_PATH } from '../wsdl/contract.js';
 import { MockAdmin } from './admin/admin.js';
 import { Journal } from './admin/journal.js';
 import { createRevocation, type Revocation } from './ca/revocation.js';
+import { SignWorkerPool } from './ca/sign-pool.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
-import { resolveConfig, type MockConfig } from './config.js';
+import { resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { certificateRecords } from './domain/certificate-records.js';
 import type { AdjustableClock } from './domain/clock.js';
@@ -54,6 +55,8 @@ export interface MockServer {
   admin: MockAdmin;
   /** the CRLs and the OCSP responder */
   revocation: Revocation;
+  /** worker threads signing enroll-time certificates (0: the main thread signs) */
+  signWorkers: number;
   close(): Promise<void>;
 }
 
@@ -80,6 +83,8 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const logger = createLogger(config.logLevel);
   const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, (uri) => accounts.customer(uri) !== undefined);
   const journal = new Journal(config.journalSize, clock);
+  const workers = signWorkerCount(config);
+  const signer = workers > 0 ? new SignWorkerPool(ca.issuing.key, workers, (message) => logger.error(message)) : undefined;
   const service = new EpkiService({
     accounts,
     store,
@@ -87,6 +92,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     clock,
     random,
     injector: faults,
+    signer,
     settings: {
       certificateFormat: config.certificateFormat,
       validityDays: config.validityDays,
@@ -118,7 +124,12 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     readiness,
     intercept: ({ operation, customerUri }) => faults.transportFor(customerUri, operation),
   });
-  return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed, logger, callListeners, readiness };
+  /** release what outlives requests: the signing workers, the store */
+  const dispose = async () => {
+    await signer?.close();
+    store.close();
+  };
+  return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed, logger, callListeners, readiness, signWorkers: signer?.size ?? 0, dispose };
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -150,7 +161,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      parts.store.close();
+      await parts.dispose();
     },
   };
 }

@@ -67,9 +67,9 @@ export interface CertificateFields {
 
 const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
 
-/** The DER of a v3 certificate signed sha256WithRSAEncryption by `signer`. */
-export function buildCertificate(fields: CertificateFields, signer: KeyObject): Buffer {
-  const tbs = der.seq(
+/** The TBSCertificate of a v3 certificate to be signed sha256WithRSAEncryption. */
+export function tbsCertificate(fields: CertificateFields): Buffer {
+  return der.seq(
     der.explicit(0, der.int(2)),
     der.int(fields.serial),
     SHA256_RSA,
@@ -79,7 +79,17 @@ export function buildCertificate(fields: CertificateFields, signer: KeyObject): 
     fields.spki,
     der.explicit(3, der.seq(...fields.extensions)),
   );
-  return der.seq(tbs, SHA256_RSA, der.bitString(sign('sha256', tbs, signer)));
+}
+
+/** The certificate from its TBSCertificate and the sha256WithRSAEncryption signature over it. */
+export function signedCertificate(tbs: Buffer, signature: Buffer): Buffer {
+  return der.seq(tbs, SHA256_RSA, der.bitString(signature));
+}
+
+/** The DER of a v3 certificate signed sha256WithRSAEncryption by `signer`. */
+export function buildCertificate(fields: CertificateFields, signer: KeyObject): Buffer {
+  const tbs = tbsCertificate(fields);
+  return signedCertificate(tbs, sign('sha256', tbs, signer));
 }
 
 /** PEM armour with 64-character lines and a trailing newline. */

@@ -1,7 +1,9 @@
-import { buildCertificate, ext, keyIdentifier } from './certificate.js';
+import { sign } from 'node:crypto';
+import { ext, keyIdentifier, signedCertificate, tbsCertificate } from './certificate.js';
 import type { ParsedCsr } from './csr.js';
 import * as der from './der.js';
 import { KEY_USAGE_BITS, OID } from './oids.js';
+import type { TbsSigner } from './sign-pool.js';
 import type { TestCa } from './test-ca.js';
 import { caUrls } from './urls.js';
 
@@ -43,8 +45,8 @@ function leafSubject(csr: ParsedCsr, username: string): Buffer {
   return der.seq(...rdns);
 }
 
-/** Sign an S/MIME certificate for a checked CSR with the issuing CA. Returns DER. */
-export function issueLeaf(ca: TestCa, req: LeafRequest): Buffer {
+/** The TBSCertificate of an S/MIME certificate for a checked CSR, to be signed by the issuing CA. */
+export function leafTbs(ca: TestCa, req: LeafRequest): Buffer {
   const urls = caUrls(req.baseUrl);
   const keyUsageBits = req.keyUsageBits ?? DEFAULT_SMIME_PROFILE.keyUsageBits;
   const extKeyUsages = req.extKeyUsages ?? DEFAULT_SMIME_PROFILE.extKeyUsages;
@@ -58,16 +60,25 @@ export function issueLeaf(ca: TestCa, req: LeafRequest): Buffer {
     ext.crlDistributionPoint(urls.intermediateCrl),
     ext.authorityInfoAccess({ ocsp: urls.ocsp, caIssuers: urls.intermediateCer }),
   ];
-  return buildCertificate(
-    {
-      serial: req.serial,
-      issuer: ca.issuing.subject,
-      subject: leafSubject(req.csr, req.username),
-      spki: req.csr.spki,
-      notBefore: req.notBefore,
-      notAfter: req.notAfter,
-      extensions,
-    },
-    ca.issuing.key,
-  );
+  return tbsCertificate({
+    serial: req.serial,
+    issuer: ca.issuing.subject,
+    subject: leafSubject(req.csr, req.username),
+    spki: req.csr.spki,
+    notBefore: req.notBefore,
+    notAfter: req.notAfter,
+    extensions,
+  });
+}
+
+/** Sign an S/MIME certificate for a checked CSR with the issuing CA, on this thread. Returns DER. */
+export function issueLeaf(ca: TestCa, req: LeafRequest): Buffer {
+  const tbs = leafTbs(ca, req);
+  return signedCertificate(tbs, sign('sha256', tbs, ca.issuing.key));
+}
+
+/** The same certificate, signed by a signer (the worker pool). */
+export async function issueLeafWith(ca: TestCa, req: LeafRequest, signer: TbsSigner): Promise<Buffer> {
+  const tbs = leafTbs(ca, req);
+  return signedCertificate(tbs, await signer.sign(tbs));
 }

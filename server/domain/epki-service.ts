@@ -15,13 +15,14 @@ import type {
 } from '../../wsdl/types.js';
 import { formatCertificate, type CertificateFormat } from '../ca/bundle.js';
 import { CsrRejected, parseCsr, type CsrProblem, type ParsedCsr } from '../ca/csr.js';
-import { issueLeaf } from '../ca/issuer.js';
+import { issueLeaf, issueLeafWith, type LeafRequest } from '../ca/issuer.js';
+import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate, Organization, Principal } from './accounts.js';
 import type { Clock } from './clock.js';
 import { initialStep, parseDelay, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
-import { reasonCodeFromText, type Order, type OrderState } from './orders.js';
+import { reasonCodeFromText, type IssuedCertificate, type Order, type OrderState } from './orders.js';
 import type { SeededRandom } from './random.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
 
@@ -61,6 +62,11 @@ export interface EpkiServiceDeps {
   random: SeededRandom;
   settings: ServiceSettings;
   injector?: CodeInjector;
+  /**
+   * Signs certificates issued at enroll time off the event loop (the worker pool). Without it, and for
+   * every certificate issued later (delays, polls, admin actions), the main thread signs.
+   */
+  signer?: TbsSigner;
 }
 
 const CSR_PROBLEM_CODES: Record<CsrProblem, number> = {
@@ -154,15 +160,15 @@ export class EpkiService {
 
   // ---- enrollment ----
 
-  enroll(args: EnrollArgs, ctx: CallContext): number {
+  enroll(args: EnrollArgs, ctx: CallContext): number | Promise<number> {
     return this.enrollWith('enroll', args, [], ctx);
   }
 
-  enrollUsingKUTemplates(args: EnrollUsingKUTemplatesArgs, ctx: CallContext): number {
+  enrollUsingKUTemplates(args: EnrollUsingKUTemplatesArgs, ctx: CallContext): number | Promise<number> {
     return this.enrollWith('enrollUsingKUTemplates', args, args.kuTemplate ?? [], ctx);
   }
 
-  private enrollWith(op: OperationName, args: EnrollArgs, requested: KUTemplate[], ctx: CallContext): number {
+  private enrollWith(op: OperationName, args: EnrollArgs, requested: KUTemplate[], ctx: CallContext): number | Promise<number> {
     const principal = this.admit(op, args.authData);
     if (isCode(principal)) return principal.code;
     const { accounts } = this.deps;
@@ -194,7 +200,8 @@ export class EpkiService {
       if (err instanceof CsrRejected) return CSR_PROBLEM_CODES[err.problem];
       throw err;
     }
-    return this.createOrder(principal, org, args.username, args.email, csr, templates, ctx).orderNumber;
+    const order = this.createOrder(principal, org, args.username, args.email, csr, templates, ctx);
+    return order instanceof Promise ? order.then((o) => o.orderNumber) : order.orderNumber;
   }
 
   private allocateOrderNumber(): number {
@@ -206,7 +213,12 @@ export class EpkiService {
     return this.nextNumber++;
   }
 
-  private createOrder(principal: Principal, org: Organization, username: string, email: string, csr: ParsedCsr, templates: KuTemplate[], ctx: CallContext): Order {
+  /**
+   * A new order, saved. An order issued on the spot has its certificate signed by the signer when there is
+   * one: the order number and serial are drawn before the wait (same seed, same numbers), and the order is
+   * saved, issued, before the client hears its number.
+   */
+  private createOrder(principal: Principal, org: Organization, username: string, email: string, csr: ParsedCsr, templates: KuTemplate[], ctx: CallContext): Order | Promise<Order> {
     const now = this.deps.clock.now();
     const tags = scriptTags(email);
     const script = scriptOf(tags);
@@ -230,6 +242,15 @@ export class EpkiService {
       history: [{ at: now, state: 'processing', note: `enrolled by ${principal.admin.login}` }],
     };
     order.next = initialStep(script, delay, now, this.deps.random.stream('delays'));
+    const { signer } = this.deps;
+    if (signer && order.next.to === 'issued' && order.next.afterPolls === undefined && (order.next.at ?? Infinity) <= now) {
+      const request = this.leafRequest(order, now, csr);
+      return issueLeafWith(this.deps.ca, request, signer).then((der) => {
+        order.certificate = this.issued(request, der);
+        this.advance(order, false, csr);
+        return order;
+      });
+    }
     this.advance(order, false, csr);
     return order;
   }
@@ -301,7 +322,8 @@ export class EpkiService {
     }
   }
 
-  private issueCertificate(order: Order, now: number, parsed?: ParsedCsr): void {
+  /** What the CA needs to issue an order's certificate now (draws its serial). */
+  private leafRequest(order: Order, now: number, parsed?: ParsedCsr): LeafRequest {
     const csr = parsed ?? parseCsr(order.csr);
     const customer = this.deps.accounts.customer(order.customerUri);
     const templates = order.templates
@@ -310,7 +332,7 @@ export class EpkiService {
     const serial = this.newSerial();
     const notBefore = new Date(Math.floor(now / 1000) * 1000);
     const notAfter = new Date(notBefore.getTime() + this.deps.settings.validityDays * DAY_MS);
-    const der = issueLeaf(this.deps.ca, {
+    return {
       csr,
       username: order.username,
       email: order.email,
@@ -324,8 +346,16 @@ export class EpkiService {
             extKeyUsages: [...new Set(templates.flatMap((t) => t.extKeyUsages.map((e) => e.code)))],
           }
         : {}),
-    });
-    order.certificate = { serial, der: der.toString('base64'), notBefore: notBefore.getTime(), notAfter: notAfter.getTime() };
+    };
+  }
+
+  private issued(request: LeafRequest, der: Buffer): IssuedCertificate {
+    return { serial: request.serial.toString('hex'), der: der.toString('base64'), notBefore: request.notBefore.getTime(), notAfter: request.notAfter.getTime() };
+  }
+
+  private issueCertificate(order: Order, now: number, parsed?: ParsedCsr): void {
+    const request = this.leafRequest(order, now, parsed);
+    order.certificate = this.issued(request, issueLeaf(this.deps.ca, request));
   }
 
   /** Revoke an order unconditionally (the caller checked its state) and save it. */

@@ -19,8 +19,9 @@ import { unmarshal, type UnmarshalOptions } from './unmarshal.js';
  * request -> envelope checks -> dispatch by wrapper name -> unmarshal (lenient, or strict XSD) -> domain -> marshal.
  */
 
+/** The domain's operations; an answer may come later (enroll waits for a signing worker). */
 export type OperationHandlers = {
-  [K in OperationName]: (args: OperationArgs[K], ctx: CallContext) => OperationResults[K];
+  [K in OperationName]: (args: OperationArgs[K], ctx: CallContext) => OperationResults[K] | Promise<OperationResults[K]>;
 };
 
 /** How the mock's wire differs where the live service is unconfirmed (README: wire profile). */
@@ -134,21 +135,28 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
         refuse(bodyFault(bodyError, opts.maxBodyBytes));
         return;
       }
-      try {
-        const answer = handle(body ?? Buffer.alloc(0), record, requestBaseUrl(req, opts.publicBaseUrl));
-        if (answer.transport) {
-          record.fault = `injected ${answer.transport.kind}${answer.transport.after ? ' (after dispatch)' : ''}`;
-          breakTransport(req, res, answer.transport, answer.xml, (status) => {
-            record.httpStatus = status;
-            record.latencyMs = performance.now() - started;
-            opts.onCall?.(record);
-          });
-          return;
-        }
-        finish(200, answer.xml);
-      } catch (err) {
+      const failed = (err: unknown) => {
         if (!(err instanceof SoapFault)) console.error('ccm-mock: unexpected error answering a SOAP call', err);
         refuse(err instanceof SoapFault ? err : new SoapFault('Server', 'Internal error in ccm-mock; see the server log'));
+      };
+      const respond = (answer: Answer) => {
+        if (!answer.transport) {
+          finish(200, answer.xml);
+          return;
+        }
+        record.fault = `injected ${answer.transport.kind}${answer.transport.after ? ' (after dispatch)' : ''}`;
+        breakTransport(req, res, answer.transport, answer.xml, (status) => {
+          record.httpStatus = status;
+          record.latencyMs = performance.now() - started;
+          opts.onCall?.(record);
+        });
+      };
+      try {
+        const answer = handle(body ?? Buffer.alloc(0), record, requestBaseUrl(req, opts.publicBaseUrl));
+        if (answer instanceof Promise) answer.then(respond, failed);
+        else respond(answer);
+      } catch (err) {
+        failed(err);
       }
     });
   }
@@ -159,7 +167,8 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
     res.set('Allow', 'GET, POST').status(405).type('text/plain').send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
   });
 
-  function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): { xml: string; transport?: TransportFault } {
+  /** The request's operation and arguments, read and checked; the XML document is gone when this returns. */
+  function read(body: Buffer): { name: OperationName; args: Record<string, unknown> } {
     const { doc, payload } = parseSoapRequest(body);
     try {
       const name = payload.name;
@@ -172,20 +181,29 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
         const problems = SchemaValidator.forNamespace(profile.namespace).problems(payload);
         if (problems.length) throw new SoapFault('Client', `Unmarshalling Error: ${problems.join('; ')}`);
       }
-      const args = unmarshal(payload, typeRef.name, contract, unmarshalOptions);
-      record.operation = name;
-      record.customerUri = (args.authData as { customerLoginUri?: string } | undefined)?.customerLoginUri;
-      if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
-      const transport = opts.intercept?.({ operation: name, customerUri: record.customerUri });
-      if (transport && !transport.after) return { xml: '', transport };
-      const handler = opts.handlers[name] as (a: unknown, c: CallContext) => unknown;
-      const result = handler.call(opts.handlers, args, { baseUrl });
-      record.code = statusCodeOf(name, result);
-      if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0) record.orderNumber = result;
-      return { xml: marshalResponse(contract, name, profile.namespace, result), transport };
+      return { name, args: unmarshal(payload, typeRef.name, contract, unmarshalOptions) };
     } finally {
       doc.dispose();
     }
+  }
+
+  type Answer = { xml: string; transport?: TransportFault };
+
+  function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): Answer | Promise<Answer> {
+    const { name, args } = read(body);
+    record.operation = name;
+    record.customerUri = (args.authData as { customerLoginUri?: string } | undefined)?.customerLoginUri;
+    if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
+    const transport = opts.intercept?.({ operation: name, customerUri: record.customerUri });
+    if (transport && !transport.after) return { xml: '', transport };
+    const handler = opts.handlers[name] as (a: unknown, c: CallContext) => unknown;
+    const answer = (result: unknown): Answer => {
+      record.code = statusCodeOf(name, result);
+      if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0) record.orderNumber = result;
+      return { xml: marshalResponse(contract, name, profile.namespace, result), transport };
+    };
+    const result = handler.call(opts.handlers, args, { baseUrl });
+    return result instanceof Promise ? result.then(answer) : answer(result);
   }
 
   return { router, handlePost };
