@@ -9,21 +9,26 @@ import type { SoapCallRecord } from './soap/endpoint.js';
 const SECRET_KEYS = ['password', 'secretKey', 'adminToken', 'token', 'authorization'];
 export const REDACTED_PATHS = [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`), 'req.headers.authorization', 'authData.password'];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
-    {
-      level,
-      base: { service: 'ccm-mock' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    },
-    destination ?? pino.destination({ dest: 1, sync: true }),
-  );
+const OPTIONS = {
+  base: { service: 'ccm-mock' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label: string) => ({ level: label }) },
+};
+const destinations = new WeakMap<Logger, DestinationStream>();
+
+export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
+  const logger = pino({ ...OPTIONS, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  destinations.set(logger, destination);
+  return logger;
 }
 
-/** The onCall listener that writes a SOAP call's log line: operation, customer, order, code, latency. */
+/**
+ * The onCall listener that writes a SOAP call's log line: operation, customer, order, code, latency.
+ * Its lines are built from known fields that hold no secret, so they skip redaction (which cost more than
+ * the rest of the line on the busiest path); they go to the same destination as `logger`'s lines.
+ */
 export function soapCallLogger(logger: Logger): (record: SoapCallRecord) => void {
+  const calls = pino({ ...OPTIONS, level: logger.level }, destinations.get(logger) ?? pino.destination({ dest: 1, sync: true }));
   return (r) => {
     const line = {
       operation: r.operation,
@@ -34,7 +39,7 @@ export function soapCallLogger(logger: Logger): (record: SoapCallRecord) => void
       status: r.httpStatus,
       latencyMs: Math.round(r.latencyMs * 10) / 10,
     };
-    if (r.fault) logger.warn(line, 'soap fault');
-    else logger.info(line, 'soap call');
+    if (r.fault) calls.warn(line, 'soap fault');
+    else calls.info(line, 'soap call');
   };
 }

@@ -56,7 +56,7 @@ export interface OrderSummary {
   state: OrderState;
   /** scripted outcome tags from the email */
   tags: string[];
-  /** status polls answered so far */
+  /** status polls answered while the order still had a step ahead */
   polls: number;
   /** the next scheduled transition */
   next?: { to: OrderState; at?: string; afterPolls?: number };

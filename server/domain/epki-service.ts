@@ -275,8 +275,12 @@ export class EpkiService {
     this.delayOverrides.clear();
   }
 
-  /** Apply every due step (a poll counts toward poll-based steps) and save the order. */
+  /**
+   * Apply every due step (a poll counts toward poll-based steps) and save the order. A settled order (no
+   * step ahead) is left as it is: its polls are not counted, so polling it costs no write.
+   */
   advance(order: Order, poll: boolean, csr?: ParsedCsr): void {
+    if (!order.next) return;
     if (poll) order.polls++;
     let pollPending = poll;
     for (let guard = 0; order.next && guard < 8; guard++) {
@@ -296,10 +300,18 @@ export class EpkiService {
     this.store.save(order);
   }
 
+  /** After a change made from outside (the admin API): apply what became due, and save. */
+  settle(order: Order): void {
+    if (order.next) this.advance(order, false);
+    else this.store.save(order);
+  }
+
   /** Enter a state: issue the certificate on the way into "issued", schedule what follows. */
   moveTo(order: Order, state: OrderState, note: string, csr?: ParsedCsr): void {
     const now = this.deps.clock.now();
     if (state === 'issued' && !order.certificate) this.issueCertificate(order, now, csr);
+    // the CSR was only needed to issue: an issued order does not carry it (a third of a stored order)
+    if (order.certificate) order.csr = '';
     order.state = state;
     order.next = stepOnArrival(order, state, now);
     this.note(order, state, note);

@@ -64,6 +64,6 @@ export function applyAction(service: EpkiService, orderNumber: number, action: M
       service.revokeOrder(order, text, 'admin');
       return order;
   }
-  service.advance(order, false);
+  service.settle(order);
   return order;
 }

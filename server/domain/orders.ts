@@ -57,7 +57,7 @@ export interface Order {
   admin: string;
   username: string;
   email: string;
-  /** base64 DER of the CSR, kept until the certificate is issued */
+  /** base64 DER of the CSR, kept until the certificate is issued (empty afterwards) */
   csr: string;
   /** KU/EKU template shortNames requested with enrollUsingKUTemplates */
   templates: string[];
@@ -67,6 +67,7 @@ export interface Order {
   next?: ScheduledStep;
   /** scripted outcome tags from the email's local part (see lifecycle) */
   tags: string[];
+  /** status polls answered while the order still had a step ahead (polls of a settled order are not counted) */
   polls: number;
   createdAt: number;
   updatedAt: number;

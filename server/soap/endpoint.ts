@@ -211,9 +211,10 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
 
 /** Metro's exact Content-Type (no space before charset); written directly so Express does not rewrite it. */
 function sendXml(res: ServerResponse, status: number, body: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', XML_CONTENT_TYPE);
-  res.end(body);
+  const bytes = Buffer.from(body, 'utf8');
+  // a length instead of chunked encoding: headers and body leave in one write
+  res.writeHead(status, { 'Content-Type': XML_CONTENT_TYPE, 'Content-Length': bytes.length });
+  res.end(bytes);
 }
 
 export function sendFault(res: ServerResponse, fault: SoapFault): void {
