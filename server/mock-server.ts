@@ -6,6 +6,7 @@ import { MockAdmin } from './admin/admin.js';
 import { Journal } from './admin/journal.js';
 import { createRevocation, type Revocation } from './ca/revocation.js';
 import { SignWorkerPool } from './ca/sign-pool.js';
+import { generateRsaKeyPair } from './ca/ocsp-signer.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
 import { resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
@@ -66,6 +67,8 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const config = resolveConfig(explicit, process.env, mode);
   const accounts = new Accounts(inlineAccounts ? parseAccounts(inlineAccounts, 'inline accounts') : readAccountsFile(config.accountsFile));
   const random = config.seed ? new SeededRandom(config.seed) : SeededRandom.fresh();
+  // without a data directory a new CA makes a new OCSP responder too: its key is generated beside the CA's
+  const ocspKeyPair = !config.dataDir && !givenCa ? generateRsaKeyPair(config.caKeyBits) : undefined;
   const ca =
     givenCa ??
     (await obtainTestCa({
@@ -101,7 +104,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     },
   });
   const admin = new MockAdmin({ config, service, store, accounts, clock, random, faults, journal, ca });
-  const revocation = await createRevocation({ ca, records: certificateRecords(store), now: () => clock.now(), dataDir: config.dataDir, keyBits: config.caKeyBits });
+  const revocation = await createRevocation({ ca, records: certificateRecords(store), now: () => clock.now(), dataDir: config.dataDir, keyBits: config.caKeyBits, ocspKeyPair });
   // every answered SOAP call goes to each listener: the log line, the journal; a failing one never stops the others
   const callListeners: Array<(record: SoapCallRecord) => void> = [soapCallLogger(logger), (record) => journal.record(record)];
   const onCall = (record: SoapCallRecord) => {

@@ -33,7 +33,11 @@ export interface ObtainSignerOptions {
   keyBits?: number;
   /** the mock's clock, milliseconds */
   now: number;
+  /** a key pair already being generated (started beside the CA's own), used if a new responder is made */
+  keyPair?: Promise<RsaKeyPair>;
 }
+
+export type RsaKeyPair = { publicKey: KeyObject; privateKey: KeyObject };
 
 const generateRsa = promisify(generateKeyPair);
 
@@ -42,8 +46,13 @@ function signerOf(certDer: Buffer, key: KeyObject): OcspSigner {
   return { der: certDer, pem: toPem(certDer, 'CERTIFICATE'), key, keyHash };
 }
 
-export async function generateOcspSigner(ca: TestCa, keyBits = 2048): Promise<OcspSigner> {
-  const pair = await generateRsa('rsa', { modulusLength: keyBits });
+/** Start generating an RSA key pair (on libuv's thread pool, beside whatever else starts up). */
+export function generateRsaKeyPair(keyBits = 2048): Promise<RsaKeyPair> {
+  return generateRsa('rsa', { modulusLength: keyBits });
+}
+
+export async function generateOcspSigner(ca: TestCa, keyBits = 2048, keyPair?: Promise<RsaKeyPair>): Promise<OcspSigner> {
+  const pair = await (keyPair ?? generateRsaKeyPair(keyBits));
   const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
   const serial = randomBytes(16);
   serial[0] = (serial[0] & 0x7f) | 0x01;
@@ -85,7 +94,7 @@ export async function obtainOcspSigner(ca: TestCa, opts: ObtainSignerOptions): P
   if (!opts.dataDir) {
     // tests hand one CA to many mocks: one responder key per CA object is enough
     let made = inMemory.get(ca);
-    if (!made) inMemory.set(ca, (made = generateOcspSigner(ca, opts.keyBits)));
+    if (!made) inMemory.set(ca, (made = generateOcspSigner(ca, opts.keyBits, opts.keyPair)));
     return made;
   }
   const dir = join(opts.dataDir, 'ca');
@@ -100,7 +109,7 @@ export async function obtainOcspSigner(ca: TestCa, opts: ObtainSignerOptions): P
       // unreadable: replaced below
     }
   }
-  const signer = await generateOcspSigner(ca, opts.keyBits);
+  const signer = await generateOcspSigner(ca, opts.keyBits, opts.keyPair);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(keyFile, signer.key.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
   writeFileSync(certFile, signer.pem);

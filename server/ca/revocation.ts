@@ -3,7 +3,7 @@ import type { CertificateRecord, CertificateRecords } from './certificate-record
 import { isIssuedBy } from './cert-fields.js';
 import { CrlPublisher, type PublishedCrl } from './crl.js';
 import { FileCrlNumbers, MemoryCrlNumbers, type CrlNumbers } from './crl-number.js';
-import { obtainOcspSigner, type OcspSigner } from './ocsp-signer.js';
+import { obtainOcspSigner, type OcspSigner, type RsaKeyPair } from './ocsp-signer.js';
 import { OcspResponder } from './ocsp.js';
 import type { TestCa } from './test-ca.js';
 
@@ -29,12 +29,14 @@ export interface RevocationOptions {
   dataDir?: string;
   /** RSA key size of a generated OCSP responder */
   keyBits?: number;
+  /** a responder key pair generated ahead of time (start-up runs it beside the CA's key generation) */
+  ocspKeyPair?: Promise<RsaKeyPair>;
 }
 
 export async function createRevocation(opts: RevocationOptions): Promise<Revocation> {
   const { ca, records, now } = opts;
   const numbers: CrlNumbers = opts.dataDir ? new FileCrlNumbers(join(opts.dataDir, 'ca', 'crl-numbers.json')) : new MemoryCrlNumbers();
-  const ocspSigner = await obtainOcspSigner(ca, { dataDir: opts.dataDir, keyBits: opts.keyBits, now: now() });
+  const ocspSigner = await obtainOcspSigner(ca, { dataDir: opts.dataDir, keyBits: opts.keyBits, now: now(), keyPair: opts.ocspKeyPair });
 
   // whether a serial's certificate is this issuing CA's (not an earlier CA's in the same data directory);
   // serials are random 128-bit numbers, so the answer never changes for a serial
