@@ -16,7 +16,13 @@ const OPTIONS = {
 };
 const destinations = new WeakMap<Logger, DestinationStream>();
 
-export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
+/**
+ * stdout, written asynchronously: under load many lines leave in one write instead of a write per SOAP call
+ * (a synchronous write cost more than the rest of a collect's logging). pino flushes it when the process exits.
+ */
+const stdout = (): DestinationStream => pino.destination({ dest: 1, sync: false });
+
+export function createLogger(level: string, destination: DestinationStream = stdout()): Logger {
   const logger = pino({ ...OPTIONS, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
   destinations.set(logger, destination);
   return logger;
@@ -28,7 +34,7 @@ export function createLogger(level: string, destination: DestinationStream = pin
  * the rest of the line on the busiest path); they go to the same destination as `logger`'s lines.
  */
 export function soapCallLogger(logger: Logger): (record: SoapCallRecord) => void {
-  const calls = pino({ ...OPTIONS, level: logger.level }, destinations.get(logger) ?? pino.destination({ dest: 1, sync: true }));
+  const calls = pino({ ...OPTIONS, level: logger.level }, destinations.get(logger) ?? stdout());
   return (r) => {
     const line = {
       operation: r.operation,

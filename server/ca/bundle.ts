@@ -28,25 +28,6 @@ export function pkcs7CertsOnly(certs: readonly Buffer[]): Buffer {
  *  - pem-chain: PEM certificates root first, leaf last, as the SSL service's formatType 0 answer
  */
 export function formatCertificate(format: CertificateFormat, leaf: Buffer, issuing: Buffer, root: Buffer): string {
-  // collect is polled: the same order's bundle is asked for again and again
-  const key = format + leaf.toString('latin1');
-  const hit = recent.get(key);
-  if (hit && hit.issuing === issuing && hit.root === root) {
-    recent.delete(key);
-    recent.set(key, hit);
-    return hit.text;
-  }
-  const text = format === 'x509' ? leaf.toString('base64') : bundle(format, leaf, issuing, root);
-  recent.set(key, { issuing, root, text });
-  if (recent.size > RECENT_BUNDLES) recent.delete(recent.keys().next().value!);
-  return text;
-}
-
-/** The bundles made last, by format and leaf (the CA certificates compared by identity). */
-const recent = new Map<string, { issuing: Buffer; root: Buffer; text: string }>();
-const RECENT_BUNDLES = 256;
-
-function bundle(format: CertificateFormat, leaf: Buffer, issuing: Buffer, root: Buffer): string {
   switch (format) {
     case 'pkcs7':
       return pkcs7CertsOnly([leaf, issuing, root]).toString('base64');
@@ -54,5 +35,37 @@ function bundle(format: CertificateFormat, leaf: Buffer, issuing: Buffer, root: 
       return leaf.toString('base64');
     case 'pem-chain':
       return [root, issuing, leaf].map((c) => toPem(c, 'CERTIFICATE')).join('').trimEnd();
+  }
+}
+
+/**
+ * collect is polled: the same order's bundle is asked for again and again. The bundles made last, by the
+ * leaf's serial, so a poll costs a map lookup instead of decoding the leaf and building the bundle.
+ */
+export class RecentBundles {
+  private readonly recent = new Map<string, string>();
+
+  constructor(
+    private readonly format: CertificateFormat,
+    private readonly size = 256,
+  ) {}
+
+  /** The bundle of a leaf, given as base64 DER. */
+  of(serial: string, leafBase64: string, issuing: Buffer, root: Buffer): string {
+    // the x509 format is the leaf's base64 itself
+    if (this.format === 'x509') return leafBase64;
+    let text = this.recent.get(serial);
+    if (text !== undefined) {
+      this.recent.delete(serial);
+    } else {
+      text = formatCertificate(this.format, Buffer.from(leafBase64, 'base64'), issuing, root);
+      if (this.recent.size >= this.size) this.recent.delete(this.recent.keys().next().value!);
+    }
+    this.recent.set(serial, text);
+    return text;
+  }
+
+  clear(): void {
+    this.recent.clear();
   }
 }

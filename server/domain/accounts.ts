@@ -191,11 +191,19 @@ export function readAccountsFile(path: string): AccountsFile {
   return parseAccounts(json, path);
 }
 
-/** Constant-time string comparison (hashing first makes the lengths equal). */
-function sameSecret(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/** Digests of the fixture's secrets, made once: every SOAP call checks a password. */
+const storedDigests = new Map<string, Buffer>();
+
+/** Constant-time comparison of a stored secret with a given one (hashing first makes the lengths equal). */
+function sameSecret(stored: string, given: string): boolean {
+  let digest = storedDigests.get(stored);
+  if (!digest) {
+    if (storedDigests.size >= 4096) storedDigests.clear(); // fixtures are small; bound it anyway
+    storedDigests.set(stored, (digest = sha256(stored)));
+  }
+  return timingSafeEqual(digest, sha256(given));
 }
 
 export interface AuthDataInput {

@@ -13,7 +13,7 @@ import type {
   RevokeBySerialNumberArgs,
   SMIMECollectResponse,
 } from '../../wsdl/types.js';
-import { formatCertificate, type CertificateFormat } from '../ca/bundle.js';
+import { RecentBundles, type CertificateFormat } from '../ca/bundle.js';
 import { CsrRejected, parseCsr, type CsrProblem, type ParsedCsr } from '../ca/csr.js';
 import { issueLeaf, issueLeafWith, type LeafRequest } from '../ca/issuer.js';
 import type { TbsSigner } from '../ca/sign-pool.js';
@@ -107,8 +107,11 @@ export class EpkiService {
   private nextNumber = 0;
   /** per-organization delays set at run time (admin API), by orgId */
   private readonly delayOverrides = new Map<number, DelaySpec>();
+  private readonly bundles: RecentBundles;
 
-  constructor(readonly deps: EpkiServiceDeps) {}
+  constructor(readonly deps: EpkiServiceDeps) {
+    this.bundles = new RecentBundles(deps.settings.certificateFormat);
+  }
 
   private get store(): OrderStore {
     return this.deps.store;
@@ -273,6 +276,8 @@ export class EpkiService {
   reset(): void {
     this.nextNumber = 0;
     this.delayOverrides.clear();
+    // the same seed draws the same serials again
+    this.bundles.clear();
   }
 
   /**
@@ -408,9 +413,9 @@ export class EpkiService {
     if (isCode(order)) return { statusCode: order.code };
     const statusCode = COLLECT_CODE[order.state];
     if (statusCode !== Status.AVAILABLE || !order.certificate) return { statusCode };
-    const { ca, settings } = this.deps;
-    const leaf = Buffer.from(order.certificate.der, 'base64');
-    return { statusCode, certificate: formatCertificate(settings.certificateFormat, leaf, ca.issuing.der, ca.root.der) };
+    const { ca } = this.deps;
+    const { serial, der } = order.certificate;
+    return { statusCode, certificate: this.bundles.of(serial, der, ca.issuing.der, ca.root.der) };
   }
 
   // ---- revocation ----
