@@ -19,7 +19,7 @@ import { parseDelay } from './domain/lifecycle.js';
 import { SeededRandom } from './domain/random.js';
 import { createApp } from './http/app.js';
 import { mockReadiness, type Readiness } from './http/health.js';
-import { createLogger, soapCallLogger } from './logging.js';
+import { closeLogger, createLogger, soapCallLogger } from './logging.js';
 import type { SoapCallRecord } from './soap/endpoint.js';
 import { openOrderStore } from './store/open-store.js';
 import type { OrderStore } from './store/order-store.js';
@@ -131,6 +131,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const dispose = async () => {
     await signer?.close();
     store.close();
+    closeLogger(logger);
   };
   return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed, logger, callListeners, readiness, signWorkers: signer?.size ?? 0, dispose };
 }

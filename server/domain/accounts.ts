@@ -1,4 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPERATIONS, type OperationName } from '../../wsdl/contract.js';
@@ -191,19 +191,19 @@ export function readAccountsFile(path: string): AccountsFile {
   return parseAccounts(json, path);
 }
 
-const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+/** The fixture's secrets as bytes, made once: every SOAP call checks a password. */
+const storedBytes = new Map<string, Buffer>();
 
-/** Digests of the fixture's secrets, made once: every SOAP call checks a password. */
-const storedDigests = new Map<string, Buffer>();
-
-/** Constant-time comparison of a stored secret with a given one (hashing first makes the lengths equal). */
+/** Comparison of a stored secret with a given one in time that does not depend on what either holds. */
 function sameSecret(stored: string, given: string): boolean {
-  let digest = storedDigests.get(stored);
-  if (!digest) {
-    if (storedDigests.size >= 4096) storedDigests.clear(); // fixtures are small; bound it anyway
-    storedDigests.set(stored, (digest = sha256(stored)));
+  let expected = storedBytes.get(stored);
+  if (!expected) {
+    if (storedBytes.size >= 4096) storedBytes.clear(); // fixtures are small; bound it anyway
+    storedBytes.set(stored, (expected = Buffer.from(stored, 'utf8')));
   }
-  return timingSafeEqual(digest, sha256(given));
+  const actual = Buffer.from(given, 'utf8');
+  if (actual.length !== expected.length) return !timingSafeEqual(expected, expected);
+  return timingSafeEqual(expected, actual);
 }
 
 export interface AuthDataInput {

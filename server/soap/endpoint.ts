@@ -211,10 +211,9 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
 
 /** Metro's exact Content-Type (no space before charset); written directly so Express does not rewrite it. */
 function sendXml(res: ServerResponse, status: number, body: string): void {
-  const bytes = Buffer.from(body, 'utf8');
-  // a length instead of chunked encoding: headers and body leave in one write
-  res.writeHead(status, { 'Content-Type': XML_CONTENT_TYPE, 'Content-Length': bytes.length });
-  res.end(bytes);
+  // a length instead of chunked encoding, and the body as a string: node joins it to the headers, one write
+  res.writeHead(status, { 'Content-Type': XML_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body, 'utf8') });
+  res.end(body, 'utf8');
 }
 
 export function sendFault(res: ServerResponse, fault: SoapFault): void {
