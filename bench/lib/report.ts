@@ -126,7 +126,7 @@ export function renderMarkdown(r: BenchResult): string {
   for (const [how, starts] of [
     ['`node dist/server/cli.js serve` (memory: generates a CA)', st.memoryMode],
     ['`... --data-dir` (CA loaded from the data directory)', st.dataDir],
-    ['`node --import tsx server/cli.ts serve` (from source, as `npm start`)', st.fromSourceWithTsx],
+    ['`node --import tsx server/cli.ts serve` (from source, no build)', st.fromSourceWithTsx],
   ] as const) {
     const self = starts.map((s) => s.selfReportedMs).filter((x): x is number => x !== undefined);
     lines.push(`| ${how} | ${int(medianOf(starts.map((s) => s.firstAnswerMs)))} | ${int(Math.max(...starts.map((s) => s.firstAnswerMs)))} | ${self.length ? int(medianOf(self)) : 'n/a'} |`);
