@@ -133,6 +133,35 @@ describe('email domains and persons', () => {
     expect((await byPerson('grace@example.com', '')).code).toBe(0);
     expect(mock.store.get(grace)?.state).toBe('revoked');
   });
+
+  it('revokeAllByPerson with nothing valid to revoke answers why, as revoke would: -26 before -21 before -20', async () => {
+    // one person whose orders wait an hour, moved on through the admin handle
+    const person = 'lee+delay1h@example.com';
+    const byPerson = async () => (await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', person) + xmlEl('org', 'Sandbox Org'))).code;
+    const a = await enrollCode({ email: person });
+    expect(await byPerson()).toBe(-26); // still processing
+    mock.admin.reject(a);
+    expect(await byPerson()).toBe(-20);
+    const b = await enrollCode({ email: person });
+    mock.admin.issue(b);
+    expect(await byPerson()).toBe(0);
+    expect(mock.store.get(b)?.state).toBe('revoked');
+    expect(await byPerson()).toBe(-21); // revoked already, over the rejected one
+    const c = await enrollCode({ email: person });
+    expect(await byPerson()).toBe(-26); // on its way: a later call can revoke it
+    mock.admin.issue(c);
+    expect(await byPerson()).toBe(0);
+    expect(mock.store.get(c)?.state).toBe('revoked');
+  });
+
+  it('revokeAllByPerson revokes what is valid and answers 0, leaving an order still being processed as it is', async () => {
+    const person = 'mia+delay1h@example.com';
+    const valid = await enrollCode({ email: person });
+    mock.admin.issue(valid);
+    const pending = await enrollCode({ email: person });
+    expect((await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', person) + xmlEl('org', 'Sandbox Org'))).code).toBe(0);
+    expect([mock.store.get(valid)?.state, mock.store.get(pending)?.state]).toEqual(['revoked', 'processing']);
+  });
 });
 
 describe('order ownership and precedence', () => {

@@ -6,7 +6,8 @@ import { CONFIG_KEYS } from '../../server/config.js';
 import { TRANSPORT_FAULTS } from '../../server/domain/faults.js';
 import { SCRIPT_TAG_EXAMPLES, SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
 import { packageRoot } from '../../wsdl/paths.js';
-import { STATUS_CODES, statusText, statusTrigger } from '../../wsdl/status-codes.js';
+import { NOT_ANSWERED } from '../../wsdl/guide-codes.js';
+import { STATUS_CODES, statusSource, statusText, statusTrigger } from '../../wsdl/status-codes.js';
 
 /**
  * The README's generated tables (status codes, configuration keys), made from their sources of truth.
@@ -19,12 +20,12 @@ export function statusCodeTable(): string {
   const rows = ['| code | operation | meaning | source | how to get it from the mock |', '| ---: | --- | --- | --- | --- |'];
   for (const entry of STATUS_CODES) {
     for (const op of entry.operations) {
-      const source = entry.extendedTo?.includes(op) || entry.source === 'ccm-mock' ? 'ccm-mock' : 'guide';
-      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${source} | ${cell(statusTrigger(entry.code, op))} |`);
+      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${statusSource(entry.code, op)} | ${cell(statusTrigger(entry.code, op))} |`);
     }
   }
   const notes = STATUS_CODES.filter((e) => e.note).map((e) => `- **${e.code}** (${e.source === 'ccm-mock' || e.extendedTo ? 'ccm-mock' : 'guide'}): ${e.note}`);
-  return [...rows, '', 'Notes on the choices:', '', ...notes].join('\n');
+  const unanswered = NOT_ANSWERED.map((n) => `- \`${n.operation}\` ${n.codes.join(', ')}: ${n.reason}`);
+  return [...rows, '', 'Notes on the choices:', '', ...notes, '', "Codes the guide's tables list for an operation that ccm-mock never answers there, and why:", '', ...unanswered].join('\n');
 }
 
 export function configTable(): string {
