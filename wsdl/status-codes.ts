@@ -149,7 +149,7 @@ const CATALOG = [
     operations: ENROLLS,
     text: 'The CSR uses an unsupported key size!',
     source: 'guide',
-    trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr)',
+    trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr, fixtures/csr/rsa-8200.csr)',
   },
   {
     code: -14,

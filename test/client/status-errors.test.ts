@@ -95,7 +95,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   '-11 enrollUsingKUTemplates': () => admin().enroll(tplReq({ csr: readCsr('ed25519.csr') })),
   '-12 enroll': () => admin().enroll(enrollReq({ csr: readCsr('bad-signature.csr') })),
   '-12 enrollUsingKUTemplates': () => admin().enroll(tplReq({ csr: readCsr('bad-signature.csr') })),
-  '-13 enroll': () => admin().enroll(enrollReq({ csr: readCsr('rsa-8200.csr') })),
+  '-13 enroll': () => admin().enroll(enrollReq({ csr: readCsr('rsa-384.csr') })),
   '-13 enrollUsingKUTemplates': () => admin().enroll(tplReq({ csr: readCsr('rsa-8200.csr') })),
   '-14 enroll': () => injected('enroll', Status.UNKNOWN_ERROR, (c) => c.enroll(enrollReq())),
   '-14 enrollUsingKUTemplates': () => injected('enrollUsingKUTemplates', Status.UNKNOWN_ERROR, (c) => c.enroll(tplReq())),

@@ -157,7 +157,7 @@ for (const op of ENROLLS) {
   add(-10, op, () => enroll({ csr: Buffer.from(readCsr().replace(/-----[^-]+-----|\s/g, ''), 'base64').subarray(0, 200).toString('base64') }, op));
   add(-11, op, csrCase('ec-p256.csr')(op));
   add(-12, op, csrCase('bad-signature.csr')(op));
-  add(-13, op, csrCase('rsa-8200.csr')(op));
+  add(-13, op, csrCase('rsa-384.csr')(op));
   add(-14, op, async () => {
     await injectOnce('sandbox', op, -14);
     return enroll({}, op);
