@@ -258,7 +258,7 @@ const CATALOG = [
       revokeAllByPerson: 'Invalid Organization auth data!',
     },
     source: 'guide',
-    trigger: 'enroll: wrong `secretKey` for `orgId` (or longer than 20 characters), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true` for org 1004, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders)',
+    trigger: 'enroll: wrong `secretKey` for `orgId` (the accounts fixture holds keys of at most 20 characters, the guide\'s limit, so a longer one is always wrong), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true` for org 1004, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders)',
   },
   {
     code: -111,

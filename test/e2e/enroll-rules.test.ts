@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountsFile } from '../../server/domain/accounts.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
-import { readCsr } from '../support/fixtures.js';
+import { defaultAccounts, readCsr } from '../support/fixtures.js';
 import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type EnrollFields } from '../support/soap.js';
 
 /** The guide's enrollment rules in detail: CSR notations and algorithms, field limits, domains, auto-revoke. */
@@ -78,8 +79,25 @@ describe('field limits of the guide', () => {
     for (const bad of ['plainaddress', 'a@b', 'a b@example.com', '.a@example.com']) expect(await enrollCode({ email: bad })).toBe(-31);
   });
 
-  it('secretKey: longer than 20 characters is an invalid access code (-101)', async () => {
-    expect(await enrollCode({ secretKey: 'sandbox-secret-xxxxxx' })).toBe(-101);
+  it('secretKey: the 20-character limit holds in the accounts fixture; a 20-character key works, a 21-character one stops the start', async () => {
+    const withKey = (secretKey: string): AccountsFile => {
+      const file = defaultAccounts();
+      file.customers[0].organizations[0].secretKey = secretKey;
+      return file;
+    };
+    const key20 = 'k'.repeat(20);
+    const twenty = await createMockServer({ accounts: withKey(key20), ca: mock.ca });
+    try {
+      const answer = await call(twenty.endpoint, 'enroll', enrollXml({ csr: readCsr(), secretKey: key20 }));
+      expect(answer.code).toBeGreaterThan(0);
+      // so a longer key in a request can never be the organization's: -101 like any wrong key
+      expect((await call(twenty.endpoint, 'enroll', enrollXml({ csr: readCsr(), secretKey: key20 + 'k' }))).code).toBe(-101);
+    } finally {
+      await twenty.close();
+    }
+    await expect(createMockServer({ accounts: withKey('k'.repeat(21)), ca: mock.ca })).rejects.toThrow(
+      'customers.0.organizations.0.secretKey: a secret key has at most 20 characters (guide 2.1.1.1)',
+    );
   });
 
   it('csr: over 32767 characters cannot be decoded (-10)', async () => {
