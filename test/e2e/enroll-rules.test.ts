@@ -100,8 +100,23 @@ describe('field limits of the guide', () => {
     );
   });
 
-  it('csr: over 32767 characters cannot be decoded (-10)', async () => {
-    expect(await enrollCode({ csr: readCsr() + ' '.repeat(32768) })).toBe(-10);
+  it('csr: exactly 32767 characters accepted, 32768 cannot be decoded (-10)', async () => {
+    const padded = (length: number) => readCsr() + '\n'.repeat(length - readCsr().length); // trailing blank lines are allowed
+    expect(padded(32767)).toHaveLength(32767);
+    expect(await enrollCode({ csr: padded(32767) })).toBeGreaterThan(0);
+    expect(await enrollCode({ csr: padded(32768) })).toBe(-10);
+  });
+
+  it('reason: exactly 128 characters accepted by revoke and revokeBySerialNumber, 129 refused (-5)', async () => {
+    const revokeWith = async (reason: string) => (await call(mock.endpoint, 'revoke', orderXml(await enrollCode({}), SANDBOX, xmlEl('reason', reason)))).code;
+    const bySerialWith = async (reason: string) => {
+      const serial = mock.store.get(await enrollCode({}))!.certificate!.serial;
+      return (await call(mock.endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', reason))).code;
+    };
+    for (const revoke of [revokeWith, bySerialWith]) {
+      expect(await revoke('r'.repeat(128))).toBe(0);
+      expect(await revoke('r'.repeat(129))).toBe(-5);
+    }
   });
 
   it('orgId: unknown or missing is -101', async () => {
@@ -180,6 +195,28 @@ describe('order ownership and precedence', () => {
     const other = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
     expect((await call(mock.endpoint, 'collect', orderXml(order, other))).code).toBe(-2);
     expect((await call(mock.endpoint, 'collect', orderXml(2_000_000_000, other))).code).toBe(-2);
+  });
+
+  it('an admin limited to one organization does all of it there: second-admin in Second Org (1002)', async () => {
+    const second = { login: 'second-admin', password: 'second', customerLoginUri: 'sandbox' };
+    const enrollSecond = async (email: string) => {
+      const answer = await call(mock.endpoint, 'enroll', enrollXml({ auth: second, orgId: 1002, secretKey: 'second-secret', email, csr: readCsr() }));
+      expect(answer.schemaProblems).toEqual([]);
+      expect(answer.code).toBeGreaterThan(0);
+      return answer.code;
+    };
+    const order = await enrollSecond('olga@example.org');
+    expect((await call(mock.endpoint, 'getCollectStatus', orderXml(order, second))).code).toBe(1);
+    const collected = await call(mock.endpoint, 'collect', orderXml(order, second));
+    expect(collected.code).toBe(1);
+    expect(collected.fields.certificate).toBeTruthy();
+    expect((await call(mock.endpoint, 'revoke', orderXml(order, second, xmlEl('reason', 'left the company')))).code).toBe(0);
+    expect(mock.store.get(order)?.state).toBe('revoked');
+    const bySerial = mock.store.get(await enrollSecond('pat@example.org'))!.certificate!.serial;
+    expect((await call(mock.endpoint, 'revokeBySerialNumber', authXml(second) + xmlEl('serialNumber', bySerial) + xmlEl('reason', ''))).code).toBe(0);
+    const byPerson = await enrollSecond('quinn@example.org');
+    expect((await call(mock.endpoint, 'revokeAllByPerson', authXml(second) + xmlEl('email', 'quinn@example.org') + xmlEl('org', 'Second Org'))).code).toBe(0);
+    expect(mock.store.get(byPerson)?.state).toBe('revoked');
   });
 
   it('bad auth data wins over everything else (-100 before -120 and -1)', async () => {
