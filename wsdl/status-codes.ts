@@ -58,7 +58,7 @@ const CATALOG = [
     triggerByOperation: {
       revoke: 'revoke an issued certificate',
       revokeBySerialNumber: 'revoke an issued certificate by its serial',
-      revokeAllByPerson: 'any call with a valid email, organization and (optional) department, even when the person has no valid certificate left',
+      revokeAllByPerson: 'a valid email, organization and (optional) department: every valid certificate of the person is revoked (orders still being issued are left as they are); also a person with no order at all',
     },
     note: 'one code, two meanings: "being processed" for getCollectStatus/collect, "Successful" for the revoke operations',
   },
@@ -149,7 +149,7 @@ const CATALOG = [
     operations: ENROLLS,
     text: 'The CSR uses an unsupported key size!',
     source: 'guide',
-    trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr)',
+    trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr, fixtures/csr/rsa-8200.csr)',
   },
   {
     code: -14,
@@ -172,23 +172,25 @@ const CATALOG = [
   {
     code: -20,
     name: 'REJECTED',
-    operations: ['collect', 'revoke', 'getCollectStatus'],
+    operations: ['collect', 'revoke', 'revokeAllByPerson', 'getCollectStatus'],
     text: 'CSR rejected',
-    textByOperation: { revoke: 'The certificate request has been rejected!' },
+    textByOperation: { revoke: 'The certificate request has been rejected!', revokeAllByPerson: 'The certificate request has been rejected!' },
     source: 'guide',
     trigger: 'a rejected order: `alice+reject@example.com`, or `POST /admin/api/orders/{n}/reject`',
+    triggerByOperation: { revokeAllByPerson: 'a person whose only orders are rejected (`alice+reject@example.com`)' },
     extendedTo: ['getCollectStatus'],
-    note: 'getCollectStatus: the guide\'s history adds REJECTED "(See 2.2.2)", the getCollectStatus section, but its table omits it; answering 0 would make clients poll a rejected order forever',
+    note: 'getCollectStatus: the guide\'s history adds REJECTED "(See 2.2.2)", the getCollectStatus section, but its table omits it; answering 0 would make clients poll a rejected order forever. revokeAllByPerson answers it when nothing of the person\'s is valid, none being issued and none revoked',
   },
   {
     code: -21,
     name: 'REVOKED',
-    operations: ['collect', 'revoke', 'revokeBySerialNumber', 'getCollectStatus'],
+    operations: ['collect', 'revoke', 'revokeBySerialNumber', 'revokeAllByPerson', 'getCollectStatus'],
     text: 'The certificate has been revoked!',
     source: 'guide',
     trigger: 'collect, query or revoke a revoked certificate',
+    triggerByOperation: { revokeAllByPerson: 'a person whose certificates are all revoked already (a second revokeAllByPerson), none being issued' },
     extendedTo: ['getCollectStatus'],
-    note: 'getCollectStatus answers what collect would: a revoked certificate is no longer "available"',
+    note: 'getCollectStatus answers what collect would: a revoked certificate is no longer "available". revokeAllByPerson answers it when it revoked nothing because the person\'s certificates are revoked already, as a second revoke of one order does',
   },
   {
     code: -22,
@@ -201,10 +203,12 @@ const CATALOG = [
   {
     code: -26,
     name: 'BEING_ISSUED',
-    operations: ['revoke'],
+    operations: ['revoke', 'revokeAllByPerson'],
     text: 'The certificate is currently being Issued!',
     source: 'guide',
     trigger: 'revoke an order that is not issued yet: `alice+issuing@example.com`, or any order still processing',
+    triggerByOperation: { revokeAllByPerson: 'a person with no valid certificate and an order not issued yet (`alice+issuing@example.com`)' },
+    note: 'revokeAllByPerson answers it when it revoked nothing and one of the person\'s orders is still on its way: a later call can revoke it (a person with a valid certificate gets 0, the pending order untouched)',
   },
   {
     code: -30,
@@ -254,7 +258,7 @@ const CATALOG = [
       revokeAllByPerson: 'Invalid Organization auth data!',
     },
     source: 'guide',
-    trigger: 'enroll: wrong `secretKey` for `orgId` (or longer than 20 characters), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true` for org 1004, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders)',
+    trigger: 'enroll: wrong `secretKey` for `orgId` (the accounts fixture holds keys of at most 20 characters, the guide\'s limit, so a longer one is always wrong), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true` for org 1004, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders)',
   },
   {
     code: -111,
@@ -263,6 +267,8 @@ const CATALOG = [
     text: 'Domain is not allowed for Organization',
     source: 'guide',
     trigger: 'an email whose domain is not one of the organization\'s (`bob@example.net` in Sandbox Org)',
+    extendedTo: ['enroll'],
+    note: 'enroll: only enrollUsingKUTemplates\' table (2.1.7) lists -111, enroll\'s (2.1.1.2) does not; but 2.1.1.1 says the email\'s domain "should match" the organization\'s for enroll too, and ccm-mock refuses it the same way',
   },
   {
     code: -112,
@@ -320,6 +326,13 @@ export function statusEntry(code: number): StatusCodeEntry | undefined {
 export function statusTrigger(code: number, operation: OperationName): string {
   const entry = byCode.get(code);
   return (entry && (entry.triggerByOperation?.[operation] ?? entry.trigger)) ?? '';
+}
+
+/** Where the meaning of a code for an operation comes from; undefined when ccm-mock does not answer it there. */
+export function statusSource(code: number, operation: OperationName): CodeSource | undefined {
+  const entry = byCode.get(code);
+  if (!entry?.operations.includes(operation)) return undefined;
+  return entry.source === 'ccm-mock' || entry.extendedTo?.includes(operation) ? 'ccm-mock' : 'guide';
 }
 
 export function statusText(code: number, operation?: OperationName): string {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OPERATIONS, type OperationName } from '../../wsdl/contract.js';
 import { KEY_USAGE_BITS, OID, type KeyUsageName } from '../ca/oids.js';
 import { parseDelay } from './lifecycle.js';
+import { LIMITS } from './rules.js';
 
 /**
  * Customers, their admins, organizations and KU/EKU templates, read from a fixture file
@@ -60,8 +61,11 @@ const departmentSchema = z.union([
 const organizationSchema = z.object({
   orgId: z.number().int().positive(),
   name: z.string().min(1),
-  /** the organization's "Secret Key" (guide 2.1.1), at most 20 characters */
-  secretKey: z.string().min(1).max(20),
+  /**
+   * the organization's "Secret Key" (guide 2.1.1.1), at most 20 characters: the limit holds here, so a longer
+   * key in an enroll request can only be a wrong one (-101)
+   */
+  secretKey: z.string().min(1).max(LIMITS.secretKey, `a secret key has at most ${LIMITS.secretKey} characters (guide 2.1.1.1)`),
   /** "example.com" allows that domain; "*.example.com" its subdomains */
   emailDomains: z.array(z.string().min(1)).default([]),
   departments: z.array(departmentSchema).default([]),

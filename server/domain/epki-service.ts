@@ -98,6 +98,9 @@ const REVOKE_REFUSAL: Partial<Record<OrderState, number>> = {
   revoked: Status.REVOKED,
 };
 
+/** revokeAllByPerson with nothing valid to revoke answers the first of these its orders give: a retry may yet help, then why not */
+const PERSON_REFUSALS: readonly number[] = [Status.BEING_ISSUED, Status.REVOKED, Status.REJECTED];
+
 type Outcome<T> = { code: number } | T;
 const isCode = (x: unknown): x is { code: number } => typeof x === 'object' && x !== null && 'code' in x;
 
@@ -461,13 +464,17 @@ export class EpkiService {
     if (dep && (dep.length > LIMITS.dep || !org.departments.some((d) => d.name === dep))) return Status.INVALID_ORG_OR_DEPARTMENT;
     const refused = this.orgGate('revokeAllByPerson', principal, org);
     if (refused !== undefined) return refused;
+    let revoked = false;
+    let refusal: number | undefined;
     for (const order of this.store.findByEmail(principal.customer.customerLoginUri, org.orgId, args.email)) {
       if (dep && order.department !== dep) continue;
       this.advance(order, false);
-      if (order.state === 'issued') this.revokeOrder(order, '', 'revokeAllByPerson');
+      const code = this.revokeIfIssued(order, '', 'revokeAllByPerson');
+      if (code === Status.SUCCESS) revoked = true;
+      else if (refusal === undefined || PERSON_REFUSALS.indexOf(code) < PERSON_REFUSALS.indexOf(refusal)) refusal = code;
     }
-    // a person without valid certificates has nothing to revoke: still success
-    return Status.SUCCESS;
+    // nothing valid to revoke: what revoke would answer for the person's orders; a person without any: success
+    return revoked ? Status.SUCCESS : (refusal ?? Status.SUCCESS);
   }
 
   // ---- account information ----

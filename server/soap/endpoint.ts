@@ -68,6 +68,17 @@ function statusCodeOf(op: OperationName, result: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * The request Content-Types a SOAP 1.1 Metro port decodes (SOAPBindingCodec + StreamSOAP11Codec): none at all
+ * (read as text/xml), or one that contains "text/xml" - a case-sensitive substring test, so `TEXT/XML` is
+ * refused. SOAP 1.2's application/soap+xml and everything else is an UnsupportedMediaException (HTTP 415).
+ * Metro would decode multipart/related (SwA, MTOM) too; ccm-mock reads no MIME parts and refuses it likewise.
+ */
+export function acceptsMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
+  return contentType.includes('text/xml') && !/^\s*multipart\/related/i.test(contentType);
+}
+
 function wantsWsdl(req: IncomingMessage): boolean {
   const q = (req.url ?? '').split('?')[1] ?? '';
   return q.split('&').some((p) => p.toLowerCase() === 'wsdl' || p.toLowerCase() === 'wsdl=');
@@ -114,20 +125,23 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   function handlePost(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const record: SoapCallRecord = { at: Date.now(), httpStatus: 200, latencyMs: 0 };
-    const finish = (status: number, body: string) => {
+    /** `body` undefined: an answer without a message (no body, no Content-Type) */
+    const finish = (status: number, body: string | undefined) => {
       record.httpStatus = status;
       record.latencyMs = performance.now() - started;
-      sendXml(res, status, body);
+      if (body === undefined) res.writeHead(status, { 'Content-Length': 0 }).end();
+      else sendXml(res, status, body);
       opts.onCall?.(record);
     };
     const refuse = (fault: SoapFault) => {
       record.fault = fault.message;
       finish(fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
     };
-    // Metro serves SOAP 1.1 only on this binding: anything but text/xml is 415 (SOAP 1.2 included)
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'text/xml') {
-      refuse(new SoapFault('Client', `Unsupported Content-Type: ${req.headers['content-type'] ?? '(none)'} Supported ones are: [text/xml]`, 415));
+    const contentType = req.headers['content-type'];
+    if (!acceptsMediaType(contentType)) {
+      // Metro's HttpAdapter answers an UnsupportedMediaException with 415 and no message: no fault, no body
+      record.fault = `Unsupported Content-Type: ${contentType} Supported ones are: [text/xml]`;
+      finish(415, undefined);
       return;
     }
     readBody(req, opts.maxBodyBytes, (bodyError, body) => {

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as der from '../../server/ca/der.js';
-import { OID } from '../../server/ca/oids.js';
+import type { AccountsFile } from '../../server/domain/accounts.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
-import { readCsr } from '../support/fixtures.js';
+import { defaultAccounts, readCsr } from '../support/fixtures.js';
 import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type EnrollFields } from '../support/soap.js';
 
 /** The guide's enrollment rules in detail: CSR notations and algorithms, field limits, domains, auto-revoke. */
@@ -49,13 +47,8 @@ describe('CSR algorithms and sizes', () => {
     expect(await enrollCode({ csr: readCsr(file) })).toBe(-11);
   });
 
-  it('a key below 512 bits is an unsupported key size (-13)', async () => {
-    // OpenSSL 3 will not make such a key, so the request is assembled here: a 384-bit modulus, a dummy signature
-    const modulus = Buffer.concat([Buffer.from([0xc5]), randomBytes(46), Buffer.from([0x01])]);
-    const spki = der.seq(der.algorithm(OID.rsaEncryption), der.bitString(der.seq(der.int(modulus), der.int(65537))));
-    const info = der.seq(der.int(0), der.seq(), spki, der.implicitConstructed(0, Buffer.alloc(0)));
-    const csr = der.seq(info, der.algorithm(OID.sha256WithRSA), der.bitString(randomBytes(48)));
-    expect(await enrollCode({ csr: csr.toString('base64') })).toBe(-13);
+  it.each(['rsa-384.csr', 'rsa-8200.csr'])('%s is an unsupported key size (-13)', async (file) => {
+    expect(await enrollCode({ csr: readCsr(file) })).toBe(-13);
   });
 
   it('a certificate instead of a CSR, and truncated DER, cannot be decoded (-10)', async () => {
@@ -86,12 +79,44 @@ describe('field limits of the guide', () => {
     for (const bad of ['plainaddress', 'a@b', 'a b@example.com', '.a@example.com']) expect(await enrollCode({ email: bad })).toBe(-31);
   });
 
-  it('secretKey: longer than 20 characters is an invalid access code (-101)', async () => {
-    expect(await enrollCode({ secretKey: 'sandbox-secret-xxxxxx' })).toBe(-101);
+  it('secretKey: the 20-character limit holds in the accounts fixture; a 20-character key works, a 21-character one stops the start', async () => {
+    const withKey = (secretKey: string): AccountsFile => {
+      const file = defaultAccounts();
+      file.customers[0].organizations[0].secretKey = secretKey;
+      return file;
+    };
+    const key20 = 'k'.repeat(20);
+    const twenty = await createMockServer({ accounts: withKey(key20), ca: mock.ca });
+    try {
+      const answer = await call(twenty.endpoint, 'enroll', enrollXml({ csr: readCsr(), secretKey: key20 }));
+      expect(answer.code).toBeGreaterThan(0);
+      // so a longer key in a request can never be the organization's: -101 like any wrong key
+      expect((await call(twenty.endpoint, 'enroll', enrollXml({ csr: readCsr(), secretKey: key20 + 'k' }))).code).toBe(-101);
+    } finally {
+      await twenty.close();
+    }
+    await expect(createMockServer({ accounts: withKey('k'.repeat(21)), ca: mock.ca })).rejects.toThrow(
+      'customers.0.organizations.0.secretKey: a secret key has at most 20 characters (guide 2.1.1.1)',
+    );
   });
 
-  it('csr: over 32767 characters cannot be decoded (-10)', async () => {
-    expect(await enrollCode({ csr: readCsr() + ' '.repeat(32768) })).toBe(-10);
+  it('csr: exactly 32767 characters accepted, 32768 cannot be decoded (-10)', async () => {
+    const padded = (length: number) => readCsr() + '\n'.repeat(length - readCsr().length); // trailing blank lines are allowed
+    expect(padded(32767)).toHaveLength(32767);
+    expect(await enrollCode({ csr: padded(32767) })).toBeGreaterThan(0);
+    expect(await enrollCode({ csr: padded(32768) })).toBe(-10);
+  });
+
+  it('reason: exactly 128 characters accepted by revoke and revokeBySerialNumber, 129 refused (-5)', async () => {
+    const revokeWith = async (reason: string) => (await call(mock.endpoint, 'revoke', orderXml(await enrollCode({}), SANDBOX, xmlEl('reason', reason)))).code;
+    const bySerialWith = async (reason: string) => {
+      const serial = mock.store.get(await enrollCode({}))!.certificate!.serial;
+      return (await call(mock.endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', reason))).code;
+    };
+    for (const revoke of [revokeWith, bySerialWith]) {
+      expect(await revoke('r'.repeat(128))).toBe(0);
+      expect(await revoke('r'.repeat(129))).toBe(-5);
+    }
   });
 
   it('orgId: unknown or missing is -101', async () => {
@@ -133,6 +158,35 @@ describe('email domains and persons', () => {
     expect((await byPerson('grace@example.com', '')).code).toBe(0);
     expect(mock.store.get(grace)?.state).toBe('revoked');
   });
+
+  it('revokeAllByPerson with nothing valid to revoke answers why, as revoke would: -26 before -21 before -20', async () => {
+    // one person whose orders wait an hour, moved on through the admin handle
+    const person = 'lee+delay1h@example.com';
+    const byPerson = async () => (await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', person) + xmlEl('org', 'Sandbox Org'))).code;
+    const a = await enrollCode({ email: person });
+    expect(await byPerson()).toBe(-26); // still processing
+    mock.admin.reject(a);
+    expect(await byPerson()).toBe(-20);
+    const b = await enrollCode({ email: person });
+    mock.admin.issue(b);
+    expect(await byPerson()).toBe(0);
+    expect(mock.store.get(b)?.state).toBe('revoked');
+    expect(await byPerson()).toBe(-21); // revoked already, over the rejected one
+    const c = await enrollCode({ email: person });
+    expect(await byPerson()).toBe(-26); // on its way: a later call can revoke it
+    mock.admin.issue(c);
+    expect(await byPerson()).toBe(0);
+    expect(mock.store.get(c)?.state).toBe('revoked');
+  });
+
+  it('revokeAllByPerson revokes what is valid and answers 0, leaving an order still being processed as it is', async () => {
+    const person = 'mia+delay1h@example.com';
+    const valid = await enrollCode({ email: person });
+    mock.admin.issue(valid);
+    const pending = await enrollCode({ email: person });
+    expect((await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', person) + xmlEl('org', 'Sandbox Org'))).code).toBe(0);
+    expect([mock.store.get(valid)?.state, mock.store.get(pending)?.state]).toEqual(['revoked', 'processing']);
+  });
 });
 
 describe('order ownership and precedence', () => {
@@ -141,6 +195,28 @@ describe('order ownership and precedence', () => {
     const other = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
     expect((await call(mock.endpoint, 'collect', orderXml(order, other))).code).toBe(-2);
     expect((await call(mock.endpoint, 'collect', orderXml(2_000_000_000, other))).code).toBe(-2);
+  });
+
+  it('an admin limited to one organization does all of it there: second-admin in Second Org (1002)', async () => {
+    const second = { login: 'second-admin', password: 'second', customerLoginUri: 'sandbox' };
+    const enrollSecond = async (email: string) => {
+      const answer = await call(mock.endpoint, 'enroll', enrollXml({ auth: second, orgId: 1002, secretKey: 'second-secret', email, csr: readCsr() }));
+      expect(answer.schemaProblems).toEqual([]);
+      expect(answer.code).toBeGreaterThan(0);
+      return answer.code;
+    };
+    const order = await enrollSecond('olga@example.org');
+    expect((await call(mock.endpoint, 'getCollectStatus', orderXml(order, second))).code).toBe(1);
+    const collected = await call(mock.endpoint, 'collect', orderXml(order, second));
+    expect(collected.code).toBe(1);
+    expect(collected.fields.certificate).toBeTruthy();
+    expect((await call(mock.endpoint, 'revoke', orderXml(order, second, xmlEl('reason', 'left the company')))).code).toBe(0);
+    expect(mock.store.get(order)?.state).toBe('revoked');
+    const bySerial = mock.store.get(await enrollSecond('pat@example.org'))!.certificate!.serial;
+    expect((await call(mock.endpoint, 'revokeBySerialNumber', authXml(second) + xmlEl('serialNumber', bySerial) + xmlEl('reason', ''))).code).toBe(0);
+    const byPerson = await enrollSecond('quinn@example.org');
+    expect((await call(mock.endpoint, 'revokeAllByPerson', authXml(second) + xmlEl('email', 'quinn@example.org') + xmlEl('org', 'Second Org'))).code).toBe(0);
+    expect(mock.store.get(byPerson)?.state).toBe('revoked');
   });
 
   it('bad auth data wins over everything else (-100 before -120 and -1)', async () => {

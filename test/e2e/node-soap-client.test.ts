@@ -47,7 +47,11 @@ describe('node-soap client', () => {
     expect((await callOp('revoke', { authData, orderNumber: order, reason: '' })).return).toBe(0);
     const serial = mock.store.get(templated)!.certificate!.serial;
     expect((await callOp('revokeBySerialNumber', { authData, serialNumber: serial, reason: 'superseded' })).return).toBe(0);
-    expect((await callOp('revokeAllByPerson', { authData, email: 'node-soap@example.com', org: 'Sandbox Org', dep: '' })).return).toBe(0);
+    const person = (await callOp('enroll', { ...base, email: 'node-soap3@example.com' })).return;
+    expect((await callOp('revokeAllByPerson', { authData, email: 'node-soap3@example.com', org: 'Sandbox Org', dep: '' })).return).toBe(0);
+    expect(mock.store.get(person)!.state).toBe('revoked');
+    // the person's one certificate revoked already, as revoke answers for its order
+    expect((await callOp('revokeAllByPerson', { authData, email: 'node-soap@example.com', org: 'Sandbox Org', dep: '' })).return).toBe(-21);
     expect((await callOp('collect', { authData, orderNumber: templated })).return.statusCode).toBe(-21);
   });
 });

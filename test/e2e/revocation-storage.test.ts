@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,9 +75,9 @@ describe('with a data directory', () => {
 describe('a CA configured from files, root key left out', () => {
   let source: MockServer;
   let mock: MockServer;
+  const dir = tempDir();
   beforeAll(async () => {
     source = await createMockServer({ caKeyBits: 1024 });
-    const dir = tempDir();
     writeFileSync(join(dir, 'root.pem'), source.ca.root.pem);
     writeFileSync(join(dir, 'intermediate.pem'), source.ca.issuing.pem);
     writeFileSync(join(dir, 'intermediate.key'), source.ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
@@ -85,6 +86,28 @@ describe('a CA configured from files, root key left out', () => {
   afterAll(async () => {
     await mock.close();
     await source.close();
+  });
+
+  it('serves the configured root and intermediate as they are in the files, and issues from them', async () => {
+    const rootFile = readFileSync(join(dir, 'root.pem'), 'utf8');
+    const intermediateFile = readFileSync(join(dir, 'intermediate.pem'), 'utf8');
+    const served = async (path: string) => (await fetch(mock.url + path)).text();
+    expect(await served('/ca/root.pem')).toBe(rootFile);
+    expect(await served('/ca/intermediate.pem')).toBe(intermediateFile);
+    expect(await served('/ca/chain.pem')).toBe(intermediateFile + rootFile);
+    const der = async (path: string) => Buffer.from(await (await fetch(mock.url + path)).arrayBuffer());
+    expect(await der('/ca/root.cer')).toEqual(fromPem(rootFile, 'CERTIFICATE')[0]);
+    expect(await der('/ca/intermediate.cer')).toEqual(fromPem(intermediateFile, 'CERTIFICATE')[0]);
+
+    // the leaf chains to the configured files themselves, not only to what the collect answer carries
+    const leaf = await enrollLeaf(mock.endpoint, { email: 'issued-by-files@example.com' });
+    expect([leaf.intermediate, leaf.root]).toEqual([intermediateFile, rootFile]);
+    const verified = await run('openssl', ['verify', '-purpose', 'smimesign', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'intermediate.pem'), 'leaf.pem'], { cwd: leaf.dir });
+    expect(verified.output).toBe('leaf.pem: OK\n');
+    const [leafCert, issuer] = [new X509Certificate(leaf.leaf), new X509Certificate(intermediateFile)];
+    expect(leafCert.issuer).toBe(issuer.subject);
+    expect(leafCert.checkIssued(issuer)).toBe(true);
+    expect(leafCert.verify(issuer.publicKey)).toBe(true);
   });
 
   it('answers the root CRL with 404 and the reason, and serves the rest', async () => {

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../server/cli.js';
 import { CONFIG_KEYS } from '../../server/config.js';
 import { packageRoot } from '../../wsdl/paths.js';
 import { startServe, type ServeProcess } from '../support/cli-process.js';
-import { readCsr } from '../support/fixtures.js';
+import { defaultAccounts, readCsr } from '../support/fixtures.js';
 import { call, enrollXml, orderXml } from '../support/soap.js';
 
 /** `ccm-mock` as people run it: options, the banner, health endpoints and the JSON log lines. */
@@ -44,6 +45,19 @@ describe('ccm-mock --help / --version / bad options', () => {
     expect(await runMain(['serve', '--port'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--port needs a value') });
     expect(await runMain(['serve', '--log-level', 'loud'])).toMatchObject({ code: 2, stderr: expect.stringContaining('logLevel must be one of') });
     expect(await runMain(['launch'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command launch') });
+    // an accounts file the guide's limits refuse stops the start, naming the JSON path
+    const dir = mkdtempSync(join(tmpdir(), 'ccm-accounts-'));
+    const accounts = defaultAccounts();
+    accounts.customers[0].organizations[0].secretKey = 'a-secret-key-of-21-ch';
+    try {
+      writeFileSync(join(dir, 'accounts.json'), JSON.stringify(accounts));
+      expect(await runMain(['serve', '--accounts', join(dir, 'accounts.json')])).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('customers.0.organizations.0.secretKey: a secret key has at most 20 characters (guide 2.1.1.1)'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
     // the package's bin is the compiled CLI that `npm run build` makes from server/cli.ts
     expect(pkg.bin['ccm-mock']).toBe('dist/server/cli.js');
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationName } from '../../wsdl/contract.js';
-import { STATUS_CODES } from '../../wsdl/status-codes.js';
+import { GUIDE_PAIRS, isGuidePair, NOT_ANSWERED, type GuidePair } from '../../wsdl/guide-codes.js';
+import { STATUS_CODES, statusSource } from '../../wsdl/status-codes.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { adminClient } from '../support/admin.js';
 import { readCsr } from '../support/fixtures.js';
@@ -9,7 +10,9 @@ import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type Auth, type Enr
 /**
  * Walks the whole status-code catalog: for every (code, operation) pair it lists, a real SOAP request with
  * realistic input makes the mock answer that code, and the answer is schema-valid. A catalog entry without
- * a scenario here fails the coverage test, so the catalog cannot promise a code nobody can reach.
+ * a scenario here fails the coverage test, so the catalog cannot promise a code nobody can reach; and the
+ * guide's own tables (wsdl/guide-codes.ts) are held against the catalog, so a pair the guide documents
+ * cannot be left out without a stated reason.
  */
 
 let mock: MockServer;
@@ -111,6 +114,18 @@ add(-21, 'getCollectStatus', async () => orderOp('getCollectStatus', await revok
 add(-21, 'revokeBySerialNumber', async () => bySerial(serialOf(await revokedOrder())));
 add(-22, 'collect', async () => orderOp('collect', await order(`alice+payment+n${++unique}@example.com`)));
 add(-26, 'revoke', async () => orderOp('revoke', await order(`alice+issuing+n${++unique}@example.com`)));
+/** revokeAllByPerson for a person whose one order has the email's scripted shape */
+const personWith = async (email: string) => {
+  await order(email);
+  return byPerson(email);
+};
+add(-20, 'revokeAllByPerson', () => personWith(`alice+reject+n${++unique}@example.com`));
+add(-21, 'revokeAllByPerson', async () => {
+  const email = `person${++unique}@example.com`;
+  expect((await personWith(email)).code).toBe(0);
+  return byPerson(email); // everything of the person's is revoked already
+});
+add(-26, 'revokeAllByPerson', () => personWith(`alice+issuing+n${++unique}@example.com`));
 
 // ---- the other operations' auth and configuration codes ----
 add(-100, 'revokeBySerialNumber', () => bySerial('01', WRONG_PASSWORD));
@@ -142,7 +157,7 @@ for (const op of ENROLLS) {
   add(-10, op, () => enroll({ csr: Buffer.from(readCsr().replace(/-----[^-]+-----|\s/g, ''), 'base64').subarray(0, 200).toString('base64') }, op));
   add(-11, op, csrCase('ec-p256.csr')(op));
   add(-12, op, csrCase('bad-signature.csr')(op));
-  add(-13, op, csrCase('rsa-8200.csr')(op));
+  add(-13, op, csrCase('rsa-384.csr')(op));
   add(-14, op, async () => {
     await injectOnce('sandbox', op, -14);
     return enroll({}, op);
@@ -158,6 +173,22 @@ for (const op of ENROLLS) {
 add(-112, 'enrollUsingKUTemplates', () => enroll({ templates: ['no-such-template'] }, 'enrollUsingKUTemplates'));
 add(-113, 'enrollUsingKUTemplates', () => enroll({ templates: ['legacy-smime'] }, 'enrollUsingKUTemplates'));
 add(-114, 'enrollUsingKUTemplates', () => enroll({ templates: ['code-signing-only'] }, 'enrollUsingKUTemplates'));
+
+describe("the guide's (operation, code) pairs (wsdl/guide-codes.ts) against the catalog", () => {
+  const notAnswered = NOT_ANSWERED.flatMap((n) => n.codes.map((code) => `${code} ${n.operation}`));
+
+  it('every pair the guide lists is answered by the catalog or explained in NOT_ANSWERED, never both', () => {
+    const answered = (p: GuidePair) => statusSource(p.code, p.operation) !== undefined;
+    expect(GUIDE_PAIRS.filter((p) => !answered(p) && !notAnswered.includes(`${p.code} ${p.operation}`)).map((p) => `${p.code} ${p.operation} (${p.section})`)).toEqual([]);
+    expect(GUIDE_PAIRS.filter((p) => answered(p) && notAnswered.includes(`${p.code} ${p.operation}`)).map((p) => `${p.code} ${p.operation}`)).toEqual([]);
+    expect(notAnswered.filter((k) => !GUIDE_PAIRS.some((p) => `${p.code} ${p.operation}` === k))).toEqual([]); // explains only guide pairs
+  });
+
+  it("a catalog pair is marked 'guide' exactly when the guide's table for that operation lists the code", () => {
+    const catalogPairs = STATUS_CODES.flatMap((e) => e.operations.map((op) => ({ key: `${e.code} ${op}`, source: statusSource(e.code, op), inGuide: isGuidePair(e.code, op) })));
+    expect(catalogPairs.filter((p) => (p.source === 'guide') !== p.inGuide)).toEqual([]);
+  });
+});
 
 const pairs = STATUS_CODES.flatMap((e) => e.operations.map((op) => ({ code: e.code, op, key: `${e.code} ${op}` })));
 

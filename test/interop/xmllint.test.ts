@@ -57,10 +57,18 @@ describe('xmllint --schema', () => {
   });
 
   it('accepts every response the mock produces', async () => {
-    const order = (await call(mock.endpoint, 'enroll', enrollXml({ csr: readCsr() }))).code;
-    const templated = (await call(mock.endpoint, 'enrollUsingKUTemplates', enrollXml({ csr: readCsr(), email: 'x@example.com', templates: ['client-auth'] }))).code;
+    const enrolled = await call(mock.endpoint, 'enroll', enrollXml({ csr: readCsr() }));
+    const templatedAnswer = await call(mock.endpoint, 'enrollUsingKUTemplates', enrollXml({ csr: readCsr(), email: 'x@example.com', templates: ['client-auth'] }));
+    const [order, templated] = [enrolled.code, templatedAnswer.code];
+    expect([order, templated].every((n) => n > 0)).toBe(true);
     const serial = mock.store.get(templated)!.certificate!.serial;
+    const pending = (await call(mock.endpoint, 'enroll', enrollXml({ csr: readCsr(), email: 'x+pending2@example.com' }))).code;
     const responses = [
+      enrolled,
+      templatedAnswer,
+      await call(mock.endpoint, 'enroll', enrollXml({ csr: 'not base64!' })),
+      await call(mock.endpoint, 'enrollUsingKUTemplates', enrollXml({ csr: readCsr(), templates: ['no-such-template'] })),
+      await call(mock.endpoint, 'collect', orderXml(pending)),
       await call(mock.endpoint, 'getWebServiceInfo'),
       await call(mock.endpoint, 'getKUTemplates', authXml()),
       await call(mock.endpoint, 'getKUTemplates', authXml({ login: 'nobody' })),
@@ -71,6 +79,7 @@ describe('xmllint --schema', () => {
       await call(mock.endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', '')),
       await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', 'x@example.com') + xmlEl('org', 'Sandbox Org') + xmlEl('dep', '')),
     ];
+    expect(responses.slice(2, 5).map((r) => r.code)).toEqual([-9, -112, 0]); // refusals and a collect without a certificate
     for (const r of responses) expect(await xmllint(payloadOf(r.text)), r.text).toMatch(/validates$/);
   });
 

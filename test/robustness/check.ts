@@ -6,6 +6,10 @@ import type { Expect } from './hostile-corpus.js';
 export function checkAnswer(answer: RawAnswer, want: Expect, secret: string): void {
   expect(answer.text).not.toContain(secret);
   expect(answer.text).not.toMatch(/\bat .*\.(ts|js):\d+/); // no stack trace
+  if ('unsupportedMedia' in want) {
+    expect({ status: answer.status, text: answer.text, contentType: answer.headers['content-type'] }).toEqual({ status: 415, text: '', contentType: undefined });
+    return;
+  }
   expect(answer.headers['content-type']).toBe('text/xml;charset=utf-8');
   expect(answer.schemaProblems).toEqual([]); // well-formed SOAP 1.1: a schema-valid answer or a fault
   if ('fault' in want) {

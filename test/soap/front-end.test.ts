@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CcmTransportError } from '../../client/errors.js';
+import { SoapTransport } from '../../client/soap.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
+import { DEFAULT_NAMESPACE } from '../../wsdl/contract.js';
+import { rawPost } from '../support/http.js';
 import { readCsr } from '../support/fixtures.js';
 import { authXml, call, envelope, enrollXml, orderXml, post, SANDBOX, xmlEl, type SoapAnswer } from '../support/soap.js';
 
@@ -107,10 +111,30 @@ describe('faults where Metro faults', () => {
     expect(answer.fault?.string).toContain('http://www.w3.org/2003/05/soap-envelope');
   });
 
-  it('SOAP 1.2 content type (application/soap+xml) and other content types: HTTP 415 with a 1.1 fault', async () => {
+  it('SOAP 1.2 content type (application/soap+xml) and other content types: HTTP 415 with no body, as Metro answers', async () => {
     const body = envelope('getWebServiceInfo');
-    fault(await post(mock.endpoint, body, { 'Content-Type': 'application/soap+xml; charset=utf-8' }), 'Client', 415);
-    fault(await post(mock.endpoint, body, { 'Content-Type': 'application/json' }), 'Client', 415);
+    // StreamSOAP11Codec's test is a case-sensitive "contains text/xml"; ccm-mock reads no MIME (multipart) requests
+    for (const type of ['application/soap+xml; charset=utf-8', 'application/json', 'application/xml', 'TEXT/XML; CHARSET=UTF-8', 'multipart/related; type="text/xml"; boundary=x']) {
+      const answer = await rawPost(mock.endpoint, body, { 'content-type': type });
+      expect({ type, status: answer.status, text: answer.text, contentType: answer.headers['content-type'] }).toEqual({ type, status: 415, text: '', contentType: undefined });
+      expect(answer.headers['content-length']).toBe('0');
+    }
+    const journal = mock.admin.journal({ limit: 1 });
+    expect(journal[0]).toMatchObject({ httpStatus: 415, fault: 'Unsupported Content-Type: multipart/related; type="text/xml"; boundary=x Supported ones are: [text/xml]' });
+  });
+
+  it('a request without a Content-Type is read as text/xml, as Metro reads it', async () => {
+    const answer = await rawPost(mock.endpoint, envelope('getWebServiceInfo'), {});
+    expect(answer.status).toBe(200);
+    expect(answer.schemaProblems).toEqual([]);
+    expect(answer.text).toContain('getWebServiceInfoResponse');
+  });
+
+  it('the typed client reports a 415 as an HTTP transport error that never reached the service', async () => {
+    const transport = new SoapTransport({ endpoint: mock.endpoint, namespace: DEFAULT_NAMESPACE, headers: { 'Content-Type': 'application/soap+xml; charset=utf-8' } });
+    const error = await transport.call('enroll', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CcmTransportError);
+    expect(error).toMatchObject({ kind: 'http', details: { httpStatus: 415, mayHaveReachedService: false } });
   });
 
   it('an unknown operation, or a known one in the wrong namespace: Cannot find dispatch method', async () => {

@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { ALL_CHECKS } from '../../client/conformance/runner.js';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { CONFIG_KEYS } from '../../server/config.js';
+import { readAccountsFile } from '../../server/domain/accounts.js';
 import { TRANSPORT_FAULTS } from '../../server/domain/faults.js';
 import { SCRIPT_TAG_EXAMPLES, SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
 import { packageRoot } from '../../wsdl/paths.js';
-import { STATUS_CODES, statusText, statusTrigger } from '../../wsdl/status-codes.js';
+import { NOT_ANSWERED } from '../../wsdl/guide-codes.js';
+import { STATUS_CODES, statusSource, statusText, statusTrigger } from '../../wsdl/status-codes.js';
 
 /**
- * The README's generated tables (status codes, configuration keys), made from their sources of truth.
+ * The README's generated tables (default accounts, status codes, configuration keys, ...), made from their sources of truth.
  * `npm run docs` rewrites them; test/docs.test.ts fails when the README is stale.
  */
 
@@ -19,12 +21,41 @@ export function statusCodeTable(): string {
   const rows = ['| code | operation | meaning | source | how to get it from the mock |', '| ---: | --- | --- | --- | --- |'];
   for (const entry of STATUS_CODES) {
     for (const op of entry.operations) {
-      const source = entry.extendedTo?.includes(op) || entry.source === 'ccm-mock' ? 'ccm-mock' : 'guide';
-      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${source} | ${cell(statusTrigger(entry.code, op))} |`);
+      rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${statusSource(entry.code, op)} | ${cell(statusTrigger(entry.code, op))} |`);
     }
   }
   const notes = STATUS_CODES.filter((e) => e.note).map((e) => `- **${e.code}** (${e.source === 'ccm-mock' || e.extendedTo ? 'ccm-mock' : 'guide'}): ${e.note}`);
-  return [...rows, '', 'Notes on the choices:', '', ...notes].join('\n');
+  const unanswered = NOT_ANSWERED.map((n) => `- \`${n.operation}\` ${n.codes.join(', ')}: ${n.reason}`);
+  return [...rows, '', 'Notes on the choices:', '', ...notes, '', "Codes the guide's tables list for an operation that ccm-mock never answers there, and why:", '', ...unanswered].join('\n');
+}
+
+const code = (v: string | number) => `\`${v}\``;
+const list = (items: readonly (string | number)[]) => items.map(code).join(', ');
+
+/** The default accounts fixture as two tables: customers with their admins and templates, then organizations. */
+export function defaultAccountsTable(): string {
+  const file = readAccountsFile(CONFIG_KEYS.find((k) => k.key === 'accountsFile')!.default as string);
+  const customers = ['| `customerLoginUri` | admins: `login` / `password` (may act for) | KU/EKU templates | settings |', '| --- | --- | --- | --- |'];
+  const orgs = ['| customer | `orgId` / `secretKey` | name | email domains | departments | templates | settings |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const c of file.customers) {
+    const admins = c.admins.map((a) => `${code(a.login)} / ${code(a.password)} (${a.organizations === 'all' ? 'every organization' : `only ${a.organizations.join(', ')}`})`);
+    const templates = c.templates.map((t) => code(t.shortName) + (t.retired ? ' (retired)' : ''));
+    const forbids = (ops: readonly string[]) => (ops.length ? `forbids ${list(ops)} (-120)` : '');
+    customers.push(`| ${code(c.customerLoginUri)} | ${admins.join('; ')} | ${templates.join(', ') || '-'} | ${forbids(c.forbiddenOperations) || '-'} |`);
+    for (const o of c.organizations) {
+      const departments = o.departments.map((d) => d.name + (d.emails.length ? ` (${d.emails.join(', ')})` : ''));
+      const settings = [
+        o.autoRevokePrevious ? "auto-revokes a person's previous certificates" : '',
+        forbids(o.forbiddenOperations),
+        o.suspended ? 'suspended (-101)' : '',
+        o.delay !== undefined ? `processing delay ${code(o.delay)}` : '',
+      ].filter(Boolean);
+      orgs.push(
+        `| ${code(c.customerLoginUri)} | ${code(o.orgId)} / ${code(o.secretKey)} | ${cell(o.name)} | ${list(o.emailDomains) || '-'} | ${cell(departments.join(', ')) || '-'} | ${list(o.templates) || '-'} | ${settings.join('; ') || '-'} |`,
+      );
+    }
+  }
+  return [...customers, '', ...orgs].join('\n');
 }
 
 export function configTable(): string {
@@ -60,6 +91,7 @@ export function conformanceChecksTable(): string {
 }
 
 export const GENERATED: Record<string, () => string> = {
+  'default-accounts': defaultAccountsTable,
   'status-codes': statusCodeTable,
   config: configTable,
   'script-tags': scriptTagTable,
