@@ -6,7 +6,7 @@ import type { Accounts } from '../domain/accounts.js';
 import type { AdjustableClock } from '../domain/clock.js';
 import type { EpkiService } from '../domain/epki-service.js';
 import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
-import { describeDelay, parseDelay, type DelaySpec, type ManualAction } from '../domain/lifecycle.js';
+import { delayStreamName, describeDelay, parseDelay, type DelaySpec, type ManualAction } from '../domain/lifecycle.js';
 import { allowedActions, applyAction, observeOrder, OrderNotFound, TransitionRefused } from '../domain/order-actions.js';
 import { ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
 import type { SeededRandom } from '../domain/random.js';
@@ -363,7 +363,8 @@ export class MockAdmin {
   /**
    * Back to a fresh start. All: orders, faults, journal, run-time organization settings, and every seeded
    * stream from its start (so the same requests get the same answers again); the clock keeps its time.
-   * One customer: its orders, faults, journal entries, its organizations' run-time settings and its fault stream.
+   * One customer: its orders, faults, journal entries, its organizations' run-time settings and its own seeded
+   * streams (fault and delay draws).
    */
   reset(options: ResetOptions = {}): { reset: string; seed: string } {
     const { store, faults, journal, accounts, service, random } = this.deps;
@@ -379,6 +380,7 @@ export class MockAdmin {
         service.setOrgDelay(org.orgId, undefined);
       }
       random.restart(faultStreamName(customer.customerLoginUri));
+      random.restart(delayStreamName(customer.customerLoginUri));
       return { reset: `customer ${customer.customerLoginUri}`, seed: this.seed };
     }
     if (options.seed !== undefined && (typeof options.seed !== 'string' || !/^[\w.-]{1,64}$/.test(options.seed))) {

@@ -21,7 +21,7 @@ import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate, Organization, Principal } from './accounts.js';
 import type { Clock } from './clock.js';
-import { initialStep, parseDelay, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
+import { delayStreamName, initialStep, parseDelay, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
 import { reasonCodeFromText, type IssuedCertificate, type Order, type OrderState } from './orders.js';
 import type { SeededRandom } from './random.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
@@ -244,7 +244,7 @@ export class EpkiService {
       updatedAt: now,
       history: [{ at: now, state: 'processing', note: `enrolled by ${principal.admin.login}` }],
     };
-    order.next = initialStep(script, delay, now, this.deps.random.stream('delays'));
+    order.next = initialStep(script, delay, now, this.deps.random.stream(delayStreamName(order.customerUri)));
     const { signer } = this.deps;
     if (signer && order.next.to === 'issued' && order.next.afterPolls === undefined && (order.next.at ?? Infinity) <= now) {
       const request = this.leafRequest(order, now, csr);

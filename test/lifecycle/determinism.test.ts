@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TestCa } from '../../server/ca/test-ca.js';
-import { createMockServer } from '../../server/mock-server.js';
+import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { adminClient } from '../support/admin.js';
 import { readCsr } from '../support/fixtures.js';
-import { call, enrollXml, orderXml } from '../support/soap.js';
+import { call, enrollXml, orderXml, type Auth } from '../support/soap.js';
 
 /** One seed fixes order numbers, serials, delay draws and fault draws: two runs of the same requests match. */
 
@@ -13,6 +13,15 @@ interface Run {
   serials: string[];
   delays: number[];
   answers: string[];
+}
+
+const OTHER: Auth = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
+const enrollOther = (mock: MockServer, email: string) => call(mock.endpoint, 'enroll', enrollXml({ auth: OTHER, orgId: 2001, secretKey: 'other-secret', email, csr: readCsr() }));
+
+/** The range delay drawn for a new order: when its first step is due, after its creation. */
+function drawnDelay(mock: MockServer, orderNumber: number): number {
+  const o = mock.store.get(orderNumber)!;
+  return o.next!.at! - o.createdAt;
 }
 
 // one CA for all runs: key generation is slow and the CA is not what the seed fixes
@@ -32,10 +41,7 @@ async function run(seed: string): Promise<Run> {
     for (let i = 0; i < 6; i++) {
       orderNumbers.push((await call(mock.endpoint, 'enroll', enrollXml({ email: `seeded${i}@example.com`, csr: readCsr() }))).code);
     }
-    const delays = orderNumbers.map((n) => {
-      const o = mock.store.get(n)!;
-      return o.next!.at! - o.createdAt;
-    });
+    const delays = orderNumbers.map((n) => drawnDelay(mock, n));
     await admin('POST', '/admin/api/clock/advance', { by: '9s' });
     for (let round = 0; round < 4; round++) {
       for (const n of orderNumbers) {
@@ -80,6 +86,59 @@ describe('seeded determinism', () => {
       mock.admin.reset({ customer: 'sandbox' });
       expect(await pattern()).toEqual(first);
       expect(new Set(first)).toEqual(new Set([1, -14]));
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it("one customer's range-delay draws are the same whether or not another customer enrolls in between", async () => {
+    const sandboxDraws = async (interleaved: boolean) => {
+      const mock = await createMockServer({ seed: 'delay-streams', delay: '1s-9s', ...(ca ? { ca } : {}) });
+      ca = mock.ca;
+      try {
+        const drawn: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          if (interleaved) expect((await enrollOther(mock, `between${i}@other.example`)).code).toBeGreaterThan(0);
+          const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: `a${i}@example.com`, csr: readCsr() }))).code;
+          drawn.push(drawnDelay(mock, n));
+        }
+        return drawn;
+      } finally {
+        await mock.close();
+      }
+    };
+    const alone = await sandboxDraws(false);
+    expect(await sandboxDraws(true)).toEqual(alone);
+    expect(new Set(alone).size).toBeGreaterThan(1);
+  });
+
+  it("one customer's reset starts its delay draws over, and not another's", async () => {
+    const mock = await createMockServer({ seed: 'delay-reset', delay: '1s-9s', ...(ca ? { ca } : {}) });
+    try {
+      const sandbox = async () => {
+        const drawn: number[] = [];
+        for (let i = 0; i < 4; i++) drawn.push(drawnDelay(mock, (await call(mock.endpoint, 'enroll', enrollXml({ email: `d${i}@example.com`, csr: readCsr() }))).code));
+        return drawn;
+      };
+      const other = async (count: number) => {
+        const drawn: number[] = [];
+        for (let i = 0; i < count; i++) drawn.push(drawnDelay(mock, (await enrollOther(mock, `o${i}@other.example`)).code));
+        return drawn;
+      };
+      const otherBefore = await other(2);
+      const first = await sandbox();
+      mock.admin.reset({ customer: 'sandbox' });
+      expect(await sandbox()).toEqual(first);
+      const otherAfter = await other(2);
+      // other's stream went on where it was: a fresh run of its four enrollments draws the same four
+      const reference = await createMockServer({ seed: 'delay-reset', delay: '1s-9s', ca: mock.ca });
+      try {
+        const all: number[] = [];
+        for (let i = 0; i < 4; i++) all.push(drawnDelay(reference, (await enrollOther(reference, `o${i}@other.example`)).code));
+        expect([...otherBefore, ...otherAfter]).toEqual(all);
+      } finally {
+        await reference.close();
+      }
     } finally {
       await mock.close();
     }
