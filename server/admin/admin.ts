@@ -108,8 +108,10 @@ export interface OrganizationView {
 
 export interface ClockView {
   now: string;
-  /** how far the mock's clock is ahead of real time */
+  /** how far the mock's clock is ahead of real time (negative: behind) */
   offsetMs: number;
+  /** time moves only when advanced (config clockFrozen) */
+  frozen: boolean;
 }
 
 /** A queued fault as the API shows it. */
@@ -297,7 +299,7 @@ export class MockAdmin {
   // ---- clock ----
 
   clock(): ClockView {
-    return { now: iso(this.deps.clock.now()), offsetMs: this.deps.clock.offset };
+    return { now: iso(this.deps.clock.now()), offsetMs: this.deps.clock.offset, frozen: this.deps.clock.frozen };
   }
 
   /** Move the mock's clock forward: milliseconds, or a duration like "90s", "2h", "400d". */

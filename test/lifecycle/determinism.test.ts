@@ -11,6 +11,8 @@ interface Run {
   seed: string;
   orderNumbers: number[];
   serials: string[];
+  /** certificate validity and every state change's time (fixed by a frozen clock started at a given instant) */
+  times: string[];
   delays: number[];
   answers: string[];
 }
@@ -28,7 +30,7 @@ function drawnDelay(mock: MockServer, orderNumber: number): number {
 let ca: TestCa | undefined;
 
 async function run(seed: string): Promise<Run> {
-  const mock = await createMockServer({ seed, delay: '1s-9s', ...(ca ? { ca } : {}) });
+  const mock = await createMockServer({ seed, delay: '1s-9s', clockStart: '2030-01-01T00:00:00Z', clockFrozen: true, ...(ca ? { ca } : {}) });
   ca = mock.ca;
   try {
     const admin = adminClient(mock.url);
@@ -51,14 +53,18 @@ async function run(seed: string): Promise<Run> {
       }
     }
     const serials = orderNumbers.map((n) => mock.store.get(n)!.certificate!.serial);
-    return { seed: mock.seed, orderNumbers, serials, delays, answers };
+    const times = orderNumbers.flatMap((n) => {
+      const { certificate, history } = mock.admin.order(n);
+      return [certificate!.notBefore, certificate!.notAfter, ...history.map((h) => h.at)];
+    });
+    return { seed: mock.seed, orderNumbers, serials, times, delays, answers };
   } finally {
     await mock.close();
   }
 }
 
 describe('seeded determinism', () => {
-  it('two runs with the same seed give the same order numbers, serials, delays and fault sequence', async () => {
+  it('two runs with the same seed (and a fixed clock) give the same order numbers, serials, delays, fault sequence and times', async () => {
     const first = await run('same-seed-42');
     const second = await run('same-seed-42');
     expect(second).toEqual(first);
@@ -68,6 +74,7 @@ describe('seeded determinism', () => {
     expect(first.answers).toContain('collect 503 NaN');
     expect(first.answers).toContain('collect 200 1');
     expect(new Set(first.delays).size).toBeGreaterThan(1);
+    expect(first.times[0]).toBe('2030-01-01T00:00:09.000Z'); // issued when the clock was moved past the longest delay
     expect(new Set(first.serials).size).toBe(6);
     expect(first.orderNumbers.every((n, i) => i === 0 || n === first.orderNumbers[i - 1] + 1)).toBe(true);
   });
