@@ -258,6 +258,28 @@ describe('reset (POST /admin/api/reset)', () => {
     await admin('DELETE', '/admin/api/faults');
   });
 
+  it("one customer's reset returns its organizations' suspension and delay to the fixture's, and leaves the others'", async () => {
+    const other: Auth = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
+    const enrollOther = (email: string) => call(mock.endpoint, 'enroll', enrollXml({ email, csr: readCsr(), auth: other, orgId: 2001, secretKey: 'other-secret' }));
+    const org = async (orgId: number) => (await admin('GET', '/admin/api/orgs')).body.find((o: { orgId: number }) => o.orgId === orgId);
+    try {
+      expect((await admin('PATCH', '/admin/api/orgs/2001', { suspended: true, delay: '1h' })).body).toMatchObject({ suspended: true, delay: '3600000 ms' });
+      expect((await admin('PATCH', '/admin/api/orgs/1002', { delay: '5s' })).status).toBe(200);
+      expect((await enrollOther('suspended@other.example')).code).toBe(-101);
+
+      await admin('POST', '/admin/api/reset', { customer: 'other' });
+      expect(await org(2001)).toMatchObject({ suspended: false, delay: 'instant' });
+      expect(await org(1002)).toMatchObject({ delay: '5000 ms' }); // sandbox's organization keeps its setting
+      // and from the SOAP side: other's organization enrolls again, and issues at once
+      const n = (await enrollOther('after-reset@other.example')).code;
+      expect(n).toBeGreaterThan(0);
+      expect(await status(n, other)).toBe(1);
+    } finally {
+      await admin('PATCH', '/admin/api/orgs/2001', { suspended: null, delay: null });
+      await admin('PATCH', '/admin/api/orgs/1002', { delay: null });
+    }
+  });
+
   it('a full reset empties everything and replays the seed; a new seed may be given', async () => {
     const scratch = await createMockServer({ seed: 'replay', ca: mock.ca });
     const a = adminClient(scratch.url);

@@ -80,10 +80,20 @@ describe('seeded determinism', () => {
   });
 
   it("one customer's reset restarts its fault draws (and only its own)", async () => {
+    const rule = (customer: string) => ({ customer, operation: 'getCollectStatus', code: -14, rate: 0.5 });
+    /** status codes of `count` polls of another customer's order: 1, or -14 when its rate rule fired */
+    const otherPolls = async (target: MockServer, n: number, count: number) => {
+      const codes: number[] = [];
+      for (let i = 0; i < count; i++) codes.push((await call(target.endpoint, 'getCollectStatus', orderXml(n, OTHER))).code);
+      return codes;
+    };
     const mock = await createMockServer({ seed: 'customer-replay', ...(ca ? { ca } : {}) });
     try {
+      mock.admin.queueFault(rule('other'));
+      const theirs = (await enrollOther(mock, 'steady@other.example')).code;
+      const otherBefore = await otherPolls(mock, theirs, 8);
       const pattern = async () => {
-        mock.admin.queueFault({ customer: 'sandbox', operation: 'getCollectStatus', code: -14, rate: 0.5 });
+        mock.admin.queueFault(rule('sandbox'));
         const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() }))).code;
         const codes: number[] = [];
         for (let i = 0; i < 16; i++) codes.push((await call(mock.endpoint, 'getCollectStatus', orderXml(n))).code);
@@ -93,6 +103,20 @@ describe('seeded determinism', () => {
       mock.admin.reset({ customer: 'sandbox' });
       expect(await pattern()).toEqual(first);
       expect(new Set(first)).toEqual(new Set([1, -14]));
+      const otherAfter = await otherPolls(mock, theirs, 8);
+      expect(mock.admin.faults('other')).toHaveLength(1); // sandbox's reset left other's rule queued
+
+      // other's draws went on where they were, as if sandbox had never called or been reset
+      const reference = await createMockServer({ seed: 'customer-replay', ca: mock.ca });
+      try {
+        reference.admin.queueFault(rule('other'));
+        const n = (await enrollOther(reference, 'steady@other.example')).code;
+        const alone = await otherPolls(reference, n, 16);
+        expect([...otherBefore, ...otherAfter]).toEqual(alone);
+        expect(new Set(alone)).toEqual(new Set([1, -14]));
+      } finally {
+        await reference.close();
+      }
     } finally {
       await mock.close();
     }
