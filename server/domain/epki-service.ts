@@ -37,8 +37,6 @@ export interface ServiceSettings {
   validityDays: number;
   /** processing delay for organizations that set none */
   defaultDelay: DelaySpec;
-  /** per-organization processing delays by orgId */
-  orgDelays?: ReadonlyMap<number, DelaySpec>;
   /** the string getWebServiceInfo answers */
   serviceInfo: string;
 }
@@ -260,10 +258,9 @@ export class EpkiService {
 
   // ---- lifecycle ----
 
-  /** The processing delay of an organization's new orders: set at run time, in settings, in the fixture, or the default. */
+  /** The processing delay of an organization's new orders: set at run time, in the fixture, or the default. */
   delayFor(org: Organization): DelaySpec {
-    const { settings } = this.deps;
-    return this.delayOverrides.get(org.orgId) ?? settings.orgDelays?.get(org.orgId) ?? (org.delay !== undefined ? parseDelay(org.delay) : settings.defaultDelay);
+    return this.delayOverrides.get(org.orgId) ?? (org.delay !== undefined ? parseDelay(org.delay) : this.deps.settings.defaultDelay);
   }
 
   /** Set (or, with undefined, drop) an organization's run-time delay. */
