@@ -308,19 +308,23 @@ describe('errors and the admin token', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/not JSON/);
   });
 
-  it('with adminToken set, the API needs the bearer token and the page takes it as Basic password', async () => {
+  it('with adminToken set, the API and the page take the token as a bearer token or as the Basic password', async () => {
     const locked = await createMockServer({ adminToken: 's3cret', ca: mock.ca });
+    const basic = (user: string, password: string) => 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
     try {
       const none = await adminCall(locked.url, 'GET', '/admin/api/orders');
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: 'Bearer wrong' })).status).toBe(401);
       expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: 'Bearer s3cret' })).status).toBe(200);
+      // curl -u admin:$TOKEN, as the README says
+      expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: basic('admin', 's3cret') })).status).toBe(200);
+      expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: basic('s3cret', 'wrong') })).status).toBe(401);
       const page = await fetch(`${locked.url}/admin`);
       expect(page.status).toBe(401);
       expect(page.headers.get('www-authenticate')).toMatch(/^Basic/);
-      const basic = 'Basic ' + Buffer.from('anyone:s3cret').toString('base64');
-      expect((await fetch(`${locked.url}/admin`, { headers: { Authorization: basic } })).status).toBe(200);
+      expect((await fetch(`${locked.url}/admin`, { headers: { Authorization: basic('anyone', 's3cret') } })).status).toBe(200);
+      expect((await fetch(`${locked.url}/admin`, { headers: { Authorization: 'Bearer s3cret' } })).status).toBe(200);
       // the SOAP endpoint is not behind the token
       expect((await call(locked.endpoint, 'getWebServiceInfo')).status).toBe(200);
     } finally {
