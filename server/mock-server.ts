@@ -88,7 +88,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     ...(config.clockStart !== undefined ? { startAt: clockStartMs(config.clockStart) } : {}),
   });
   if (clockResumed && config.clockStart !== undefined) logger.info({ clock: new Date(clock.now()).toISOString() }, 'the clock resumed from the data directory; clockStart applies to a new one only');
-  const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, (uri) => accounts.customer(uri) !== undefined);
+  const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, accounts);
   const journal = new Journal(config.journalSize, clock);
   const workers = signWorkerCount(config);
   const signer = workers > 0 ? new SignWorkerPool(ca.issuing.key, workers, (message) => logger.error(message)) : undefined;
@@ -129,7 +129,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     revocation,
     onCall,
     readiness,
-    intercept: ({ operation, customerUri }) => faults.transportFor(customerUri, operation),
+    intercept: ({ operation, authData }) => faults.transportFor(authData, operation),
   });
   /** release what outlives requests: the signing workers, the store */
   const dispose = async () => {
