@@ -65,6 +65,7 @@ async function serve(argv: string[]): Promise<void> {
     `  ca        ${shown}${CA_PATHS.chainPem} (${parts.ca.origin})`,
     `  status    ${shown}${CA_PATHS.intermediateCrl} (CRL), ${shown}${CA_PATHS.ocsp} (OCSP)`,
     `  seed      ${parts.seed}   (repeat a run with --seed ${parts.seed})`,
+    `  clock     ${new Date(parts.clock.now()).toISOString()}${parts.clock.frozen ? ', frozen (it moves only by POST /admin/api/clock/advance)' : ''}`,
     `  admin     ${shown}/admin (page), ${shown}/admin/api (JSON)${parts.config.adminToken ? ', token required' : ''}`,
     `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}, ${parts.signWorkers ? `${parts.signWorkers} signing worker${parts.signWorkers > 1 ? 's' : ''}` : 'signing on the main thread'}`,
     `  storage   ${describeStore(parts.store)}`,

@@ -18,6 +18,8 @@ export interface MockConfig {
   dataDir?: string;
   accountsFile: string;
   seed?: string;
+  clockStart?: string;
+  clockFrozen: boolean;
   delay: string;
   namespace: string;
   certificateFormat: CertificateFormat;
@@ -60,6 +62,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state: the CA (ca/) and the orders, certificates and revocations (ccm-mock.db, SQLite). Default: none, everything in memory and a new CA each start' },
   { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: join(fixturesDir, 'accounts.json'), description: 'accounts fixture (customers, admins, organizations, templates)' },
   { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers, delay draws and probabilistic fault draws. Default: a random one, printed at start' },
+  { key: 'clockStart', env: 'CCM_MOCK_CLOCK_START', flag: '--clock-start', kind: 'string', description: "the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time" },
+  { key: 'clockFrozen', env: 'CCM_MOCK_CLOCK_FROZEN', flag: '--clock-frozen', kind: 'bool', default: false, description: "freeze the mock's clock: time moves only by POST /admin/api/clock/advance. With clockStart and seed, runs give the same certificate validity and times" },
   { key: 'delay', env: 'CCM_MOCK_DELAY', flag: '--delay', kind: 'string', default: '2s-5s', testDefault: '0', description: 'default processing delay before an order is issued: 0, 3s, 500ms, 2s-8s (random range) or 3polls' },
   { key: 'namespace', env: 'CCM_MOCK_NAMESPACE', flag: '--namespace', kind: 'string', default: DEFAULT_NAMESPACE, description: 'wire profile: targetNamespace of the operations and the served WSDL' },
   { key: 'certificateFormat', env: 'CCM_MOCK_CERT_FORMAT', flag: '--cert-format', kind: 'string', default: 'pkcs7', choices: CERTIFICATE_FORMATS, description: "wire profile: collect's certificate: pkcs7 (base64 DER PKCS#7: leaf, issuing CA, root), x509 (base64 DER leaf) or pem-chain (PEM, root first)" },
@@ -71,7 +75,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'caRootKeyFile', env: 'CCM_MOCK_CA_ROOT_KEY', flag: '--ca-root-key', kind: 'string', description: "PEM key of that root (optional; needed only to sign the root's CRL)" },
   { key: 'caCertFile', env: 'CCM_MOCK_CA_CERT', flag: '--ca-cert', kind: 'string', description: 'PEM issuing (intermediate) certificate of that CA' },
   { key: 'caKeyFile', env: 'CCM_MOCK_CA_KEY', flag: '--ca-key', kind: 'string', description: 'PEM private key of the issuing certificate' },
-  { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'bearer token the admin API (/admin/api) requires; the admin page (/admin) takes it as the HTTP Basic password. Default: none (open)' },
+  { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'token the admin API (/admin/api) and page (/admin) require: Authorization: Bearer <token>, or HTTP Basic with the token as the password (any user name). Default: none (open)' },
   { key: 'logLevel', env: 'CCM_MOCK_LOG_LEVEL', flag: '--log-level', kind: 'string', default: 'info', testDefault: 'silent', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], description: 'log level' },
   { key: 'maxBodyBytes', env: 'CCM_MOCK_MAX_BODY_BYTES', flag: '--max-body-bytes', kind: 'int', default: 1_048_576, description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole' },
   { key: 'signWorkers', env: 'CCM_MOCK_SIGN_WORKERS', flag: '--sign-workers', kind: 'string', default: 'auto', testDefault: '0', description: "worker threads that sign certificates issued at enroll time, off the event loop: a number, 0 to sign on the main thread, or auto (one less than the machine's cores, at most 4)" },
@@ -120,12 +124,24 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
   } catch (err) {
     throw new ConfigError(`delay: ${(err as Error).message}`);
   }
+  if (config.clockStart !== undefined) clockStartMs(config.clockStart);
   if (config.publicBaseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) {
     throw new ConfigError(`publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
   }
   if (config.port > 65535) throw new ConfigError(`port must be at most 65535, got ${config.port}`);
   if (!/^(auto|\d{1,2})$/.test(config.signWorkers)) throw new ConfigError(`signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
   return config;
+}
+
+/**
+ * A clockStart value in epoch milliseconds: a date (midnight UTC) or an instant with its zone (never local
+ * time, which would differ between machines). A ConfigError for anything else, or a time before 1970.
+ */
+export function clockStartMs(text: string): number {
+  const t = text.trim();
+  const ms = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(t) ? Date.parse(t) : NaN;
+  if (!(ms > 0)) throw new ConfigError(`clockStart must be an ISO 8601 date or an instant with its zone, after 1970: 2030-01-01 or 2030-01-01T00:00:00Z; got ${JSON.stringify(text)}`);
+  return ms;
 }
 
 /** The number of signing worker threads a configuration asks for. */

@@ -8,7 +8,7 @@ import { createRevocation, type Revocation } from './ca/revocation.js';
 import { SignWorkerPool } from './ca/sign-pool.js';
 import { generateRsaKeyPair } from './ca/ocsp-signer.js';
 import { obtainTestCa, type TestCa } from './ca/test-ca.js';
-import { resolveConfig, signWorkerCount, type MockConfig } from './config.js';
+import { clockStartMs, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { certificateRecords } from './domain/certificate-records.js';
 import type { AdjustableClock } from './domain/clock.js';
@@ -82,9 +82,13 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     }));
   // with a data directory: SQLite in it (orders survive restarts, like the CA in <dataDir>/ca); else memory
   const store = givenStore ?? openOrderStore(config.dataDir);
-  const clock = clockFor(store);
   const logger = createLogger(config.logLevel);
-  const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, (uri) => accounts.customer(uri) !== undefined);
+  const { clock, resumed: clockResumed } = clockFor(store, {
+    frozen: config.clockFrozen,
+    ...(config.clockStart !== undefined ? { startAt: clockStartMs(config.clockStart) } : {}),
+  });
+  if (clockResumed && config.clockStart !== undefined) logger.info({ clock: new Date(clock.now()).toISOString() }, 'the clock resumed from the data directory; clockStart applies to a new one only');
+  const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, accounts);
   const journal = new Journal(config.journalSize, clock);
   const workers = signWorkerCount(config);
   const signer = workers > 0 ? new SignWorkerPool(ca.issuing.key, workers, (message) => logger.error(message)) : undefined;
@@ -125,7 +129,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     revocation,
     onCall,
     readiness,
-    intercept: ({ operation, customerUri }) => faults.transportFor(customerUri, operation),
+    intercept: ({ operation, authData }) => faults.transportFor(authData, operation),
   });
   /** release what outlives requests: the signing workers, the store */
   const dispose = async () => {

@@ -6,7 +6,7 @@ import type { Accounts } from '../domain/accounts.js';
 import type { AdjustableClock } from '../domain/clock.js';
 import type { EpkiService } from '../domain/epki-service.js';
 import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
-import { describeDelay, parseDelay, type DelaySpec, type ManualAction } from '../domain/lifecycle.js';
+import { delayStreamName, describeDelay, parseDelay, type DelaySpec, type ManualAction } from '../domain/lifecycle.js';
 import { allowedActions, applyAction, observeOrder, OrderNotFound, TransitionRefused } from '../domain/order-actions.js';
 import { ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
 import type { SeededRandom } from '../domain/random.js';
@@ -108,8 +108,10 @@ export interface OrganizationView {
 
 export interface ClockView {
   now: string;
-  /** how far the mock's clock is ahead of real time */
+  /** how far the mock's clock is ahead of real time (negative: behind) */
   offsetMs: number;
+  /** time moves only when advanced (config clockFrozen) */
+  frozen: boolean;
 }
 
 /** A queued fault as the API shows it. */
@@ -297,7 +299,7 @@ export class MockAdmin {
   // ---- clock ----
 
   clock(): ClockView {
-    return { now: iso(this.deps.clock.now()), offsetMs: this.deps.clock.offset };
+    return { now: iso(this.deps.clock.now()), offsetMs: this.deps.clock.offset, frozen: this.deps.clock.frozen };
   }
 
   /** Move the mock's clock forward: milliseconds, or a duration like "90s", "2h", "400d". */
@@ -363,7 +365,8 @@ export class MockAdmin {
   /**
    * Back to a fresh start. All: orders, faults, journal, run-time organization settings, and every seeded
    * stream from its start (so the same requests get the same answers again); the clock keeps its time.
-   * One customer: its orders, faults, journal entries, its organizations' run-time settings and its fault stream.
+   * One customer: its orders, faults, journal entries, its organizations' run-time settings and its own seeded
+   * streams (fault and delay draws).
    */
   reset(options: ResetOptions = {}): { reset: string; seed: string } {
     const { store, faults, journal, accounts, service, random } = this.deps;
@@ -379,6 +382,7 @@ export class MockAdmin {
         service.setOrgDelay(org.orgId, undefined);
       }
       random.restart(faultStreamName(customer.customerLoginUri));
+      random.restart(delayStreamName(customer.customerLoginUri));
       return { reset: `customer ${customer.customerLoginUri}`, seed: this.seed };
     }
     if (options.seed !== undefined && (typeof options.seed !== 'string' || !/^[\w.-]{1,64}$/.test(options.seed))) {

@@ -2,8 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
- * The admin token (config `adminToken`): the JSON API wants `Authorization: Bearer <token>`; the page, which
- * a browser opens, also takes it as the password of HTTP Basic auth (any user name). No token: open.
+ * The admin token (config `adminToken`): the JSON API and the page both take `Authorization: Bearer <token>`
+ * or HTTP Basic with the token as the password (any user name), which a browser asks for on the page and
+ * `curl -u any:<token>` sends. They differ only in the challenge of a 401. No token: open.
  */
 
 function same(a: string, b: string): boolean {
@@ -29,7 +30,7 @@ export function tokenGuard(token: string | undefined, style: 'api' | 'page') {
     const given = presentedToken(req);
     if (given !== undefined && same(given, token)) return next();
     if (style === 'api') {
-      res.set('WWW-Authenticate', 'Bearer realm="ccm-mock admin"').status(401).json({ error: 'the admin API needs Authorization: Bearer <adminToken>', status: 401 });
+      res.set('WWW-Authenticate', 'Bearer realm="ccm-mock admin"').status(401).json({ error: 'the admin API needs Authorization: Bearer <adminToken> (or HTTP Basic with the token as the password)', status: 401 });
     } else {
       res.set('WWW-Authenticate', 'Basic realm="ccm-mock admin (password: the admin token)", charset="UTF-8"').status(401).type('text/plain').send('The admin page needs the admin token as the password (any user name).\n');
     }

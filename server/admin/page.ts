@@ -67,7 +67,7 @@ function panel(admin: MockAdmin): string {
 <li>CRLs: <a href="${ca.intermediateCrl}">intermediate.crl</a> · <a href="${ca.rootCrl}">root.crl</a> · OCSP at <code>${ca.ocsp}</code></li></ul><small>${esc(ca.origin)}</small></div>
 <div id="panel-run"><h2>Run</h2><dl><dt>seed</dt><dd class="mono" id="seed">${esc(info.seed)}</dd>
 <dt>clock</dt><dd class="mono" id="clock">${when(info.clock.now)}</dd>
-<dt>ahead by</dt><dd>${esc(Math.round(info.clock.offsetMs / 1000))} s</dd><dt>default delay</dt><dd>${esc(info.defaultDelay)}</dd></dl>
+<dt>ahead by</dt><dd>${esc(Math.round(info.clock.offsetMs / 1000))} s${info.clock.frozen ? ' (frozen)' : ''}</dd><dt>default delay</dt><dd>${esc(info.defaultDelay)}</dd></dl>
 <form method="post" action="/admin/clock/advance" class="inline"><input name="by" size="6" value="1h" aria-label="advance the clock by"> <button>Advance clock</button></form></div>
 <div id="panel-faults"><h2>Queued faults (${faults.length})</h2>${
     faults.length

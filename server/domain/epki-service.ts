@@ -21,7 +21,7 @@ import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate, Organization, Principal } from './accounts.js';
 import type { Clock } from './clock.js';
-import { initialStep, parseDelay, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
+import { delayStreamName, initialStep, parseDelay, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
 import { reasonCodeFromText, type IssuedCertificate, type Order, type OrderState } from './orders.js';
 import type { SeededRandom } from './random.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
@@ -37,8 +37,6 @@ export interface ServiceSettings {
   validityDays: number;
   /** processing delay for organizations that set none */
   defaultDelay: DelaySpec;
-  /** per-organization processing delays by orgId */
-  orgDelays?: ReadonlyMap<number, DelaySpec>;
   /** the string getWebServiceInfo answers */
   serviceInfo: string;
 }
@@ -247,7 +245,7 @@ export class EpkiService {
       updatedAt: now,
       history: [{ at: now, state: 'processing', note: `enrolled by ${principal.admin.login}` }],
     };
-    order.next = initialStep(script, delay, now, this.deps.random.stream('delays'));
+    order.next = initialStep(script, delay, now, this.deps.random.stream(delayStreamName(order.customerUri)));
     const { signer } = this.deps;
     if (signer && order.next.to === 'issued' && order.next.afterPolls === undefined && (order.next.at ?? Infinity) <= now) {
       const request = this.leafRequest(order, now, csr);
@@ -263,10 +261,9 @@ export class EpkiService {
 
   // ---- lifecycle ----
 
-  /** The processing delay of an organization's new orders: set at run time, in settings, in the fixture, or the default. */
+  /** The processing delay of an organization's new orders: set at run time, in the fixture, or the default. */
   delayFor(org: Organization): DelaySpec {
-    const { settings } = this.deps;
-    return this.delayOverrides.get(org.orgId) ?? settings.orgDelays?.get(org.orgId) ?? (org.delay !== undefined ? parseDelay(org.delay) : settings.defaultDelay);
+    return this.delayOverrides.get(org.orgId) ?? (org.delay !== undefined ? parseDelay(org.delay) : this.deps.settings.defaultDelay);
   }
 
   /** Set (or, with undefined, drop) an organization's run-time delay. */

@@ -1,5 +1,6 @@
 import { isOperationName, OPERATIONS, type OperationName } from '../../wsdl/contract.js';
 import { statusEntry } from '../../wsdl/status-codes.js';
+import type { Accounts, AuthDataInput } from './accounts.js';
 import type { Clock } from './clock.js';
 import type { CodeInjector } from './epki-service.js';
 import type { SeededRandom } from './random.js';
@@ -8,7 +9,7 @@ import type { SeededRandom } from './random.js';
  * Fault injection, always scoped to one customer (customerLoginUri), so test suites sharing one mock
  * never see each other's faults. A rule answers a catalog code (consulted by the domain right after
  * authentication) or breaks the transport (consulted by the SOAP front end before dispatch, or after it
- * with `after`: the call takes effect but its answer is lost). Rules fire for the next `count` matching
+ * with `after`: the call takes effect but its answer is lost; only for calls whose authData authenticates). Rules fire for the next `count` matching
  * calls, or at a `rate` drawn from the customer's own seeded stream ("faults/<customer>"): one customer's
  * calls never shift another's draws, and the same seed with the same calls fires the same faults.
  */
@@ -87,8 +88,8 @@ export class FaultInjector implements CodeInjector {
     private readonly random: SeededRandom,
     private readonly clock: Clock,
     private readonly limits: { hangLimitMs: number },
-    /** customers that exist; a rule for an unknown one is a typo, not a scope */
-    private readonly knownCustomer: (uri: string) => boolean,
+    /** customers that exist (a rule for an unknown one is a typo, not a scope) and who a call's authData names */
+    private readonly accounts: Pick<Accounts, 'customer' | 'authenticate'>,
   ) {}
 
   /** Check a spec and queue it; throws FaultSpecError with a message fit for a 400 answer. */
@@ -119,7 +120,7 @@ export class FaultInjector implements CodeInjector {
     const unknown = Object.keys(s).filter((k) => !known.includes(k));
     if (unknown.length) throw new FaultSpecError(`unknown field(s) ${unknown.join(', ')}; a fault has ${known.join(', ')}`);
     if (typeof s.customer !== 'string' || !s.customer) throw new FaultSpecError('customer (a customerLoginUri) is required: faults are scoped to one customer');
-    if (!this.knownCustomer(s.customer)) throw new FaultSpecError(`customer ${JSON.stringify(s.customer)} is not in the accounts fixture`);
+    if (!this.accounts.customer(s.customer)) throw new FaultSpecError(`customer ${JSON.stringify(s.customer)} is not in the accounts fixture`);
     if (s.operation !== undefined && (typeof s.operation !== 'string' || !isOperationName(s.operation))) {
       throw new FaultSpecError(`operation must be one of ${OPERATIONS.join(', ')}`);
     }
@@ -161,9 +162,15 @@ export class FaultInjector implements CodeInjector {
     return this.fire(customerUri, (r) => r.code !== undefined && (r.operation ? r.operation === operation : operationsAnswering(r.code).includes(operation)))?.code;
   }
 
-  /** The transport fault for this call, if one fires (the customer as the request names it, authenticated or not). */
-  transportFor(customerUri: string | undefined, operation: OperationName): TransportFault | undefined {
-    if (customerUri === undefined) return undefined;
+  /**
+   * The transport fault for this call, if one fires. Only a call whose authData authenticates meets one, so a
+   * wrong password (or a guess at another customer's name) never uses up a customer's transport fault. The
+   * password is checked only when the named customer has a transport rule queued: other calls cost no hash.
+   */
+  transportFor(authData: AuthDataInput | undefined, operation: OperationName): TransportFault | undefined {
+    const customerUri = authData?.customerLoginUri;
+    if (customerUri === undefined || !this.rules.some((r) => r.customer === customerUri && r.transport !== undefined)) return undefined;
+    if (!this.accounts.authenticate(authData)) return undefined;
     const rule = this.fire(customerUri, (r) => r.transport !== undefined && (!r.operation || r.operation === operation));
     if (!rule) return undefined;
     return { kind: rule.transport!, ...(rule.hangMs !== undefined ? { hangMs: rule.hangMs } : {}), ...(rule.after ? { after: true } : {}) };

@@ -45,7 +45,13 @@ export function describeDelay(d: DelaySpec): string {
   }
 }
 
-/** The step `to` scheduled by a delay, drawing range delays from the delay stream. */
+/**
+ * The seeded stream a customer's range delays draw from: one per customer, so one suite's enrollments never
+ * shift another's draws (and a one-customer reset can start its draws over).
+ */
+export const delayStreamName = (customer: string) => `delays/${customer}`;
+
+/** The step `to` scheduled by a delay, drawing range delays from the customer's delay stream. */
 export function stepAfter(to: OrderState, delay: DelaySpec, now: number, rng: RandomStream): ScheduledStep {
   switch (delay.kind) {
     case 'fixed':

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * Seeded randomness. Each purpose draws from its own named stream (order numbers, serials, delays,
- * faults), so one purpose drawing more never shifts another: the same seed and the same requests give
- * the same order numbers and serials however faults are configured. SHA-256 in counter mode.
+ * Seeded randomness. Each purpose draws from its own named stream (order numbers, serials, and per
+ * customer delays and faults), so one purpose drawing more never shifts another: the same seed and the
+ * same requests give the same order numbers and serials however faults are configured, and one customer's
+ * delay and fault draws do not depend on another's calls. SHA-256 in counter mode.
  */
 export class SeededRandom {
   private readonly streams = new Map<string, RandomStream>();
@@ -20,7 +21,7 @@ export class SeededRandom {
     this.streams.clear();
   }
 
-  /** Start one stream over (one customer's reset restarts its fault stream). */
+  /** Start one stream over (one customer's reset restarts its fault and delay streams). */
   restart(name: string): void {
     this.streams.delete(name);
   }

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
-import type { OperationArgs, OperationResults } from '../../wsdl/types.js';
+import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types.js';
 import { SchemaValidator } from '../../wsdl/validator.js';
 import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
@@ -54,10 +54,10 @@ export interface SoapEndpointOptions {
   maxBodyBytes: number;
   onCall?: (record: SoapCallRecord) => void;
   /**
-   * Fault injection: asked once per call once the request is read (operation and customer known), before
+   * Fault injection: asked once per call once the request is read (operation and authData known), before
    * dispatch; a transport fault it returns replaces the answer (with `after`, the call is dispatched first).
    */
-  intercept?: (call: { operation: OperationName; customerUri?: string }) => TransportFault | undefined;
+  intercept?: (call: { operation: OperationName; authData?: AuthData }) => TransportFault | undefined;
 }
 
 const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
@@ -208,7 +208,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
     record.operation = name;
     record.customerUri = (args.authData as { customerLoginUri?: string } | undefined)?.customerLoginUri;
     if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
-    const transport = opts.intercept?.({ operation: name, customerUri: record.customerUri });
+    const transport = opts.intercept?.({ operation: name, authData: args.authData as AuthData | undefined });
     if (transport && !transport.after) return { xml: '', transport };
     const handler = opts.handlers[name] as (a: unknown, c: CallContext) => unknown;
     const answer = (result: unknown): Answer => {

@@ -258,6 +258,28 @@ describe('reset (POST /admin/api/reset)', () => {
     await admin('DELETE', '/admin/api/faults');
   });
 
+  it("one customer's reset returns its organizations' suspension and delay to the fixture's, and leaves the others'", async () => {
+    const other: Auth = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
+    const enrollOther = (email: string) => call(mock.endpoint, 'enroll', enrollXml({ email, csr: readCsr(), auth: other, orgId: 2001, secretKey: 'other-secret' }));
+    const org = async (orgId: number) => (await admin('GET', '/admin/api/orgs')).body.find((o: { orgId: number }) => o.orgId === orgId);
+    try {
+      expect((await admin('PATCH', '/admin/api/orgs/2001', { suspended: true, delay: '1h' })).body).toMatchObject({ suspended: true, delay: '3600000 ms' });
+      expect((await admin('PATCH', '/admin/api/orgs/1002', { delay: '5s' })).status).toBe(200);
+      expect((await enrollOther('suspended@other.example')).code).toBe(-101);
+
+      await admin('POST', '/admin/api/reset', { customer: 'other' });
+      expect(await org(2001)).toMatchObject({ suspended: false, delay: 'instant' });
+      expect(await org(1002)).toMatchObject({ delay: '5000 ms' }); // sandbox's organization keeps its setting
+      // and from the SOAP side: other's organization enrolls again, and issues at once
+      const n = (await enrollOther('after-reset@other.example')).code;
+      expect(n).toBeGreaterThan(0);
+      expect(await status(n, other)).toBe(1);
+    } finally {
+      await admin('PATCH', '/admin/api/orgs/2001', { suspended: null, delay: null });
+      await admin('PATCH', '/admin/api/orgs/1002', { delay: null });
+    }
+  });
+
   it('a full reset empties everything and replays the seed; a new seed may be given', async () => {
     const scratch = await createMockServer({ seed: 'replay', ca: mock.ca });
     const a = adminClient(scratch.url);
@@ -286,19 +308,23 @@ describe('errors and the admin token', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/not JSON/);
   });
 
-  it('with adminToken set, the API needs the bearer token and the page takes it as Basic password', async () => {
+  it('with adminToken set, the API and the page take the token as a bearer token or as the Basic password', async () => {
     const locked = await createMockServer({ adminToken: 's3cret', ca: mock.ca });
+    const basic = (user: string, password: string) => 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
     try {
       const none = await adminCall(locked.url, 'GET', '/admin/api/orders');
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: 'Bearer wrong' })).status).toBe(401);
       expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: 'Bearer s3cret' })).status).toBe(200);
+      // curl -u admin:$TOKEN, as the README says
+      expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: basic('admin', 's3cret') })).status).toBe(200);
+      expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: basic('s3cret', 'wrong') })).status).toBe(401);
       const page = await fetch(`${locked.url}/admin`);
       expect(page.status).toBe(401);
       expect(page.headers.get('www-authenticate')).toMatch(/^Basic/);
-      const basic = 'Basic ' + Buffer.from('anyone:s3cret').toString('base64');
-      expect((await fetch(`${locked.url}/admin`, { headers: { Authorization: basic } })).status).toBe(200);
+      expect((await fetch(`${locked.url}/admin`, { headers: { Authorization: basic('anyone', 's3cret') } })).status).toBe(200);
+      expect((await fetch(`${locked.url}/admin`, { headers: { Authorization: 'Bearer s3cret' } })).status).toBe(200);
       // the SOAP endpoint is not behind the token
       expect((await call(locked.endpoint, 'getWebServiceInfo')).status).toBe(200);
     } finally {

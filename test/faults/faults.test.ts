@@ -133,6 +133,20 @@ describe('transport faults', () => {
     expect(entry).toMatchObject({ fault: 'injected reset', httpStatus: 0 });
   });
 
+  it("only a call whose authData authenticates meets one: a wrong password gets -100 and leaves it queued", async () => {
+    const n = await enroll();
+    await queue({ customer: 'sandbox', operation: 'getCollectStatus', transport: 'reset' });
+    const wrongPassword = await call(mock.endpoint, 'getCollectStatus', orderXml(n, { ...SANDBOX, password: 'nope' }));
+    expect(wrongPassword).toMatchObject({ status: 200, code: -100 });
+    // another customer's admin naming sandbox: not sandbox's call either
+    const otherAdmin = await call(mock.endpoint, 'getCollectStatus', orderXml(n, { login: 'other-admin', password: 'other', customerLoginUri: 'sandbox' }));
+    expect(otherAdmin).toMatchObject({ status: 200, code: -100 });
+    expect((await admin('GET', '/admin/api/faults')).body).toEqual([expect.objectContaining({ transport: 'reset', remaining: 1, fired: 0, seen: 0 })]);
+    const err = await call(mock.endpoint, 'getCollectStatus', orderXml(n)).catch((e: Error & { cause?: { code?: string } }) => e);
+    expect((err as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
+    expect(await status(n)).toBe(1);
+  });
+
   it('empty: HTTP 200 text/xml with no body', async () => {
     const n = await enroll();
     await queue({ customer: 'sandbox', operation: 'collect', transport: 'empty' });

@@ -14,7 +14,8 @@ import { call, enrollXml, orderXml, SANDBOX, xmlEl, type SoapAnswer } from '../s
 let mock: MockServer;
 let admin: ReturnType<typeof adminClient>;
 beforeAll(async () => {
-  mock = await createMockServer();
+  // frozen: "29 s later, still processing" holds however slowly the machine runs
+  mock = await createMockServer({ seed: 'scripted-tags', clockFrozen: true });
   admin = adminClient(mock.url);
 });
 afterAll(() => mock.close());
@@ -35,6 +36,12 @@ const status = async (n: number) => ok(await call(mock.endpoint, 'getCollectStat
 const collect = async (n: number) => ok(await call(mock.endpoint, 'collect', orderXml(n)));
 const revoke = async (n: number) => ok(await call(mock.endpoint, 'revoke', orderXml(n, SANDBOX, xmlEl('reason', 'test')))).code;
 const advance = async (by: string) => expect((await admin('POST', '/admin/api/clock/advance', { by })).status).toBe(200);
+
+/** The delay an order drew: when its first step is due, after its creation. */
+const drawnDelay = (target: MockServer, n: number) => {
+  const o = target.store.get(n)!;
+  return o.next!.at! - o.createdAt;
+};
 
 describe('scripted outcomes (+tags in the enroll email)', () => {
   it('no tag, default test delay 0: issued at once', async () => {
@@ -112,6 +119,22 @@ describe('scripted outcomes (+tags in the enroll email)', () => {
     expect(await status(n)).toBe(1);
   });
 
+  it('+delay2s-8s: each order draws its own delay in the range, and is processing until that has passed', async () => {
+    const orders: number[] = [];
+    for (let i = 0; i < 5; i++) orders.push(await enroll(`range${i}+delay2s-8s@example.com`));
+    const drawn = orders.map((n) => drawnDelay(mock, n));
+    for (const d of drawn) expect(d >= 2000 && d <= 8000).toBe(true);
+    expect(new Set(drawn).size).toBeGreaterThan(1);
+    await advance('1999ms');
+    for (const n of orders) expect(await status(n)).toBe(0);
+    // the clock is frozen: at the shortest draw exactly that order (or those) is issued, the rest still wait
+    const first = Math.min(...drawn);
+    await advance(`${first - 1999}ms`);
+    for (const [i, n] of orders.entries()) expect(await status(n)).toBe(drawn[i] === first ? 1 : 0);
+    await advance(`${8000 - first}ms`);
+    for (const n of orders) expect(await status(n)).toBe(1);
+  });
+
   it('+delay2polls: two polls at 0', async () => {
     const n = await enroll('alice+delay2polls@example.com');
     expect(await status(n)).toBe(0);
@@ -165,14 +188,64 @@ describe('processing delay: global and per organization', () => {
     }
   });
 
+  it('a global poll delay (config delay=2polls): two polls at 0 (a revoke is no poll), then issued; a tag overrides it', async () => {
+    const polled = await createMockServer({ delay: '2polls', ca: mock.ca });
+    try {
+      const statusOf = async (n: number) => (await call(polled.endpoint, 'getCollectStatus', orderXml(n))).code;
+      const n = (await call(polled.endpoint, 'enroll', enrollXml({ email: 'alice@example.com', csr: readCsr() }))).code;
+      expect(await statusOf(n)).toBe(0);
+      expect((await call(polled.endpoint, 'revoke', orderXml(n, SANDBOX, xmlEl('reason', 'early')))).code).toBe(-26);
+      expect((await call(polled.endpoint, 'collect', orderXml(n))).code).toBe(0);
+      expect(await statusOf(n)).toBe(1);
+      polled.admin.advanceClock('1d'); // time does nothing to a poll delay
+      const m = (await call(polled.endpoint, 'enroll', enrollXml({ email: 'bob@example.com', csr: readCsr() }))).code;
+      expect(await statusOf(m)).toBe(0);
+      const k = (await call(polled.endpoint, 'enroll', enrollXml({ email: 'carol+delay0@example.com', csr: readCsr() }))).code;
+      expect(await statusOf(k)).toBe(1);
+    } finally {
+      await polled.close();
+    }
+  });
+
+  it('an organization range delay (fixture 2s-8s, or PATCH 1s-2s): drawn per order inside it; other organizations keep theirs', async () => {
+    const accounts = JSON.parse(JSON.stringify(mock.accounts.file));
+    accounts.customers[0].organizations[0].delay = '2s-8s';
+    const org = await createMockServer({ accounts, seed: 'org-range', clockFrozen: true, ca: mock.ca });
+    try {
+      const enrollIn = async (email: string, orgId = 1001, secretKey = 'sandbox-secret') => (await call(org.endpoint, 'enroll', enrollXml({ email, orgId, secretKey, csr: readCsr() }))).code;
+      const statusOf = async (n: number) => (await call(org.endpoint, 'getCollectStatus', orderXml(n))).code;
+      const orders: number[] = [];
+      for (let i = 0; i < 4; i++) orders.push(await enrollIn(`o${i}@example.com`));
+      const drawn = orders.map((n) => drawnDelay(org, n));
+      for (const d of drawn) expect(d >= 2000 && d <= 8000).toBe(true);
+      expect(new Set(drawn).size).toBeGreaterThan(1);
+      const elsewhere = await enrollIn('o@example.org', 1002, 'second-secret');
+      expect(await statusOf(elsewhere)).toBe(1); // organization 1002 has no delay of its own: the default, 0
+      org.admin.advanceClock('1999ms');
+      for (const n of orders) expect(await statusOf(n)).toBe(0);
+      org.admin.advanceClock(8000 - 1999);
+      for (const n of orders) expect(await statusOf(n)).toBe(1);
+
+      expect(org.admin.updateOrganization(1002, { delay: '1s-2s' }).delay).toBe('1000-2000 ms');
+      const patched = await enrollIn('p@example.org', 1002, 'second-secret');
+      const d = drawnDelay(org, patched);
+      expect(d >= 1000 && d <= 2000).toBe(true);
+      org.admin.advanceClock(d - 1);
+      expect(await statusOf(patched)).toBe(0);
+      org.admin.advanceClock(1);
+      expect(await statusOf(patched)).toBe(1);
+    } finally {
+      await org.close();
+    }
+  });
+
   it('a range delay (2s-8s) is drawn per order from the seed and lies inside the range', async () => {
     const ranged = await createMockServer({ delay: '2s-8s', seed: 'range-seed', ca: mock.ca });
     try {
       const drawn: number[] = [];
       for (let i = 0; i < 5; i++) {
         const n = (await call(ranged.endpoint, 'enroll', enrollXml({ email: `r${i}@example.com`, csr: readCsr() }))).code;
-        const o = ranged.store.get(n)!;
-        drawn.push(o.next!.at! - o.createdAt);
+        drawn.push(drawnDelay(ranged, n));
       }
       for (const d of drawn) expect(d >= 2000 && d <= 8000).toBe(true);
       expect(new Set(drawn).size).toBeGreaterThan(1);
