@@ -72,6 +72,8 @@ const HINTS: Partial<Record<number, string>> = {
   [-120]: "the customer's configuration does not allow this operation through the API",
 };
 
+const CAUTION = `\n  the request may have been processed: check (ccm status / ccm collect) before repeating it`;
+
 function describeError(err: CcmError): { code: number; message: string; json: Record<string, unknown> } {
   const base = { operation: err.operation, ...(err.orderNumber ? { orderNumber: err.orderNumber } : {}) };
   if (err instanceof CcmStatusError) {
@@ -84,9 +86,11 @@ function describeError(err: CcmError): { code: number; message: string; json: Re
   }
   if (err instanceof CcmFaultError) return { code: EXIT.SOAP_FAULT, message: err.message, json: { type: 'fault', faultCode: err.faultCode, faultString: err.faultString, httpStatus: err.httpStatus, ...base } };
   if (err instanceof CcmWaitTimeoutError) return { code: EXIT.NOT_READY, message: err.message, json: { type: 'wait-timeout', polls: err.polls, waitedMs: Math.round(err.waitedMs), lastCode: err.lastCode, ...base } };
-  if (err instanceof CcmAbortError) return { code: EXIT.INTERRUPTED, message: `${err.message}${err.orderNumber ? `; resume with: ccm collect ${err.orderNumber} --wait` : ''}`, json: { type: 'aborted', ...base } };
+  const caution = (err instanceof CcmAbortError || err instanceof CcmTransportError) && err.details.mayHaveReachedService ? CAUTION : '';
+  if (err instanceof CcmAbortError) {
+    return { code: EXIT.INTERRUPTED, message: `${err.message}${err.orderNumber ? `; resume with: ccm collect ${err.orderNumber} --wait` : ''}${caution}`, json: { type: 'aborted', mayHaveReachedService: !!err.details.mayHaveReachedService, ...base } };
+  }
   if (err instanceof CcmTransportError) {
-    const caution = err.details.mayHaveReachedService ? `\n  the request may have been processed: check (ccm status / ccm collect) before repeating it` : '';
     return { code: EXIT.TRANSPORT, message: err.message + caution, json: { type: 'transport', kind: err.kind, httpStatus: err.details.httpStatus, mayHaveReachedService: !!err.details.mayHaveReachedService, message: err.message, ...base } };
   }
   return { code: EXIT.INTERNAL, message: err.message, json: { type: 'internal', message: err.message } };

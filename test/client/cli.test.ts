@@ -5,7 +5,7 @@ import { EXIT } from '../../client/cli/main.js';
 import { COMMANDS } from '../../client/cli/commands.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { ccm, ccmProcess } from '../support/ccm-processes.js';
-import { closedPortUrl } from '../support/fake-endpoints.js';
+import { closedPortUrl, fakeEndpoint } from '../support/fake-endpoints.js';
 import { csrPath } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
 
@@ -236,6 +236,19 @@ describe('faults and transport failures', () => {
     const r = await run(['status', '1', '--json'], { CCM_URL: await closedPortUrl() });
     expect(r.code).toBe(EXIT.TRANSPORT);
     expect(r.json.error).toMatchObject({ type: 'transport', kind: 'network', mayHaveReachedService: false });
+  });
+
+  it('Ctrl-C while enroll is in flight exits 130 and warns that the order may exist', async () => {
+    const controller = new AbortController();
+    const hung = await fakeEndpoint(() => controller.abort());
+    try {
+      const r = await ccm(['enroll', '--csr', CSR, '--email', email(), '--json'], { ...env, CCM_URL: hung.url }, { cwd, signal: controller.signal });
+      expect(r.code).toBe(EXIT.INTERRUPTED);
+      expect(r.json.error).toMatchObject({ type: 'aborted', operation: 'enroll', mayHaveReachedService: true });
+      expect(r.stderr).toMatch(/the request may have been processed: check \(ccm status \/ ccm collect\) before repeating it/);
+    } finally {
+      await hung.close();
+    }
   });
 
   it('a SOAP fault (the wrong namespace) exits 4', async () => {

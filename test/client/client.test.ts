@@ -367,6 +367,30 @@ describe('never repeats enroll or revoke on its own', () => {
     expect(reset.requests.map((r) => /<ns0:(\w+)/.exec(r)?.[1])).toEqual(['enroll', 'revoke']);
   });
 
+  it('an abort while enroll is in flight says it may have reached the service; an abort before sending, or of a poll, does not', async () => {
+    let controller = new AbortController();
+    const hung = await fakeEndpoint(() => controller.abort()); // the request arrived: now the caller gives up
+    try {
+      const c = new CcmClient({ endpoint: hung.url, auth: SANDBOX, orgId: 1001, secretKey: 's' });
+      const inFlight = await c.enroll({ username: 'Once', email: 'once@example.com', csr }, { signal: controller.signal }).catch((e: unknown) => e);
+      expect(inFlight).toBeInstanceOf(CcmAbortError);
+      expect(inFlight).toMatchObject({ operation: 'enroll', details: { mayHaveReachedService: true } });
+      expect((inFlight as Error).message).toMatch(/may have been carried out/);
+
+      controller = new AbortController();
+      const poll = await c.getCollectStatus(5, { signal: controller.signal }).catch((e: unknown) => e);
+      expect(poll).toBeInstanceOf(CcmAbortError);
+      expect((poll as CcmAbortError).details.mayHaveReachedService).toBeUndefined();
+
+      const before = await c.enroll({ username: 'Once', email: 'once@example.com', csr }, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+      expect(before).toMatchObject({ operation: 'enroll' });
+      expect((before as CcmAbortError).details.mayHaveReachedService).toBeUndefined();
+      expect(hung.requests).toHaveLength(2);
+    } finally {
+      await hung.close();
+    }
+  });
+
   it('an enroll answered -14 is reported, not repeated', async () => {
     const answers = await fakeEndpoint((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8' });
