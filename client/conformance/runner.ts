@@ -13,6 +13,7 @@ import { ISSUING_CHECKS } from './checks-issuing.js';
 import { MOCK_ONLY_CHECKS } from './checks-mock-only.js';
 import { READ_ONLY_CHECKS } from './checks-read-only.js';
 import type { DriftItem } from './drift.js';
+import { RecordingClient, type EnrollRecorder } from './recording-client.js';
 import { fetchWsdl, type FetchedWsdl } from './wsdl-fetch.js';
 
 /**
@@ -140,21 +141,32 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const validator = SchemaValidator.forNamespace(namespace);
 
   let exchanges: SoapExchange[] = [];
-  const clientFor = (auth: AuthData) =>
-    new CcmClient({
-      endpoint: options.endpoint,
-      namespace,
-      auth,
-      orgId: options.orgId,
-      secretKey: options.secretKey,
-      requestTimeoutMs,
-      fetch: baseFetch,
-      onExchange: (e) => exchanges.push(e),
-    });
-  const client = clientFor(options.auth);
-
   const created: CreatedOrder[] = [];
   let current: CheckResult | undefined;
+  // every order any enroll creates is recorded here, whatever path the check took
+  const recorder: EnrollRecorder = {
+    created(orderNumber, email) {
+      if (!created.some((o) => o.orderNumber === orderNumber)) created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
+    },
+    lost(email, error) {
+      current?.details.push(`${error.operation}'s answer for ${email} never came (${error.message}): it may have created an order this run could not record`);
+    },
+  };
+  const clientFor = (auth: AuthData) =>
+    new RecordingClient(
+      {
+        endpoint: options.endpoint,
+        namespace,
+        auth,
+        orgId: options.orgId,
+        secretKey: options.secretKey,
+        requestTimeoutMs,
+        fetch: baseFetch,
+        onExchange: (e) => exchanges.push(e),
+      },
+      recorder,
+    );
+  const client = clientFor(options.auth);
   const ctx: CheckContext = {
     client,
     clientFor,
@@ -172,8 +184,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     csr: async (commonName) => options.csr ?? (await generateKeyAndCsr({ bits: 2048, commonName })).csrPem,
     async enroll(label, request) {
       const email = request.email ?? ctx.email(label);
-      const orderNumber = await client.enroll({ username: request.username ?? `ccm conformance ${label}`, email, csr: request.csr ?? (await ctx.csr(`ccm conformance ${label}`)), templates: request.templates });
-      created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
+      const csr = request.csr ?? (await ctx.csr(`ccm conformance ${label}`));
+      const orderNumber = await client.enroll({ username: request.username ?? `ccm conformance ${label}`, email, csr, templates: request.templates, orgId: request.orgId, secretKey: request.secretKey });
       return { orderNumber, email };
     },
     async collect(orderNumber) {

@@ -36,6 +36,23 @@ export async function fakeEndpoint(handler: (req: IncomingMessage, res: ServerRe
   };
 }
 
+export interface RelayedAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** A proxy's way through to a real endpoint: a GET for its ?wsdl, a POST with the body as it came. */
+export async function relay(target: string, req: IncomingMessage, body: string): Promise<RelayedAnswer> {
+  const r = req.method === 'GET' ? await fetch(target + '?wsdl') : await fetch(target, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+  return { status: r.status, contentType: r.headers.get('content-type') ?? 'text/xml', text: await r.text() };
+}
+
+export function answerWith(res: ServerResponse, answer: RelayedAnswer): void {
+  res.writeHead(answer.status, { 'Content-Type': answer.contentType });
+  res.end(answer.text);
+}
+
 /** A port nothing listens on (bound, then released). */
 export async function closedPortUrl(): Promise<string> {
   const server = createServer();
