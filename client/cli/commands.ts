@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CcmClient, type PollEvent } from '../client.js';
 import type { CollectedCertificate } from '../certificate.js';
 import { generateKeyAndCsr, RSA_KEY_SIZES, type RsaKeySize } from '../csr.js';
-import { ALL_CHECKS, runConformance } from '../conformance/runner.js';
+import { ALL_CHECKS, NOT_RUN, runConformance } from '../conformance/runner.js';
 import { formatJson, formatJunit, formatTable } from '../conformance/reports.js';
 import { CONNECTION, CREDENTIALS, list, ORGANIZATION, OUTPUT, parseDuration, positiveInt, str, UsageError, WAIT, type OptionSpec, type Values } from './options.js';
 import type { CliIo, Output } from './output.js';
@@ -393,6 +393,8 @@ const conformance: Command = {
     const interval = str(ctx.values, 'poll-interval');
     const csrFile = str(ctx.values, 'csr');
     const orgId = str(ctx.values, 'org-id');
+    const onAbort = () => ctx.out.info(`interrupted: stopping${ctx.values['allow-revoke'] === true ? ', then revoking what this run created' : ''} (Ctrl-C again to quit at once)`);
+    ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
     const report = await runConformance({
       endpoint: client.endpoint,
       namespace: str(ctx.values, 'namespace'),
@@ -411,14 +413,21 @@ const conformance: Command = {
       requestTimeoutMs: str(ctx.values, 'request-timeout') ? parseDuration(str(ctx.values, 'request-timeout')!, 'request-timeout') : undefined,
       cleanup: ctx.values['no-cleanup'] !== true,
       fetch: ctx.io.fetch,
+      signal: ctx.io.signal,
       onCheckStart: (check, i, total) => ctx.out.info(`[${i + 1}/${total}] ${check.name} ...`),
-    });
+    }).finally(() => ctx.io.signal?.removeEventListener('abort', onAbort));
     const junit = str(ctx.values, 'junit');
     const jsonReport = str(ctx.values, 'json-report');
     if (junit) ctx.out.info(`JUnit report: ${writeLocal(ctx, junit, formatJunit(report), 'the JUnit report to')}`);
     if (jsonReport) ctx.out.info(`JSON report: ${writeLocal(ctx, jsonReport, formatJson(report), 'the JSON report to')}`);
     if (ctx.out.json) ctx.io.stdout.write(formatJson(report));
     else ctx.out.raw(formatTable(report));
+    if (report.interrupted) {
+      const left = report.created.filter((o) => !o.revoked).map((o) => o.orderNumber);
+      const notRun = report.results.filter((r) => r.message === NOT_RUN).length;
+      ctx.out.error(`interrupted: ${notRun} check${notRun === 1 ? '' : 's'} not run${left.length ? `; orders this run created and did not revoke: ${left.join(', ')}` : ''}`);
+      return EXIT.INTERRUPTED;
+    }
     return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;
   },
 };

@@ -5,7 +5,7 @@ import { EXIT } from '../../client/cli/main.js';
 import { COMMANDS } from '../../client/cli/commands.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { ccm, ccmProcess } from '../support/ccm-processes.js';
-import { closedPortUrl, fakeEndpoint } from '../support/fake-endpoints.js';
+import { closedPortUrl, fakeEndpoint, hangingPollProxy } from '../support/fake-endpoints.js';
 import { csrPath } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
 
@@ -298,6 +298,24 @@ describe('as a process', () => {
     const r = await done;
     expect(r.code).toBe(EXIT.INTERRUPTED);
     expect(r.stderr).toContain(`resume with: ccm collect ${order} --wait`);
+  });
+
+  it('Ctrl-C during conformance stops the run, revokes what it created, lists it and exits 130', async () => {
+    const proxy = await hangingPollProxy(mock.endpoint); // enroll-collect's first poll hangs
+    try {
+      const { child, done } = ccmProcess(['conformance', '--endpoint', proxy.url, '--allow-issue', '--allow-revoke', '--only', 'enroll-collect,revoke-by-order-number', '--csr', CSR, '--poll-interval', '0', '--request-timeout', '10m', '--json-report', join(cwd, 'interrupted.json')], { ...env, CCM_ORG_NAME: 'Sandbox Org' });
+      await proxy.polled;
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.code).toBe(EXIT.INTERRUPTED);
+      expect(r.stderr).toMatch(/interrupted: stopping, then revoking what this run created/);
+      expect(r.stderr).toMatch(/ccm: interrupted: 1 check not run\n$/);
+      const order = Number(/orders created by this run \(1\):\n {4}(\d+) .*\(enroll-collect\) {2}revoked\n/.exec(r.stdout)?.[1]);
+      expect(mock.store.get(order)!.state).toBe('revoked');
+      expect(JSON.parse(readFileSync(join(cwd, 'interrupted.json'), 'utf8'))).toMatchObject({ interrupted: true, created: [{ orderNumber: order, revoked: true }] });
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { ALL_CHECKS, CHECK_TAGS, formatJunit, formatTable, runConformance, type 
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { wsdlText } from '../../wsdl/contract.js';
 import { XmlDocument } from 'libxml2-wasm';
-import { answerWith, fakeEndpoint, relay } from '../support/fake-endpoints.js';
+import { answerWith, fakeEndpoint, hangingPollProxy, relay } from '../support/fake-endpoints.js';
 import { envelope } from '../support/soap.js';
 import { readCsr } from '../support/fixtures.js';
 import { RecordingClient } from '../../client/conformance/recording-client.js';
@@ -194,6 +194,27 @@ describe('runConformance against the mock in-process', () => {
       expect(recorded).toEqual([5003, 5004, 5005]);
     } finally {
       await anything.close();
+    }
+  });
+
+  it('an abort stops the run mid-check, runs no further check, and still revokes what the run created', async () => {
+    const proxy = await hangingPollProxy(mock.endpoint);
+    const controller = new AbortController();
+    void proxy.polled.then(() => controller.abort(new Error('interrupted')));
+    try {
+      // a request timeout longer than the test's: only the abort can end the hung poll
+      const report = await runConformance(config(proxy.url, { allowIssue: true, allowRevoke: true, only: ['enroll-collect', 'revoke-by-order-number'], requestTimeoutMs: 60_000, signal: controller.signal }));
+      expect(report.interrupted).toBe(true);
+      expect(report.ok).toBe(false);
+      expect(report.results.map((r) => [r.name, r.status, r.message])).toEqual([
+        ['enroll-collect', 'error', 'interrupted while it ran'],
+        ['revoke-by-order-number', 'skipped', 'not run: interrupted'],
+      ]);
+      expect(report.created).toMatchObject([{ check: 'enroll-collect', revoked: true, cleanup: 'revoked' }]);
+      expect(mock.store.get(report.created[0].orderNumber)!.state).toBe('revoked');
+      expect(formatTable(report)).toMatch(/-> INTERRUPTED\n\n {2}orders created by this run \(1\):\n {4}\d+ {2}ccm-conformance-\S+ {2}\(enroll-collect\) {2}revoked\n$/);
+    } finally {
+      await proxy.close();
     }
   });
 

@@ -53,6 +53,17 @@ export function answerWith(res: ServerResponse, answer: RelayedAnswer): void {
   res.end(answer.text);
 }
 
+/** A proxy to `target` whose getCollectStatus never answers (a poll that hangs); `polled` resolves when one arrives. */
+export async function hangingPollProxy(target: string): Promise<FakeEndpoint & { polled: Promise<void> }> {
+  let arrived!: () => void;
+  const polled = new Promise<void>((resolve) => (arrived = resolve));
+  const proxy = await fakeEndpoint(async (req, res, body) => {
+    if (/<ns0:getCollectStatus\b/.test(body)) return arrived();
+    answerWith(res, await relay(target, req, body));
+  });
+  return { ...proxy, polled };
+}
+
 /** A port nothing listens on (bound, then released). */
 export async function closedPortUrl(): Promise<string> {
   const server = createServer();
