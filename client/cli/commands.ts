@@ -31,6 +31,19 @@ export const EXIT = {
   INTERNAL: 70,
 } as const;
 
+/** What each exit code means, for `--help` and the README's table (npm run docs): one text per code. */
+export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
+  0: 'success',
+  1: 'conformance: at least one check failed',
+  2: 'usage error: bad command line, a file that cannot be read or written',
+  3: 'CCM answered a negative status code (printed with the catalog\'s meaning; "code" in --json)',
+  4: 'CCM answered a SOAP fault',
+  5: 'transport failure: cannot connect, timeout, an HTTP error page, an unreadable answer',
+  6: 'not issued yet: the order is still being processed (collect without --wait, or --wait timed out)',
+  70: 'internal error (a bug in ccm: please report it)',
+  130: 'interrupted (Ctrl-C); --wait says how to resume, conformance still cleans up',
+};
+
 export interface CommandContext {
   values: Values;
   positionals: string[];
@@ -96,6 +109,13 @@ function writeLocal(ctx: CommandContext, file: string, text: string, what: strin
     throw new UsageError(`cannot write ${what} ${file}: ${code === 'EEXIST' ? 'the file exists (not overwriting a key)' : (code ?? (err as Error).message)}`);
   }
   return full;
+}
+
+/** Flags that only mean something with --wait are refused without it, before anything is sent, not ignored. */
+function onlyWithWait(ctx: CommandContext, flags: string[], hint: string): void {
+  if (ctx.values.wait === true) return;
+  const given = flags.filter((f) => ctx.values[f] !== undefined).map((f) => `--${f}`);
+  if (given.length) throw new UsageError(`${given.join(' and ')} ${given.length > 1 ? 'go' : 'goes'} with --wait (${hint})`);
 }
 
 function waitOptions(ctx: CommandContext) {
@@ -206,6 +226,7 @@ const enroll: Command = {
   ],
   async run(ctx) {
     NO_MORE_POSITIONALS(ctx, 0);
+    onlyWithWait(ctx, ['out', 'timeout', 'poll-interval'], 'without it, enroll only prints the order number; later: ccm collect ORDER --wait --out FILE');
     const csrFile = str(ctx.values, 'csr');
     const generate = ctx.values['generate-key'] === true;
     if (!!csrFile === generate) throw new UsageError('give exactly one of --csr FILE and --generate-key');
@@ -286,6 +307,7 @@ const collect: Command = {
   examples: ['ccm collect 1234567 --wait --out alice.pem'],
   async run(ctx) {
     const orderNumber = orderArg(ctx);
+    onlyWithWait(ctx, ['timeout', 'poll-interval'], 'without it, collect asks once');
     const client = clientFrom(ctx);
     if (ctx.values.wait === true) return deliver(ctx, orderNumber, await client.waitForCertificate(orderNumber, waitOptions(ctx)));
     const outcome = await client.collect(orderNumber, { signal: ctx.io.signal });

@@ -3,25 +3,16 @@ import { join } from 'node:path';
 import { packageRoot } from '../../wsdl/paths.js';
 import { CcmAbortError, CcmError, CcmFaultError, CcmStatusError, CcmTransportError, CcmWaitTimeoutError } from '../errors.js';
 import { ConformanceConfigError } from '../conformance/runner.js';
-import { COMMANDS, EXIT, type Command } from './commands.js';
+import { COMMANDS, EXIT, EXIT_MEANINGS, type Command } from './commands.js';
 import { helpFor, parse, UsageError } from './options.js';
 import { Output, type CliIo } from './output.js';
 
 /** `ccm`: the EPKIManager client on the command line. runCli() is the whole program, minus process wiring (bin.ts). */
 
-export { EXIT } from './commands.js';
+export { EXIT, EXIT_MEANINGS } from './commands.js';
 export type { CliIo } from './output.js';
 
-const EXIT_HELP = `Exit codes:
-  0    success
-  1    conformance: at least one check failed
-  2    usage error (bad command line, unreadable or unwritable file)
-  3    CCM answered a negative status code (printed with its meaning; "code" in --json)
-  4    CCM answered a SOAP fault
-  5    transport failure: cannot connect, timeout, HTTP error page, unreadable answer
-  6    not issued yet: the order is still being processed (collect without --wait, or --wait timed out)
-  70   internal error (a bug in ccm: please report it)
-  130  interrupted (Ctrl-C)`;
+const EXIT_HELP = ['Exit codes:', ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`)].join('\n');
 
 function version(): string {
   try {

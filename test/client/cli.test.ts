@@ -8,6 +8,7 @@ import { ccm, ccmProcess } from '../support/ccm-processes.js';
 import { closedPortUrl, fakeEndpoint, hangingPollProxy } from '../support/fake-endpoints.js';
 import { csrPath } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
+import { packageRoot } from '../../wsdl/paths.js';
 
 /** The `ccm` CLI against the mock over real HTTP: every command, --json, progress, files and exit codes. */
 
@@ -69,6 +70,9 @@ describe('help and usage', () => {
     [['revoke', '1', '--serial', '01'], /exactly one of ORDER, --serial SERIAL, --person EMAIL/],
     [['revoke', '--person', 'a@example.com'], /--person needs --org NAME/],
     [['collect', '1', '--wait', '--timeout', 'soon'], /--timeout: "soon" is not a duration/],
+    [['enroll', '--csr', CSR, '--email', 'a@example.com', '--out', 'a.pem'], /--out goes with --wait \(without it, enroll only prints the order number; later: ccm collect ORDER --wait --out FILE\)/],
+    [['enroll', '--csr', CSR, '--email', 'a@example.com', '--timeout', '5m', '--poll-interval', '1s'], /--timeout and --poll-interval go with --wait/],
+    [['collect', '1', '--timeout', '5m'], /--timeout goes with --wait \(without it, collect asks once\)/],
     [['conformance', '--only', 'no-such-check'], /unknown check no-such-check/],
   ])('%j exits 2 with a message', async (args, message) => {
     const r = await run(args);
@@ -158,6 +162,9 @@ describe('status and collect', () => {
   it('status: available or being processed; a negative code exits 3', async () => {
     const order = await enrolled();
     expect((await run(['status', String(order)])).stdout).toBe(`order ${order}: certificate available (1)\n`);
+    // the README shows this output as it is
+    const shown = (await run(['status', String(order), '--json'])).stdout.replaceAll(String(order), '1234567');
+    expect(readFileSync(join(packageRoot, 'README.md'), 'utf8')).toContain('$ ccm status 1234567 --json\n' + shown + '```');
     const pending = await enrolled('pending2');
     expect((await run(['status', String(pending), '--json'])).json).toEqual({ orderNumber: pending, code: 0, status: 'processing' });
     const missing = await run(['status', '2000000000']);
