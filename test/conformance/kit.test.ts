@@ -1,3 +1,4 @@
+import { Pkcs10CertificateRequest, X509Certificate } from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS, CHECK_TAGS, formatJunit, formatTable, runConformance, type ConformanceOptions } from '../../client/index.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
@@ -84,6 +85,20 @@ describe('runConformance against the mock in-process', () => {
     expect(report.created[0]).toMatchObject({ revoked: false, cleanup: expect.stringMatching(/--allow-revoke not given/) });
     expect(mock.store.get(report.created[0].orderNumber)!.state).toBe('issued');
     expect(report.results[0].details.join('\n')).toMatch(/collect's certificate format: base64 DER PKCS#7 \(3 certificates\); the mock's matching setting: --cert-format pkcs7/);
+  });
+
+  it('without a configured CSR, makes a fresh RSA key for each enrollment', async () => {
+    const report = await runConformance(config(mock.endpoint, { csr: undefined, allowIssue: true, allowRevoke: true, only: ['enroll-collect', 'revoke-by-order-number'] }));
+    expect(report.results.map((r) => [r.name, r.status])).toEqual([
+      ['enroll-collect', 'passed'],
+      ['revoke-by-order-number', 'passed'],
+    ]);
+    // enroll-collect itself checks that the certificate has the key of the CSR it sent
+    const spki = (key: { rawData: ArrayBuffer }) => Buffer.from(key.rawData).toString('base64');
+    const keys = report.created.map((o) => spki(new X509Certificate(mock.store.get(o.orderNumber)!.certificate!.der).publicKey));
+    const fixtureKey = spki(new Pkcs10CertificateRequest(readCsr()).publicKey);
+    expect(keys).toHaveLength(2);
+    expect(new Set([...keys, fixtureKey]).size).toBe(3);
   });
 
   it('skips checks whose configuration is missing, naming it', async () => {
