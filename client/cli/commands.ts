@@ -415,7 +415,7 @@ const conformance: Command = {
     const interval = str(ctx.values, 'poll-interval');
     const csrFile = str(ctx.values, 'csr');
     const orgId = str(ctx.values, 'org-id');
-    const onAbort = () => ctx.out.info(`interrupted: stopping${ctx.values['allow-revoke'] === true ? ', then revoking what this run created' : ''} (Ctrl-C again to quit at once)`);
+    const onAbort = () => ctx.out.info(`interrupted: stopping${ctx.values['allow-revoke'] === true && ctx.values['no-cleanup'] !== true ? ', then revoking what this run created' : ''} (Ctrl-C again to quit at once)`);
     ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
     const report = await runConformance({
       endpoint: client.endpoint,

@@ -215,17 +215,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   for (const [index, check] of selected.entries()) {
     const result: CheckResult = { name: check.name, title: check.title, tags: check.tags, guide: check.guide, status: 'passed', durationMs: 0, details: [] };
     results.push(result);
-    if (signal?.aborted) {
-      interrupted = true;
-      result.status = 'skipped';
-      result.message = NOT_RUN;
-      options.onCheckEnd?.(result, index, selected.length);
-      continue;
-    }
     const blocked = check.tags.filter((t) => !allowed[t]);
-    if (blocked.length) {
+    if (blocked.length || signal?.aborted) {
+      interrupted ||= !blocked.length;
       result.status = 'skipped';
-      result.message = `needs ${blocked.map((t) => FLAG_FOR[t]).join(' and ')}`;
+      result.message = blocked.length ? `needs ${blocked.map((t) => FLAG_FOR[t]).join(' and ')}` : NOT_RUN;
       options.onCheckEnd?.(result, index, selected.length);
       continue;
     }
