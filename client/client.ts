@@ -90,6 +90,14 @@ export interface EnrolledCertificate extends CollectedCertificate {
 }
 
 const DEFAULT_WAIT_MS = 10 * 60_000;
+/** setTimeout's ceiling: a longer timer would fire at once */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A signal that fires `ms` from now; none for a wait too long for a timer (it cannot end sooner than that anyway). */
+function deadlineSignal(ms: number): AbortSignal | undefined {
+  if (!(ms <= MAX_TIMER_MS)) return undefined;
+  return AbortSignal.timeout(Math.max(0, Math.ceil(ms)));
+}
 
 /** The endpoint URL: a base URL gets the service path, a ?wsdl suffix is dropped. */
 export function normalizeEndpoint(url: string): string {
@@ -257,21 +265,27 @@ export class CcmClient {
     const maxErrors = options.maxConsecutiveErrors ?? 3;
     const nextDelay = backoffDelays(options.backoff);
     const started = performance.now();
+    // the deadline also cuts short a poll in flight: a hung request must not outlast the wait
+    const deadline = deadlineSignal(timeoutMs);
+    const pollSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
     let polls = 0;
     let errors = 0;
     let lastCode = 0;
+    const timedOut = (made: number) => new CcmWaitTimeoutError(orderNumber, made, performance.now() - started, lastCode);
     for (;;) {
       if (signal?.aborted) throw new CcmAbortError('getCollectStatus', { cause: signal.reason, orderNumber });
+      if (deadline?.aborted) throw timedOut(polls);
       let error: CcmError | undefined;
       try {
-        if (options.pollWith !== 'collect') lastCode = await this.getCollectStatus(orderNumber, { signal });
+        if (options.pollWith !== 'collect') lastCode = await this.getCollectStatus(orderNumber, { signal: pollSignal });
         if (options.pollWith === 'collect' || lastCode > 0) {
-          const outcome = await this.collect(orderNumber, { signal });
+          const outcome = await this.collect(orderNumber, { signal: pollSignal });
           if (outcome.ready) return outcome.certificate;
           lastCode = outcome.code;
         }
         errors = 0;
       } catch (err) {
+        if (err instanceof CcmAbortError && deadline?.aborted && !signal?.aborted) throw timedOut(polls + 1);
         if (err instanceof CcmError) err.orderNumber ??= orderNumber;
         if (err instanceof CcmAbortError || !isTransient(err) || ++errors > maxErrors) throw err;
         error = err as CcmError;
@@ -281,7 +295,7 @@ export class CcmClient {
       const remaining = timeoutMs - elapsedMs;
       const delay = Math.max(0, Math.min(nextDelay(), remaining));
       options.onPoll?.({ orderNumber, poll: polls, code: error ? undefined : lastCode, error, elapsedMs, nextDelayMs: delay });
-      if (remaining <= 0) throw new CcmWaitTimeoutError(orderNumber, polls, elapsedMs, lastCode);
+      if (remaining <= 0) throw timedOut(polls);
       try {
         await sleep(delay, signal);
       } catch (reason) {

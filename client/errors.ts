@@ -94,8 +94,12 @@ export class CcmTransportError extends CcmError {
 }
 
 export class CcmAbortError extends CcmError {
-  constructor(operation?: OperationName, options?: { cause?: unknown; orderNumber?: number }) {
-    super(`${operation ?? 'the request'} was aborted${options?.orderNumber ? ` (order ${options.orderNumber})` : ''}`, operation, options);
+  /** as CcmTransportError's: true when an enroll or revoke was already on its way, so it may have been carried out */
+  readonly details: { mayHaveReachedService?: boolean };
+
+  constructor(operation?: OperationName, options?: { cause?: unknown; orderNumber?: number; mayHaveReachedService?: boolean }) {
+    super(`${operation ?? 'the request'} was aborted${options?.orderNumber ? ` (order ${options.orderNumber})` : ''}${options?.mayHaveReachedService ? ' after it was sent: it may have been carried out' : ''}`, operation, options);
+    this.details = options?.mayHaveReachedService ? { mayHaveReachedService: true } : {};
   }
 }
 

@@ -194,8 +194,10 @@ export class SoapTransport {
 
     let res: Response;
     let text: string;
+    let sent = false;
     try {
       if (options.signal?.aborted) throw options.signal.reason;
+      sent = true;
       res = await this.fetchImpl(this.endpoint, {
         method: 'POST',
         headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""', Accept: 'text/xml', ...this.opts.headers },
@@ -204,7 +206,7 @@ export class SoapTransport {
       });
       text = await res.text();
     } catch (err) {
-      const error = this.failure(operation, err, options.signal, timeout, timeoutMs, unsafe);
+      const error = this.failure(operation, err, options.signal, timeout, timeoutMs, unsafe, sent);
       report(error);
       throw error;
     }
@@ -233,8 +235,8 @@ export class SoapTransport {
     return parsed.result as OperationResults[K] | undefined;
   }
 
-  private failure(operation: OperationName, err: unknown, userSignal: AbortSignal | undefined, timeout: AbortSignal | undefined, timeoutMs: number, unsafe: boolean): Error {
-    if (userSignal?.aborted) return new CcmAbortError(operation, { cause: userSignal.reason });
+  private failure(operation: OperationName, err: unknown, userSignal: AbortSignal | undefined, timeout: AbortSignal | undefined, timeoutMs: number, unsafe: boolean, sent: boolean): Error {
+    if (userSignal?.aborted) return new CcmAbortError(operation, { cause: userSignal.reason, mayHaveReachedService: unsafe && sent });
     if (timeout?.aborted) {
       return new CcmTransportError('timeout', `${operation}: no answer from ${this.endpoint} within ${timeoutMs} ms${unsafe ? ' (the request may have been processed: check before repeating it)' : ''}`, operation, { mayHaveReachedService: unsafe }, err);
     }

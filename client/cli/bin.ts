@@ -4,6 +4,8 @@ import { runCli } from './main.js';
 
 /** The `ccm` executable: process wiring only (argv, streams, Ctrl-C, exit code). */
 
+// the first Ctrl-C asks the command to stop (waits and requests end, conformance still cleans up); with the
+// listener gone, a second one ends the process at once
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));
 

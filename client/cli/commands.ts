@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CcmClient, type PollEvent } from '../client.js';
 import type { CollectedCertificate } from '../certificate.js';
 import { generateKeyAndCsr, RSA_KEY_SIZES, type RsaKeySize } from '../csr.js';
-import { ALL_CHECKS, runConformance } from '../conformance/runner.js';
+import { ALL_CHECKS, NOT_RUN, runConformance } from '../conformance/runner.js';
 import { formatJson, formatJunit, formatTable } from '../conformance/reports.js';
 import { CONNECTION, CREDENTIALS, list, ORGANIZATION, OUTPUT, parseDuration, positiveInt, str, UsageError, WAIT, type OptionSpec, type Values } from './options.js';
 import type { CliIo, Output } from './output.js';
@@ -30,6 +30,19 @@ export const EXIT = {
   /** a bug in ccm */
   INTERNAL: 70,
 } as const;
+
+/** What each exit code means, for `--help` and the README's table (npm run docs): one text per code. */
+export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
+  0: 'success',
+  1: 'conformance: at least one check failed',
+  2: 'usage error: bad command line, a file that cannot be read or written',
+  3: 'CCM answered a negative status code (printed with the catalog\'s meaning; "code" in --json)',
+  4: 'CCM answered a SOAP fault',
+  5: 'transport failure: cannot connect, timeout, an HTTP error page, an unreadable answer',
+  6: 'not issued yet: the order is still being processed (collect without --wait, or --wait timed out)',
+  70: 'internal error (a bug in ccm: please report it)',
+  130: 'interrupted (Ctrl-C); --wait says how to resume, conformance still cleans up',
+};
 
 export interface CommandContext {
   values: Values;
@@ -96,6 +109,13 @@ function writeLocal(ctx: CommandContext, file: string, text: string, what: strin
     throw new UsageError(`cannot write ${what} ${file}: ${code === 'EEXIST' ? 'the file exists (not overwriting a key)' : (code ?? (err as Error).message)}`);
   }
   return full;
+}
+
+/** Flags that only mean something with --wait are refused without it, before anything is sent, not ignored. */
+function onlyWithWait(ctx: CommandContext, flags: string[], hint: string): void {
+  if (ctx.values.wait === true) return;
+  const given = flags.filter((f) => ctx.values[f] !== undefined).map((f) => `--${f}`);
+  if (given.length) throw new UsageError(`${given.join(' and ')} ${given.length > 1 ? 'go' : 'goes'} with --wait (${hint})`);
 }
 
 function waitOptions(ctx: CommandContext) {
@@ -206,6 +226,7 @@ const enroll: Command = {
   ],
   async run(ctx) {
     NO_MORE_POSITIONALS(ctx, 0);
+    onlyWithWait(ctx, ['out', 'timeout', 'poll-interval'], 'without it, enroll only prints the order number; later: ccm collect ORDER --wait --out FILE');
     const csrFile = str(ctx.values, 'csr');
     const generate = ctx.values['generate-key'] === true;
     if (!!csrFile === generate) throw new UsageError('give exactly one of --csr FILE and --generate-key');
@@ -286,6 +307,7 @@ const collect: Command = {
   examples: ['ccm collect 1234567 --wait --out alice.pem'],
   async run(ctx) {
     const orderNumber = orderArg(ctx);
+    onlyWithWait(ctx, ['timeout', 'poll-interval'], 'without it, collect asks once');
     const client = clientFrom(ctx);
     if (ctx.values.wait === true) return deliver(ctx, orderNumber, await client.waitForCertificate(orderNumber, waitOptions(ctx)));
     const outcome = await client.collect(orderNumber, { signal: ctx.io.signal });
@@ -358,7 +380,8 @@ const conformance: Command = {
     'cannot create or revoke anything. --allow-issue lets checks enroll test certificates (for\n' +
     'ccm-conformance-<run>-<check>@<email domain>); --allow-revoke lets them revoke, and makes the run revoke the\n' +
     'certificates it created at the end - only those. --allow-mock-only adds checks that need ccm-mock.\n' +
-    'Exit 0 when every check that ran passed, 1 otherwise.',
+    'Exit 0 when every check that ran passed, 1 otherwise. Ctrl-C stops the run; what it created is still revoked\n' +
+    '(with --allow-revoke) and listed, and ccm exits 130.',
   options: [
     { flag: 'allow-issue', type: 'boolean', help: 'run checks that enroll (and may issue) test certificates' },
     { flag: 'allow-revoke', type: 'boolean', help: 'run checks that revoke, and revoke what the run created at the end' },
@@ -393,6 +416,8 @@ const conformance: Command = {
     const interval = str(ctx.values, 'poll-interval');
     const csrFile = str(ctx.values, 'csr');
     const orgId = str(ctx.values, 'org-id');
+    const onAbort = () => ctx.out.info(`interrupted: stopping${ctx.values['allow-revoke'] === true && ctx.values['no-cleanup'] !== true ? ', then revoking what this run created' : ''} (Ctrl-C again to quit at once)`);
+    ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
     const report = await runConformance({
       endpoint: client.endpoint,
       namespace: str(ctx.values, 'namespace'),
@@ -411,14 +436,21 @@ const conformance: Command = {
       requestTimeoutMs: str(ctx.values, 'request-timeout') ? parseDuration(str(ctx.values, 'request-timeout')!, 'request-timeout') : undefined,
       cleanup: ctx.values['no-cleanup'] !== true,
       fetch: ctx.io.fetch,
+      signal: ctx.io.signal,
       onCheckStart: (check, i, total) => ctx.out.info(`[${i + 1}/${total}] ${check.name} ...`),
-    });
+    }).finally(() => ctx.io.signal?.removeEventListener('abort', onAbort));
     const junit = str(ctx.values, 'junit');
     const jsonReport = str(ctx.values, 'json-report');
     if (junit) ctx.out.info(`JUnit report: ${writeLocal(ctx, junit, formatJunit(report), 'the JUnit report to')}`);
     if (jsonReport) ctx.out.info(`JSON report: ${writeLocal(ctx, jsonReport, formatJson(report), 'the JSON report to')}`);
     if (ctx.out.json) ctx.io.stdout.write(formatJson(report));
     else ctx.out.raw(formatTable(report));
+    if (report.interrupted) {
+      const left = report.created.filter((o) => !o.revoked).map((o) => o.orderNumber);
+      const notRun = report.results.filter((r) => r.message === NOT_RUN).length;
+      ctx.out.error(`interrupted: ${notRun} check${notRun === 1 ? '' : 's'} not run${left.length ? `; orders this run created and did not revoke: ${left.join(', ')}` : ''}`);
+      return EXIT.INTERRUPTED;
+    }
     return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;
   },
 };

@@ -3,25 +3,16 @@ import { join } from 'node:path';
 import { packageRoot } from '../../wsdl/paths.js';
 import { CcmAbortError, CcmError, CcmFaultError, CcmStatusError, CcmTransportError, CcmWaitTimeoutError } from '../errors.js';
 import { ConformanceConfigError } from '../conformance/runner.js';
-import { COMMANDS, EXIT, type Command } from './commands.js';
+import { COMMANDS, EXIT, EXIT_MEANINGS, type Command } from './commands.js';
 import { helpFor, parse, UsageError } from './options.js';
 import { Output, type CliIo } from './output.js';
 
 /** `ccm`: the EPKIManager client on the command line. runCli() is the whole program, minus process wiring (bin.ts). */
 
-export { EXIT } from './commands.js';
+export { EXIT, EXIT_MEANINGS } from './commands.js';
 export type { CliIo } from './output.js';
 
-const EXIT_HELP = `Exit codes:
-  0    success
-  1    conformance: at least one check failed
-  2    usage error (bad command line, unreadable or unwritable file)
-  3    CCM answered a negative status code (printed with its meaning; "code" in --json)
-  4    CCM answered a SOAP fault
-  5    transport failure: cannot connect, timeout, HTTP error page, unreadable answer
-  6    not issued yet: the order is still being processed (collect without --wait, or --wait timed out)
-  70   internal error (a bug in ccm: please report it)
-  130  interrupted (Ctrl-C)`;
+const EXIT_HELP = ['Exit codes:', ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`)].join('\n');
 
 function version(): string {
   try {
@@ -72,6 +63,8 @@ const HINTS: Partial<Record<number, string>> = {
   [-120]: "the customer's configuration does not allow this operation through the API",
 };
 
+const CAUTION = `\n  the request may have been processed: check (ccm status / ccm collect) before repeating it`;
+
 function describeError(err: CcmError): { code: number; message: string; json: Record<string, unknown> } {
   const base = { operation: err.operation, ...(err.orderNumber ? { orderNumber: err.orderNumber } : {}) };
   if (err instanceof CcmStatusError) {
@@ -84,9 +77,11 @@ function describeError(err: CcmError): { code: number; message: string; json: Re
   }
   if (err instanceof CcmFaultError) return { code: EXIT.SOAP_FAULT, message: err.message, json: { type: 'fault', faultCode: err.faultCode, faultString: err.faultString, httpStatus: err.httpStatus, ...base } };
   if (err instanceof CcmWaitTimeoutError) return { code: EXIT.NOT_READY, message: err.message, json: { type: 'wait-timeout', polls: err.polls, waitedMs: Math.round(err.waitedMs), lastCode: err.lastCode, ...base } };
-  if (err instanceof CcmAbortError) return { code: EXIT.INTERRUPTED, message: `${err.message}${err.orderNumber ? `; resume with: ccm collect ${err.orderNumber} --wait` : ''}`, json: { type: 'aborted', ...base } };
+  const caution = (err instanceof CcmAbortError || err instanceof CcmTransportError) && err.details.mayHaveReachedService ? CAUTION : '';
+  if (err instanceof CcmAbortError) {
+    return { code: EXIT.INTERRUPTED, message: `${err.message}${err.orderNumber ? `; resume with: ccm collect ${err.orderNumber} --wait` : ''}${caution}`, json: { type: 'aborted', mayHaveReachedService: !!err.details.mayHaveReachedService, ...base } };
+  }
   if (err instanceof CcmTransportError) {
-    const caution = err.details.mayHaveReachedService ? `\n  the request may have been processed: check (ccm status / ccm collect) before repeating it` : '';
     return { code: EXIT.TRANSPORT, message: err.message + caution, json: { type: 'transport', kind: err.kind, httpStatus: err.details.httpStatus, mayHaveReachedService: !!err.details.mayHaveReachedService, message: err.message, ...base } };
   }
   return { code: EXIT.INTERNAL, message: err.message, json: { type: 'internal', message: err.message } };

@@ -61,8 +61,11 @@ export interface CheckContext {
   email(label: string): string;
   /** a PKCS#10 request with an RSA key (fresh, or the configured one) */
   csr(commonName: string): Promise<string>;
-  /** enroll and remember the order for cleanup */
-  enroll(label: string, request: { email?: string; templates?: string[]; csr?: string; username?: string }): Promise<{ orderNumber: number; email: string }>;
+  /**
+   * enroll (for ctx.email(label) unless `email` is given). Any order created is recorded for cleanup, as it is
+   * when a check calls ctx.client.enroll itself.
+   */
+  enroll(label: string, request: { email?: string; templates?: string[]; csr?: string; username?: string; orgId?: number; secretKey?: string }): Promise<{ orderNumber: number; email: string }>;
   /** wait for and collect a created order */
   collect(orderNumber: number): Promise<CollectedCertificate>;
   markRevoked(orderNumber: number): void;
@@ -92,8 +95,11 @@ export function expect(condition: unknown, message: string): asserts condition {
   if (!condition) fail(message);
 }
 
-/** The call must answer the given negative code (as a CcmStatusError). Returns what it answered otherwise. */
-export async function expectCode(operation: OperationName, code: number, call: () => Promise<unknown>): Promise<void> {
+/**
+ * The call must answer the given negative code (as a CcmStatusError); otherwise the check fails saying what it
+ * answered, and why that may be when `explain` has a word for the code it got.
+ */
+export async function expectCode(operation: OperationName, code: number, call: () => Promise<unknown>, explain: Partial<Record<number, string>> = {}): Promise<void> {
   try {
     const value = await call();
     fail(`${operation}: expected ${code} (${statusText(code, operation)}), the call succeeded${value !== undefined ? ` with ${JSON.stringify(value).slice(0, 80)}` : ''}`);
@@ -101,9 +107,29 @@ export async function expectCode(operation: OperationName, code: number, call: (
     if (err instanceof CheckFailure) throw err;
     if (err instanceof CcmStatusError) {
       if (err.code === code) return;
-      fail(`${operation}: expected ${code} (${statusText(code, operation)}), got ${err.code} (${err.meaning})`);
+      fail(`${operation}: expected ${code} (${statusText(code, operation)}), got ${err.code} (${err.meaning})${explain[err.code] ? `: ${explain[err.code]}` : ''}`);
     }
     if (err instanceof CcmError) fail(`${operation}: expected status ${code}, got ${err.name}: ${err.message}`);
     throw err;
   }
+}
+
+/** Enroll expecting a refusal; an order that gets created anyway is recorded and named in the failure. */
+export async function expectRefusal(
+  ctx: CheckContext,
+  code: number,
+  label: string,
+  request: Parameters<CheckContext['enroll']>[1],
+  operation: 'enroll' | 'enrollUsingKUTemplates' = 'enroll',
+  explain: Partial<Record<number, string>> = {},
+): Promise<void> {
+  await expectCode(
+    operation,
+    code,
+    async () => {
+      const { orderNumber } = await ctx.enroll(label, request);
+      return `order ${orderNumber} (recorded for cleanup)`;
+    },
+    explain,
+  );
 }

@@ -4,7 +4,7 @@ import { ExtendedKeyUsageExtension, Name, Pkcs10CertificateRequest, Pkcs10Certif
 import { Status } from '../../wsdl/status-codes.js';
 import { generateKeyAndCsr } from '../csr.js';
 import { CcmStatusError } from '../errors.js';
-import { expect, expectCode, fail, type Check, type CheckContext } from './check.js';
+import { expect, expectCode, expectRefusal, fail, type Check, type CheckContext } from './check.js';
 
 /**
  * Checks that enroll (--allow-issue) and revoke (--allow-revoke). Every order they create is recorded,
@@ -22,14 +22,6 @@ async function ecCsr(): Promise<string> {
     webcrypto as unknown as Parameters<typeof Pkcs10CertificateRequestGenerator.create>[1],
   );
   return csr.toString('pem');
-}
-
-/** Enroll expecting a refusal; an order that gets created anyway is recorded and named in the failure. */
-async function expectRefusal(ctx: CheckContext, code: number, label: string, request: Parameters<CheckContext['enroll']>[1], operation: 'enroll' | 'enrollUsingKUTemplates' = 'enroll'): Promise<void> {
-  await expectCode(operation, code, async () => {
-    const { orderNumber } = await ctx.enroll(label, request);
-    return `order ${orderNumber} (recorded for cleanup)`;
-  });
 }
 
 async function issued(ctx: CheckContext, label: string) {

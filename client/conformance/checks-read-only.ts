@@ -1,11 +1,20 @@
+import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { PemConverter, Pkcs10CertificateRequest } from '@peculiar/x509';
 import { contract, SOAP11_ENVELOPE_NS } from '../../wsdl/contract.js';
 import { Status } from '../../wsdl/status-codes.js';
 import { escapeXml } from '../../wsdl/xml.js';
 import { wsdlDrift } from './drift.js';
-import { expect, expectCode, fail, type Check } from './check.js';
+import { expect, expectCode, expectRefusal, fail, type Check } from './check.js';
 
 /** Checks that cannot create or revoke anything: they run by default, against any endpoint. */
+
+/** The CSR with the last bit of its signature flipped: it still decodes, but proves possession of no key. */
+export function withBrokenSignature(csr: string): string {
+  const der = Buffer.from(new Pkcs10CertificateRequest(csr).rawData);
+  der[der.length - 1] ^= 0x01; // the signature BIT STRING ends the DER
+  return PemConverter.encode(der, 'CERTIFICATE REQUEST') + '\n';
+}
 
 /** An order number no account will have (the largest xs:int). */
 const UNUSED_ORDER_NUMBER = 2_147_483_647;
@@ -96,15 +105,17 @@ export const READ_ONLY_CHECKS: Check[] = [
   },
   {
     name: 'enroll-wrong-secret-key',
-    title: "enroll with the organization's id and a wrong secret key answers -101",
+    title: "enroll with the organization's id and a wrong secret key answers -101 (the CSR's signature is broken, so nothing can be issued)",
     tags: ['read-only'],
     guide: '2.1.1.1, 2.1.1.2 (-101)',
     async run(ctx) {
       ctx.requireConfig('orgId', 'emailDomain');
-      const csr = await ctx.csr('ccm conformance');
-      await expectCode('enroll', Status.INVALID_ORG_AUTH, () =>
-        ctx.client.enroll({ username: 'ccm conformance', email: ctx.email('wrong-secret'), csr, orgId: ctx.orgId, secretKey: `wrong-${ctx.runId}`.slice(0, 20) }),
-      );
+      // a service that ignored the secret key must still refuse this CSR (-12): a read-only check cannot issue
+      const csr = withBrokenSignature(await ctx.csr('ccm conformance'));
+      await expectRefusal(ctx, Status.INVALID_ORG_AUTH, 'wrong-secret', { csr, orgId: ctx.orgId, secretKey: `wrong-${ctx.runId}`.slice(0, 20) }, 'enroll', {
+        [Status.CSR_INVALID_SIGNATURE]:
+          "the endpoint judged the CSR (whose signature this check breaks on purpose, so that it cannot issue) before the secret key, or it does not check the secret key; ccm-mock checks the organization's secret key first",
+      });
     },
   },
   {
@@ -114,9 +125,7 @@ export const READ_ONLY_CHECKS: Check[] = [
     guide: '2.1.1.1, 2.1.1.2 (-9)',
     async run(ctx) {
       ctx.requireConfig('orgId', 'secretKey', 'emailDomain');
-      await expectCode('enroll', Status.CSR_NOT_BASE64, () =>
-        ctx.client.enroll({ username: 'ccm conformance', email: ctx.email('bad-csr'), csr: '*** this is not a certificate request ***' }),
-      );
+      await expectRefusal(ctx, Status.CSR_NOT_BASE64, 'bad-csr', { csr: '*** this is not a certificate request ***' });
     },
   },
   {

@@ -31,7 +31,7 @@ export function formatTable(report: ConformanceReport): string {
     for (const line of detailLines(r)) out.push(...line.split('\n').map((l) => `          ${l}`));
   }
   const s = report.summary;
-  out.push('', `  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.error} errors, ${s.skipped} skipped${report.ok ? '' : '  -> NOT CONFORMANT'}`);
+  out.push('', `  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.error} errors, ${s.skipped} skipped${report.interrupted ? '  -> INTERRUPTED' : report.ok ? '' : '  -> NOT CONFORMANT'}`);
   if (report.created.length) {
     out.push('', `  orders created by this run (${report.created.length}):`);
     for (const o of report.created) out.push(`    ${o.orderNumber}  ${o.email}  (${o.check})  ${o.revoked ? (o.cleanup ?? 'revoked by its check') : (o.cleanup ?? 'not revoked')}`);

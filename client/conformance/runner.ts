@@ -13,6 +13,7 @@ import { ISSUING_CHECKS } from './checks-issuing.js';
 import { MOCK_ONLY_CHECKS } from './checks-mock-only.js';
 import { READ_ONLY_CHECKS } from './checks-read-only.js';
 import type { DriftItem } from './drift.js';
+import { RecordingClient, type EnrollRecorder } from './recording-client.js';
 import { fetchWsdl, type FetchedWsdl } from './wsdl-fetch.js';
 
 /**
@@ -48,6 +49,11 @@ export interface ConformanceOptions {
   requestTimeoutMs?: number;
   /** revoke what the run created at the end, when allowRevoke (default true) */
   cleanup?: boolean;
+  /**
+   * stops the run: the check in progress is cut short (its waits and requests too), the rest are not run, and
+   * the cleanup still revokes what the run created (when allowed); the report then says `interrupted`
+   */
+  signal?: AbortSignal;
   fetch?: typeof fetch;
   runId?: string;
   onCheckStart?: (check: Check, index: number, total: number) => void;
@@ -80,11 +86,16 @@ export interface ConformanceReport {
   results: CheckResult[];
   created: CreatedOrder[];
   summary: { total: number; passed: number; failed: number; error: number; skipped: number };
-  /** every check that ran passed (skipped checks do not count against it) */
+  /** the signal stopped the run before every check had run */
+  interrupted: boolean;
+  /** every check that ran passed (skipped checks do not count against it), and the run was not interrupted */
   ok: boolean;
 }
 
 export class ConformanceConfigError extends Error {}
+
+/** the message of a check the interrupted run did not get to */
+export const NOT_RUN = 'not run: interrupted';
 
 const FLAG_FOR: Record<CheckTag, string> = {
   'read-only': '',
@@ -112,8 +123,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const runId = options.runId ?? randomBytes(4).toString('hex');
   const baseFetch = options.fetch ?? globalThis.fetch;
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const { signal } = options;
+  // every request of the checks stops when the run is interrupted (the cleanup's do not)
+  const checksFetch: typeof fetch = signal ? (input, init) => baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }) : baseFetch;
   // the kit's own HTTP (the WSDL, raw envelopes) gets the same per-request timeout as the client's calls
-  const fetchImpl: typeof fetch = (input, init) => baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
+  const fetchImpl: typeof fetch = (input, init) => checksFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
   const allowed: Record<CheckTag, boolean> = {
     'read-only': true,
     'issues-certificate': !!options.allowIssue,
@@ -140,21 +154,20 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const validator = SchemaValidator.forNamespace(namespace);
 
   let exchanges: SoapExchange[] = [];
-  const clientFor = (auth: AuthData) =>
-    new CcmClient({
-      endpoint: options.endpoint,
-      namespace,
-      auth,
-      orgId: options.orgId,
-      secretKey: options.secretKey,
-      requestTimeoutMs,
-      fetch: baseFetch,
-      onExchange: (e) => exchanges.push(e),
-    });
-  const client = clientFor(options.auth);
-
   const created: CreatedOrder[] = [];
   let current: CheckResult | undefined;
+  // every order any enroll creates is recorded here, whatever path the check took
+  const recorder: EnrollRecorder = {
+    created(orderNumber, email) {
+      if (!created.some((o) => o.orderNumber === orderNumber)) created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
+    },
+    lost(email, error) {
+      current?.details.push(`${error.operation}'s answer for ${email} never came (${error.message}): it may have created an order this run could not record`);
+    },
+  };
+  const clientOptions = (auth: AuthData, fetch: typeof globalThis.fetch) => ({ endpoint: options.endpoint, namespace, auth, orgId: options.orgId, secretKey: options.secretKey, requestTimeoutMs, fetch });
+  const clientFor = (auth: AuthData) => new RecordingClient({ ...clientOptions(auth, checksFetch), onExchange: (e) => exchanges.push(e) }, recorder);
+  const client = clientFor(options.auth);
   const ctx: CheckContext = {
     client,
     clientFor,
@@ -172,12 +185,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     csr: async (commonName) => options.csr ?? (await generateKeyAndCsr({ bits: 2048, commonName })).csrPem,
     async enroll(label, request) {
       const email = request.email ?? ctx.email(label);
-      const orderNumber = await client.enroll({ username: request.username ?? `ccm conformance ${label}`, email, csr: request.csr ?? (await ctx.csr(`ccm conformance ${label}`)), templates: request.templates });
-      created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
+      const csr = request.csr ?? (await ctx.csr(`ccm conformance ${label}`));
+      const orderNumber = await client.enroll({ username: request.username ?? `ccm conformance ${label}`, email, csr, templates: request.templates, orgId: request.orgId, secretKey: request.secretKey });
       return { orderNumber, email };
     },
     async collect(orderNumber) {
-      const cert = await client.waitForCertificate(orderNumber, { timeoutMs: options.waitTimeoutMs ?? 5 * 60_000, backoff: options.backoff });
+      const cert = await client.waitForCertificate(orderNumber, { timeoutMs: options.waitTimeoutMs ?? 5 * 60_000, backoff: options.backoff, signal });
       const order = created.find((o) => o.orderNumber === orderNumber);
       if (order) order.serialNumber = cert.serialNumber;
       return cert;
@@ -198,13 +211,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   };
 
   const results: CheckResult[] = [];
+  let interrupted = false;
   for (const [index, check] of selected.entries()) {
     const result: CheckResult = { name: check.name, title: check.title, tags: check.tags, guide: check.guide, status: 'passed', durationMs: 0, details: [] };
     results.push(result);
     const blocked = check.tags.filter((t) => !allowed[t]);
-    if (blocked.length) {
+    if (blocked.length || signal?.aborted) {
+      interrupted ||= !blocked.length;
       result.status = 'skipped';
-      result.message = `needs ${blocked.map((t) => FLAG_FOR[t]).join(' and ')}`;
+      result.message = blocked.length ? `needs ${blocked.map((t) => FLAG_FOR[t]).join(' and ')}` : NOT_RUN;
       options.onCheckEnd?.(result, index, selected.length);
       continue;
     }
@@ -227,6 +242,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         result.message = err instanceof CcmError ? `${err.name}: ${err.message}` : `unexpected ${(err as Error).name ?? 'error'}: ${(err as Error).message ?? String(err)}`;
       }
     }
+    if (signal?.aborted && (result.status === 'failed' || result.status === 'error')) {
+      // what went wrong is the interruption, not the endpoint
+      interrupted = true;
+      result.status = 'error';
+      result.message = 'interrupted while it ran';
+    }
     const problems = exchanges.flatMap((e) => wireProblems(e, validator));
     if (problems.length) {
       result.details.push(...problems.map((p) => `wire: ${p}`));
@@ -240,7 +261,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     options.onCheckEnd?.(result, index, selected.length);
   }
 
-  await cleanUp(client, created, allowed.revokes && options.cleanup !== false);
+  // a client without the run's signal: an interrupted run still revokes what it created
+  await cleanUp(new CcmClient(clientOptions(options.auth, baseFetch)), created, allowed.revokes && options.cleanup !== false);
 
   const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
   const summary = { total: results.length, passed: count('passed'), failed: count('failed'), error: count('error'), skipped: count('skipped') };
@@ -256,7 +278,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     results,
     created,
     summary,
-    ok: summary.failed === 0 && summary.error === 0,
+    interrupted,
+    ok: summary.failed === 0 && summary.error === 0 && !interrupted,
   };
 }
 

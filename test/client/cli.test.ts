@@ -5,9 +5,10 @@ import { EXIT } from '../../client/cli/main.js';
 import { COMMANDS } from '../../client/cli/commands.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { ccm, ccmProcess } from '../support/ccm-processes.js';
-import { closedPortUrl } from '../support/fake-endpoints.js';
+import { closedPortUrl, fakeEndpoint, hangingPollProxy } from '../support/fake-endpoints.js';
 import { csrPath } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
+import { packageRoot } from '../../wsdl/paths.js';
 
 /** The `ccm` CLI against the mock over real HTTP: every command, --json, progress, files and exit codes. */
 
@@ -69,6 +70,9 @@ describe('help and usage', () => {
     [['revoke', '1', '--serial', '01'], /exactly one of ORDER, --serial SERIAL, --person EMAIL/],
     [['revoke', '--person', 'a@example.com'], /--person needs --org NAME/],
     [['collect', '1', '--wait', '--timeout', 'soon'], /--timeout: "soon" is not a duration/],
+    [['enroll', '--csr', CSR, '--email', 'a@example.com', '--out', 'a.pem'], /--out goes with --wait \(without it, enroll only prints the order number; later: ccm collect ORDER --wait --out FILE\)/],
+    [['enroll', '--csr', CSR, '--email', 'a@example.com', '--timeout', '5m', '--poll-interval', '1s'], /--timeout and --poll-interval go with --wait/],
+    [['collect', '1', '--timeout', '5m'], /--timeout goes with --wait \(without it, collect asks once\)/],
     [['conformance', '--only', 'no-such-check'], /unknown check no-such-check/],
   ])('%j exits 2 with a message', async (args, message) => {
     const r = await run(args);
@@ -158,6 +162,9 @@ describe('status and collect', () => {
   it('status: available or being processed; a negative code exits 3', async () => {
     const order = await enrolled();
     expect((await run(['status', String(order)])).stdout).toBe(`order ${order}: certificate available (1)\n`);
+    // the README shows this output as it is
+    const shown = (await run(['status', String(order), '--json'])).stdout.replaceAll(String(order), '1234567');
+    expect(readFileSync(join(packageRoot, 'README.md'), 'utf8')).toContain('$ ccm status 1234567 --json\n' + shown + '```');
     const pending = await enrolled('pending2');
     expect((await run(['status', String(pending), '--json'])).json).toEqual({ orderNumber: pending, code: 0, status: 'processing' });
     const missing = await run(['status', '2000000000']);
@@ -238,6 +245,19 @@ describe('faults and transport failures', () => {
     expect(r.json.error).toMatchObject({ type: 'transport', kind: 'network', mayHaveReachedService: false });
   });
 
+  it('Ctrl-C while enroll is in flight exits 130 and warns that the order may exist', async () => {
+    const controller = new AbortController();
+    const hung = await fakeEndpoint(() => controller.abort());
+    try {
+      const r = await ccm(['enroll', '--csr', CSR, '--email', email(), '--json'], { ...env, CCM_URL: hung.url }, { cwd, signal: controller.signal });
+      expect(r.code).toBe(EXIT.INTERRUPTED);
+      expect(r.json.error).toMatchObject({ type: 'aborted', operation: 'enroll', mayHaveReachedService: true });
+      expect(r.stderr).toMatch(/the request may have been processed: check \(ccm status \/ ccm collect\) before repeating it/);
+    } finally {
+      await hung.close();
+    }
+  });
+
   it('a SOAP fault (the wrong namespace) exits 4', async () => {
     const r = await run(['info', '--namespace', 'urn:not-the-namespace']);
     expect(r.code).toBe(EXIT.SOAP_FAULT);
@@ -285,6 +305,24 @@ describe('as a process', () => {
     const r = await done;
     expect(r.code).toBe(EXIT.INTERRUPTED);
     expect(r.stderr).toContain(`resume with: ccm collect ${order} --wait`);
+  });
+
+  it('Ctrl-C during conformance stops the run, revokes what it created, lists it and exits 130', async () => {
+    const proxy = await hangingPollProxy(mock.endpoint); // enroll-collect's first poll hangs
+    try {
+      const { child, done } = ccmProcess(['conformance', '--endpoint', proxy.url, '--allow-issue', '--allow-revoke', '--only', 'enroll-collect,revoke-by-order-number', '--csr', CSR, '--poll-interval', '0', '--request-timeout', '10m', '--json-report', join(cwd, 'interrupted.json')], { ...env, CCM_ORG_NAME: 'Sandbox Org' });
+      await proxy.polled;
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.code).toBe(EXIT.INTERRUPTED);
+      expect(r.stderr).toMatch(/interrupted: stopping, then revoking what this run created/);
+      expect(r.stderr).toMatch(/ccm: interrupted: 1 check not run\n$/);
+      const order = Number(/orders created by this run \(1\):\n {4}(\d+) .*\(enroll-collect\) {2}revoked\n/.exec(r.stdout)?.[1]);
+      expect(mock.store.get(order)!.state).toBe('revoked');
+      expect(JSON.parse(readFileSync(join(cwd, 'interrupted.json'), 'utf8'))).toMatchObject({ interrupted: true, created: [{ orderNumber: order, revoked: true }] });
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -212,11 +212,46 @@ describe('waiting for a certificate', () => {
     expect(cert.emails[0]).toMatch(/\+pending3@example.com$/);
   });
 
+  it('each poll event reports the backoff pause that follows it: growing by the factor, capped', async () => {
+    const polls: PollEvent[] = [];
+    // pauses of a few milliseconds: the schedule is what is checked, not the time it takes
+    await client.enrollAndCollect({ username: 'Backoff', email: email('pending5'), csr }, { backoff: { initialDelayMs: 1, factor: 2, maxDelayMs: 4, jitter: 0 }, onPoll: (e) => polls.push(e) });
+    expect(polls.map((p) => p.nextDelayMs)).toEqual([1, 2, 4, 4, 4]);
+  });
+
   it('gives up at the timeout with the order number (the order stays collectable)', async () => {
     const order = await client.enroll({ username: 'Slow', email: email('pending5'), csr });
     const err = await client.waitForCertificate(order, { ...fast, timeoutMs: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcmWaitTimeoutError);
     expect(err).toMatchObject({ orderNumber: order, polls: 1, lastCode: 0 });
+  });
+
+  it('the timeout also ends a poll in flight: a hung endpoint gives CcmWaitTimeoutError, not a wait for the request timeout', async () => {
+    const hung = await fakeEndpoint(() => undefined);
+    try {
+      const requestTimeoutMs = 60_000; // longer than the test's own timeout: only the wait's deadline can end this
+      const c = new CcmClient({ endpoint: hung.url, auth: SANDBOX, requestTimeoutMs });
+      const err = await c.waitForCertificate(7, { ...fast, timeoutMs: 200 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CcmWaitTimeoutError);
+      expect(err).toMatchObject({ orderNumber: 7, polls: 1, lastCode: 0 });
+      expect((err as CcmWaitTimeoutError).waitedMs).toBeLessThan(requestTimeoutMs);
+      expect(hung.requests).toHaveLength(1);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('the caller\'s abort during a poll in flight is still an abort, not a timeout', async () => {
+    const controller = new AbortController();
+    const hung = await fakeEndpoint(() => controller.abort());
+    try {
+      const c = new CcmClient({ endpoint: hung.url, auth: SANDBOX, requestTimeoutMs: 60_000 });
+      const err = await c.waitForCertificate(8, { ...fast, timeoutMs: 60_000, signal: controller.signal }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CcmAbortError);
+      expect(err).toMatchObject({ orderNumber: 8 });
+    } finally {
+      await hung.close();
+    }
   });
 
   it('stops when the AbortSignal fires during the pause between polls, with the order number', async () => {
@@ -330,6 +365,30 @@ describe('never repeats enroll or revoke on its own', () => {
     const revokeErr = await c.revoke(1).catch((e: unknown) => e);
     expect(revokeErr).toMatchObject({ kind: 'network', operation: 'revoke', details: { mayHaveReachedService: true } });
     expect(reset.requests.map((r) => /<ns0:(\w+)/.exec(r)?.[1])).toEqual(['enroll', 'revoke']);
+  });
+
+  it('an abort while enroll is in flight says it may have reached the service; an abort before sending, or of a poll, does not', async () => {
+    let controller = new AbortController();
+    const hung = await fakeEndpoint(() => controller.abort()); // the request arrived: now the caller gives up
+    try {
+      const c = new CcmClient({ endpoint: hung.url, auth: SANDBOX, orgId: 1001, secretKey: 's' });
+      const inFlight = await c.enroll({ username: 'Once', email: 'once@example.com', csr }, { signal: controller.signal }).catch((e: unknown) => e);
+      expect(inFlight).toBeInstanceOf(CcmAbortError);
+      expect(inFlight).toMatchObject({ operation: 'enroll', details: { mayHaveReachedService: true } });
+      expect((inFlight as Error).message).toMatch(/may have been carried out/);
+
+      controller = new AbortController();
+      const poll = await c.getCollectStatus(5, { signal: controller.signal }).catch((e: unknown) => e);
+      expect(poll).toBeInstanceOf(CcmAbortError);
+      expect((poll as CcmAbortError).details.mayHaveReachedService).toBeUndefined();
+
+      const before = await c.enroll({ username: 'Once', email: 'once@example.com', csr }, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+      expect(before).toMatchObject({ operation: 'enroll' });
+      expect((before as CcmAbortError).details.mayHaveReachedService).toBeUndefined();
+      expect(hung.requests).toHaveLength(2);
+    } finally {
+      await hung.close();
+    }
   });
 
   it('an enroll answered -14 is reported, not repeated', async () => {

@@ -1,10 +1,13 @@
+import { Pkcs10CertificateRequest, X509Certificate } from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS, CHECK_TAGS, formatJunit, formatTable, runConformance, type ConformanceOptions } from '../../client/index.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { wsdlText } from '../../wsdl/contract.js';
 import { XmlDocument } from 'libxml2-wasm';
-import { fakeEndpoint } from '../support/fake-endpoints.js';
+import { answerWith, fakeEndpoint, hangingPollProxy, relay } from '../support/fake-endpoints.js';
+import { envelope } from '../support/soap.js';
 import { readCsr } from '../support/fixtures.js';
+import { RecordingClient } from '../../client/conformance/recording-client.js';
 
 /** The conformance kit in-process against the mock: what runs by default, what the flags allow, cleanup, reports. */
 
@@ -84,6 +87,20 @@ describe('runConformance against the mock in-process', () => {
     expect(report.results[0].details.join('\n')).toMatch(/collect's certificate format: base64 DER PKCS#7 \(3 certificates\); the mock's matching setting: --cert-format pkcs7/);
   });
 
+  it('without a configured CSR, makes a fresh RSA key for each enrollment', async () => {
+    const report = await runConformance(config(mock.endpoint, { csr: undefined, allowIssue: true, allowRevoke: true, only: ['enroll-collect', 'revoke-by-order-number'] }));
+    expect(report.results.map((r) => [r.name, r.status])).toEqual([
+      ['enroll-collect', 'passed'],
+      ['revoke-by-order-number', 'passed'],
+    ]);
+    // enroll-collect itself checks that the certificate has the key of the CSR it sent
+    const spki = (key: { rawData: ArrayBuffer }) => Buffer.from(key.rawData).toString('base64');
+    const keys = report.created.map((o) => spki(new X509Certificate(mock.store.get(o.orderNumber)!.certificate!.der).publicKey));
+    const fixtureKey = spki(new Pkcs10CertificateRequest(readCsr()).publicKey);
+    expect(keys).toHaveLength(2);
+    expect(new Set([...keys, fixtureKey]).size).toBe(3);
+  });
+
   it('skips checks whose configuration is missing, naming it', async () => {
     const report = await runConformance({ endpoint: mock.endpoint, auth: SANDBOX, allowIssue: true, only: ['enroll-collect', 'enroll-wrong-secret-key'] });
     expect(report.results.map((r) => r.message)).toEqual(['needs --org-id / CCM_ORG_ID, --email-domain / CCM_EMAIL_DOMAIN', 'needs --org-id / CCM_ORG_ID, --secret-key / CCM_SECRET_KEY, --email-domain / CCM_EMAIL_DOMAIN']);
@@ -104,9 +121,7 @@ describe('runConformance against the mock in-process', () => {
     // an endpoint that forwards SOAP to the mock but publishes a WSDL with a renamed type and a required element
     const deviating = wsdlText.replace(/name="AuthData"/, 'name="authData"').replace(/tns:AuthData"/g, 'tns:authData"').replace(/(<xs:element name="email" type="xs:string") minOccurs="0"/, '$1');
     const proxy = await fakeEndpoint(async (req, res, body) => {
-      const answer = req.method === 'GET' ? { status: 200, text: deviating } : await fetch(mock.endpoint, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' } }).then(async (r) => ({ status: r.status, text: await r.text() }));
-      res.writeHead(answer.status, { 'Content-Type': 'text/xml;charset=utf-8' });
-      res.end(answer.text);
+      answerWith(res, req.method === 'GET' ? { status: 200, contentType: 'text/xml;charset=utf-8', text: deviating } : await relay(mock.endpoint, req, body));
     });
     try {
       const report = await runConformance(config(proxy.url));
@@ -124,14 +139,8 @@ describe('runConformance against the mock in-process', () => {
   it('flags answers that are not shaped as the contract says, even when the check itself passed', async () => {
     // the mock's answers passed through with a Content-Type and an extra element the schema does not allow
     const proxy = await fakeEndpoint(async (req, res, body) => {
-      if (req.method === 'GET') {
-        res.writeHead(200, { 'Content-Type': 'text/xml' });
-        res.end(await (await fetch(mock.wsdlUrl)).text());
-        return;
-      }
-      const r = await fetch(mock.endpoint, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
-      res.writeHead(r.status, { 'Content-Type': 'application/xml' });
-      res.end((await r.text()).replace('<return>', '<unexpected/><return>'));
+      const answer = await relay(mock.endpoint, req, body);
+      answerWith(res, req.method === 'GET' ? answer : { ...answer, contentType: 'application/xml', text: answer.text.replace('<return>', '<unexpected/><return>') });
     });
     try {
       const report = await runConformance(config(proxy.url, { only: ['web-service-info'] }));
@@ -140,6 +149,85 @@ describe('runConformance against the mock in-process', () => {
         'wire: getWebServiceInfo answer: Content-Type application/xml, expected text/xml',
         expect.stringMatching(/^wire: getWebServiceInfo answer is not valid against wsdl\/EPKIManager.wsdl: .*unexpected/),
       ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('read-only checks cannot issue, even against a service that ignores the secret key', async () => {
+    // a proxy that puts the right secret key into every enroll: -101 can no longer happen
+    const lenient = await fakeEndpoint(async (req, res, body) => {
+      answerWith(res, await relay(mock.endpoint, req, body.replace(/<secretKey>[^<]*<\/secretKey>/, '<secretKey>sandbox-secret</secretKey>')));
+    });
+    try {
+      const before = mock.store.maxOrderNumber();
+      const report = await runConformance(config(lenient.url));
+      expect(mock.store.maxOrderNumber()).toBe(before);
+      expect(report.created).toEqual([]);
+      const check = report.results.find((r) => r.name === 'enroll-wrong-secret-key')!;
+      expect(check.status).toBe('failed');
+      expect(check.message).toMatch(/^enroll: expected -101 \(.*\), got -12 \(The CSR has an invalid signature!\): the endpoint judged the CSR .* before the secret key, or it does not check the secret key/);
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it('an order any enroll creates is recorded and cleaned up, even in a read-only check', async () => {
+    // a service that takes every enroll (and every revoke)
+    let next = 5000;
+    const revoked: number[] = [];
+    const anything = await fakeEndpoint((req, res, body) => {
+      const op = /<ns0:(\w+)/.exec(body)?.[1] ?? '';
+      if (op === 'revoke') revoked.push(Number(/<orderNumber>(\d+)</.exec(body)![1]));
+      const value = op.startsWith('enroll') ? ++next : op === 'revoke' ? 0 : undefined;
+      if (value === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8' });
+      res.end(envelope(`${op}Response`, `<return>${value}</return>`));
+    });
+    try {
+      const report = await runConformance(config(anything.url, { only: ['enroll-wrong-secret-key', 'enroll-csr-not-base64'], allowRevoke: true }));
+      expect(report.results.map((r) => [r.name, r.status, r.message])).toEqual([
+        ['enroll-wrong-secret-key', 'failed', expect.stringMatching(/expected -101 .*, the call succeeded with "order 5001 \(recorded for cleanup\)"/)],
+        ['enroll-csr-not-base64', 'failed', expect.stringMatching(/expected -9 .*, the call succeeded with "order 5002 \(recorded for cleanup\)"/)],
+      ]);
+      expect(report.created).toEqual([
+        { orderNumber: 5001, email: `ccm-conformance-${report.runId}-wrong-secret@example.com`, check: 'enroll-wrong-secret-key', revoked: true, cleanup: 'revoked' },
+        { orderNumber: 5002, email: `ccm-conformance-${report.runId}-bad-csr@example.com`, check: 'enroll-csr-not-base64', revoked: true, cleanup: 'revoked' },
+      ]);
+      expect(revoked).toEqual([5001, 5002]);
+
+      // the checks' client records whichever way an enroll is sent
+      const recorded: number[] = [];
+      const client = new RecordingClient({ endpoint: anything.url, auth: SANDBOX, orgId: 1001, secretKey: 's' }, { created: (n) => recorded.push(n), lost: () => undefined });
+      const request = { username: 'u', email: 'u@example.com', csr: readCsr() };
+      await client.enroll(request);
+      await client.enrollUsingKUTemplates({ ...request, templates: ['smime-standard'] });
+      await client.call('enroll', { authData: SANDBOX, orgId: 1001, secretKey: 's', ...request });
+      expect(recorded).toEqual([5003, 5004, 5005]);
+    } finally {
+      await anything.close();
+    }
+  });
+
+  it('an abort stops the run mid-check, runs no further check, and still revokes what the run created', async () => {
+    const proxy = await hangingPollProxy(mock.endpoint);
+    const controller = new AbortController();
+    void proxy.polled.then(() => controller.abort(new Error('interrupted')));
+    try {
+      // a request timeout longer than the test's: only the abort can end the hung poll
+      const report = await runConformance(config(proxy.url, { allowIssue: true, allowRevoke: true, only: ['enroll-collect', 'revoke-by-order-number'], requestTimeoutMs: 60_000, signal: controller.signal }));
+      expect(report.interrupted).toBe(true);
+      expect(report.ok).toBe(false);
+      expect(report.results.map((r) => [r.name, r.status, r.message])).toEqual([
+        ['enroll-collect', 'error', 'interrupted while it ran'],
+        ['revoke-by-order-number', 'skipped', 'not run: interrupted'],
+      ]);
+      expect(report.created).toMatchObject([{ check: 'enroll-collect', revoked: true, cleanup: 'revoked' }]);
+      expect(mock.store.get(report.created[0].orderNumber)!.state).toBe('revoked');
+      expect(formatTable(report)).toMatch(/-> INTERRUPTED\n\n {2}orders created by this run \(1\):\n {4}\d+ {2}ccm-conformance-\S+ {2}\(enroll-collect\) {2}revoked\n$/);
     } finally {
       await proxy.close();
     }

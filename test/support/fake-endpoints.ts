@@ -36,6 +36,34 @@ export async function fakeEndpoint(handler: (req: IncomingMessage, res: ServerRe
   };
 }
 
+export interface RelayedAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** A proxy's way through to a real endpoint: a GET for its ?wsdl, a POST with the body as it came. */
+export async function relay(target: string, req: IncomingMessage, body: string): Promise<RelayedAnswer> {
+  const r = req.method === 'GET' ? await fetch(target + '?wsdl') : await fetch(target, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+  return { status: r.status, contentType: r.headers.get('content-type') ?? 'text/xml', text: await r.text() };
+}
+
+export function answerWith(res: ServerResponse, answer: RelayedAnswer): void {
+  res.writeHead(answer.status, { 'Content-Type': answer.contentType });
+  res.end(answer.text);
+}
+
+/** A proxy to `target` whose getCollectStatus never answers (a poll that hangs); `polled` resolves when one arrives. */
+export async function hangingPollProxy(target: string): Promise<FakeEndpoint & { polled: Promise<void> }> {
+  let arrived!: () => void;
+  const polled = new Promise<void>((resolve) => (arrived = resolve));
+  const proxy = await fakeEndpoint(async (req, res, body) => {
+    if (/<ns0:getCollectStatus\b/.test(body)) return arrived();
+    answerWith(res, await relay(target, req, body));
+  });
+  return { ...proxy, polled };
+}
+
 /** A port nothing listens on (bound, then released). */
 export async function closedPortUrl(): Promise<string> {
   const server = createServer();

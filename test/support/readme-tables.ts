@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXIT_MEANINGS } from '../../client/cli/commands.js';
 import { ALL_CHECKS } from '../../client/conformance/runner.js';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { CONFIG_KEYS } from '../../server/config.js';
@@ -90,6 +91,10 @@ export function conformanceChecksTable(): string {
   return rows.join('\n');
 }
 
+export function exitCodeTable(): string {
+  return ['| code | meaning |', '| ---: | --- |', ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `| ${code} | ${cell(meaning)} |`)].join('\n');
+}
+
 export const GENERATED: Record<string, () => string> = {
   'default-accounts': defaultAccountsTable,
   'status-codes': statusCodeTable,
@@ -98,6 +103,7 @@ export const GENERATED: Record<string, () => string> = {
   'transport-faults': transportFaultTable,
   'admin-routes': adminRouteTable,
   'conformance-checks': conformanceChecksTable,
+  'exit-codes': exitCodeTable,
 };
 
 export const readmePath = join(packageRoot, 'README.md');

@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockServer, type MockServer } from '../../server/mock-server.js';
+import { packageRoot } from '../../wsdl/paths.js';
+
+/**
+ * The client as a package: it imports nothing of the mock (it must work against a live CCM), and what
+ * package.json publishes - the `ccm-mock/client` export and the `ccm` bin - works from the build in dist/.
+ */
+
+const exec = promisify(execFile);
+const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  bin: Record<string, string>;
+  exports: Record<string, { types: string; default: string }>;
+};
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) return tsFiles(full);
+    return e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** every module specifier a file imports or re-exports, dynamic imports included */
+const specifiers = (file: string) => ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+
+const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+/** What one file imports that its folder may not: relative imports must stay inside `allowed`, packages must be runtime dependencies. */
+function violations(file: string, allowed: string[]): string[] {
+  const out: string[] = [];
+  for (const spec of specifiers(file)) {
+    const where = relative(packageRoot, file);
+    if (spec.startsWith('.')) {
+      const target = relative(packageRoot, resolve(dirname(file), spec));
+      if (!allowed.some((dir) => target.startsWith(dir + sep))) out.push(`${where} imports ${spec} (${target})`);
+    } else if (!spec.startsWith('node:') && !builtinModules.includes(spec) && !(packageName(spec) in pkg.dependencies)) {
+      out.push(`${where} imports ${spec}, which is not in package.json "dependencies"`);
+    }
+  }
+  return out;
+}
+
+describe('the import rule (CONTRIBUTING.md)', () => {
+  it('client/ imports only client/, wsdl/ and runtime dependencies', () => {
+    const files = tsFiles(join(packageRoot, 'client'));
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.flatMap((f) => violations(f, ['client', 'wsdl']))).toEqual([]);
+  });
+
+  it('wsdl/, which the client ships with, imports nothing of ours outside wsdl/', () => {
+    expect(tsFiles(join(packageRoot, 'wsdl')).flatMap((f) => violations(f, ['wsdl']))).toEqual([]);
+  });
+});
+
+/** the newest mtime among what the build compiles (and its configuration) */
+function newestSource(): number {
+  const sources = ['server', 'client', 'wsdl'].flatMap((d) => tsFiles(join(packageRoot, d)));
+  return Math.max(...[...sources, 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(resolve(packageRoot, f)).mtimeMs));
+}
+
+const DIST_INDEX = join(packageRoot, pkg.exports['./client'].default);
+const DIST_BIN = join(packageRoot, pkg.bin.ccm);
+
+describe('the built package (dist/)', () => {
+  let mock: MockServer;
+
+  beforeAll(async () => {
+    // build when dist/ is missing or older than a source (tsc rewrites every output, so one file dates the build)
+    if (!existsSync(DIST_INDEX) || !existsSync(DIST_BIN) || statSync(DIST_INDEX).mtimeMs < newestSource()) {
+      await exec(process.execPath, [join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: packageRoot });
+    }
+    mock = await createMockServer();
+  }, 180_000);
+  afterAll(() => mock?.close());
+
+  it("import('ccm-mock/client') resolves through the package's own exports to dist/, and its client works", async () => {
+    const script = [
+      `const m = await import('ccm-mock/client');`,
+      `const info = await new m.CcmClient({ endpoint: process.env.ENDPOINT, auth: {} }).getWebServiceInfo();`,
+      `console.log(JSON.stringify({ url: import.meta.resolve('ccm-mock/client'), names: Object.keys(m), info }));`,
+    ].join('\n');
+    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script], { cwd: packageRoot, env: { PATH: process.env.PATH, ENDPOINT: mock.endpoint } });
+    const out = JSON.parse(stdout) as { url: string; names: string[]; info: string };
+    expect(out.url).toBe(pathToFileURL(DIST_INDEX).href);
+    expect(out.names).toEqual(expect.arrayContaining(['CcmClient', 'CcmStatusError', 'Status', 'generateKeyAndCsr', 'parseCollectedCertificate', 'runConformance', 'formatTable']));
+    expect(out.info).toMatch(/^ccm-mock EPKIManager/);
+    expect(existsSync(join(packageRoot, pkg.exports['./client'].types))).toBe(true);
+  });
+
+  it('the ccm bin runs from dist/: --help, and a call against the mock', async () => {
+    expect(readFileSync(DIST_BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const help = await exec(process.execPath, [DIST_BIN, '--help'], { cwd: packageRoot, env: { PATH: process.env.PATH } });
+    expect(help.stdout).toMatch(/^Usage: ccm COMMAND \[options\][\s\S]*Commands:[\s\S]*conformance[\s\S]*Exit codes:[\s\S]*130 {2}interrupted/);
+    const info = await exec(process.execPath, [DIST_BIN, 'info', '--url', mock.url], { cwd: packageRoot, env: { PATH: process.env.PATH } });
+    expect(info.stdout).toMatch(/^ccm-mock EPKIManager/);
+  });
+});
