@@ -68,7 +68,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'validityDays', env: 'CCM_MOCK_VALIDITY_DAYS', flag: '--validity-days', kind: 'int', default: 365, description: 'validity of issued certificates, in days' },
   { key: 'caKeyBits', env: 'CCM_MOCK_CA_KEY_BITS', flag: '--ca-key-bits', kind: 'int', default: 2048, description: 'RSA key size of a generated test CA' },
   { key: 'caRootCertFile', env: 'CCM_MOCK_CA_ROOT_CERT', flag: '--ca-root-cert', kind: 'string', description: 'PEM root certificate of a CA to use instead of a generated one' },
-  { key: 'caRootKeyFile', env: 'CCM_MOCK_CA_ROOT_KEY', flag: '--ca-root-key', kind: 'string', description: "PEM key of that root (optional; needed only to sign the root's CRL)" },
+  { key: 'caRootKeyFile', env: 'CCM_MOCK_CA_ROOT_KEY', flag: '--ca-root-key', kind: 'string', description: "PEM key of that root (optional; needed to sign the root's CRL and the intermediate for other base URLs, see The test CA)" },
   { key: 'caCertFile', env: 'CCM_MOCK_CA_CERT', flag: '--ca-cert', kind: 'string', description: 'PEM issuing (intermediate) certificate of that CA' },
   { key: 'caKeyFile', env: 'CCM_MOCK_CA_KEY', flag: '--ca-key', kind: 'string', description: 'PEM private key of the issuing certificate' },
   { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'bearer token the admin API (/admin/api) requires; the admin page (/admin) takes it as the HTTP Basic password. Default: none (open)' },
