@@ -36,6 +36,7 @@ export interface MockConfig {
   faultHangLimitMs: number;
   journalSize: number;
   signWorkers: string;
+  stopTimeoutMs: number;
 }
 
 type Kind = 'string' | 'int' | 'bool';
@@ -53,12 +54,15 @@ export interface ConfigKey {
   choices?: readonly string[];
 }
 
+/** The package's own accounts fixture, the default of `accountsFile`. */
+export const DEFAULT_ACCOUNTS_FILE = join(fixturesDir, 'accounts.json');
+
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, testDefault: 0, description: 'TCP port to listen on (0 picks a free one)' },
   { key: 'host', env: 'CCM_MOCK_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', testDefault: '127.0.0.1', description: 'interface to listen on' },
   { key: 'publicBaseUrl', env: 'CCM_MOCK_PUBLIC_URL', flag: '--public-url', kind: 'string', description: "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)" },
   { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state: the CA (ca/) and the orders, certificates and revocations (ccm-mock.db, SQLite). Default: none, everything in memory and a new CA each start' },
-  { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: join(fixturesDir, 'accounts.json'), description: 'accounts fixture (customers, admins, organizations, templates)' },
+  { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: DEFAULT_ACCOUNTS_FILE, description: 'accounts fixture (customers, admins, organizations, templates)' },
   { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers, delay draws and probabilistic fault draws. Default: a random one, printed at start' },
   { key: 'delay', env: 'CCM_MOCK_DELAY', flag: '--delay', kind: 'string', default: '2s-5s', testDefault: '0', description: 'default processing delay before an order is issued: 0, 3s, 500ms, 2s-8s (random range) or 3polls' },
   { key: 'namespace', env: 'CCM_MOCK_NAMESPACE', flag: '--namespace', kind: 'string', default: DEFAULT_NAMESPACE, description: 'wire profile: targetNamespace of the operations and the served WSDL' },
@@ -78,6 +82,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'serviceInfo', env: 'CCM_MOCK_SERVICE_INFO', flag: '--service-info', kind: 'string', default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted', description: 'the string getWebServiceInfo answers' },
   { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
   { key: 'journalSize', env: 'CCM_MOCK_JOURNAL_SIZE', flag: '--journal-size', kind: 'int', default: 1000, description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)' },
+  { key: 'stopTimeoutMs', env: 'CCM_MOCK_STOP_TIMEOUT_MS', flag: '--stop-timeout-ms', kind: 'int', default: 5000, description: 'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1' },
 ];
 
 export class ConfigError extends Error {}
