@@ -2,11 +2,12 @@
 import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_PATH } from '../wsdl/contract.js';
 import { CA_PATHS } from './ca/urls.js';
-import { CONFIG_KEYS, ConfigError, type MockConfig } from './config.js';
-import { AccountsError } from './domain/accounts.js';
+import { CONFIG_KEYS, ConfigError, DEFAULT_ACCOUNTS_FILE, type MockConfig } from './config.js';
+import { AccountsError, type Accounts } from './domain/accounts.js';
 import { describeDelay, parseDelay } from './domain/lifecycle.js';
 import { HEALTH_PATHS } from './http/health.js';
 import { assembleMock, listen } from './mock-server.js';
@@ -51,13 +52,33 @@ export function parseServeArgs(argv: string[]): Partial<MockConfig> {
   return out as Partial<MockConfig>;
 }
 
+/**
+ * The banner's accounts line: with the package's own fixture, the credentials to start with (read from it:
+ * the first customer, its first admin, the first organization that admin may act for); with another file,
+ * only its path (its secrets are someone's own).
+ */
+export function accountsSummary(accountsFile: string, accounts: Accounts): string {
+  const real = (file: string) => {
+    try {
+      return realpathSync(resolve(file));
+    } catch {
+      return resolve(file);
+    }
+  };
+  const customer = accounts.listCustomers()[0];
+  const admin = customer?.admins[0];
+  const org = admin && customer.organizations.find((o) => accounts.mayActFor(admin, o.orgId));
+  if (real(accountsFile) !== real(DEFAULT_ACCOUNTS_FILE) || !org) return accountsFile;
+  const domain = org.emailDomains.find((d) => !d.startsWith('*'));
+  return `customerLoginUri "${customer.customerLoginUri}", login "${admin.login}", password "${admin.password}", orgId ${org.orgId}, secretKey "${org.secretKey}"${domain ? `, emails @${domain}` : ''}`;
+}
+
 async function serve(argv: string[]): Promise<void> {
   const started = performance.now();
   const parts = await assembleMock(parseServeArgs(argv), 'serve');
   const http = createServer(parts.app.listener);
   const address = await listen(http, parts.config.port, parts.config.host);
   const shown = parts.config.publicBaseUrl ?? `http://${parts.config.host === '0.0.0.0' ? 'localhost' : parts.config.host}:${address.port}`;
-  const defaultAccounts = parts.config.accountsFile.endsWith('fixtures/accounts.json');
   const lines = [
     `ccm-mock: fake Sectigo CCM EPKIManager (S/MIME) - TEST CERTIFICATES ONLY`,
     `  endpoint  ${shown}${SERVICE_PATH}`,
@@ -69,9 +90,7 @@ async function serve(argv: string[]): Promise<void> {
     `  admin     ${shown}/admin (page), ${shown}/admin/api (JSON)${parts.config.adminToken ? ', token required' : ''}`,
     `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}, ${parts.signWorkers ? `${parts.signWorkers} signing worker${parts.signWorkers > 1 ? 's' : ''}` : 'signing on the main thread'}`,
     `  storage   ${describeStore(parts.store)}`,
-    ...(defaultAccounts
-      ? [`  accounts  customerLoginUri "sandbox", login "admin", password "sandbox", orgId 1001, secretKey "sandbox-secret", emails @example.com`]
-      : [`  accounts  ${parts.config.accountsFile}`]),
+    `  accounts  ${accountsSummary(parts.config.accountsFile, parts.accounts)}`,
     `  health    ${shown}${HEALTH_PATHS.live} (live), ${shown}${HEALTH_PATHS.ready} (ready); logs: one JSON line per SOAP call`,
     `  ready in ${Math.round(performance.now() - started)} ms (${Math.round(performance.now())} ms since the process started)`,
   ];
@@ -91,7 +110,16 @@ async function serve(argv: string[]): Promise<void> {
       });
     });
     http.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5000).unref();
+    // requests still running (a client holding a connection, a hang fault): cut off, the store closed all the same
+    setTimeout(() => {
+      parts.logger.error({ signal, stopTimeoutMs: parts.config.stopTimeoutMs }, 'requests still in flight after the stop timeout: closing the store and exiting with code 1');
+      try {
+        parts.store.close();
+      } catch (err) {
+        parts.logger.error({ err }, 'closing the store failed');
+      }
+      process.exit(1);
+    }, parts.config.stopTimeoutMs).unref();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -38,6 +38,7 @@ export interface MockConfig {
   faultHangLimitMs: number;
   journalSize: number;
   signWorkers: string;
+  stopTimeoutMs: number;
 }
 
 type Kind = 'string' | 'int' | 'bool';
@@ -55,12 +56,15 @@ export interface ConfigKey {
   choices?: readonly string[];
 }
 
+/** The package's own accounts fixture, the default of `accountsFile`. */
+export const DEFAULT_ACCOUNTS_FILE = join(fixturesDir, 'accounts.json');
+
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, testDefault: 0, description: 'TCP port to listen on (0 picks a free one)' },
   { key: 'host', env: 'CCM_MOCK_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', testDefault: '127.0.0.1', description: 'interface to listen on' },
   { key: 'publicBaseUrl', env: 'CCM_MOCK_PUBLIC_URL', flag: '--public-url', kind: 'string', description: "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)" },
   { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state: the CA (ca/) and the orders, certificates and revocations (ccm-mock.db, SQLite). Default: none, everything in memory and a new CA each start' },
-  { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: join(fixturesDir, 'accounts.json'), description: 'accounts fixture (customers, admins, organizations, templates)' },
+  { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: DEFAULT_ACCOUNTS_FILE, description: 'accounts fixture (customers, admins, organizations, templates)' },
   { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers, delay draws and probabilistic fault draws. Default: a random one, printed at start' },
   { key: 'clockStart', env: 'CCM_MOCK_CLOCK_START', flag: '--clock-start', kind: 'string', description: "the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time" },
   { key: 'clockFrozen', env: 'CCM_MOCK_CLOCK_FROZEN', flag: '--clock-frozen', kind: 'bool', default: false, description: "freeze the mock's clock: time moves only by POST /admin/api/clock/advance. With clockStart and seed, runs give the same certificate validity and times" },
@@ -72,7 +76,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'validityDays', env: 'CCM_MOCK_VALIDITY_DAYS', flag: '--validity-days', kind: 'int', default: 365, description: 'validity of issued certificates, in days' },
   { key: 'caKeyBits', env: 'CCM_MOCK_CA_KEY_BITS', flag: '--ca-key-bits', kind: 'int', default: 2048, description: 'RSA key size of a generated test CA' },
   { key: 'caRootCertFile', env: 'CCM_MOCK_CA_ROOT_CERT', flag: '--ca-root-cert', kind: 'string', description: 'PEM root certificate of a CA to use instead of a generated one' },
-  { key: 'caRootKeyFile', env: 'CCM_MOCK_CA_ROOT_KEY', flag: '--ca-root-key', kind: 'string', description: "PEM key of that root (optional; needed only to sign the root's CRL)" },
+  { key: 'caRootKeyFile', env: 'CCM_MOCK_CA_ROOT_KEY', flag: '--ca-root-key', kind: 'string', description: "PEM key of that root (optional; needed to sign the root's CRL and the intermediate for other base URLs, see The test CA)" },
   { key: 'caCertFile', env: 'CCM_MOCK_CA_CERT', flag: '--ca-cert', kind: 'string', description: 'PEM issuing (intermediate) certificate of that CA' },
   { key: 'caKeyFile', env: 'CCM_MOCK_CA_KEY', flag: '--ca-key', kind: 'string', description: 'PEM private key of the issuing certificate' },
   { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'token the admin API (/admin/api) and page (/admin) require: Authorization: Bearer <token>, or HTTP Basic with the token as the password (any user name). Default: none (open)' },
@@ -82,6 +86,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'serviceInfo', env: 'CCM_MOCK_SERVICE_INFO', flag: '--service-info', kind: 'string', default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted', description: 'the string getWebServiceInfo answers' },
   { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
   { key: 'journalSize', env: 'CCM_MOCK_JOURNAL_SIZE', flag: '--journal-size', kind: 'int', default: 1000, description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)' },
+  { key: 'stopTimeoutMs', env: 'CCM_MOCK_STOP_TIMEOUT_MS', flag: '--stop-timeout-ms', kind: 'int', default: 5000, description: 'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1' },
 ];
 
 export class ConfigError extends Error {}

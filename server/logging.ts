@@ -6,8 +6,37 @@ import type { SoapCallRecord } from './soap/endpoint.js';
  * Call records carry no secrets; redaction is the second line of defence for anything logged beside them.
  */
 
-const SECRET_KEYS = ['password', 'secretKey', 'adminToken', 'token', 'authorization'];
-export const REDACTED_PATHS = [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`), 'req.headers.authorization', 'authData.password'];
+/** Keys whose values never reach a log line, compared without case (Authorization, Password, ...). */
+export const SECRET_KEYS = ['password', 'secretKey', 'adminToken', 'token', 'authorization'] as const;
+const SECRET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+export const CENSOR = '[redacted]';
+/** Deeper than this a subtree is censored whole: no log object is this deep, and a walk must end. */
+const MAX_DEPTH = 16;
+
+/**
+ * `value` with the value of every secret key censored, at any depth, in arrays and errors too (an error is
+ * serialized as pino would, then walked). Copy on write: what holds no secret is returned as it is.
+ * pino's own redact paths cannot wildcard depth (`*.password` is one level), hence this walk.
+ */
+export function redactSecrets(value: unknown, depth = 0, ancestors = new Set<object>()): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  let node: object = value;
+  if (node instanceof Error) node = pino.stdSerializers.err(node);
+  // Buffers, Dates and the like serialize through toJSON, not their keys
+  else if (typeof (node as { toJSON?: unknown }).toJSON === 'function') return value;
+  if (ancestors.has(node)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return CENSOR;
+  ancestors.add(node);
+  const source = node as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(source)) {
+    const v = source[key];
+    const r = SECRET.has(key.toLowerCase()) ? CENSOR : redactSecrets(v, depth + 1, ancestors);
+    if (r !== v) (out ??= Array.isArray(source) ? (source.slice() as unknown as Record<string, unknown>) : { ...source })[key] = r;
+  }
+  ancestors.delete(node);
+  return out ?? node;
+}
 
 const OPTIONS = {
   base: { service: 'ccm-mock' },
@@ -29,7 +58,17 @@ const stdout = () => pino.destination({ dest: 1, sync: false, minLength: 4096 })
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const dest = destination ?? stdout();
-  const logger = pino({ ...OPTIONS, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, dest);
+  const redact = (object: Record<string, unknown>) => redactSecrets(object) as Record<string, unknown>;
+  const logger = pino(
+    // errors were serialized by the walk already: pino's err serializer would take the result for another error
+    { ...OPTIONS, level, formatters: { ...OPTIONS.formatters, log: redact }, serializers: { err: (err: unknown) => err } },
+    dest,
+  );
+  // a child's bindings never pass a formatter (pino resets it for children): walked here, for children of children too
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings: Record<string, unknown>, options?: object) {
+    return child.call(this, redact(bindings), options);
+  } as Logger['child'];
   destinations.set(logger, dest);
   if (!destination && level !== 'silent') {
     const buffered = dest as ReturnType<typeof stdout>;

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileDurably } from './durable-file.js';
 
 /**
  * CRL numbers (RFC 5280 5.2.3: "monotonically increasing"), one sequence per scope (a CA key).
@@ -24,7 +25,10 @@ export class MemoryCrlNumbers implements CrlNumbers {
   }
 }
 
-/** `{ "<scope>": "<last number>" }` in a JSON file, rewritten (write + rename) on every number handed out. */
+/**
+ * `{ "<scope>": "<last number>" }` in a JSON file, rewritten durably (write, fsync, rename) on every number
+ * handed out, before the CRL carrying it is served: a number is never handed out twice, power cut or not.
+ */
 export class FileCrlNumbers extends MemoryCrlNumbers {
   constructor(private readonly file: string) {
     super();
@@ -50,8 +54,7 @@ export class FileCrlNumbers extends MemoryCrlNumbers {
     const n = super.next(scope);
     const body = JSON.stringify(Object.fromEntries([...this.last].map(([k, v]) => [k, v.toString()])), null, 2) + '\n';
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    writeFileSync(this.file + '.tmp', body);
-    renameSync(this.file + '.tmp', this.file);
+    writeFileDurably(this.file, body);
     return n;
   }
 }

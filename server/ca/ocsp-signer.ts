@@ -1,11 +1,12 @@
 import { createHash, createPrivateKey, generateKeyPair, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildCertificate, ext, extension, fromPem, keyIdentifier, name, toPem } from './certificate.js';
 import { publicKeyBitsOf } from './cert-fields.js';
 import * as der from './der.js';
 import { children, readBitStringOctets, readWhole } from './der-reader.js';
+import { writeFileDurably } from './durable-file.js';
 import { KEY_USAGE_BITS, OID } from './oids.js';
 import type { TestCa } from './test-ca.js';
 
@@ -111,7 +112,8 @@ export async function obtainOcspSigner(ca: TestCa, opts: ObtainSignerOptions): P
   }
   const signer = await generateOcspSigner(ca, opts.keyBits, opts.keyPair);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(keyFile, signer.key.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
-  writeFileSync(certFile, signer.pem);
+  // each file whole or not at all; a pair that does not match is replaced on the next start
+  writeFileDurably(keyFile, signer.key.export({ type: 'pkcs8', format: 'pem' }) as string, 0o600);
+  writeFileDurably(certFile, signer.pem);
   return signer;
 }

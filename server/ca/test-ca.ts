@@ -1,9 +1,12 @@
-import { createPrivateKey, generateKeyPair, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { createPrivateKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCertificate, ext, fromPem, keyIdentifier, name, toPem } from './certificate.js';
-import { children, expectTag, raw, readBitStringOctets, readOid, readWhole, content } from './der-reader.js';
+import { caCertificate, type CaCertificate } from './ca-certificate.js';
+import { buildCertificate, ext, fromPem, keyIdentifier, name } from './certificate.js';
+import { children, readBitStringOctets, readWhole } from './der-reader.js';
+import { writeFileDurably } from './durable-file.js';
+import { intermediateVariants, type IssuingCertificate } from './intermediate-variants.js';
 import { OID, KEY_USAGE_BITS } from './oids.js';
 import { caUrls } from './urls.js';
 
@@ -16,20 +19,15 @@ export const ROOT_NAME = 'ccm-mock TEST Root CA - NOT FOR PRODUCTION';
 export const ISSUING_NAME = 'ccm-mock TEST S/MIME Issuing CA - NOT FOR PRODUCTION';
 const ORG_NAME = 'ccm-mock (test certificates only)';
 
-export interface CaCertificate {
-  der: Buffer;
-  pem: string;
-  x509: X509Certificate;
-  /** raw DER of the subject Name, used verbatim as the issuer of what this CA signs */
-  subject: Buffer;
-  /** SubjectKeyIdentifier, used as the AuthorityKeyIdentifier of what this CA signs */
-  keyId: Buffer;
-  key?: KeyObject;
-}
-
 export interface TestCa {
   root: CaCertificate;
-  issuing: CaCertificate & { key: KeyObject };
+  /** the issuing CA as stored (generated, kept in the data directory, or configured) */
+  issuing: IssuingCertificate;
+  /**
+   * The issuing CA's certificate whose CRL and caIssuers URLs are under `baseUrl` (the URL a client reached
+   * the mock at): a variant signed by the root, or `issuing` itself (server/ca/intermediate-variants.ts).
+   */
+  issuingFor(baseUrl: string): IssuingCertificate;
   /** where the CA came from, for the start-up banner */
   origin: string;
 }
@@ -48,25 +46,6 @@ export interface ObtainCaOptions extends CaFiles {
   dataDir?: string;
   keyBits?: number;
   now?: Date;
-}
-
-/** Read a CA certificate's subject and key identifier. */
-export function caCertificate(derBytes: Buffer, key?: KeyObject): CaCertificate {
-  const tbs = children(expectTag(children(readWhole(derBytes))[0], 0x30, 'tbsCertificate'));
-  const offset = tbs[0].tag === 0xa0 ? 1 : 0;
-  const subject = raw(tbs[offset + 4]);
-  const spki = children(tbs[offset + 5]);
-  let keyId = keyIdentifier(readBitStringOctets(spki[1]));
-  const extsNode = tbs.find((n) => n.tag === 0xa3);
-  for (const e of extsNode ? children(children(extsNode)[0]) : []) {
-    const parts = children(e);
-    if (readOid(parts[0]) === OID.subjectKeyIdentifier) {
-      keyId = content(readWhole(content(parts[parts.length - 1])));
-    }
-  }
-  const x509 = new X509Certificate(derBytes);
-  if (key && !x509.checkPrivateKey(key)) throw new Error(`the private key does not belong to ${x509.subject}`);
-  return { der: derBytes, pem: toPem(derBytes, 'CERTIFICATE'), x509, subject, keyId, key };
 }
 
 const generateRsa = promisify(generateKeyPair);
@@ -140,11 +119,7 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
     rootPair.privateKey,
   );
 
-  return {
-    root: caCertificate(rootDer, rootPair.privateKey),
-    issuing: caCertificate(issuingDer, issuingPair.privateKey) as TestCa['issuing'],
-    origin: 'generated',
-  };
+  return testCa(caCertificate(rootDer, rootPair.privateKey), caCertificate(issuingDer, issuingPair.privateKey), 'generated');
 }
 
 function readPem(file: string, what: string): string {
@@ -179,7 +154,12 @@ export function loadTestCa(files: Required<Pick<CaFiles, 'rootCertFile' | 'issui
   if (!issuing.x509.verify(root.x509.publicKey)) {
     throw new Error(`the issuing certificate ${files.issuingCertFile} is not signed by the root ${files.rootCertFile}`);
   }
-  return { root, issuing: issuing as TestCa['issuing'], origin };
+  return testCa(root, issuing, origin);
+}
+
+function testCa(root: CaCertificate, issuing: CaCertificate, origin: string): TestCa {
+  const withKey = issuing as IssuingCertificate;
+  return { root, issuing: withKey, issuingFor: intermediateVariants(withKey, root.key), origin };
 }
 
 /** The CA to run with: configured files, else the one kept in the data directory, else a new one (kept there if there is one). */
@@ -211,17 +191,4 @@ export async function obtainTestCa(opts: ObtainCaOptions): Promise<TestCa> {
   // the key last: its presence marks a complete CA directory
   writeFileDurably(files.issuingKeyFile, keyPem(ca.issuing.key), 0o600);
   return { ...ca, origin: `${dir} (generated)` };
-}
-
-/** Whole or not at all: a process killed while writing never leaves a truncated PEM the next start would choke on. */
-function writeFileDurably(file: string, text: string, mode = 0o644): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }

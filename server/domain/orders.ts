@@ -79,8 +79,9 @@ export interface Order {
 /** RFC 5280 CRLReason codes, from the free-text reason a revoke call gives (guide: "for audit logging"). */
 export function reasonCodeFromText(reason: string): number {
   const r = reason.toLowerCase();
+  // before keyCompromise: "CA compromised" is the CA's compromise, not a key's
+  if (/\bca ?compromise/.test(r)) return 2;
   if (/key ?compromise|compromised|stolen|leak/.test(r)) return 1;
-  if (/ca ?compromise/.test(r)) return 2;
   if (/affiliation|left the company|leaver|changed/.test(r)) return 3;
   if (/supersed|replace|renew|re-?issue/.test(r)) return 4;
   if (/cessation|no longer|ceased|decommission/.test(r)) return 5;

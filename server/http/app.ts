@@ -54,7 +54,7 @@ export function createApp(parts: AppParts): App {
     intercept: parts.intercept,
   });
   app.use(soap.router);
-  app.use(caRoutes(ca));
+  app.use(caRoutes(ca, config.publicBaseUrl));
   if (parts.revocation) app.use(revocationRoutes(parts.revocation));
   app.use(healthRoutes(parts.readiness ?? new Readiness()));
   if (parts.admin) {

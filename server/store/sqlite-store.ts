@@ -12,10 +12,10 @@ import type { OrderFilter, OrderStore } from './order-store.js';
  * and a killed process (SIGKILL included) leaves a database SQLite recovers on the next open.
  *
  * An order is stored whole as JSON; the columns beside it exist only to find and sort orders.
- * The schema moves forward through MIGRATIONS, recorded in schema_migrations.
+ * The schema moves forward through MIGRATIONS (or the list a test gives), recorded in schema_migrations.
  */
 
-interface Migration {
+export interface Migration {
   version: number;
   description: string;
   sql: string;
@@ -49,6 +49,13 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
+/** What a store's connection runs with (for tests and diagnostics). */
+export interface StoreDurability {
+  journalMode: string;
+  /** PRAGMA synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA */
+  synchronous: number;
+}
+
 export class StoreError extends Error {}
 
 type Row = { data: string };
@@ -65,8 +72,17 @@ export class SqliteOrderStore implements OrderStore {
   private readonly clearAll: () => void;
   private readonly clearCustomer: (customerUri: string) => void;
 
-  /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
-  constructor(readonly file: string) {
+  private readonly latest: number;
+
+  /** Opens (creating if needed) the database at `file` and brings its schema up to date with `migrations`. */
+  constructor(
+    readonly file: string,
+    private readonly migrations: readonly Migration[] = MIGRATIONS,
+  ) {
+    migrations.forEach((m, i) => {
+      if (m.version !== i + 1) throw new Error(`migration ${i + 1} is numbered ${m.version}: versions run 1, 2, 3, ...`);
+    });
+    this.latest = migrations.at(-1)?.version ?? 0;
     mkdirSync(dirname(file), { recursive: true });
     try {
       this.db = new Database(file, { timeout: 5000 });
@@ -99,7 +115,7 @@ export class SqliteOrderStore implements OrderStore {
     });
   }
 
-  /** The schema version the file is at (after opening: SCHEMA_VERSION). */
+  /** The schema version the file is at (after opening: the last migration's, SCHEMA_VERSION by default). */
   schemaVersion(): number {
     return (this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
   }
@@ -111,13 +127,13 @@ export class SqliteOrderStore implements OrderStore {
       applied_at  TEXT NOT NULL
     )`);
     const current = this.schemaVersion();
-    if (current > SCHEMA_VERSION) {
+    if (current > this.latest) {
       throw new StoreError(
-        `the order store ${this.file} has schema version ${current}, newer than this ccm-mock knows (${SCHEMA_VERSION}): use a newer ccm-mock or another data directory`,
+        `the order store ${this.file} has schema version ${current}, newer than this ccm-mock knows (${this.latest}): use a newer ccm-mock or another data directory`,
       );
     }
     const record = this.db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)');
-    for (const m of MIGRATIONS) {
+    for (const m of this.migrations) {
       if (m.version <= current) continue;
       // each migration and its record commit together: a crash leaves the file at one version or the next
       this.db.transaction(() => {
@@ -196,6 +212,10 @@ export class SqliteOrderStore implements OrderStore {
 
   setMeta(key: string, value: number): void {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  durability(): StoreDurability {
+    return { journalMode: this.db.pragma('journal_mode', { simple: true }) as string, synchronous: this.db.pragma('synchronous', { simple: true }) as number };
   }
 
   /** A cheap read that fails when the file has become unreadable (for /readyz). */

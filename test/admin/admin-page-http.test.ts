@@ -63,6 +63,24 @@ describe('the admin page over HTTP', () => {
     expect((await page('/admin/orders/999999')).status).toBe(404);
   });
 
+  it('the Reject button rejects: its form POST redirects back and SOAP collect then answers -20', async () => {
+    const n = await enroll('page-reject+delay1h@example.com');
+    const detail = (await page(`/admin/orders/${n}`)).html;
+    const form = new RegExp(`<form method="post" action="(/admin/orders/${n}/reject)" class="inline"><button class="danger">Reject</button></form>`).exec(detail);
+    expect(form).not.toBeNull();
+    expect((await call(mock.endpoint, 'collect', orderXml(n))).code).toBe(0);
+    const res = await post(form![1]);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(new RegExp(`^/admin/orders/${n}\\?done=`));
+    const collected = await call(mock.endpoint, 'collect', orderXml(n));
+    expect(collected.schemaProblems).toEqual([]);
+    expect(collected.code).toBe(-20);
+    expect((await call(mock.endpoint, 'getCollectStatus', orderXml(n))).code).toBe(-20);
+    const after = (await page(`/admin/orders/${n}`)).html;
+    expect(after).not.toContain(`action="/admin/orders/${n}/reject"`);
+    expect(after).toContain('rejected');
+  });
+
   it('refuses a cross-site POST', async () => {
     const n = await enroll('csrf+delay1h@example.com');
     expect((await post(`/admin/orders/${n}/approve`, {}, { Origin: 'https://evil.example' })).status).toBe(403);

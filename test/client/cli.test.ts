@@ -177,7 +177,7 @@ describe('status and collect', () => {
     const r = await run(['collect', String(order)]);
     expect(r.code).toBe(0);
     expect(r.stdout.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(3);
-    expect(r.stdout.endsWith(mock.ca.issuing.pem + mock.ca.root.pem)).toBe(true);
+    expect(r.stdout.endsWith(mock.ca.issuingFor(mock.url).pem + mock.ca.root.pem)).toBe(true);
     expect(r.stderr).toMatch(new RegExp(`^order ${order}: certificate [0-9a-f]+ for cli-\\d+@example.com`));
     const j = await run(['collect', String(order), '--json']);
     expect(j.json).toMatchObject({ orderNumber: order, format: 'pkcs7', chainLength: 2, emails: [mock.store.get(order)!.email] });

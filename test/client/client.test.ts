@@ -84,8 +84,10 @@ describe('the nine operations', () => {
     expect(cert.format).toBe('pkcs7');
     expect(cert.emails).toEqual([address]);
     expect(cert.serialNumber).toBe(mock.store.get(order)!.certificate!.serial);
-    expect(cert.chain.map((c) => c.toString('pem') + '\n')).toEqual([mock.ca.issuing.pem, mock.ca.root.pem]);
-    expect(cert.fullChainPem).toBe(cert.leafPem + mock.ca.issuing.pem + mock.ca.root.pem);
+    // the intermediate naming the URL the client used (server/ca/intermediate-variants.ts)
+    const intermediate = mock.ca.issuingFor(mock.url).pem;
+    expect(cert.chain.map((c) => c.toString('pem') + '\n')).toEqual([intermediate, mock.ca.root.pem]);
+    expect(cert.fullChainPem).toBe(cert.leafPem + intermediate + mock.ca.root.pem);
     expect(verifySmime(cert.leafPem, mock.ca.root.pem, mock.ca.issuing.pem)).toMatch(/OK/);
     expect(new X509Certificate(cert.leafPem).subject).toContain('CN=Alice Example');
   });

@@ -43,7 +43,9 @@ describe('the nine operations, happy path', () => {
     const [leaf, intermediate, root] = certificatesOf(collected.fields.certificate);
     expect(verifySmime(leaf, root, intermediate)).toMatch(/OK/);
     expect(root).toBe(mock.ca.root.pem);
-    expect(intermediate).toBe(mock.ca.issuing.pem);
+    // the intermediate naming the URL the client used, its CRL and caIssuers URLs under it
+    expect(intermediate).toBe(mock.ca.issuingFor(mock.url).pem);
+    expect(new X509Certificate(intermediate).infoAccess).toBe(`CA Issuers - URI:${mock.url}/ca/root.cer`);
 
     const x509 = new X509Certificate(leaf);
     expect(x509.checkEmail('alice@example.com')).toBe('alice@example.com');

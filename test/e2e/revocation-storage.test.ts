@@ -46,6 +46,17 @@ describe('with a data directory', () => {
       expect(second.ca.issuing.pem).toBe(first.ca.issuing.pem);
       expect(await crlNumber(second.url)).toBeGreaterThan(n1);
       expect(await responderOf(second.url, leaf.dir)).toBe(responder);
+
+      // the revoked leaf is still revoked: OCSP says so and the CRL lists its serial
+      const ocsp = await run('openssl', ['ocsp', '-issuer', 'int.pem', '-cert', 'leaf.pem', '-url', `${second.url}/ocsp`, '-CAfile', 'root.pem'], { cwd: leaf.dir });
+      expect(ocsp.stderr).toContain('Response verify OK');
+      expect(ocsp.stdout).toMatch(/^leaf\.pem: revoked$/m);
+      const serial = openssl(['x509', '-noout', '-serial', '-in', join(leaf.dir, 'leaf.pem')]).trim().replace('serial=', '');
+      const crl = Buffer.from(await (await fetch(`${second.url}/crl/intermediate.crl`)).arrayBuffer());
+      expect(openssl(['crl', '-inform', 'DER', '-noout', '-text'], crl)).toContain(`Serial Number: ${serial}\n`);
+      writeFileSync(join(leaf.dir, 'int-crl.der'), crl);
+      const verified = await run('openssl', ['verify', '-crl_check', '-CAfile', 'root.pem', '-untrusted', 'int.pem', '-CRLfile', 'int-crl.der', 'leaf.pem'], { cwd: leaf.dir });
+      expect(verified.output).toMatch(/^error 23 at 0 depth lookup: certificate revoked$/m);
     } finally {
       await second.close();
     }

@@ -1,12 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../server/cli.js';
-import { CONFIG_KEYS } from '../../server/config.js';
+import { relative } from 'node:path';
+import { accountsSummary, main } from '../../server/cli.js';
+import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE } from '../../server/config.js';
+import { Accounts, readAccountsFile } from '../../server/domain/accounts.js';
 import { packageRoot } from '../../wsdl/paths.js';
+import { certificatesOf } from '../support/certs.js';
 import { startServe, type ServeProcess } from '../support/cli-process.js';
 import { defaultAccounts, readCsr } from '../support/fixtures.js';
+import { openssl, tempDir } from '../support/openssl.js';
 import { call, enrollXml, orderXml } from '../support/soap.js';
 
 /** `ccm-mock` as people run it: options, the banner, health endpoints and the JSON log lines. */
@@ -63,6 +68,22 @@ describe('ccm-mock --help / --version / bad options', () => {
   });
 });
 
+describe("the banner's accounts line", () => {
+  it('prints the credentials read from the package fixture, known by its resolved path; for any other file, its path', () => {
+    const fixture = readAccountsFile(DEFAULT_ACCOUNTS_FILE);
+    const shown = 'customerLoginUri "sandbox", login "admin", password "sandbox", orgId 1001, secretKey "sandbox-secret", emails @example.com';
+    expect(accountsSummary(DEFAULT_ACCOUNTS_FILE, new Accounts(fixture))).toBe(shown);
+    expect(accountsSummary(relative(process.cwd(), DEFAULT_ACCOUNTS_FILE), new Accounts(fixture))).toBe(shown);
+    // the credentials come from the file, not from the banner's code
+    const changed = structuredClone(fixture);
+    changed.customers[0].admins[0].password = 'changed-password';
+    changed.customers[0].organizations[0].secretKey = 'changed-secret';
+    expect(accountsSummary(DEFAULT_ACCOUNTS_FILE, new Accounts(changed))).toContain('password "changed-password", orgId 1001, secretKey "changed-secret"');
+    const copy = join(tempDir(), 'fixtures', 'accounts.json');
+    expect(accountsSummary(copy, new Accounts(fixture))).toBe(copy);
+  });
+});
+
 describe('ccm-mock serve', () => {
   let p: ServeProcess;
   beforeAll(async () => {
@@ -115,5 +136,100 @@ describe('ccm-mock serve', () => {
     expect(everything).not.toContain('hunter2');
     // the banner shows the default fixture's secret key on purpose; the log lines never carry one
     expect(p.logs().some((l) => JSON.stringify(l).includes('sandbox-secret'))).toBe(false);
+  });
+});
+
+describe('ccm-mock serve with its own accounts, an admin token, a public URL and a certificate format', () => {
+  // a file whose path ends like the package's fixture: only the package's own may have its secrets printed
+  const accountsFile = join(tempDir(), 'fixtures', 'accounts.json');
+  const ACME = { login: 'ops', password: 'ops-password-1', customerLoginUri: 'acme' };
+  const PUBLIC = 'http://ccm.example.test:9443';
+  let p: ServeProcess;
+  beforeAll(async () => {
+    mkdirSync(join(accountsFile, '..'), { recursive: true });
+    writeFileSync(
+      accountsFile,
+      JSON.stringify({
+        customers: [
+          {
+            customerLoginUri: ACME.customerLoginUri,
+            name: 'Acme',
+            admins: [{ login: ACME.login, password: ACME.password }],
+            organizations: [{ orgId: 2001, name: 'Acme Org', secretKey: 'acme-secret-1', emailDomains: ['acme.test'] }],
+          },
+        ],
+      }),
+    );
+    // the environment says otherwise for two keys; the flags win
+    p = await startServe(['--accounts', accountsFile, '--admin-token', 'flag-token', '--public-url', PUBLIC, '--cert-format', 'x509', '--delay', '0'], {
+      CCM_MOCK_ADMIN_TOKEN: 'env-token',
+      CCM_MOCK_CERT_FORMAT: 'pem-chain',
+    });
+  });
+  afterAll(() => p?.stop('SIGKILL'));
+
+  it('the banner names the accounts file, not its secrets, and shows the public URL and that a token is required', () => {
+    const banner = p.lines().filter((l) => !l.startsWith('{')).join('\n');
+    expect(banner).toContain(`accounts  ${accountsFile}`);
+    expect(banner).not.toMatch(/ops-password-1|acme-secret-1|password "sandbox"/);
+    expect(banner).toContain(`endpoint  ${PUBLIC}/ws/EPKIManager`);
+    expect(banner).toContain(`admin     ${PUBLIC}/admin (page), ${PUBLIC}/admin/api (JSON), token required`);
+    expect(banner).toContain('certificate format x509');
+  });
+
+  it('the admin API and page take the token of the flag only', async () => {
+    const info = (headers: Record<string, string> = {}) => fetch(p.url + '/admin/api/info', { headers });
+    expect((await info()).status).toBe(401);
+    expect((await info({ Authorization: 'Bearer env-token' })).status).toBe(401);
+    expect((await info({ Authorization: 'Bearer flag-token' })).status).toBe(200);
+    const page = await fetch(p.url + '/admin');
+    expect(page.status).toBe(401);
+    expect(page.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect((await fetch(p.url + '/admin', { headers: { Authorization: 'Basic ' + Buffer.from('any:flag-token').toString('base64') } })).status).toBe(200);
+  });
+
+  it('serves the customers of the accounts file only, the WSDL and certificates name the public URL, collect answers the x509 format', async () => {
+    const wsdl = await (await fetch(p.endpoint + '?wsdl')).text();
+    expect(wsdl).toContain(`location="${PUBLIC}/ws/EPKIManager"`);
+    expect((await call(p.endpoint, 'enroll', enrollXml({ csr: readCsr() }))).code).toBe(-100);
+    const n = (await call(p.endpoint, 'enroll', enrollXml({ auth: ACME, orgId: 2001, secretKey: 'acme-secret-1', email: 'bob@acme.test', csr: readCsr() }))).code;
+    expect(n).toBeGreaterThan(0);
+    const collected = await call(p.endpoint, 'collect', orderXml(n, ACME));
+    expect(collected.code).toBe(1);
+    // x509: the leaf's DER alone, base64
+    const leaf = new X509Certificate(Buffer.from(collected.fields.certificate, 'base64'));
+    expect(certificatesOf(collected.fields.certificate, 'x509')).toHaveLength(1);
+    expect(leaf.checkEmail('bob@acme.test')).toBe('bob@acme.test');
+    expect(openssl(['x509', '-noout', '-ext', 'crlDistributionPoints'], leaf.toString())).toContain(`URI:${PUBLIC}/crl/intermediate.crl`);
+    expect((await (await fetch(p.url + '/ca/intermediate.pem')).text())).toContain('BEGIN CERTIFICATE');
+  });
+});
+
+describe('ccm-mock serve stopping with a request still in flight', () => {
+  it('waits --stop-timeout-ms, closes the store, logs it and exits with code 1', async () => {
+    const dataDir = tempDir();
+    const p = await startServe(['--data-dir', dataDir, '--delay', '0', '--stop-timeout-ms', '200']);
+    try {
+      // an enroll carried out, its answer then held back: in flight for as long as the hang lasts (30 s)
+      const fault = await fetch(p.url + '/admin/api/faults', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ customer: 'sandbox', operation: 'enroll', transport: 'hang', after: true }),
+      });
+      expect(fault.status).toBe(201);
+      const held = call(p.endpoint, 'enroll', enrollXml({ csr: readCsr() })).catch((err: Error) => err);
+      await expect.poll(async () => ((await (await fetch(p.url + '/admin/api/orders')).json()) as unknown[]).length).toBe(1);
+
+      expect(await p.stop('SIGTERM')).toEqual({ code: 1, signal: null });
+      const stopping = p.logs().find((l) => /stop timeout/.test(String(l.msg)));
+      expect(stopping).toMatchObject({ level: 'error', signal: 'SIGTERM', stopTimeoutMs: 200 });
+      expect(p.logs().map((l) => l.msg)).not.toContain('stopped');
+      expect(await held).toBeInstanceOf(Error);
+    } finally {
+      await p.stop('SIGKILL');
+    }
+    // closed, not abandoned: SQLite checkpointed the WAL into the database and removed it
+    expect(readFileSync(join(dataDir, 'ccm-mock.db')).length).toBeGreaterThan(0);
+    expect(() => readFileSync(join(dataDir, 'ccm-mock.db-wal'))).toThrow(/ENOENT/);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../server/domain/orders.js';
 import { MemoryOrderStore } from '../../server/store/memory-store.js';
 import type { OrderStore } from '../../server/store/order-store.js';
-import { SCHEMA_VERSION, SqliteOrderStore, StoreError } from '../../server/store/sqlite-store.js';
+import { MIGRATIONS, SCHEMA_VERSION, SqliteOrderStore, StoreError, type Migration } from '../../server/store/sqlite-store.js';
 
 /** One behaviour for both stores: the same contract runs against memory and SQLite. */
 
@@ -115,6 +115,65 @@ describe('SQLite order store', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: SCHEMA_VERSION });
     raw.close();
+  });
+
+  it('runs with WAL and synchronous=FULL on its own connection, every time it opens', () => {
+    const file = join(tempDir(), 'ccm-mock.db');
+    for (let i = 0; i < 2; i++) {
+      const store = new SqliteOrderStore(file);
+      expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 2 });
+      store.close();
+    }
+  });
+
+  it('carries a version 1 file to version 2, orders kept; a failing migration leaves the file at version 1', () => {
+    const v1 = MIGRATIONS.slice(0, 1);
+    // what a next migration looks like: a lookup column filled from the stored JSON
+    const v2: Migration = {
+      version: 2,
+      description: 'orders.department, for finding orders by department',
+      sql: `ALTER TABLE orders ADD COLUMN department TEXT;
+            UPDATE orders SET department = json_extract(data, '$.department');
+            CREATE INDEX orders_department ON orders (department);`,
+    };
+    const file = join(tempDir(), 'ccm-mock.db');
+    const old = new SqliteOrderStore(file, v1);
+    old.save(order(1000001, { department: 'Engineering', email: 'Carol@Example.com' }));
+    old.save(order(1000002, { state: 'revoked', revocation: { at: 5, reason: 'key compromise', reasonCode: 1, by: 'revoke' } }));
+    old.setMeta('clock_offset_ms', 86_400_000);
+    expect(old.schemaVersion()).toBe(1);
+    old.close();
+
+    const broken: Migration = { version: 2, description: 'fails halfway', sql: 'ALTER TABLE orders ADD COLUMN half TEXT; SELECT * FROM no_such_table;' };
+    expect(() => new SqliteOrderStore(file, [...v1, broken])).toThrow(/cannot open the order store .*no such table: no_such_table/);
+    const still = new Database(file, { readonly: true });
+    expect(still.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 1 });
+    expect((still.prepare('PRAGMA table_info(orders)').all() as Array<{ name: string }>).map((c) => c.name)).not.toContain('half');
+    still.close();
+
+    const migrated = new SqliteOrderStore(file, [...v1, v2]);
+    expect(migrated.schemaVersion()).toBe(2);
+    expect(migrated.get(1000001)).toEqual(order(1000001, { department: 'Engineering', email: 'Carol@Example.com' }));
+    expect(migrated.get(1000002)?.revocation).toMatchObject({ reasonCode: 1 });
+    expect(migrated.findByEmail('sandbox', 1001, 'carol@example.com').map((o) => o.orderNumber)).toEqual([1000001]);
+    expect(migrated.list().map((o) => o.orderNumber)).toEqual([1000002, 1000001]);
+    expect(migrated.getMeta('clock_offset_ms')).toBe(86_400_000);
+    migrated.save(order(1000003));
+    migrated.close();
+
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('SELECT version, description FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1, description: MIGRATIONS[0].description },
+      { version: 2, description: v2.description },
+    ]);
+    expect(raw.prepare('SELECT order_number, department FROM orders ORDER BY order_number').all()).toEqual([
+      { order_number: 1000001, department: 'Engineering' },
+      { order_number: 1000002, department: null },
+      { order_number: 1000003, department: null },
+    ]);
+    raw.close();
+    // and this ccm-mock, which knows only version 1, refuses the file rather than misread it
+    expect(() => new SqliteOrderStore(file, v1)).toThrow('schema version 2, newer than this ccm-mock knows (1)');
   });
 
   it('refuses a file written by a newer schema, and a file that is not SQLite, with a clear error', () => {

@@ -1,0 +1,115 @@
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import { caCertificate, type CaCertificate } from './ca-certificate.js';
+import { ext, signedCertificate } from './certificate.js';
+import * as der from './der.js';
+import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
+import { OID } from './oids.js';
+import { CA_PATHS, caUrls } from './urls.js';
+
+/**
+ * The issuing CA's certificate as a client at one base URL needs it.
+ *
+ * The intermediate names the root's CRL (its distribution point) and the root's certificate (AIA caIssuers)
+ * under the base URL it was made with, which is a guess at start-up (the public URL, else localhost and the
+ * port). A client that reaches the mock by another name (a mapped port, a compose service, a proxy, a test
+ * on port 0) could not follow those URLs. So, with the root's key at hand, the mock derives a variant of the
+ * intermediate per base URL: the same subject, key, SKI/AKI, validity and every other extension; the two
+ * URLs under that base; a serial derived from (the original serial, the base URL); signed by the root.
+ * RSA PKCS#1 v1.5 signatures are deterministic, so a variant is the same bytes on every start and is never
+ * stored. Leaves and the OCSP responder name their issuer by subject and key identifier, so they chain to
+ * every variant alike; the root's CRL revokes nothing, so it is right for all of them.
+ *
+ * Without the root's key (a CA configured from files without CCM_MOCK_CA_ROOT_KEY), or for an intermediate
+ * whose URLs are not the ones ccm-mock writes, there is one certificate: the stored one, as it is.
+ */
+
+export type IssuingCertificate = CaCertificate & { key: KeyObject };
+
+/** Variants kept ready; a base URL is client input (the Host header), so they are bounded, and re-made when evicted. */
+const KEPT = 64;
+
+const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
+
+const trimBase = (baseUrl: string) => (baseUrl.endsWith("/") ? baseUrl.replace(/\/+$/, "") : baseUrl);
+
+/** The two extensions ccm-mock writes into an intermediate made at `baseUrl`. */
+function urlExtensions(baseUrl: string): { cdp: Buffer; aia: Buffer } {
+  const urls = caUrls(baseUrl);
+  return { cdp: ext.crlDistributionPoint(urls.rootCrl), aia: ext.authorityInfoAccess({ caIssuers: urls.rootCer }) };
+}
+
+interface Parsed {
+  tbs: DerNode[];
+  serial: Buffer;
+  /** index in `tbs` of the extensions [3] */
+  extsAt: number;
+  extensions: DerNode[];
+  /** the base URL the stored intermediate names */
+  baseUrl: string;
+}
+
+/** The stored intermediate's parts, if its URL extensions are exactly the ones ccm-mock writes for some base URL. */
+function parse(certDer: Buffer): Parsed | undefined {
+  const [tbsNode, algorithm] = children(readWhole(certDer));
+  if (!raw(algorithm).equals(SHA256_RSA)) return undefined;
+  const tbs = children(tbsNode);
+  const offset = tbs[0].tag === 0xa0 ? 1 : 0;
+  const extsAt = tbs.findIndex((n) => n.tag === 0xa3);
+  if (extsAt < 0) return undefined;
+  const extensions = children(children(tbs[extsAt])[0]);
+  const byOid = new Map(extensions.map((e) => [readOid(children(e)[0]), raw(e)]));
+  const aia = byOid.get(OID.authorityInfoAccess);
+  if (!aia) return undefined;
+  // AuthorityInfoAccessSyntax: SEQUENCE OF AccessDescription { accessMethod, accessLocation [6] URI }
+  const [first] = children(readWhole(content(children(readWhole(aia)).at(-1)!)));
+  const location = first && children(first)[1];
+  if (!location || location.tag !== 0x86) return undefined;
+  const uri = content(location).toString('latin1');
+  if (!uri.endsWith(CA_PATHS.rootCer)) return undefined;
+  const baseUrl = uri.slice(0, -CA_PATHS.rootCer.length);
+  const ours = urlExtensions(baseUrl);
+  if (!ours.aia.equals(aia) || !ours.cdp.equals(byOid.get(OID.cRLDistributionPoints) ?? Buffer.alloc(0))) return undefined;
+  return { tbs, serial: content(tbs[offset]), extsAt, extensions, baseUrl };
+}
+
+/** A positive 128-bit serial from the original serial and the base URL: the same variant always has the same serial. */
+export function variantSerial(original: Buffer, baseUrl: string): Buffer {
+  const bytes = createHash('sha256').update('ccm-mock intermediate variant\0').update(original).update('\0').update(baseUrl).digest().subarray(0, 16);
+  bytes[0] = (bytes[0] & 0x7f) | 0x01;
+  return bytes;
+}
+
+/** The DER of the intermediate `parsed` describes, with its URLs under `baseUrl`, signed by the root's key. */
+function variantDer(parsed: Parsed, baseUrl: string, rootKey: KeyObject): Buffer {
+  const urls = urlExtensions(baseUrl);
+  const extensions = parsed.extensions.map((e) => {
+    const oid = readOid(children(e)[0]);
+    return oid === OID.cRLDistributionPoints ? urls.cdp : oid === OID.authorityInfoAccess ? urls.aia : raw(e);
+  });
+  const offset = parsed.tbs[0].tag === 0xa0 ? 1 : 0;
+  const fields = parsed.tbs.map((n, i) =>
+    i === offset ? der.int(variantSerial(parsed.serial, baseUrl)) : i === parsed.extsAt ? der.explicit(3, der.seq(...extensions)) : raw(n),
+  );
+  const tbs = der.seq(...fields);
+  return signedCertificate(tbs, sign('sha256', tbs, rootKey));
+}
+
+/**
+ * `issuingFor(baseUrl)` of a CA: the intermediate naming `baseUrl`; the stored one for the base URL it
+ * was made with, and whenever variants cannot be made.
+ */
+export function intermediateVariants(issuing: IssuingCertificate, rootKey: KeyObject | undefined): (baseUrl: string) => IssuingCertificate {
+  const parsed = rootKey?.asymmetricKeyType === 'rsa' ? parse(issuing.der) : undefined;
+  if (!rootKey || !parsed) return () => issuing;
+  const kept = new Map<string, IssuingCertificate>([[parsed.baseUrl, issuing]]);
+  return (baseUrl) => {
+    const base = trimBase(baseUrl);
+    let cert = kept.get(base);
+    if (cert) return cert;
+    cert = caCertificate(variantDer(parsed, base, rootKey), issuing.key) as IssuingCertificate;
+    // the stored intermediate stays; the oldest variant goes
+    if (kept.size > KEPT) kept.delete([...kept.keys()][1]);
+    kept.set(base, cert);
+    return cert;
+  };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseServeArgs } from '../server/cli.js';
+import { CONFIG_KEYS, resolveConfig, type ConfigKey } from '../server/config.js';
+
+/** Every configuration key, from the flag, the environment or the default: a flag beats the environment, which beats the default. */
+
+/** Two valid values of a key, as command-line text, and what each resolves to. */
+function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: string; fromEnv: unknown } {
+  const special: Record<string, [string, string]> = {
+    publicBaseUrl: ['http://flag.example.test:9000', 'https://env.example.test'],
+    delay: ['3s', '2s-8s'],
+    signWorkers: ['2', '1'],
+  };
+  // two values only: the environment says the opposite of the default, the flag takes it back
+  if (def.kind === 'bool') return { flag: [`${def.flag}=${String(def.default)}`], fromFlag: def.default, env: String(!def.default), fromEnv: !def.default };
+  if (def.kind === 'int') return { flag: [def.flag, '4321'], fromFlag: 4321, env: '1234', fromEnv: 1234 };
+  const others = def.choices?.filter((c) => c !== def.default && c !== def.testDefault);
+  const [a, b] = special[def.key] ?? (others ? [others[0], others[1]] : [`flag-${def.key}`, `env-${def.key}`]);
+  return { flag: [def.flag, a], fromFlag: a, env: b, fromEnv: b };
+}
+
+describe('configuration precedence, key by key', () => {
+  it.each(CONFIG_KEYS.map((def) => [def.key, def] as const))('%s: flag beats environment beats default', (_key, def) => {
+    const s = samples(def);
+    expect(s.fromFlag).not.toEqual(s.fromEnv);
+    expect(s.fromEnv).not.toEqual(def.default);
+    if (def.kind !== 'bool') expect(s.fromFlag).not.toEqual(def.default);
+    const env = { [def.env]: s.env };
+    const flags = parseServeArgs(s.flag);
+    expect(resolveConfig(flags, env)[def.key]).toEqual(s.fromFlag);
+    expect(resolveConfig(flags, {})[def.key]).toEqual(s.fromFlag);
+    expect(resolveConfig({}, env)[def.key]).toEqual(s.fromEnv);
+    expect(resolveConfig({}, {})[def.key]).toEqual(def.default);
+    expect(resolveConfig({}, {}, 'test')[def.key]).toEqual(def.testDefault ?? def.default);
+    // an empty variable is unset, and a --flag=value is the same as --flag value
+    expect(resolveConfig({}, { [def.env]: '' })[def.key]).toEqual(def.default);
+    if (def.kind !== 'bool') expect(resolveConfig(parseServeArgs([`${def.flag}=${s.flag[1]}`]), env)[def.key]).toEqual(s.fromFlag);
+  });
+
+  it('a boolean flag alone is true, and beats the environment', () => {
+    expect(resolveConfig(parseServeArgs(['--strict']), { CCM_MOCK_STRICT: 'false' }).strict).toBe(true);
+    expect(resolveConfig({}, { CCM_MOCK_STRICT: 'yes' }).strict).toBe(true);
+  });
+
+  it('a bad value names where it came from', () => {
+    expect(() => resolveConfig({}, { PORT: 'eighty' })).toThrow('environment PORT: port must be a whole number');
+    expect(() => resolveConfig(parseServeArgs(['--port', '-1']), { PORT: '80' })).toThrow('option: port must be a whole number');
+    expect(() => resolveConfig({}, { CCM_MOCK_CERT_FORMAT: 'der' })).toThrow('certificateFormat must be one of pkcs7, x509, pem-chain');
+  });
+});
