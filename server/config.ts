@@ -115,26 +115,36 @@ function convert(def: ConfigKey, raw: unknown, source: string): unknown {
  */
 export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.ProcessEnv = process.env, mode: 'serve' | 'test' = 'serve'): MockConfig {
   const out: Record<string, unknown> = {};
+  /** where each value came from, for error messages */
+  const sources: Record<string, string> = {};
   for (const def of CONFIG_KEYS) {
     const given = explicit[def.key];
     const fromEnv = env[def.env];
     const fallback = mode === 'test' && def.testDefault !== undefined ? def.testDefault : def.default;
-    if (given !== undefined) out[def.key] = convert(def, given, 'option');
-    else if (fromEnv !== undefined && fromEnv !== '') out[def.key] = convert(def, fromEnv, `environment ${def.env}`);
+    if (given !== undefined) out[def.key] = convert(def, given, (sources[def.key] = 'option'));
+    else if (fromEnv !== undefined && fromEnv !== '') out[def.key] = convert(def, fromEnv, (sources[def.key] = `environment ${def.env}`));
     else if (fallback !== undefined) out[def.key] = fallback;
   }
   const config = out as unknown as MockConfig;
+  /** a value that fails its check, named with where it came from */
+  const fail = (key: keyof MockConfig, message: string): never => {
+    throw new ConfigError(`${sources[key] ?? 'default'}: ${message}`);
+  };
   try {
     parseDelay(config.delay);
   } catch (err) {
-    throw new ConfigError(`delay: ${(err as Error).message}`);
+    fail('delay', (err as Error).message);
   }
-  if (config.clockStart !== undefined) clockStartMs(config.clockStart);
+  try {
+    if (config.clockStart !== undefined) clockStartMs(config.clockStart);
+  } catch (err) {
+    fail('clockStart', (err as Error).message);
+  }
   if (config.publicBaseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) {
-    throw new ConfigError(`publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
+    fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
   }
-  if (config.port > 65535) throw new ConfigError(`port must be at most 65535, got ${config.port}`);
-  if (!/^(auto|\d{1,2})$/.test(config.signWorkers)) throw new ConfigError(`signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
+  if (config.port > 65535) fail('port', `port must be at most 65535, got ${config.port}`);
+  if (!/^(auto|\d{1,2})$/.test(config.signWorkers)) fail('signWorkers', `signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
   return config;
 }
 
@@ -145,7 +155,10 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
 export function clockStartMs(text: string): number {
   const t = text.trim();
   const ms = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(t) ? Date.parse(t) : NaN;
-  if (!(ms > 0)) throw new ConfigError(`clockStart must be an ISO 8601 date or an instant with its zone, after 1970: 2030-01-01 or 2030-01-01T00:00:00Z; got ${JSON.stringify(text)}`);
+  // Date.parse rolls 2030-02-31 over to March 3: a day the month does not have is a mistake
+  const [y, m, d] = t.slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (!(ms > 0) || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) throw new ConfigError(`clockStart must be an ISO 8601 date or an instant with its zone, after 1970: 2030-01-01 or 2030-01-01T00:00:00Z; got ${JSON.stringify(text)}`);
   return ms;
 }
 

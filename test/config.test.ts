@@ -10,6 +10,7 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
     publicBaseUrl: ['http://flag.example.test:9000', 'https://env.example.test'],
     delay: ['3s', '2s-8s'],
     signWorkers: ['2', '1'],
+    clockStart: ['2030-01-01T00:00:00Z', '2031-06-01'],
   };
   // two values only: the environment says the opposite of the default, the flag takes it back
   if (def.kind === 'bool') return { flag: [`${def.flag}=${String(def.default)}`], fromFlag: def.default, env: String(!def.default), fromEnv: !def.default };
@@ -46,5 +47,7 @@ describe('configuration precedence, key by key', () => {
     expect(() => resolveConfig({}, { PORT: 'eighty' })).toThrow('environment PORT: port must be a whole number');
     expect(() => resolveConfig(parseServeArgs(['--port', '-1']), { PORT: '80' })).toThrow('option: port must be a whole number');
     expect(() => resolveConfig({}, { CCM_MOCK_CERT_FORMAT: 'der' })).toThrow('certificateFormat must be one of pkcs7, x509, pem-chain');
+    expect(() => resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-02-31' })).toThrow('environment CCM_MOCK_CLOCK_START: clockStart must be an ISO 8601 date');
+    expect(() => resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-01-01T00:00:00' })).toThrow('clockStart must be');
   });
 });
