@@ -2,13 +2,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../wsdl/paths.js';
-import { STATUS_CODES } from '../wsdl/status-codes.js';
-import { readmePath, renderReadme } from './support/readme-tables.js';
+import { STATUS_CODES, statusSource } from '../wsdl/status-codes.js';
+import { readmePath, renderReadme, statusCodeTable } from './support/readme-tables.js';
 
 describe('README', () => {
   it('has every generated table exactly as its source makes it: accounts fixture, catalog, CONFIG_KEYS, ... (npm run docs)', () => {
     const text = readFileSync(readmePath, 'utf8');
     expect(renderReadme(text)).toBe(text);
+  });
+
+  it("heads each status-code note with the source of its operations: a code ccm-mock extends names the operations it extends to", () => {
+    const notes = statusCodeTable().split('\n').filter((l) => l.startsWith('- **'));
+    for (const e of STATUS_CODES.filter((x) => x.note)) {
+      const mine = e.operations.filter((op) => statusSource(e.code, op) === 'ccm-mock');
+      const header = mine.length === e.operations.length ? 'ccm-mock' : mine.length ? `ccm-mock for ${mine.join(', ')}; guide elsewhere` : 'guide';
+      expect(notes.find((l) => l.startsWith(`- **${e.code}** (`))).toContain(`- **${e.code}** (${header}): `);
+    }
+    expect(notes.find((l) => l.startsWith('- **-20**'))).toContain('(ccm-mock for getCollectStatus; guide elsewhere)');
   });
 
   it('names only files that exist: the READMEs, CONTRIBUTING.md and the catalog (a fixture it cites, a test it points at)', () => {

@@ -25,7 +25,10 @@ export function statusCodeTable(): string {
       rows.push(`| ${entry.code} | \`${op}\` | ${cell(statusText(entry.code, op))} | ${statusSource(entry.code, op)} | ${cell(statusTrigger(entry.code, op))} |`);
     }
   }
-  const notes = STATUS_CODES.filter((e) => e.note).map((e) => `- **${e.code}** (${e.source === 'ccm-mock' || e.extendedTo ? 'ccm-mock' : 'guide'}): ${e.note}`);
+  // a code the guide lists for some operations and ccm-mock extends to others is a choice only for those
+  const noteSource = (e: (typeof STATUS_CODES)[number]) =>
+    e.source === 'ccm-mock' ? 'ccm-mock' : e.extendedTo?.length ? `ccm-mock for ${e.extendedTo.join(', ')}; guide elsewhere` : 'guide';
+  const notes = STATUS_CODES.filter((e) => e.note).map((e) => `- **${e.code}** (${noteSource(e)}): ${e.note}`);
   const unanswered = NOT_ANSWERED.map((n) => `- \`${n.operation}\` ${n.codes.join(', ')}: ${n.reason}`);
   return [...rows, '', 'Notes on the choices:', '', ...notes, '', "Codes the guide's tables list for an operation that ccm-mock never answers there, and why:", '', ...unanswered].join('\n');
 }
