@@ -37,6 +37,10 @@ const REVOKES = ['revoke', 'revokeBySerialNumber', 'revokeAllByPerson'] as const
 const ORDER_OPS = ['getCollectStatus', 'collect', 'revoke'] as const;
 const AUTHED = [...ENROLLS, 'getCollectStatus', 'collect', ...REVOKES] as const;
 
+const ENROLL_FAIL14 = 'fault injection (`POST /admin/api/faults`); an enroll for a `+fail14` address is carried out (the tag acts on the calls about the order)';
+const ENROLL_ORG_AUTH =
+  'wrong `secretKey` for `orgId` (the accounts fixture holds keys of at most 20 characters, the guide\'s limit, so a longer one is always wrong), unknown `orgId`, or a suspended organization (org 1004 in the fixture, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}`)';
+
 const CATALOG = [
   {
     code: 1,
@@ -158,6 +162,12 @@ const CATALOG = [
     text: 'An unknown error occurred!',
     source: 'guide',
     trigger: 'fault injection (`POST /admin/api/faults`), or the `+fail14` email tag for calls about that order',
+    // +fail14 acts only where an order is looked up by number or serial (the tag table in server/domain/lifecycle.ts)
+    triggerByOperation: {
+      enroll: ENROLL_FAIL14,
+      enrollUsingKUTemplates: ENROLL_FAIL14,
+      revokeAllByPerson: 'fault injection (`POST /admin/api/faults`); a person\'s `+fail14` orders are revoked as usual (the tag acts on calls naming the order)',
+    },
   },
   {
     code: -16,
@@ -165,7 +175,12 @@ const CATALOG = [
     operations: [...ORDER_OPS, 'revokeBySerialNumber', 'revokeAllByPerson', ...ENROLLS],
     text: 'Permission denied!',
     source: 'guide',
-    trigger: "an admin of the same customer who may not act for the organization (`second-admin` on a Sandbox Org order, or enrolling into org 1001)",
+    trigger: 'an admin of the same customer who may not act for the order\'s organization (`second-admin` on a Sandbox Org order)',
+    triggerByOperation: {
+      enroll: 'an admin of the same customer who may not act for the organization `orgId` names (`second-admin` enrolling into org 1001)',
+      enrollUsingKUTemplates: 'an admin of the same customer who may not act for the organization `orgId` names (`second-admin` enrolling into org 1001)',
+      revokeAllByPerson: 'an admin of the same customer who may not act for the organization named in `org` (`second-admin` naming `Sandbox Org`)',
+    },
     extendedTo: ENROLLS,
     note: 'the guide lists no code for an admin enrolling into an organization it may not act for; ccm-mock answers -16 as the other operations do',
   },
@@ -258,7 +273,12 @@ const CATALOG = [
       revokeAllByPerson: 'Invalid Organization auth data!',
     },
     source: 'guide',
-    trigger: 'enroll: wrong `secretKey` for `orgId` (the accounts fixture holds keys of at most 20 characters, the guide\'s limit, so a longer one is always wrong), unknown `orgId`; other operations: the order\'s organization is suspended (fixture `"suspended": true` for org 1004, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders)',
+    trigger: 'the order\'s organization is suspended (`PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders; org 1004 is suspended in the fixture, so it has none)',
+    triggerByOperation: {
+      enroll: ENROLL_ORG_AUTH,
+      enrollUsingKUTemplates: ENROLL_ORG_AUTH,
+      revokeAllByPerson: 'the organization named in `org` is suspended (`Suspended Org`, org 1004 in the fixture, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}`)',
+    },
   },
   {
     code: -111,

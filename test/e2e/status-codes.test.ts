@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationName } from '../../wsdl/contract.js';
 import { GUIDE_PAIRS, isGuidePair, NOT_ANSWERED, type GuidePair } from '../../wsdl/guide-codes.js';
-import { STATUS_CODES, statusSource } from '../../wsdl/status-codes.js';
+import { STATUS_CODES, statusSource, statusTrigger } from '../../wsdl/status-codes.js';
+import { SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { adminClient } from '../support/admin.js';
 import { readCsr } from '../support/fixtures.js';
@@ -203,5 +204,39 @@ describe('every (code, operation) pair of the catalog is reachable through SOAP'
     expect(answer.schemaProblems).toEqual([]);
     expect(answer.status).toBe(200);
     expect(answer.code).toBe(code);
+  });
+});
+
+describe("the catalog's operation-specific triggers say what the mock does", () => {
+  /** one call of each authenticated operation for, or about, a fresh +fail14 order */
+  const withFail14: Record<string, () => Promise<SoapAnswer>> = {
+    enroll: () => enroll({ email: `alice+fail14+n${++unique}@example.com` }),
+    enrollUsingKUTemplates: () => enroll({ email: `alice+fail14+n${++unique}@example.com`, templates: ['smime-standard'] }, 'enrollUsingKUTemplates'),
+    getCollectStatus: async () => orderOp('getCollectStatus', await order(`alice+fail14+n${++unique}@example.com`)),
+    collect: async () => orderOp('collect', await order(`alice+fail14+n${++unique}@example.com`)),
+    revoke: async () => orderOp('revoke', await order(`alice+fail14+n${++unique}@example.com`)),
+    revokeBySerialNumber: async () => bySerial(serialOf(await order(`alice+fail14+n${++unique}@example.com`))),
+    revokeAllByPerson: () => personWith(`alice+fail14+n${++unique}@example.com`),
+  };
+
+  it('+fail14 answers -14 exactly for the operations its tag row and the -14 triggers name', async () => {
+    const answered: string[] = [];
+    for (const [op, run] of Object.entries(withFail14)) {
+      const answer = await run();
+      expect(answer.schemaProblems).toEqual([]);
+      if (answer.code === -14) answered.push(op);
+      else expect(answer.code, op).toBeGreaterThanOrEqual(0); // carried out as usual
+    }
+    const inTagRow = /\(([^)]*)\)/.exec(SCRIPT_TAGS.fail14)![1].split(', ');
+    const offeredByCatalog = STATUS_CODES.find((e) => e.code === -14)!.operations.filter((op) => statusTrigger(-14, op).includes('or the `+fail14` email tag'));
+    expect(answered).toEqual(inTagRow);
+    expect(offeredByCatalog).toEqual(inTagRow);
+  });
+
+  it('-101: enrolling into a suspended organization, and revokeAllByPerson naming one (Suspended Org in the fixture)', async () => {
+    for (const op of ENROLLS) {
+      expect((await enroll({ orgId: 1004, secretKey: 'suspended-secret', email: 'a@suspended.example.net' }, op)).code).toBe(-101);
+    }
+    expect((await byPerson('a@suspended.example.net', 'Suspended Org')).code).toBe(-101);
   });
 });
