@@ -379,9 +379,9 @@ const conformance: Command = {
     "endpoint's ?wsdl with wsdl/EPKIManager.wsdl (the drift report). By default only read-only checks run: they\n" +
     'cannot create or revoke anything. --allow-issue lets checks enroll test certificates (for\n' +
     'ccm-conformance-<run>-<check>@<email domain>); --allow-revoke lets them revoke, and makes the run revoke the\n' +
-    'certificates it created at the end - only those. --allow-mock-only adds checks that need ccm-mock.\n' +
-    'Exit 0 when every check that ran passed, 1 otherwise. Ctrl-C stops the run; what it created is still revoked\n' +
-    '(with --allow-revoke) and listed, and ccm exits 130.',
+    'certificates it created at the end - only those (--no-cleanup leaves them). --allow-mock-only adds checks that\n' +
+    'need ccm-mock. Exit 0 when every check that ran passed, 1 otherwise. Ctrl-C stops the run; what it created is\n' +
+    'still revoked (with --allow-revoke, unless --no-cleanup) and listed, and ccm exits 130.',
   options: [
     { flag: 'allow-issue', type: 'boolean', help: 'run checks that enroll (and may issue) test certificates' },
     { flag: 'allow-revoke', type: 'boolean', help: 'run checks that revoke, and revoke what the run created at the end' },

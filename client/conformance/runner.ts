@@ -262,7 +262,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   }
 
   // a client without the run's signal: an interrupted run still revokes what it created
-  await cleanUp(new CcmClient(clientOptions(options.auth, baseFetch)), created, allowed.revokes && options.cleanup !== false);
+  const keptBecause = !allowed.revokes ? '--allow-revoke not given' : options.cleanup === false ? '--no-cleanup given' : undefined;
+  await cleanUp(new CcmClient(clientOptions(options.auth, baseFetch)), created, keptBecause);
 
   const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
   const summary = { total: results.length, passed: count('passed'), failed: count('failed'), error: count('error'), skipped: count('skipped') };
@@ -283,8 +284,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   };
 }
 
-/** Revoke what this run created and did not revoke already; with revocation not allowed, only say what is left. */
-async function cleanUp(client: CcmClient, created: CreatedOrder[], revoke: boolean): Promise<void> {
+/** Revoke what this run created and did not revoke already; when `keptBecause` says why not, only say what is left. */
+async function cleanUp(client: CcmClient, created: CreatedOrder[], keptBecause: string | undefined): Promise<void> {
   const why: Partial<Record<number, string>> = {
     [Status.REJECTED]: 'rejected, nothing to revoke',
     [Status.REVOKED]: 'already revoked',
@@ -292,8 +293,8 @@ async function cleanUp(client: CcmClient, created: CreatedOrder[], revoke: boole
   };
   for (const order of created) {
     if (order.revoked) continue;
-    if (!revoke) {
-      order.cleanup = 'left as it is (--allow-revoke not given): revoke it yourself with `ccm revoke ' + order.orderNumber + '` if it was issued';
+    if (keptBecause) {
+      order.cleanup = `left as it is (${keptBecause}): revoke it yourself with \`ccm revoke ${order.orderNumber}\` if it was issued`;
       continue;
     }
     try {

@@ -87,6 +87,18 @@ describe('runConformance against the mock in-process', () => {
     expect(report.results[0].details.join('\n')).toMatch(/collect's certificate format: base64 DER PKCS#7 \(3 certificates\); the mock's matching setting: --cert-format pkcs7/);
   });
 
+  it('with --allow-revoke and --no-cleanup runs the revoking checks but leaves the rest, saying why', async () => {
+    const report = await runConformance(config(mock.endpoint, { allowIssue: true, allowRevoke: true, cleanup: false, only: ['enroll-collect', 'revoke-by-order-number'] }));
+    expect(report.results.map((r) => [r.name, r.status])).toEqual([
+      ['enroll-collect', 'passed'],
+      ['revoke-by-order-number', 'passed'],
+    ]);
+    const kept = report.created.filter((o) => !o.revoked);
+    expect(kept).toHaveLength(1);
+    expect(kept[0].cleanup).toBe(`left as it is (--no-cleanup given): revoke it yourself with \`ccm revoke ${kept[0].orderNumber}\` if it was issued`);
+    expect(mock.store.get(kept[0].orderNumber)!.state).toBe('issued');
+  });
+
   it('without a configured CSR, makes a fresh RSA key for each enrollment', async () => {
     const report = await runConformance(config(mock.endpoint, { csr: undefined, allowIssue: true, allowRevoke: true, only: ['enroll-collect', 'revoke-by-order-number'] }));
     expect(report.results.map((r) => [r.name, r.status])).toEqual([
