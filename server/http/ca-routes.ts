@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { TestCa } from '../ca/test-ca.js';
 import { CA_PATHS } from '../ca/urls.js';
-import { requestBaseUrl } from './base-url.js';
+import { requestBaseUrl } from '../soap/base-url.js';
 
 /**
  * The test CA's certificates, for trust stores and chain building (AIA caIssuers points at the .cer ones).

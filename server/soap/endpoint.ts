@@ -6,7 +6,7 @@ import { SchemaValidator } from '../../wsdl/validator.js';
 import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
 import type { TransportFault } from '../domain/faults.js';
-import { requestBaseUrl } from '../http/base-url.js';
+import { requestBaseUrl } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
 import { parseSoapRequest } from './envelope.js';
 import { faultEnvelope, SoapFault } from './fault.js';
