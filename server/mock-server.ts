@@ -7,7 +7,7 @@ import { Journal } from './admin/journal.js';
 import { createRevocation, type Revocation } from './ca/revocation.js';
 import { SignWorkerPool } from './ca/sign-pool.js';
 import { generateRsaKeyPair } from './ca/ocsp-signer.js';
-import { obtainTestCa, type TestCa } from './ca/test-ca.js';
+import { existingTestCa, newTestCa, type ObtainCaOptions, type TestCa } from './ca/test-ca.js';
 import { clockStartMs, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { certificateRecords } from './domain/certificate-records.js';
@@ -69,24 +69,32 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const random = config.seed ? new SeededRandom(config.seed) : SeededRandom.fresh();
   // without a data directory a new CA makes a new OCSP responder too: its key is generated beside the CA's
   const ocspKeyPair = !config.dataDir && !givenCa ? generateRsaKeyPair(config.caKeyBits) : undefined;
-  const ca =
-    givenCa ??
-    (await obtainTestCa({
-      baseUrl: config.publicBaseUrl ?? `http://localhost:${config.port || 8080}`,
-      dataDir: config.dataDir,
-      keyBits: config.caKeyBits,
-      rootCertFile: config.caRootCertFile,
-      rootKeyFile: config.caRootKeyFile,
-      issuingCertFile: config.caCertFile,
-      issuingKeyFile: config.caKeyFile,
-    }));
+  const caOptions: ObtainCaOptions = {
+    baseUrl: config.publicBaseUrl ?? `http://localhost:${config.port || 8080}`,
+    dataDir: config.dataDir,
+    keyBits: config.caKeyBits,
+    rootCertFile: config.caRootCertFile,
+    rootKeyFile: config.caRootKeyFile,
+    issuingCertFile: config.caCertFile,
+    issuingKeyFile: config.caKeyFile,
+  };
+  // a CA that exists is loaded before anything is opened, so a bad CA file leaves no store behind
+  const existingCa = givenCa ?? existingTestCa(caOptions);
   // with a data directory: SQLite in it (orders survive restarts, like the CA in <dataDir>/ca); else memory
   const store = givenStore ?? openOrderStore(config.dataDir);
-  const logger = createLogger(config.logLevel);
   const { clock, resumed: clockResumed } = clockFor(store, {
     frozen: config.clockFrozen,
     ...(config.clockStart !== undefined ? { startAt: clockStartMs(config.clockStart) } : {}),
   });
+  let ca: TestCa;
+  try {
+    // a new CA is valid at the mock's time too (a clock started in the past or the future), not only now
+    ca = existingCa ?? (await newTestCa({ ...caOptions, mockNow: new Date(clock.now()) }));
+  } catch (err) {
+    if (!givenStore) store.close();
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
   if (clockResumed && config.clockStart !== undefined) logger.info({ clock: new Date(clock.now()).toISOString() }, 'the clock resumed from the data directory; clockStart applies to a new one only');
   const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, accounts);
   const journal = new Journal(config.journalSize, clock);

@@ -45,7 +45,10 @@ export interface ObtainCaOptions extends CaFiles {
   /** directory to keep a generated CA in; without it the CA lives only as long as the process */
   dataDir?: string;
   keyBits?: number;
+  /** real time (default: now) */
   now?: Date;
+  /** the mock's clock at start, when it is not real time: a generated CA is valid then too */
+  mockNow?: Date;
 }
 
 const generateRsa = promisify(generateKeyPair);
@@ -57,11 +60,21 @@ function serial(): Buffer {
 }
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** a CA's validity starts this long before it is made, so a relying party whose clock is a little behind accepts it */
+export const CA_BACKDATE_MS = 3600 * 1000;
 
-/** A fresh root + issuing CA pair. */
-export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; now?: Date }): Promise<TestCa> {
+/**
+ * A fresh root + issuing CA pair. With `mockNow` (the mock's clock, set to the past or the future) the
+ * validity runs from the earlier of the two times to the full term after the later, so leaves issued on the
+ * mock's clock verify at the mock's time (openssl verify -attime) as well as now.
+ */
+export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; now?: Date; mockNow?: Date }): Promise<TestCa> {
   const bits = opts.keyBits ?? 2048;
-  const now = opts.now ?? new Date();
+  const real = (opts.now ?? new Date()).getTime();
+  const mock = opts.mockNow?.getTime() ?? real;
+  // whole seconds, as certificates carry them
+  const notBefore = new Date(Math.floor((Math.min(real, mock) - CA_BACKDATE_MS) / 1000) * 1000);
+  const from = Math.max(real, mock);
   const urls = caUrls(opts.baseUrl);
   const [rootPair, issuingPair] = await Promise.all([
     generateRsa('rsa', { modulusLength: bits }),
@@ -82,8 +95,8 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
       issuer: rootName,
       subject: rootName,
       spki: rootSpki,
-      notBefore: now,
-      notAfter: new Date(now.getTime() + 20 * YEAR_MS),
+      notBefore,
+      notAfter: new Date(Math.floor(from / 1000) * 1000 + 20 * YEAR_MS),
       extensions: [
         ext.basicConstraints(true),
         ext.keyUsage([KEY_USAGE_BITS.keyCertSign, KEY_USAGE_BITS.cRLSign]),
@@ -104,8 +117,8 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
         [OID.commonName, ISSUING_NAME],
       ]),
       spki: issuingSpki,
-      notBefore: now,
-      notAfter: new Date(now.getTime() + 10 * YEAR_MS),
+      notBefore,
+      notAfter: new Date(Math.floor(from / 1000) * 1000 + 10 * YEAR_MS),
       extensions: [
         ext.basicConstraints(true, 0),
         ext.keyUsage([KEY_USAGE_BITS.digitalSignature, KEY_USAGE_BITS.keyCertSign, KEY_USAGE_BITS.cRLSign]),
@@ -164,6 +177,22 @@ function testCa(root: CaCertificate, issuing: CaCertificate, origin: string): Te
 
 /** The CA to run with: configured files, else the one kept in the data directory, else a new one (kept there if there is one). */
 export async function obtainTestCa(opts: ObtainCaOptions): Promise<TestCa> {
+  return existingTestCa(opts) ?? newTestCa(opts);
+}
+
+const keptFiles = (dataDir: string) => {
+  const dir = join(dataDir, 'ca');
+  return {
+    dir,
+    rootCertFile: join(dir, 'root.pem'),
+    rootKeyFile: join(dir, 'root.key'),
+    issuingCertFile: join(dir, 'intermediate.pem'),
+    issuingKeyFile: join(dir, 'intermediate.key'),
+  };
+};
+
+/** A CA that exists already: configured files, or one kept in the data directory; undefined when one must be made. */
+export function existingTestCa(opts: ObtainCaOptions): TestCa | undefined {
   const configured = [opts.rootCertFile, opts.issuingCertFile, opts.issuingKeyFile];
   if (configured.some(Boolean)) {
     if (!configured.every(Boolean)) {
@@ -171,18 +200,16 @@ export async function obtainTestCa(opts: ObtainCaOptions): Promise<TestCa> {
     }
     return loadTestCa(opts as Parameters<typeof loadTestCa>[0], 'configured files');
   }
-  if (!opts.dataDir) return generateTestCa(opts);
+  if (!opts.dataDir) return undefined;
+  const { dir, ...files } = keptFiles(opts.dataDir);
+  return existsSync(files.issuingKeyFile) ? loadTestCa(files, dir) : undefined;
+}
 
-  const dir = join(opts.dataDir, 'ca');
-  const files = {
-    rootCertFile: join(dir, 'root.pem'),
-    rootKeyFile: join(dir, 'root.key'),
-    issuingCertFile: join(dir, 'intermediate.pem'),
-    issuingKeyFile: join(dir, 'intermediate.key'),
-  };
-  if (existsSync(files.issuingKeyFile)) return loadTestCa(files, dir);
-
+/** A new CA, kept in the data directory when there is one. */
+export async function newTestCa(opts: ObtainCaOptions): Promise<TestCa> {
   const ca = await generateTestCa(opts);
+  if (!opts.dataDir) return ca;
+  const { dir, ...files } = keptFiles(opts.dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyPem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }) as string;
   writeFileDurably(files.rootCertFile, ca.root.pem);

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { clockFor } from '../../server/durable-clock.js';
 import { createMockServer } from '../../server/mock-server.js';
 import { SqliteOrderStore } from '../../server/store/sqlite-store.js';
 import { certificatesOf } from '../support/certs.js';
+import { openssl, tempDir } from '../support/openssl.js';
 import { readCsr } from '../support/fixtures.js';
 import { call, enrollXml, orderXml } from '../support/soap.js';
 
@@ -130,6 +131,43 @@ describe('a mock with a fixed clock', () => {
     } finally {
       await mock.close();
     }
+  });
+});
+
+describe('a CA the mock generates covers the mock\'s time, not only real time', () => {
+  /** enroll and collect at the mock's (frozen) time; openssl verify the leaf at that time and a minute later */
+  async function verifiedAt(clockStart: string): Promise<{ ca: TestCa; verify: string }> {
+    const mock = await createMockServer({ clockStart, clockFrozen: true, caKeyBits: 1024 });
+    try {
+      const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: 'then@example.com', csr: readCsr() }))).code;
+      const collected = await call(mock.endpoint, 'collect', orderXml(n));
+      expect(collected.code).toBe(1);
+      const [leaf] = certificatesOf(collected.fields.certificate);
+      const dir = tempDir();
+      writeFileSync(join(dir, 'leaf.pem'), new X509Certificate(leaf).toString());
+      writeFileSync(join(dir, 'root.pem'), mock.ca.root.pem);
+      writeFileSync(join(dir, 'int.pem'), mock.ca.issuingFor(mock.url).pem);
+      const at = String(Math.floor(Date.parse(clockStart) / 1000) + 60);
+      const verify = openssl(['verify', '-attime', at, '-purpose', 'smimesign', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'int.pem'), join(dir, 'leaf.pem')]);
+      rmSync(dir, { recursive: true, force: true });
+      return { ca: mock.ca, verify };
+    } finally {
+      await mock.close();
+    }
+  }
+
+  it('a clock started in the past: the CA is dated from the mock\'s time, an hour back, and lasts its term from now', async () => {
+    const { ca: made, verify } = await verifiedAt('2001-01-01T00:00:00Z');
+    expect(verify).toMatch(/leaf\.pem: OK/);
+    for (const cert of [made.root.x509, made.issuing.x509]) expect(new Date(cert.validFrom).toISOString()).toBe('2000-12-31T23:00:00.000Z');
+    expect(Date.parse(made.issuing.x509.validTo)).toBeGreaterThan(Date.now() + 9 * 365 * 86_400_000);
+  });
+
+  it('a clock started past the CA\'s usual term: the CA lasts its term from the mock\'s time', async () => {
+    const start = new Date(Date.now() + 15 * 365 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z';
+    const { ca: made, verify } = await verifiedAt(start);
+    expect(verify).toMatch(/leaf\.pem: OK/);
+    expect(Date.parse(made.issuing.x509.validFrom)).toBeLessThan(Date.now());
   });
 });
 
