@@ -195,18 +195,14 @@ export function readAccountsFile(path: string): AccountsFile {
   return parseAccounts(json, path);
 }
 
-/** The fixture's secrets as bytes, made once: every SOAP call checks a password. */
-const storedBytes = new Map<string, Buffer>();
-
 /** Comparison of a stored secret with a given one in time that does not depend on what either holds. */
 function sameSecret(stored: string, given: string): boolean {
-  let expected = storedBytes.get(stored);
-  if (!expected) {
-    if (storedBytes.size >= 4096) storedBytes.clear(); // fixtures are small; bound it anyway
-    storedBytes.set(stored, (expected = Buffer.from(stored, 'utf8')));
-  }
+  const expected = Buffer.from(stored, 'utf8');
   const actual = Buffer.from(given, 'utf8');
-  if (actual.length !== expected.length) return !timingSafeEqual(expected, expected);
+  if (actual.length !== expected.length) {
+    timingSafeEqual(expected, expected); // the same work as a comparison of equal lengths
+    return false;
+  }
   return timingSafeEqual(expected, actual);
 }
 

@@ -14,6 +14,7 @@ export interface Extent {
   length: number;
 }
 
+const NONE: ReadonlySet<number> = new Set();
 /** a full slab whose live bytes fall below this share is worth compacting */
 const SPARSE_SHARE = 0.25;
 
@@ -74,7 +75,8 @@ export class Slabs {
    * Slabs that became mostly garbage: the owner moves the ranges still living there (alloc, copy, free),
    * after which the slab is released. Cheap to ask after every free: usually empty.
    */
-  takeSparse(): Set<number> {
+  takeSparse(): ReadonlySet<number> {
+    if (this.sparseSlabs.size === 0) return NONE;
     const out = new Set(this.sparseSlabs);
     this.sparseSlabs.clear();
     return out;
