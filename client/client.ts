@@ -69,7 +69,7 @@ export interface PollEvent {
 }
 
 export interface WaitOptions {
-  /** give up after this long, ms (default 10 minutes) */
+  /** give up after this long, ms (default 10 minutes); a poll in flight then is cut short. 0: exactly one poll */
   timeoutMs?: number;
   signal?: AbortSignal;
   backoff?: BackoffOptions;
@@ -98,6 +98,8 @@ function deadlineSignal(ms: number): AbortSignal | undefined {
   if (!(ms <= MAX_TIMER_MS)) return undefined;
   return AbortSignal.timeout(Math.max(0, Math.ceil(ms)));
 }
+
+const formatWait = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`);
 
 /** The endpoint URL: a base URL gets the service path, a ?wsdl suffix is dropped. */
 export function normalizeEndpoint(url: string): string {
@@ -265,13 +267,22 @@ export class CcmClient {
     const maxErrors = options.maxConsecutiveErrors ?? 3;
     const nextDelay = backoffDelays(options.backoff);
     const started = performance.now();
-    // the deadline also cuts short a poll in flight: a hung request must not outlast the wait
-    const deadline = deadlineSignal(timeoutMs);
+    // the deadline also cuts short a poll in flight: a hung request must not outlast the wait. A wait of 0 (or
+    // less) has no deadline: it makes its one poll, which only the request timeout bounds
+    const deadline = timeoutMs > 0 ? deadlineSignal(timeoutMs) : undefined;
     const pollSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
     let polls = 0;
     let errors = 0;
     let lastCode = 0;
     const timedOut = (made: number) => new CcmWaitTimeoutError(orderNumber, made, performance.now() - started, lastCode);
+    /** the deadline ended poll `poll` before it was answered: nothing said the order was still processing */
+    const noAnswer = (poll: number) => {
+      const err = timedOut(poll);
+      const said = err.message;
+      err.message = `order ${orderNumber}: no answer came to poll ${poll} within the wait (${formatWait(timeoutMs)}); collect it later with its order number`;
+      if (err.stack) err.stack = err.stack.replace(said, err.message);
+      return err;
+    };
     for (;;) {
       if (signal?.aborted) throw new CcmAbortError('getCollectStatus', { cause: signal.reason, orderNumber });
       if (deadline?.aborted) throw timedOut(polls);
@@ -285,7 +296,7 @@ export class CcmClient {
         }
         errors = 0;
       } catch (err) {
-        if (err instanceof CcmAbortError && deadline?.aborted && !signal?.aborted) throw timedOut(polls + 1);
+        if (err instanceof CcmAbortError && deadline?.aborted && !signal?.aborted) throw noAnswer(polls + 1);
         if (err instanceof CcmError) err.orderNumber ??= orderNumber;
         if (err instanceof CcmAbortError || !isTransient(err) || ++errors > maxErrors) throw err;
         error = err as CcmError;

@@ -44,7 +44,7 @@ export const OUTPUT: OptionSpec[] = [
 
 export const WAIT: OptionSpec[] = [
   { flag: 'wait', short: 'w', type: 'boolean', help: 'poll until the certificate is issued, then collect it' },
-  { flag: 'timeout', type: 'string', arg: 'DURATION', help: 'with --wait: give up after this long (default 10m)' },
+  { flag: 'timeout', type: 'string', arg: 'DURATION', help: 'with --wait: give up after this long (default 10m; 0 polls once)' },
   { flag: 'poll-interval', type: 'string', arg: 'DURATION', help: 'with --wait: first pause between polls, growing 1.5x up to 30s (default 2s)' },
   { flag: 'out', short: 'o', type: 'string', arg: 'FILE', help: 'write the certificate and its chain (PEM, leaf first) here instead of stdout' },
 ];

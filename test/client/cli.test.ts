@@ -207,6 +207,14 @@ describe('status and collect', () => {
     const r = await run(['collect', String(order), '--wait', '--timeout', '0', '--json']);
     expect(r.code).toBe(EXIT.NOT_READY);
     expect(r.json.error).toMatchObject({ type: 'wait-timeout', orderNumber: order, polls: 1, lastCode: 0 });
+    expect(r.stderr).toMatch(/still being processed/);
+  });
+
+  it('--wait --timeout 0 still makes its one poll: an order already issued is delivered', async () => {
+    const order = await enrolled();
+    const r = await run(['collect', String(order), '--wait', '--timeout', '0', '--out', `z${order}.pem`]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(cwd, `z${order}.pem`), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });
 
   it('a rejected order exits 3 while waiting', async () => {

@@ -228,6 +228,15 @@ describe('waiting for a certificate', () => {
     expect(err).toMatchObject({ orderNumber: order, polls: 1, lastCode: 0 });
   });
 
+  it('a timeout of 0 makes exactly one poll, without a deadline: an order already issued is collected', async () => {
+    const order = await client.enroll({ username: 'Quick', email: email(), csr });
+    const { fetch, counts } = countingFetch();
+    const c = new CcmClient({ endpoint: mock.endpoint, auth: SANDBOX, fetch });
+    const cert = await c.waitForCertificate(order, { ...fast, timeoutMs: 0 });
+    expect(cert.serialNumber).toBe(mock.store.get(order)!.certificate!.serial);
+    expect(counts).toEqual({ getCollectStatus: 1, collect: 1 });
+  });
+
   it('the timeout also ends a poll in flight: a hung endpoint gives CcmWaitTimeoutError, not a wait for the request timeout', async () => {
     const hung = await fakeEndpoint(() => undefined);
     try {
@@ -235,7 +244,10 @@ describe('waiting for a certificate', () => {
       const c = new CcmClient({ endpoint: hung.url, auth: SANDBOX, requestTimeoutMs });
       const err = await c.waitForCertificate(7, { ...fast, timeoutMs: 200 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CcmWaitTimeoutError);
-      expect(err).toMatchObject({ orderNumber: 7, polls: 1, lastCode: 0 });
+      expect(err).toMatchObject({ orderNumber: 7, polls: 1 });
+      // the poll was never answered: the error says so, not that the order was still being processed
+      expect((err as Error).message).toBe('order 7: no answer came to poll 1 within the wait (200 ms); collect it later with its order number');
+      expect((err as Error).stack).toContain('no answer came to poll 1');
       expect((err as CcmWaitTimeoutError).waitedMs).toBeLessThan(requestTimeoutMs);
       expect(hung.requests).toHaveLength(1);
     } finally {
