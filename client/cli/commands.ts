@@ -448,7 +448,8 @@ const conformance: Command = {
     if (report.interrupted) {
       const left = report.created.filter((o) => !o.revoked).map((o) => o.orderNumber);
       const notRun = report.results.filter((r) => r.message === NOT_RUN).length;
-      ctx.out.error(`interrupted: ${notRun} check${notRun === 1 ? '' : 's'} not run${left.length ? `; orders this run created and did not revoke: ${left.join(', ')}` : ''}`);
+      const stopped = notRun ? `${notRun} check${notRun === 1 ? '' : 's'} not run` : 'every check had run';
+      ctx.out.error(`interrupted: ${stopped}${left.length ? `; orders this run created and did not revoke: ${left.join(', ')}` : ''}`);
       return EXIT.INTERRUPTED;
     }
     return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;

@@ -86,7 +86,7 @@ export interface ConformanceReport {
   results: CheckResult[];
   created: CreatedOrder[];
   summary: { total: number; passed: number; failed: number; error: number; skipped: number };
-  /** the signal stopped the run before every check had run */
+  /** the signal fired during the run: the check then running was cut short, later ones were not run (the cleanup still ran) */
   interrupted: boolean;
   /** every check that ran passed (skipped checks do not count against it), and the run was not interrupted */
   ok: boolean;
@@ -211,13 +211,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   };
 
   const results: CheckResult[] = [];
-  let interrupted = false;
   for (const [index, check] of selected.entries()) {
     const result: CheckResult = { name: check.name, title: check.title, tags: check.tags, guide: check.guide, status: 'passed', durationMs: 0, details: [] };
     results.push(result);
     const blocked = check.tags.filter((t) => !allowed[t]);
     if (blocked.length || signal?.aborted) {
-      interrupted ||= !blocked.length;
       result.status = 'skipped';
       result.message = blocked.length ? `needs ${blocked.map((t) => FLAG_FOR[t]).join(' and ')}` : NOT_RUN;
       options.onCheckEnd?.(result, index, selected.length);
@@ -244,7 +242,6 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     }
     if (signal?.aborted && (result.status === 'failed' || result.status === 'error')) {
       // what went wrong is the interruption, not the endpoint
-      interrupted = true;
       result.status = 'error';
       result.message = 'interrupted while it ran';
     }
@@ -264,6 +261,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   // a client without the run's signal: an interrupted run still revokes what it created
   const keptBecause = !allowed.revokes ? '--allow-revoke not given' : options.cleanup === false ? '--no-cleanup given' : undefined;
   await cleanUp(new CcmClient(clientOptions(options.auth, baseFetch)), created, keptBecause);
+  // whenever it fired - before a check, during one (even the last, which may still pass) or during the cleanup
+  const interrupted = signal?.aborted === true;
 
   const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
   const summary = { total: results.length, passed: count('passed'), failed: count('failed'), error: count('error'), skipped: count('skipped') };

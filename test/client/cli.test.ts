@@ -5,7 +5,7 @@ import { EXIT } from '../../client/cli/main.js';
 import { COMMANDS } from '../../client/cli/commands.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { ccm, ccmProcess } from '../support/ccm-processes.js';
-import { closedPortUrl, fakeEndpoint, hangingPollProxy } from '../support/fake-endpoints.js';
+import { abortAfterAnswer, closedPortUrl, fakeEndpoint, hangingPollProxy } from '../support/fake-endpoints.js';
 import { csrPath } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
 import { packageRoot } from '../../wsdl/paths.js';
@@ -313,6 +313,15 @@ describe('as a process', () => {
     const r = await done;
     expect(r.code).toBe(EXIT.INTERRUPTED);
     expect(r.stderr).toContain(`resume with: ccm collect ${order} --wait`);
+  });
+
+  it('Ctrl-C during the last conformance check, which still passes, exits 130 all the same', async () => {
+    const controller = new AbortController();
+    const r = await ccm(['conformance', '--only', 'web-service-info'], env, { cwd, signal: controller.signal, fetch: abortAfterAnswer(/getWebServiceInfo/, controller) });
+    expect(r.stdout).toMatch(/1 checks: 1 passed, 0 failed, 0 errors, 0 skipped {2}-> INTERRUPTED/);
+    expect(r.stderr).toMatch(/interrupted: stopping \(Ctrl-C again to quit at once\)/);
+    expect(r.stderr).toMatch(/ccm: interrupted: every check had run\n$/);
+    expect(r.code).toBe(EXIT.INTERRUPTED);
   });
 
   it('Ctrl-C during conformance stops the run, revokes what it created, lists it and exits 130', async () => {

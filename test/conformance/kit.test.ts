@@ -4,7 +4,7 @@ import { ALL_CHECKS, CHECK_TAGS, formatJunit, formatTable, runConformance, type 
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { wsdlText } from '../../wsdl/contract.js';
 import { XmlDocument } from 'libxml2-wasm';
-import { answerWith, fakeEndpoint, hangingPollProxy, relay } from '../support/fake-endpoints.js';
+import { abortAfterAnswer, answerWith, fakeEndpoint, hangingPollProxy, relay } from '../support/fake-endpoints.js';
 import { envelope } from '../support/soap.js';
 import { readCsr } from '../support/fixtures.js';
 import { RecordingClient } from '../../client/conformance/recording-client.js';
@@ -243,6 +243,21 @@ describe('runConformance against the mock in-process', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('an abort during the last check, which still passes, or during the cleanup still makes the run interrupted', async () => {
+    const lastCheck = new AbortController();
+    const report = await runConformance(config(mock.endpoint, { only: ['web-service-info'], signal: lastCheck.signal, fetch: abortAfterAnswer(/getWebServiceInfo/, lastCheck) }));
+    expect(lastCheck.signal.aborted).toBe(true);
+    expect(report.results.map((r) => [r.name, r.status])).toEqual([['web-service-info', 'passed']]);
+    expect(report).toMatchObject({ interrupted: true, ok: false });
+
+    const cleanup = new AbortController();
+    const cleaned = await runConformance(config(mock.endpoint, { allowIssue: true, allowRevoke: true, only: ['enroll-collect'], signal: cleanup.signal, fetch: abortAfterAnswer(/cleanup of a test certificate/, cleanup) }));
+    expect(cleanup.signal.aborted).toBe(true);
+    expect(cleaned.results.map((r) => [r.name, r.status])).toEqual([['enroll-collect', 'passed']]);
+    expect(cleaned.created).toMatchObject([{ revoked: true, cleanup: 'revoked' }]);
+    expect(cleaned).toMatchObject({ interrupted: true, ok: false });
   });
 
   it('writes JUnit XML that parses, with a testcase per check', async () => {

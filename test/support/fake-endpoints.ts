@@ -72,3 +72,16 @@ export async function closedPortUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}/ws/EPKIManager`;
 }
+
+/**
+ * A fetch that fires `controller` right after a request whose body matches `pattern` has been answered: the
+ * answer is read in full first, so that request still succeeds (a Ctrl-C that lands just after it).
+ */
+export function abortAfterAnswer(pattern: RegExp, controller: AbortController): typeof fetch {
+  return async (input, init) => {
+    const r = await fetch(input, init);
+    const text = await r.text();
+    if (pattern.test(String(init?.body ?? ''))) controller.abort(new Error('interrupted'));
+    return new Response(text, { status: r.status, headers: { 'Content-Type': r.headers.get('content-type') ?? 'text/xml' } });
+  };
+}
