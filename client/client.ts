@@ -245,7 +245,12 @@ export class CcmClient {
     await this.zero('revokeBySerialNumber', { authData: this.auth, serialNumber, reason }, options);
   }
 
-  /** Revokes every valid certificate of the person; succeeds when there is none. */
+  /**
+   * Revokes every valid certificate of the person (orders still being issued are left as they are). Succeeds when
+   * something was revoked, or when the person has no order at all; a person with orders but none valid gets
+   * CcmStatusError: -26 when one is still being issued, else -21 when they are revoked already, else -20 (only
+   * rejected ones).
+   */
   async revokeAllByPerson(request: RevokeAllByPersonRequest, options?: CallOptions): Promise<void> {
     await this.zero('revokeAllByPerson', { authData: this.auth, email: request.email, org: request.org, dep: request.dep }, options);
   }

@@ -122,12 +122,15 @@ describe('the nine operations', () => {
     }
   });
 
-  it("revokeAllByPerson revokes the person's certificates, and succeeds for a person without any", async () => {
+  it("revokeAllByPerson revokes the person's certificates, answers -21 once they are all revoked, and succeeds for a person without any order", async () => {
     const address = email();
     const first = await client.enroll({ username: 'Person', email: address, csr });
     const second = await client.enroll({ username: 'Person', email: address, csr });
     await client.revokeAllByPerson({ email: address, org: 'Sandbox Org' });
     expect([mock.store.get(first)!.state, mock.store.get(second)!.state]).toEqual(['revoked', 'revoked']);
+    // orders, but none valid any more: the code says why nothing was revoked
+    const again = await client.revokeAllByPerson({ email: address, org: 'Sandbox Org' }).catch((e: unknown) => e);
+    expect(isStatus(again, Status.REVOKED)).toBe(true);
     await client.revokeAllByPerson({ email: 'carol@example.com', org: 'Sandbox Org', dep: 'Engineering' });
   });
 
