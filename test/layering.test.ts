@@ -1,15 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../wsdl/paths.js';
 
 /**
  * CONTRIBUTING.md's "may import" column, for the folders whose rule is strict: each relative import of
- * their sources is held against it (packages are not checked).
+ * their sources is held against it. The packages client/ and wsdl/ import must be runtime dependencies
+ * (they ship as `ccm-mock/client`).
  */
 
 interface Import {
   file: string;
+  /** a relative import: the file it names, from the package root (.ts); a package: its specifier */
   target: string;
   typeOnly: boolean;
 }
@@ -20,17 +23,32 @@ function sources(folder: string): string[] {
     .map((f) => join(folder, f));
 }
 
-function importsOf(folder: string): Import[] {
-  const out: Import[] = [];
+/** every import, export ... from and dynamic import() of a folder's sources */
+function specifiersOf(folder: string): Array<{ file: string; spec: string; typeOnly: boolean }> {
+  const out: Array<{ file: string; spec: string; typeOnly: boolean }> = [];
   for (const file of sources(folder)) {
     const text = readFileSync(join(packageRoot, file), 'utf8');
-    for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'(\.[^']+)'/gm)) {
-      const target = relative(packageRoot, join(packageRoot, dirname(file), m[2])).replace(/\.js$/, '.ts');
-      out.push({ file, target, typeOnly: !!m[1] });
-    }
+    for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)'/gm)) out.push({ file, spec: m[2], typeOnly: !!m[1] });
+    for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) out.push({ file, spec: m[1], typeOnly: false });
   }
   return out;
 }
+
+function importsOf(folder: string): Import[] {
+  return specifiersOf(folder)
+    .filter((i) => i.spec.startsWith('.'))
+    .map(({ file, spec, typeOnly }) => ({ file, target: relative(packageRoot, join(packageRoot, dirname(file), spec)).replace(/\.js$/, '.ts'), typeOnly }));
+}
+
+const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+function packagesOf(folder: string): Import[] {
+  return specifiersOf(folder)
+    .filter((i) => !i.spec.startsWith('.') && !i.spec.startsWith('node:') && !builtinModules.includes(i.spec))
+    .map(({ file, spec, typeOnly }) => ({ file, target: packageName(spec), typeOnly }));
+}
+
+const dependencies = Object.keys((JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
 
 const inside = (target: string, ...folders: string[]) => folders.some((f) => target.startsWith(f + '/'));
 
@@ -61,5 +79,11 @@ describe("CONTRIBUTING's import rules", () => {
 
   it('client/ imports wsdl/ and itself only (it must work against a live CCM)', () => {
     expect(importsOf('client').filter((i) => !inside(i.target, 'wsdl', 'client'))).toEqual([]);
+  });
+
+  it('the packages client/ and wsdl/ import are runtime dependencies (package.json "dependencies")', () => {
+    const packages = [...packagesOf('client'), ...packagesOf('wsdl')];
+    expect(packages.map((i) => i.target)).toContain('@peculiar/x509');
+    expect(packages.filter((i) => !dependencies.includes(i.target))).toEqual([]);
   });
 });

@@ -1,22 +1,19 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { packageRoot } from '../../wsdl/paths.js';
 
 /**
- * The client as a package: it imports nothing of the mock (it must work against a live CCM), and what
- * package.json publishes - the `ccm-mock/client` export and the `ccm` bin - works from the build in dist/.
+ * What package.json publishes - the `ccm-mock/client` export and the `ccm` bin - works from the build in dist/.
+ * (That client/ imports nothing of the mock, and only runtime dependencies, is test/layering.test.ts's.)
  */
 
 const exec = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
-  dependencies: Record<string, string>;
   bin: Record<string, string>;
   exports: Record<string, { types: string; default: string }>;
 };
@@ -28,38 +25,6 @@ function tsFiles(dir: string): string[] {
     return e.name.endsWith('.ts') ? [full] : [];
   });
 }
-
-/** every module specifier a file imports or re-exports, dynamic imports included */
-const specifiers = (file: string) => ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
-
-const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
-
-/** What one file imports that its folder may not: relative imports must stay inside `allowed`, packages must be runtime dependencies. */
-function violations(file: string, allowed: string[]): string[] {
-  const out: string[] = [];
-  for (const spec of specifiers(file)) {
-    const where = relative(packageRoot, file);
-    if (spec.startsWith('.')) {
-      const target = relative(packageRoot, resolve(dirname(file), spec));
-      if (!allowed.some((dir) => target.startsWith(dir + sep))) out.push(`${where} imports ${spec} (${target})`);
-    } else if (!spec.startsWith('node:') && !builtinModules.includes(spec) && !(packageName(spec) in pkg.dependencies)) {
-      out.push(`${where} imports ${spec}, which is not in package.json "dependencies"`);
-    }
-  }
-  return out;
-}
-
-describe('the import rule (CONTRIBUTING.md)', () => {
-  it('client/ imports only client/, wsdl/ and runtime dependencies', () => {
-    const files = tsFiles(join(packageRoot, 'client'));
-    expect(files.length).toBeGreaterThan(10);
-    expect(files.flatMap((f) => violations(f, ['client', 'wsdl']))).toEqual([]);
-  });
-
-  it('wsdl/, which the client ships with, imports nothing of ours outside wsdl/', () => {
-    expect(tsFiles(join(packageRoot, 'wsdl')).flatMap((f) => violations(f, ['wsdl']))).toEqual([]);
-  });
-});
 
 /** the newest mtime among what the build compiles (and its configuration) */
 function newestSource(): number {
