@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,9 @@ import { packageRoot } from '../../wsdl/paths.js';
 
 /**
  * What package.json publishes - the `ccm-mock/client` export and the `ccm` bin - works from the build in dist/.
- * (That client/ imports nothing of the mock, and only runtime dependencies, is test/layering.test.ts's.)
+ * The suite does not build: `npm ci` does (`prepare`), and after editing the sources `npm run build` does; a
+ * dist/ older than a source fails here with that hint rather than testing stale output. (That client/ imports
+ * nothing of the mock, and only runtime dependencies, is test/layering.test.ts's.)
  */
 
 const exec = promisify(execFile);
@@ -26,25 +28,27 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-/** the newest mtime among what the build compiles (and its configuration) */
-function newestSource(): number {
-  const sources = ['server', 'client', 'wsdl'].flatMap((d) => tsFiles(join(packageRoot, d)));
-  return Math.max(...[...sources, 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(resolve(packageRoot, f)).mtimeMs));
-}
-
 const DIST_INDEX = join(packageRoot, pkg.exports['./client'].default);
 const DIST_BIN = join(packageRoot, pkg.bin.ccm);
+
+/** Why dist/ cannot stand for the sources, if it cannot: missing, or older than a source (tsc rewrites every output, so one file dates the build). */
+function staleDist(): string | undefined {
+  if (!existsSync(DIST_INDEX) || !existsSync(DIST_BIN)) return 'dist/ is missing';
+  const built = statSync(DIST_INDEX).mtimeMs;
+  const sources = [...['server', 'client', 'wsdl'].flatMap((d) => tsFiles(join(packageRoot, d))), ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => join(packageRoot, f))];
+  const newer = sources.filter((f) => statSync(f).mtimeMs > built);
+  if (newer.length) return `dist/ is older than ${newer.length} source${newer.length > 1 ? 's' : ''} (${newer.slice(0, 3).map((f) => relative(packageRoot, f)).join(', ')}${newer.length > 3 ? ', ...' : ''})`;
+  return undefined;
+}
 
 describe('the built package (dist/)', () => {
   let mock: MockServer;
 
   beforeAll(async () => {
-    // build when dist/ is missing or older than a source (tsc rewrites every output, so one file dates the build)
-    if (!existsSync(DIST_INDEX) || !existsSync(DIST_BIN) || statSync(DIST_INDEX).mtimeMs < newestSource()) {
-      await exec(process.execPath, [join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: packageRoot });
-    }
+    const stale = staleDist();
+    if (stale) throw new Error(`${stale}: run \`npm run build\` first (this suite tests the built package and does not build it)`);
     mock = await createMockServer();
-  }, 180_000);
+  });
   afterAll(() => mock?.close());
 
   it("import('ccm-mock/client') resolves through the package's own exports to dist/, and its client works", async () => {
