@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { relative } from 'node:path';
 import { accountsSummary, main } from '../../server/cli.js';
 import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE } from '../../server/config.js';
-import { Accounts, readAccountsFile } from '../../server/domain/accounts.js';
+import { Accounts } from '../../server/domain/accounts.js';
 import { packageRoot } from '../../wsdl/paths.js';
 import { certificatesOf } from '../support/certs.js';
 import { startServe, type ServeProcess } from '../support/cli-process.js';
@@ -70,7 +70,7 @@ describe('ccm-mock --help / --version / bad options', () => {
 
 describe("the banner's accounts line", () => {
   it('prints the credentials read from the package fixture, known by its resolved path; for any other file, its path', () => {
-    const fixture = readAccountsFile(DEFAULT_ACCOUNTS_FILE);
+    const fixture = defaultAccounts();
     const shown = 'customerLoginUri "sandbox", login "admin", password "sandbox", orgId 1001, secretKey "sandbox-secret", emails @example.com';
     expect(accountsSummary(DEFAULT_ACCOUNTS_FILE, new Accounts(fixture))).toBe(shown);
     expect(accountsSummary(relative(process.cwd(), DEFAULT_ACCOUNTS_FILE), new Accounts(fixture))).toBe(shown);

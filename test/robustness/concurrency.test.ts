@@ -1,13 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountsFile } from '../../server/domain/accounts.js';
 import type { Order } from '../../server/domain/orders.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
-import { fixturesDir } from '../../wsdl/paths.js';
 import { Status } from '../../wsdl/status-codes.js';
-import { readCsr } from '../support/fixtures.js';
+import { defaultAccounts, readCsr } from '../support/fixtures.js';
 import { authXml, call, enrollXml, orderXml, xmlEl, type Auth } from '../support/soap.js';
 
 /**
@@ -17,13 +14,12 @@ import { authXml, call, enrollXml, orderXml, xmlEl, type Auth } from '../support
  */
 
 const CUSTOMERS = 5;
-const defaults = JSON.parse(readFileSync(join(fixturesDir, 'accounts.json'), 'utf8')) as { customers: unknown[] };
 const extra = Array.from({ length: CUSTOMERS }, (_, i) => ({
   customerLoginUri: `load${i}`,
   admins: [{ login: `admin${i}`, password: `pw${i}`, organizations: 'all' }],
   organizations: [{ orgId: 4001 + i, name: `Load Org ${i}`, secretKey: `secret${i}`, emailDomains: [`load${i}.example`] }],
 }));
-const accounts = { customers: [...defaults.customers, ...extra] } as unknown as AccountsFile;
+const accounts = { customers: [...defaultAccounts().customers, ...extra] } as AccountsFile;
 
 interface Who {
   auth: Auth;

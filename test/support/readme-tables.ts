@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EXIT_MEANINGS } from '../../client/cli/commands.js';
 import { ALL_CHECKS } from '../../client/conformance/runner.js';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
-import { CONFIG_KEYS } from '../../server/config.js';
+import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE } from '../../server/config.js';
 import { readAccountsFile } from '../../server/domain/accounts.js';
 import { TRANSPORT_FAULTS } from '../../server/domain/faults.js';
 import { SCRIPT_TAG_EXAMPLES, SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
@@ -38,7 +38,7 @@ const list = (items: readonly (string | number)[]) => items.map(code).join(', ')
 
 /** The default accounts fixture as two tables: customers with their admins and templates, then organizations. */
 export function defaultAccountsTable(): string {
-  const file = readAccountsFile(CONFIG_KEYS.find((k) => k.key === 'accountsFile')!.default as string);
+  const file = readAccountsFile(DEFAULT_ACCOUNTS_FILE);
   const customers = ['| `customerLoginUri` | admins: `login` / `password` (may act for) | KU/EKU templates | settings |', '| --- | --- | --- | --- |'];
   const orgs = ['| customer | `orgId` / `secretKey` | name | email domains | departments | templates | settings |', '| --- | --- | --- | --- | --- | --- | --- |'];
   for (const c of file.customers) {
