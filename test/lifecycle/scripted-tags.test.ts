@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { adminClient } from '../support/admin.js';
 import { certificatesOf } from '../support/certs.js';
-import { readCsr } from '../support/fixtures.js';
+import { defaultAccounts, readCsr } from '../support/fixtures.js';
 import { call, enrollXml, orderXml, SANDBOX, xmlEl, type SoapAnswer } from '../support/soap.js';
 
 /**
@@ -208,7 +208,7 @@ describe('processing delay: global and per organization', () => {
   });
 
   it('an organization range delay (fixture 2s-8s, or PATCH 1s-2s): drawn per order inside it; other organizations keep theirs', async () => {
-    const accounts = JSON.parse(JSON.stringify(mock.accounts.file));
+    const accounts = defaultAccounts();
     accounts.customers[0].organizations[0].delay = '2s-8s';
     const org = await createMockServer({ accounts, seed: 'org-range', clockFrozen: true, ca: mock.ca });
     try {
@@ -257,7 +257,7 @@ describe('processing delay: global and per organization', () => {
   });
 
   it('an organization delay from the accounts fixture, and one set through PATCH /admin/api/orgs/{orgId}', async () => {
-    const accounts = JSON.parse(JSON.stringify(mock.accounts.file));
+    const accounts = defaultAccounts();
     accounts.customers[0].organizations[0].delay = '3polls';
     const org = await createMockServer({ accounts, ca: mock.ca });
     try {
@@ -280,7 +280,7 @@ describe('processing delay: global and per organization', () => {
   });
 
   it('a bad delay in the accounts fixture stops the start with its JSON path', async () => {
-    const accounts = JSON.parse(JSON.stringify(mock.accounts.file));
+    const accounts = defaultAccounts();
     accounts.customers[0].organizations[1].delay = 'soon';
     await expect(createMockServer({ accounts, ca: mock.ca })).rejects.toThrow(/customers\.0\.organizations\.1\.delay: invalid delay "soon"/);
   });
