@@ -3,6 +3,7 @@ import type { TestCa } from '../../server/ca/test-ca.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { adminClient } from '../support/admin.js';
 import { readCsr } from '../support/fixtures.js';
+import { drawnDelay } from '../support/orders.js';
 import { call, enrollXml, orderXml, type Auth } from '../support/soap.js';
 
 /** One seed fixes order numbers, serials, delay draws and fault draws: two runs of the same requests match. */
@@ -19,12 +20,6 @@ interface Run {
 
 const OTHER: Auth = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
 const enrollOther = (mock: MockServer, email: string) => call(mock.endpoint, 'enroll', enrollXml({ auth: OTHER, orgId: 2001, secretKey: 'other-secret', email, csr: readCsr() }));
-
-/** The range delay drawn for a new order: when its first step is due, after its creation. */
-function drawnDelay(mock: MockServer, orderNumber: number): number {
-  const o = mock.store.get(orderNumber)!;
-  return o.next!.at! - o.createdAt;
-}
 
 // one CA for all runs: key generation is slow and the CA is not what the seed fixes
 let ca: TestCa | undefined;

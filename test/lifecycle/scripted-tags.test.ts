@@ -4,6 +4,7 @@ import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { adminClient } from '../support/admin.js';
 import { certificatesOf } from '../support/certs.js';
 import { defaultAccounts, readCsr } from '../support/fixtures.js';
+import { drawnDelay } from '../support/orders.js';
 import { call, enrollXml, orderXml, SANDBOX, xmlEl, type SoapAnswer } from '../support/soap.js';
 
 /**
@@ -36,12 +37,6 @@ const status = async (n: number) => ok(await call(mock.endpoint, 'getCollectStat
 const collect = async (n: number) => ok(await call(mock.endpoint, 'collect', orderXml(n)));
 const revoke = async (n: number) => ok(await call(mock.endpoint, 'revoke', orderXml(n, SANDBOX, xmlEl('reason', 'test')))).code;
 const advance = async (by: string) => expect((await admin('POST', '/admin/api/clock/advance', { by })).status).toBe(200);
-
-/** The delay an order drew: when its first step is due, after its creation. */
-const drawnDelay = (target: MockServer, n: number) => {
-  const o = target.store.get(n)!;
-  return o.next!.at! - o.createdAt;
-};
 
 describe('scripted outcomes (+tags in the enroll email)', () => {
   it('no tag, default test delay 0: issued at once', async () => {
