@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { readCsr } from '../support/fixtures.js';
+import { tempDir } from '../support/openssl.js';
 import { readmePath } from '../support/readme-tables.js';
 import { run } from '../support/revocation.js';
 import { call, enrollXml } from '../support/soap.js';
@@ -64,7 +64,7 @@ describe('README: Admin API examples', () => {
     let dir: string;
     beforeAll(async () => {
       mock = await createMockServer({ seed: 'readme-examples' });
-      dir = mkdtempSync(join(tmpdir(), 'ccm-mock-admin-examples-'));
+      dir = tempDir();
     });
     afterAll(async () => {
       await mock.close();

@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { relative } from 'node:path';
@@ -51,7 +50,7 @@ describe('ccm-mock --help / --version / bad options', () => {
     expect(await runMain(['serve', '--log-level', 'loud'])).toMatchObject({ code: 2, stderr: expect.stringContaining('logLevel must be one of') });
     expect(await runMain(['launch'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command launch') });
     // an accounts file the guide's limits refuse stops the start, naming the JSON path
-    const dir = mkdtempSync(join(tmpdir(), 'ccm-accounts-'));
+    const dir = tempDir();
     const accounts = defaultAccounts();
     accounts.customers[0].organizations[0].secretKey = 'a-secret-key-of-21-ch';
     try {

@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TestCa } from '../../server/ca/test-ca.js';
@@ -175,7 +174,7 @@ describe('the clock kept in a data directory', () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
   const newStore = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ccm-mock-clock-'));
+    const dir = tempDir();
     dirs.push(dir);
     return join(dir, 'ccm-mock.db');
   };
@@ -205,7 +204,7 @@ describe('the clock kept in a data directory', () => {
   });
 
   it('createMockServer on a data directory: a second start resumes the frozen clock, whatever clockStart says', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ccm-mock-clock-'));
+    const dataDir = tempDir();
     dirs.push(dataDir);
     const start = async (clockStart: string) => createMockServer({ dataDir, clockStart, clockFrozen: true, ...(ca ? { ca } : {}) });
     const first = await start('2030-01-01T00:00:00Z');
