@@ -9,7 +9,7 @@ import { Output, type CliIo } from './output.js';
 
 /** `ccm`: the EPKIManager client on the command line. runCli() is the whole program, minus process wiring (bin.ts). */
 
-export { EXIT, EXIT_MEANINGS } from './commands.js';
+export { EXIT } from './commands.js';
 export type { CliIo } from './output.js';
 
 const EXIT_HELP = ['Exit codes:', ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`)].join('\n');

@@ -10,7 +10,7 @@ import { expect, expectCode, expectRefusal, fail, type Check } from './check.js'
 /** Checks that cannot create or revoke anything: they run by default, against any endpoint. */
 
 /** The CSR with the last bit of its signature flipped: it still decodes, but proves possession of no key. */
-export function withBrokenSignature(csr: string): string {
+function withBrokenSignature(csr: string): string {
   const der = Buffer.from(new Pkcs10CertificateRequest(csr).rawData);
   der[der.length - 1] ^= 0x01; // the signature BIT STRING ends the DER
   return PemConverter.encode(der, 'CERTIFICATE REQUEST') + '\n';
