@@ -82,10 +82,11 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const existingCa = givenCa ?? existingTestCa(caOptions);
   // with a data directory: SQLite in it (orders survive restarts, like the CA in <dataDir>/ca); else memory
   const store = givenStore ?? openOrderStore(config.dataDir);
-  const { clock, resumed: clockResumed } = clockFor(store, {
+  const kept = clockFor(store, {
     frozen: config.clockFrozen,
     ...(config.clockStart !== undefined ? { startAt: clockStartMs(config.clockStart) } : {}),
   });
+  const { clock, resumed: clockResumed } = kept;
   let ca: TestCa;
   try {
     // a new CA is valid at the mock's time too (a clock started in the past or the future), not only now
@@ -145,8 +146,11 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     store.close();
     closeLogger(logger);
   };
+  // only now: a start that failed on the way leaves a new data directory without a clock, so its clockStart still applies
+  kept.save();
   return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed, logger, callListeners, readiness, signWorkers: signer?.size ?? 0, dispose };
 }
+
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {

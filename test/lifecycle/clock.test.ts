@@ -183,7 +183,9 @@ describe('the clock kept in a data directory', () => {
   const life = <T>(file: string, options: Parameters<typeof clockFor>[1], use: (c: ReturnType<typeof clockFor>) => T): T => {
     const store = new SqliteOrderStore(file);
     try {
-      return use(clockFor(store, options));
+      const kept = clockFor(store, options);
+      kept.save(); // as a mock does once it is assembled
+      return use(kept);
     } finally {
       store.close();
     }
@@ -220,6 +222,21 @@ describe('the clock kept in a data directory', () => {
       expect(second.admin.clock()).toMatchObject({ now: '2030-01-01T01:00:00.000Z', frozen: true });
     } finally {
       await second.close();
+    }
+  });
+
+  it('a start that fails before the mock is assembled keeps no clock: the next start takes its clockStart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ccm-mock-clock-'));
+    dirs.push(dataDir);
+    // a file where the CA's folder goes: the new CA cannot be kept, after the store is open
+    writeFileSync(join(dataDir, 'ca'), 'in the way');
+    await expect(createMockServer({ dataDir, clockStart: '2030-01-01T00:00:00Z', clockFrozen: true, caKeyBits: 1024 })).rejects.toThrow();
+    rmSync(join(dataDir, 'ca'));
+    const mock = await createMockServer({ dataDir, clockStart: '2031-01-01T00:00:00Z', clockFrozen: true, caKeyBits: 1024 });
+    try {
+      expect(mock.admin.clock()).toMatchObject({ now: '2031-01-01T00:00:00.000Z', frozen: true });
+    } finally {
+      await mock.close();
     }
   });
 
