@@ -45,6 +45,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: 'the clock of a directory that holds orders but no clock yet: running, at real time',
+    // before the clock was saved at every start, it was saved only when advanced: a directory whose clock
+    // never moved has orders but no clock, and would take a clockStart before the times already stored
+    sql: `INSERT OR IGNORE INTO meta (key, value) SELECT 'clock_offset_ms', 0 WHERE EXISTS (SELECT 1 FROM orders);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { ConfigError, resolveConfig } from '../../server/config.js';
 import { AdjustableClock } from '../../server/domain/clock.js';
 import { clockFor } from '../../server/durable-clock.js';
 import { createMockServer } from '../../server/mock-server.js';
-import { SqliteOrderStore } from '../../server/store/sqlite-store.js';
+import { MIGRATIONS, SqliteOrderStore } from '../../server/store/sqlite-store.js';
 import { certificatesOf } from '../support/certs.js';
 import { openssl, tempDir } from '../support/openssl.js';
 import { readCsr } from '../support/fixtures.js';
@@ -223,6 +224,28 @@ describe('the clock kept in a data directory', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('a directory from before the clock was saved at every start (orders, no clock): it resumes at real time, clockStart ignored', () => {
+    const file = newStore();
+    const real = realTime();
+    const old = new SqliteOrderStore(file, MIGRATIONS.slice(0, 1));
+    old.close();
+    // an order written at real time by a version that saved the clock only when it was advanced
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO orders VALUES (1000001, 'sandbox', 1001, 'a@example.com', 'issued', NULL, ?, '{}')").run(real());
+    raw.close();
+    life(file, { startAt: START - 365 * 86_400_000, source: real }, ({ clock, resumed }) => {
+      expect(resumed).toBe(true);
+      expect(clock.now()).toBe(real());
+    });
+    // one without orders is new: its clockStart applies
+    const empty = newStore();
+    new SqliteOrderStore(empty, MIGRATIONS.slice(0, 1)).close();
+    life(empty, { startAt: START, source: real }, ({ clock, resumed }) => {
+      expect(resumed).toBe(false);
+      expect(clock.now()).toBe(START);
+    });
   });
 
   it('a start that fails before the mock is assembled keeps no clock: the next start takes its clockStart', async () => {
