@@ -8,7 +8,7 @@ import { createRevocation, type Revocation } from './ca/revocation.js';
 import { SignWorkerPool } from './ca/sign-pool.js';
 import { generateRsaKeyPair } from './ca/ocsp-signer.js';
 import { existingTestCa, newTestCa, type ObtainCaOptions, type TestCa } from './ca/test-ca.js';
-import { clockStartMs, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
+import { clockStartMs, ConfigError, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { certificateRecords } from './domain/certificate-records.js';
 import type { AdjustableClock } from './domain/clock.js';
@@ -89,6 +89,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const { clock, resumed: clockResumed } = kept;
   let ca: TestCa;
   try {
+    if (existingCa && !givenCa) refuseClockOutside(existingCa, clock.now(), clockResumed ? `the clock kept in ${config.dataDir ?? 'the order store'}` : config.clockStart !== undefined ? 'clockStart' : 'real time');
     // a new CA is valid at the mock's time too (a clock started in the past or the future), not only now
     ca = existingCa ?? (await newTestCa({ ...caOptions, mockNow: new Date(clock.now()) }));
   } catch (err) {
@@ -151,6 +152,20 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed, logger, callListeners, readiness, signWorkers: signer?.size ?? 0, dispose };
 }
 
+/**
+ * A CA that exists (kept in the data directory, or configured) keeps its dates: a mock clock outside the
+ * issuing CA's validity would issue leaves no relying party accepts, so the start is refused instead.
+ */
+function refuseClockOutside(ca: TestCa, now: number, clockSource: string): void {
+  const from = Date.parse(ca.issuing.x509.validFrom);
+  const to = Date.parse(ca.issuing.x509.validTo);
+  if (now >= from && now <= to) return;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  throw new ConfigError(
+    `the mock's clock (${clockSource}) reads ${iso(now)}, outside the validity of the issuing CA from ${ca.origin} (${iso(from)} to ${iso(to)}): ` +
+      'certificates issued then would not verify. Use a clockStart inside it, a new data directory, or another CA',
+  );
+}
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {

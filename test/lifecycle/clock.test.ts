@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TestCa } from '../../server/ca/test-ca.js';
+import { generateTestCa, type TestCa } from '../../server/ca/test-ca.js';
 import { ConfigError, resolveConfig } from '../../server/config.js';
 import { AdjustableClock } from '../../server/domain/clock.js';
 import { clockFor } from '../../server/durable-clock.js';
@@ -169,6 +169,33 @@ describe('a CA the mock generates covers the mock\'s time, not only real time', 
     const { ca: made, verify } = await verifiedAt(start);
     expect(verify).toMatch(/leaf\.pem: OK/);
     expect(Date.parse(made.issuing.x509.validFrom)).toBeLessThan(Date.now());
+  });
+});
+
+describe('a CA that exists keeps its dates: a mock clock outside its validity is refused at start', () => {
+  it('configured CA files: a clockStart before or after the issuing CA is a ConfigError; one inside starts', async () => {
+    const made = await generateTestCa({ baseUrl: 'http://localhost:8080', keyBits: 1024 });
+    const dir = tempDir();
+    const files = { caRootCertFile: join(dir, 'root.pem'), caCertFile: join(dir, 'int.pem'), caKeyFile: join(dir, 'int.key') };
+    writeFileSync(files.caRootCertFile, made.root.pem);
+    writeFileSync(files.caCertFile, made.issuing.pem);
+    writeFileSync(files.caKeyFile, made.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    for (const clockStart of ['2001-01-01', new Date(Date.parse(made.issuing.x509.validTo) + 86_400_000).toISOString()]) {
+      const start = createMockServer({ ...files, clockStart, clockFrozen: true });
+      await expect(start).rejects.toThrow(ConfigError);
+      await expect(start).rejects.toThrow(/outside the validity of the issuing CA from configured files .*Use a clockStart inside it/);
+    }
+    const inside = await createMockServer({ ...files, clockStart: new Date(Date.now() + 365 * 86_400_000).toISOString(), clockFrozen: true });
+    await inside.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a CA kept in the data directory, with a new order store and a clockStart before it: refused, naming clockStart', async () => {
+    const dataDir = tempDir();
+    await (await createMockServer({ dataDir, caKeyBits: 1024 })).close();
+    for (const f of ['ccm-mock.db', 'ccm-mock.db-wal', 'ccm-mock.db-shm']) rmSync(join(dataDir, f), { force: true });
+    await expect(createMockServer({ dataDir, clockStart: '2001-01-01' })).rejects.toThrow(/clock \(clockStart\) reads 2001-01-01T00:00:00\.000Z, outside the validity/);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });
 
