@@ -54,13 +54,18 @@ export interface ConfigKey {
   testDefault?: string | number | boolean;
   description: string;
   choices?: readonly string[];
+  /** the largest value an int key takes */
+  max?: number;
 }
+
+/** setTimeout's largest delay: a longer one fires after 1 ms */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The package's own accounts fixture, the default of `accountsFile`. */
 export const DEFAULT_ACCOUNTS_FILE = join(fixturesDir, 'accounts.json');
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, testDefault: 0, description: 'TCP port to listen on (0 picks a free one)' },
+  { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, testDefault: 0, max: 65535, description: 'TCP port to listen on (0 picks a free one)' },
   { key: 'host', env: 'CCM_MOCK_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', testDefault: '127.0.0.1', description: 'interface to listen on' },
   { key: 'publicBaseUrl', env: 'CCM_MOCK_PUBLIC_URL', flag: '--public-url', kind: 'string', description: "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)" },
   { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state: the CA (ca/) and the orders, certificates and revocations (ccm-mock.db, SQLite). Default: none, everything in memory and a new CA each start' },
@@ -84,9 +89,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'maxBodyBytes', env: 'CCM_MOCK_MAX_BODY_BYTES', flag: '--max-body-bytes', kind: 'int', default: 1_048_576, description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole' },
   { key: 'signWorkers', env: 'CCM_MOCK_SIGN_WORKERS', flag: '--sign-workers', kind: 'string', default: 'auto', testDefault: '0', description: "worker threads that sign certificates issued at enroll time, off the event loop: a number, 0 to sign on the main thread, or auto (one less than the machine's cores, at most 4)" },
   { key: 'serviceInfo', env: 'CCM_MOCK_SERVICE_INFO', flag: '--service-info', kind: 'string', default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted', description: 'the string getWebServiceInfo answers' },
-  { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
+  { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, max: MAX_TIMER_MS, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
   { key: 'journalSize', env: 'CCM_MOCK_JOURNAL_SIZE', flag: '--journal-size', kind: 'int', default: 1000, description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)' },
-  { key: 'stopTimeoutMs', env: 'CCM_MOCK_STOP_TIMEOUT_MS', flag: '--stop-timeout-ms', kind: 'int', default: 5000, description: 'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1' },
+  { key: 'stopTimeoutMs', env: 'CCM_MOCK_STOP_TIMEOUT_MS', flag: '--stop-timeout-ms', kind: 'int', default: 5000, max: MAX_TIMER_MS, description: 'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1' },
 ];
 
 export class ConfigError extends Error {}
@@ -95,6 +100,7 @@ function convert(def: ConfigKey, raw: unknown, source: string): unknown {
   if (def.kind === 'int') {
     const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
     if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: ${def.key} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
+    if (def.max !== undefined && n > def.max) throw new ConfigError(`${source}: ${def.key} must be at most ${def.max}, got ${n}`);
     return n;
   }
   if (def.kind === 'bool') {
@@ -143,7 +149,6 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
   if (config.publicBaseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) {
     fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
   }
-  if (config.port > 65535) fail('port', `port must be at most 65535, got ${config.port}`);
   if (!/^(auto|\d{1,2})$/.test(config.signWorkers)) fail('signWorkers', `signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
   return config;
 }

@@ -67,7 +67,7 @@ export function configTable(): string {
   for (const k of CONFIG_KEYS) {
     const dflt = k.default === undefined ? '-' : `\`${String(k.default).replace(packageRoot + '/', '')}\``;
     const test = k.testDefault !== undefined ? ` (tests: \`${k.testDefault}\`)` : '';
-    rows.push(`| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''} |`);
+    rows.push(`| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''}${k.max !== undefined ? ` (at most ${k.max})` : ''} |`);
   }
   return rows.join('\n');
 }
