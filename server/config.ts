@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_NAMESPACE } from '../wsdl/contract.js';
 import { fixturesDir } from '../wsdl/paths.js';
 import { CERTIFICATE_FORMATS, type CertificateFormat } from './ca/bundle.js';
+import { ROOT_TERM_YEARS } from './ca/test-ca.js';
 import { parseDelay } from './domain/lifecycle.js';
 
 /**
@@ -58,6 +59,12 @@ export interface ConfigKey {
   max?: number;
 }
 
+/**
+ * The last year a clockStart may fall in: X.509 times end with 9999, and a CA generated at the mock's time
+ * lasts the root's term after it.
+ */
+export const LAST_CLOCK_START_YEAR = 9999 - ROOT_TERM_YEARS;
+
 /** setTimeout's largest delay: a longer one fires after 1 ms */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -71,7 +78,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state: the CA (ca/) and the orders, certificates and revocations (ccm-mock.db, SQLite). Default: none, everything in memory and a new CA each start' },
   { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: DEFAULT_ACCOUNTS_FILE, description: 'accounts fixture (customers, admins, organizations, templates)' },
   { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers, delay draws and probabilistic fault draws. Default: a random one, printed at start' },
-  { key: 'clockStart', env: 'CCM_MOCK_CLOCK_START', flag: '--clock-start', kind: 'string', description: "the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time" },
+  { key: 'clockStart', env: 'CCM_MOCK_CLOCK_START', flag: '--clock-start', kind: 'string', description: `the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC), in the years 1970 to ${LAST_CLOCK_START_YEAR} (a generated root lasts ${ROOT_TERM_YEARS} years from it, and certificate times end with 9999). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time` },
   { key: 'clockFrozen', env: 'CCM_MOCK_CLOCK_FROZEN', flag: '--clock-frozen', kind: 'bool', default: false, description: "freeze the mock's clock: time moves only by POST /admin/api/clock/advance. With clockStart and seed, runs give the same certificate validity and times" },
   { key: 'delay', env: 'CCM_MOCK_DELAY', flag: '--delay', kind: 'string', default: '2s-5s', testDefault: '0', description: 'default processing delay before an order is issued: 0, 3s, 500ms, 2s-8s (random range) or 3polls' },
   { key: 'namespace', env: 'CCM_MOCK_NAMESPACE', flag: '--namespace', kind: 'string', default: DEFAULT_NAMESPACE, description: 'wire profile: targetNamespace of the operations and the served WSDL' },
@@ -155,7 +162,8 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
 
 /**
  * A clockStart value in epoch milliseconds: a date (midnight UTC) or an instant with its zone (never local
- * time, which would differ between machines). A ConfigError for anything else, or a time before 1970.
+ * time, which would differ between machines). A ConfigError for anything else, or a time outside the years
+ * 1970 to LAST_CLOCK_START_YEAR.
  */
 export function clockStartMs(text: string): number {
   const t = text.trim();
@@ -163,7 +171,11 @@ export function clockStartMs(text: string): number {
   // Date.parse rolls 2030-02-31 over to March 3: a day the month does not have is a mistake
   const [y, m, d] = t.slice(0, 10).split('-').map(Number);
   const day = new Date(Date.UTC(y, m - 1, d));
-  if (!(ms > 0) || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) throw new ConfigError(`clockStart must be an ISO 8601 date or an instant with its zone, after 1970: 2030-01-01 or 2030-01-01T00:00:00Z; got ${JSON.stringify(text)}`);
+  if (!(ms > 0) || new Date(ms).getUTCFullYear() > LAST_CLOCK_START_YEAR || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) {
+    throw new ConfigError(
+      `clockStart must be an ISO 8601 date or an instant with its zone, in the years 1970 to ${LAST_CLOCK_START_YEAR}: 2030-01-01 or 2030-01-01T00:00:00Z; got ${JSON.stringify(text)}`,
+    );
+  }
   return ms;
 }
 

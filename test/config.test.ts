@@ -62,4 +62,10 @@ describe('configuration precedence, key by key', () => {
     expect(() => resolveConfig({}, { PORT: '65536' })).toThrow('environment PORT: port must be at most 65535, got 65536');
   });
 
+  it('clockStart: the years 1970 to 9979, the last whose generated root still ends by 9999', () => {
+    expect(resolveConfig({ clockStart: '9979-12-31T23:59:59Z' }, {}).clockStart).toBe('9979-12-31T23:59:59Z');
+    for (const late of ['9980-01-01', '9979-12-31T23:00:00-05:00', '9999-12-31']) {
+      expect(() => resolveConfig({ clockStart: late }, {})).toThrow('option: clockStart must be an ISO 8601 date or an instant with its zone, in the years 1970 to 9979');
+    }
+  });
 });

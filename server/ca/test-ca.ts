@@ -60,6 +60,8 @@ function serial(): Buffer {
 }
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** a generated root's term, in (365-day) years from the later of real time and the mock's time; the intermediate's is half */
+export const ROOT_TERM_YEARS = 20;
 /** a CA's validity starts this long before it is made, so a relying party whose clock is a little behind accepts it */
 export const CA_BACKDATE_MS = 3600 * 1000;
 
@@ -96,7 +98,7 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
       subject: rootName,
       spki: rootSpki,
       notBefore,
-      notAfter: new Date(Math.floor(from / 1000) * 1000 + 20 * YEAR_MS),
+      notAfter: new Date(Math.floor(from / 1000) * 1000 + ROOT_TERM_YEARS * YEAR_MS),
       extensions: [
         ext.basicConstraints(true),
         ext.keyUsage([KEY_USAGE_BITS.keyCertSign, KEY_USAGE_BITS.cRLSign]),
@@ -118,7 +120,7 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
       ]),
       spki: issuingSpki,
       notBefore,
-      notAfter: new Date(Math.floor(from / 1000) * 1000 + 10 * YEAR_MS),
+      notAfter: new Date(Math.floor(from / 1000) * 1000 + (ROOT_TERM_YEARS / 2) * YEAR_MS),
       extensions: [
         ext.basicConstraints(true, 0),
         ext.keyUsage([KEY_USAGE_BITS.digitalSignature, KEY_USAGE_BITS.keyCertSign, KEY_USAGE_BITS.cRLSign]),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateTestCa, type TestCa } from '../../server/ca/test-ca.js';
-import { ConfigError, resolveConfig } from '../../server/config.js';
+import { clockStartMs, ConfigError, resolveConfig } from '../../server/config.js';
 import { AdjustableClock } from '../../server/domain/clock.js';
 import { clockFor } from '../../server/durable-clock.js';
 import { createMockServer } from '../../server/mock-server.js';
@@ -162,6 +162,12 @@ describe('a CA the mock generates covers the mock\'s time, not only real time', 
     expect(verify).toMatch(/leaf\.pem: OK/);
     for (const cert of [made.root.x509, made.issuing.x509]) expect(new Date(cert.validFrom).toISOString()).toBe('2000-12-31T23:00:00.000Z');
     expect(Date.parse(made.issuing.x509.validTo)).toBeGreaterThan(Date.now() + 9 * 365 * 86_400_000);
+  });
+
+  it('the latest clockStart (the end of 9979): the CA ends within 9999, in DER GeneralizedTime', async () => {
+    const made = await generateTestCa({ baseUrl: 'http://localhost:8080', keyBits: 1024, mockNow: new Date(clockStartMs('9979-12-31T23:59:59Z')) });
+    expect(new Date(made.root.x509.validTo).getUTCFullYear()).toBe(9999);
+    expect(openssl(['x509', '-noout', '-enddate'], made.root.pem)).toMatch(/notAfter=.* 9999 GMT/);
   });
 
   it('a clock started past the CA\'s usual term: the CA lasts its term from the mock\'s time', async () => {
