@@ -32,8 +32,11 @@ const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
 
 const trimBase = (baseUrl: string) => (baseUrl.endsWith("/") ? baseUrl.replace(/\/+$/, "") : baseUrl);
 
-/** The two extensions ccm-mock writes into an intermediate made at `baseUrl`. */
-function urlExtensions(baseUrl: string): { cdp: Buffer; aia: Buffer } {
+/**
+ * The two extensions ccm-mock writes into an intermediate made at `baseUrl`: the one encoding for the generated
+ * intermediate (test-ca.ts) and its variants, as parse() recognises an intermediate of ours by these bytes.
+ */
+export function intermediateUrlExtensions(baseUrl: string): { cdp: Buffer; aia: Buffer } {
   const urls = caUrls(baseUrl);
   return { cdp: ext.crlDistributionPoint(urls.rootCrl), aia: ext.authorityInfoAccess({ caIssuers: urls.rootCer }) };
 }
@@ -67,7 +70,7 @@ function parse(certDer: Buffer): Parsed | undefined {
   const uri = content(location).toString('latin1');
   if (!uri.endsWith(CA_PATHS.rootCer)) return undefined;
   const baseUrl = uri.slice(0, -CA_PATHS.rootCer.length);
-  const ours = urlExtensions(baseUrl);
+  const ours = intermediateUrlExtensions(baseUrl);
   if (!ours.aia.equals(aia) || !ours.cdp.equals(byOid.get(OID.cRLDistributionPoints) ?? Buffer.alloc(0))) return undefined;
   return { tbs, serial: content(tbs[offset]), extsAt, extensions, baseUrl };
 }
@@ -81,7 +84,7 @@ export function variantSerial(original: Buffer, baseUrl: string): Buffer {
 
 /** The DER of the intermediate `parsed` describes, with its URLs under `baseUrl`, signed by the root's key. */
 function variantDer(parsed: Parsed, baseUrl: string, rootKey: KeyObject): Buffer {
-  const urls = urlExtensions(baseUrl);
+  const urls = intermediateUrlExtensions(baseUrl);
   const extensions = parsed.extensions.map((e) => {
     const oid = readOid(children(e)[0]);
     return oid === OID.cRLDistributionPoints ? urls.cdp : oid === OID.authorityInfoAccess ? urls.aia : raw(e);

@@ -6,9 +6,8 @@ import { caCertificate, type CaCertificate } from './ca-certificate.js';
 import { buildCertificate, ext, fromPem, keyIdentifier, name } from './certificate.js';
 import { children, readBitStringOctets, readWhole } from './der-reader.js';
 import { writeFileDurably } from './durable-file.js';
-import { intermediateVariants, type IssuingCertificate } from './intermediate-variants.js';
+import { intermediateUrlExtensions, intermediateVariants, type IssuingCertificate } from './intermediate-variants.js';
 import { OID, KEY_USAGE_BITS } from './oids.js';
-import { caUrls } from './urls.js';
 
 /**
  * The test CA: a root and an issuing intermediate, named so nobody mistakes them for real ones.
@@ -77,7 +76,7 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
   // whole seconds, as certificates carry them
   const notBefore = new Date(Math.floor((Math.min(real, mock) - CA_BACKDATE_MS) / 1000) * 1000);
   const from = Math.max(real, mock);
-  const urls = caUrls(opts.baseUrl);
+  const urlExtensions = intermediateUrlExtensions(opts.baseUrl);
   const [rootPair, issuingPair] = await Promise.all([
     generateRsa('rsa', { modulusLength: bits }),
     generateRsa('rsa', { modulusLength: bits }),
@@ -127,8 +126,8 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
         ext.extKeyUsage([OID.emailProtection, OID.clientAuth]),
         ext.subjectKeyIdentifier(issuingId),
         ext.authorityKeyIdentifier(rootId),
-        ext.crlDistributionPoint(urls.rootCrl),
-        ext.authorityInfoAccess({ caIssuers: urls.rootCer }),
+        urlExtensions.cdp,
+        urlExtensions.aia,
       ],
     },
     rootPair.privateKey,
