@@ -65,7 +65,8 @@ export interface CertificateFields {
   extensions: Buffer[];
 }
 
-const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
+/** AlgorithmIdentifier sha256WithRSAEncryption: how every certificate, CRL and OCSP response ccm-mock makes is signed */
+export const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
 
 /** The TBSCertificate of a v3 certificate to be signed sha256WithRSAEncryption. */
 export function tbsCertificate(fields: CertificateFields): Buffer {

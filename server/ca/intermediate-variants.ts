@@ -1,6 +1,6 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { caCertificate, type CaCertificate } from './ca-certificate.js';
-import { ext, signedCertificate } from './certificate.js';
+import { ext, SHA256_RSA, signedCertificate } from './certificate.js';
 import * as der from './der.js';
 import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
 import { OID } from './oids.js';
@@ -27,8 +27,6 @@ export type IssuingCertificate = CaCertificate & { key: KeyObject };
 
 /** Variants kept ready; a base URL is client input (the Host header), so they are bounded, and re-made when evicted. */
 const KEPT = 64;
-
-const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
 
 const trimBase = (baseUrl: string) => (baseUrl.endsWith("/") ? baseUrl.replace(/\/+$/, "") : baseUrl);
 
