@@ -1,5 +1,6 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { caCertificate, type CaCertificate } from './ca-certificate.js';
+import { extensionsOf, tbsFields } from './cert-fields.js';
 import { ext, SHA256_RSA, signedCertificate } from './certificate.js';
 import * as der from './der.js';
 import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
@@ -41,6 +42,8 @@ export function intermediateUrlExtensions(baseUrl: string): { cdp: Buffer; aia: 
 
 interface Parsed {
   tbs: DerNode[];
+  /** index in `tbs` of the serial */
+  offset: number;
   serial: Buffer;
   /** index in `tbs` of the extensions [3] */
   extsAt: number;
@@ -51,13 +54,12 @@ interface Parsed {
 
 /** The stored intermediate's parts, if its URL extensions are exactly the ones ccm-mock writes for some base URL. */
 function parse(certDer: Buffer): Parsed | undefined {
-  const [tbsNode, algorithm] = children(readWhole(certDer));
+  const [, algorithm] = children(readWhole(certDer));
   if (!raw(algorithm).equals(SHA256_RSA)) return undefined;
-  const tbs = children(tbsNode);
-  const offset = tbs[0].tag === 0xa0 ? 1 : 0;
+  const { fields: tbs, offset } = tbsFields(certDer);
   const extsAt = tbs.findIndex((n) => n.tag === 0xa3);
   if (extsAt < 0) return undefined;
-  const extensions = children(children(tbs[extsAt])[0]);
+  const extensions = extensionsOf(tbs);
   const byOid = new Map(extensions.map((e) => [readOid(children(e)[0]), raw(e)]));
   const aia = byOid.get(OID.authorityInfoAccess);
   if (!aia) return undefined;
@@ -70,7 +72,7 @@ function parse(certDer: Buffer): Parsed | undefined {
   const baseUrl = uri.slice(0, -CA_PATHS.rootCer.length);
   const ours = intermediateUrlExtensions(baseUrl);
   if (!ours.aia.equals(aia) || !ours.cdp.equals(byOid.get(OID.cRLDistributionPoints) ?? Buffer.alloc(0))) return undefined;
-  return { tbs, serial: content(tbs[offset]), extsAt, extensions, baseUrl };
+  return { tbs, offset, serial: content(tbs[offset]), extsAt, extensions, baseUrl };
 }
 
 /** A positive 128-bit serial from the original serial and the base URL: the same variant always has the same serial. */
@@ -87,9 +89,8 @@ function variantDer(parsed: Parsed, baseUrl: string, rootKey: KeyObject): Buffer
     const oid = readOid(children(e)[0]);
     return oid === OID.cRLDistributionPoints ? urls.cdp : oid === OID.authorityInfoAccess ? urls.aia : raw(e);
   });
-  const offset = parsed.tbs[0].tag === 0xa0 ? 1 : 0;
   const fields = parsed.tbs.map((n, i) =>
-    i === offset ? der.int(variantSerial(parsed.serial, baseUrl)) : i === parsed.extsAt ? der.explicit(3, der.seq(...extensions)) : raw(n),
+    i === parsed.offset ? der.int(variantSerial(parsed.serial, baseUrl)) : i === parsed.extsAt ? der.explicit(3, der.seq(...extensions)) : raw(n),
   );
   const tbs = der.seq(...fields);
   return signedCertificate(tbs, sign('sha256', tbs, rootKey));
