@@ -1,4 +1,4 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
 import * as der from './der.js';
 import { OID } from './oids.js';
 
@@ -54,6 +54,18 @@ export const ext = {
     return extension(OID.authorityInfoAccess, false, der.seq(...access));
   },
 };
+
+/**
+ * A serial from random (or derived) bytes, made positive with no leading zero byte: the first byte's high bit
+ * cleared and its low bit set, so 16 bytes stay 16 bytes in DER. Changes `bytes` and returns it.
+ */
+export function positiveSerial(bytes: Buffer): Buffer {
+  bytes[0] = (bytes[0] & 0x7f) | 0x01;
+  return bytes;
+}
+
+/** A random positive 128-bit serial. */
+export const randomSerial = (): Buffer => positiveSerial(randomBytes(16));
 
 export interface CertificateFields {
   serial: Buffer;

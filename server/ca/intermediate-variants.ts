@@ -1,7 +1,7 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { caCertificate, type CaCertificate } from './ca-certificate.js';
 import { extensionsOf, tbsFields } from './cert-fields.js';
-import { ext, SHA256_RSA, signedCertificate } from './certificate.js';
+import { ext, positiveSerial, SHA256_RSA, signedCertificate } from './certificate.js';
 import * as der from './der.js';
 import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
 import { OID } from './oids.js';
@@ -77,9 +77,7 @@ function parse(certDer: Buffer): Parsed | undefined {
 
 /** A positive 128-bit serial from the original serial and the base URL: the same variant always has the same serial. */
 export function variantSerial(original: Buffer, baseUrl: string): Buffer {
-  const bytes = createHash('sha256').update('ccm-mock intermediate variant\0').update(original).update('\0').update(baseUrl).digest().subarray(0, 16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x01;
-  return bytes;
+  return positiveSerial(createHash('sha256').update('ccm-mock intermediate variant\0').update(original).update('\0').update(baseUrl).digest().subarray(0, 16));
 }
 
 /** The DER of the intermediate `parsed` describes, with its URLs under `baseUrl`, signed by the root's key. */

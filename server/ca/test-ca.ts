@@ -1,9 +1,9 @@
-import { createPrivateKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { caCertificate, type CaCertificate } from './ca-certificate.js';
-import { buildCertificate, ext, fromPem, keyIdentifier, name } from './certificate.js';
+import { buildCertificate, ext, fromPem, keyIdentifier, name, randomSerial } from './certificate.js';
 import { children, readBitStringOctets, readWhole } from './der-reader.js';
 import { writeFileDurably } from './durable-file.js';
 import { intermediateUrlExtensions, intermediateVariants, type IssuingCertificate } from './intermediate-variants.js';
@@ -52,12 +52,6 @@ export interface ObtainCaOptions extends CaFiles {
 
 const generateRsa = promisify(generateKeyPair);
 
-function serial(): Buffer {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x01;
-  return bytes;
-}
-
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 /** a generated root's term, in (365-day) years from the later of real time and the mock's time; the intermediate's is half */
 export const ROOT_TERM_YEARS = 20;
@@ -92,7 +86,7 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
   ]);
   const rootDer = buildCertificate(
     {
-      serial: serial(),
+      serial: randomSerial(),
       issuer: rootName,
       subject: rootName,
       spki: rootSpki,
@@ -111,7 +105,7 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
   const issuingId = keyIdentifier(keyBitsOf(issuingSpki));
   const issuingDer = buildCertificate(
     {
-      serial: serial(),
+      serial: randomSerial(),
       issuer: rootName,
       subject: name([
         [OID.organizationName, ORG_NAME],

@@ -14,6 +14,7 @@ import type {
   SMIMECollectResponse,
 } from '../../wsdl/types.js';
 import { RecentBundles, type CertificateFormat } from '../ca/bundle.js';
+import { positiveSerial } from '../ca/certificate.js';
 import { CsrRejected, parseCsr, type CsrProblem, type ParsedCsr } from '../ca/csr.js';
 import { issueLeaf, issueLeafWith, type LeafRequest } from '../ca/issuer.js';
 import type { TbsSigner } from '../ca/sign-pool.js';
@@ -332,9 +333,7 @@ export class EpkiService {
   private newSerial(): string {
     const stream = this.deps.random.stream('serials');
     for (;;) {
-      const bytes = stream.bytes(16);
-      bytes[0] = (bytes[0] & 0x7f) | 0x01; // positive, 16 bytes in DER, never a leading zero byte
-      const serial = bytes.toString('hex');
+      const serial = positiveSerial(stream.bytes(16)).toString('hex');
       if (!this.store.getBySerial(serial)) return serial;
     }
   }
