@@ -4,6 +4,7 @@ import { DEFAULT_NAMESPACE } from '../wsdl/contract.js';
 import { fixturesDir } from '../wsdl/paths.js';
 import { CERTIFICATE_FORMATS, type CertificateFormat } from './ca/bundle.js';
 import { ROOT_TERM_YEARS } from './ca/test-ca.js';
+import { trimBaseUrl } from './ca/urls.js';
 import { parseDelay } from './domain/lifecycle.js';
 
 /**
@@ -153,8 +154,10 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
   } catch (err) {
     fail('clockStart', (err as Error).message);
   }
-  if (config.publicBaseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) {
-    fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
+  if (config.publicBaseUrl !== undefined) {
+    if (!/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
+    // trimmed once here: every URL the mock writes joins a path to it
+    config.publicBaseUrl = trimBaseUrl(config.publicBaseUrl);
   }
   if (!/^(auto|\d{1,2})$/.test(config.signWorkers)) fail('signWorkers', `signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
   return config;

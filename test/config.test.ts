@@ -51,6 +51,10 @@ describe('configuration precedence, key by key', () => {
     expect(() => resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-01-01T00:00:00' })).toThrow('clockStart must be');
   });
 
+  it('publicBaseUrl is kept without trailing slashes (every URL the mock writes joins a path to it)', () => {
+    expect(resolveConfig({}, { CCM_MOCK_PUBLIC_URL: 'https://mock.example.test/ccm//' }).publicBaseUrl).toBe('https://mock.example.test/ccm');
+  });
+
   it('a millisecond key longer than setTimeout can wait (it would fire after 1 ms) is refused, named with its source', () => {
     const max = 2 ** 31 - 1;
     for (const def of CONFIG_KEYS.filter((k) => k.key === 'stopTimeoutMs' || k.key === 'faultHangLimitMs')) {

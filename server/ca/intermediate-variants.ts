@@ -5,7 +5,7 @@ import { ext, positiveSerial, SHA256_RSA, signedCertificate } from './certificat
 import * as der from './der.js';
 import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
 import { OID } from './oids.js';
-import { CA_PATHS, caUrls } from './urls.js';
+import { CA_PATHS, caUrls, trimBaseUrl } from './urls.js';
 
 /**
  * The issuing CA's certificate as a client at one base URL needs it.
@@ -28,8 +28,6 @@ export type IssuingCertificate = CaCertificate & { key: KeyObject };
 
 /** Variants kept ready; a base URL is client input (the Host header), so they are bounded, and re-made when evicted. */
 const KEPT = 64;
-
-const trimBase = (baseUrl: string) => (baseUrl.endsWith("/") ? baseUrl.replace(/\/+$/, "") : baseUrl);
 
 /**
  * The two extensions ccm-mock writes into an intermediate made at `baseUrl`: the one encoding for the generated
@@ -103,7 +101,7 @@ export function intermediateVariants(issuing: IssuingCertificate, rootKey: KeyOb
   if (!rootKey || !parsed) return () => issuing;
   const kept = new Map<string, IssuingCertificate>([[parsed.baseUrl, issuing]]);
   return (baseUrl) => {
-    const base = trimBase(baseUrl);
+    const base = trimBaseUrl(baseUrl);
     let cert = kept.get(base);
     if (cert) return cert;
     cert = caCertificate(variantDer(parsed, base, rootKey), issuing.key) as IssuingCertificate;
