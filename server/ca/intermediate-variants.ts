@@ -1,7 +1,7 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
-import { caCertificate, type CaCertificate } from './ca-certificate.js';
+import { createHash, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import type { CaCertificate } from './ca-certificate.js';
 import { extensionsOf, tbsFields } from './cert-fields.js';
-import { ext, positiveSerial, SHA256_RSA, signedCertificate } from './certificate.js';
+import { ext, positiveSerial, SHA256_RSA, signedCertificate, toPem } from './certificate.js';
 import * as der from './der.js';
 import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
 import { OID } from './oids.js';
@@ -104,7 +104,9 @@ export function intermediateVariants(issuing: IssuingCertificate, rootKey: KeyOb
     const base = trimBaseUrl(baseUrl);
     let cert = kept.get(base);
     if (cert) return cert;
-    cert = caCertificate(variantDer(parsed, base, rootKey), issuing.key) as IssuingCertificate;
+    // subject, key identifier and key are the stored intermediate's: nothing to read back or check
+    const der = variantDer(parsed, base, rootKey);
+    cert = { der, pem: toPem(der, 'CERTIFICATE'), x509: new X509Certificate(der), subject: issuing.subject, keyId: issuing.keyId, key: issuing.key };
     // the stored intermediate stays; the oldest variant goes
     if (kept.size > KEPT) kept.delete([...kept.keys()][1]);
     kept.set(base, cert);
