@@ -414,7 +414,7 @@ export class EpkiService {
     if (statusCode !== Status.AVAILABLE || !order.certificate) return { statusCode };
     const { ca } = this.deps;
     const { serial, der } = order.certificate;
-    return { statusCode, certificate: this.bundles.of(serial, der, ca.issuingFor(order.baseUrl).der, ca.root.der) };
+    return { statusCode, certificate: this.bundles.of(serial, der, () => ca.issuingFor(order.baseUrl).der, ca.root.der) };
   }
 
   // ---- revocation ----
