@@ -64,7 +64,7 @@ export interface ConfigKey {
  * The last year a clockStart may fall in: X.509 times end with 9999, and a CA generated at the mock's time
  * lasts the root's term after it.
  */
-export const LAST_CLOCK_START_YEAR = 9999 - ROOT_TERM_YEARS;
+const LAST_CLOCK_START_YEAR = 9999 - ROOT_TERM_YEARS;
 
 /** setTimeout's largest delay: a longer one fires after 1 ms */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -8,7 +8,7 @@ import type { OperationName } from './contract.js';
  * order numbers are not listed.
  */
 
-export interface GuideTable {
+interface GuideTable {
   section: string;
   operations: readonly OperationName[];
   codes: readonly number[];
@@ -16,7 +16,7 @@ export interface GuideTable {
 
 const CSR_AND_AUTH = [-7, -9, -10, -11, -12, -13, -14, -100, -101] as const;
 
-export const GUIDE_TABLES: readonly GuideTable[] = [
+const GUIDE_TABLES: readonly GuideTable[] = [
   { section: '2.1.1.2', operations: ['enroll'], codes: [...CSR_AND_AUTH, -120] },
   { section: '2.1.7', operations: ['enrollUsingKUTemplates'], codes: [...CSR_AND_AUTH, -111, -112, -113, -114, -120] },
   { section: '2.2.2', operations: ['getCollectStatus'], codes: [1, 0, -1, -2, -14, -16, -100, -101, -120] },

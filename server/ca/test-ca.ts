@@ -56,7 +56,7 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 /** a generated root's term, in (365-day) years from the later of real time and the mock's time; the intermediate's is half */
 export const ROOT_TERM_YEARS = 20;
 /** a CA's validity starts this long before it is made, so a relying party whose clock is a little behind accepts it */
-export const CA_BACKDATE_MS = 3600 * 1000;
+const CA_BACKDATE_MS = 3600 * 1000;
 
 /**
  * A fresh root + issuing CA pair. With `mockNow` (the mock's clock, set to the past or the future) the
