@@ -1,5 +1,5 @@
 import type { OperationName } from '../wsdl/contract.js';
-import { statusEntry, statusText, type CodeSource } from '../wsdl/status-codes.js';
+import { statusEntry, statusSource, statusText, type CodeSource } from '../wsdl/status-codes.js';
 
 /**
  * What can go wrong calling EPKIManager, as distinct classes so callers branch on `instanceof`:
@@ -48,7 +48,7 @@ export class CcmStatusError extends CcmError {
     super(`${operation} answered ${code}: ${meaning}`, operation, options);
     this.status = entry?.name;
     this.meaning = meaning;
-    if (entry?.operations.includes(operation)) this.source = entry.source === 'ccm-mock' || entry.extendedTo?.includes(operation) ? 'ccm-mock' : 'guide';
+    this.source = statusSource(code, operation);
   }
 
   /** true for a code the catalog documents for this operation */

@@ -26,7 +26,8 @@ Options:
 ${CONFIG_KEYS.map((k) => {
   const arg = k.kind === 'bool' ? '' : ` <${k.kind === 'int' ? 'n' : 'value'}>`;
   const dflt = k.default !== undefined ? ` (default: ${k.default})` : '';
-  return `  ${(k.flag + arg).padEnd(28)} ${k.description}${dflt}\n  ${''.padEnd(28)} env ${k.env}`;
+  const max = k.max !== undefined ? ` (at most ${k.max})` : '';
+  return `  ${(k.flag + arg).padEnd(28)} ${k.description}${max}${dflt}\n  ${''.padEnd(28)} env ${k.env}`;
 }).join('\n')}
   --help                       show this help
   --version                    print the version

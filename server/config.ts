@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { DEFAULT_NAMESPACE } from '../wsdl/contract.js';
 import { fixturesDir } from '../wsdl/paths.js';
 import { CERTIFICATE_FORMATS, type CertificateFormat } from './ca/bundle.js';
+import { ROOT_TERM_YEARS } from './ca/test-ca.js';
+import { trimBaseUrl } from './ca/urls.js';
 import { parseDelay } from './domain/lifecycle.js';
 
 /**
@@ -54,19 +56,30 @@ export interface ConfigKey {
   testDefault?: string | number | boolean;
   description: string;
   choices?: readonly string[];
+  /** the largest value an int key takes */
+  max?: number;
 }
+
+/**
+ * The last year a clockStart may fall in: X.509 times end with 9999, and a CA generated at the mock's time
+ * lasts the root's term after it.
+ */
+const LAST_CLOCK_START_YEAR = 9999 - ROOT_TERM_YEARS;
+
+/** setTimeout's largest delay: a longer one fires after 1 ms */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The package's own accounts fixture, the default of `accountsFile`. */
 export const DEFAULT_ACCOUNTS_FILE = join(fixturesDir, 'accounts.json');
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, testDefault: 0, description: 'TCP port to listen on (0 picks a free one)' },
+  { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, testDefault: 0, max: 65535, description: 'TCP port to listen on (0 picks a free one)' },
   { key: 'host', env: 'CCM_MOCK_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', testDefault: '127.0.0.1', description: 'interface to listen on' },
   { key: 'publicBaseUrl', env: 'CCM_MOCK_PUBLIC_URL', flag: '--public-url', kind: 'string', description: "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)" },
   { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state: the CA (ca/) and the orders, certificates and revocations (ccm-mock.db, SQLite). Default: none, everything in memory and a new CA each start' },
   { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: DEFAULT_ACCOUNTS_FILE, description: 'accounts fixture (customers, admins, organizations, templates)' },
   { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers, delay draws and probabilistic fault draws. Default: a random one, printed at start' },
-  { key: 'clockStart', env: 'CCM_MOCK_CLOCK_START', flag: '--clock-start', kind: 'string', description: "the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time" },
+  { key: 'clockStart', env: 'CCM_MOCK_CLOCK_START', flag: '--clock-start', kind: 'string', description: `the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC), in the years 1970 to ${LAST_CLOCK_START_YEAR} (a generated root lasts ${ROOT_TERM_YEARS} years from it, and certificate times end with 9999). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time` },
   { key: 'clockFrozen', env: 'CCM_MOCK_CLOCK_FROZEN', flag: '--clock-frozen', kind: 'bool', default: false, description: "freeze the mock's clock: time moves only by POST /admin/api/clock/advance. With clockStart and seed, runs give the same certificate validity and times" },
   { key: 'delay', env: 'CCM_MOCK_DELAY', flag: '--delay', kind: 'string', default: '2s-5s', testDefault: '0', description: 'default processing delay before an order is issued: 0, 3s, 500ms, 2s-8s (random range) or 3polls' },
   { key: 'namespace', env: 'CCM_MOCK_NAMESPACE', flag: '--namespace', kind: 'string', default: DEFAULT_NAMESPACE, description: 'wire profile: targetNamespace of the operations and the served WSDL' },
@@ -84,9 +97,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'maxBodyBytes', env: 'CCM_MOCK_MAX_BODY_BYTES', flag: '--max-body-bytes', kind: 'int', default: 1_048_576, description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole' },
   { key: 'signWorkers', env: 'CCM_MOCK_SIGN_WORKERS', flag: '--sign-workers', kind: 'string', default: 'auto', testDefault: '0', description: "worker threads that sign certificates issued at enroll time, off the event loop: a number, 0 to sign on the main thread, or auto (one less than the machine's cores, at most 4)" },
   { key: 'serviceInfo', env: 'CCM_MOCK_SERVICE_INFO', flag: '--service-info', kind: 'string', default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted', description: 'the string getWebServiceInfo answers' },
-  { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
+  { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, max: MAX_TIMER_MS, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
   { key: 'journalSize', env: 'CCM_MOCK_JOURNAL_SIZE', flag: '--journal-size', kind: 'int', default: 1000, description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)' },
-  { key: 'stopTimeoutMs', env: 'CCM_MOCK_STOP_TIMEOUT_MS', flag: '--stop-timeout-ms', kind: 'int', default: 5000, description: 'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1' },
+  { key: 'stopTimeoutMs', env: 'CCM_MOCK_STOP_TIMEOUT_MS', flag: '--stop-timeout-ms', kind: 'int', default: 5000, max: MAX_TIMER_MS, description: 'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1' },
 ];
 
 export class ConfigError extends Error {}
@@ -95,6 +108,7 @@ function convert(def: ConfigKey, raw: unknown, source: string): unknown {
   if (def.kind === 'int') {
     const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
     if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: ${def.key} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
+    if (def.max !== undefined && n > def.max) throw new ConfigError(`${source}: ${def.key} must be at most ${def.max}, got ${n}`);
     return n;
   }
   if (def.kind === 'bool') {
@@ -140,17 +154,19 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
   } catch (err) {
     fail('clockStart', (err as Error).message);
   }
-  if (config.publicBaseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) {
-    fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
+  if (config.publicBaseUrl !== undefined) {
+    if (!/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
+    // trimmed once here: every URL the mock writes joins a path to it
+    config.publicBaseUrl = trimBaseUrl(config.publicBaseUrl);
   }
-  if (config.port > 65535) fail('port', `port must be at most 65535, got ${config.port}`);
   if (!/^(auto|\d{1,2})$/.test(config.signWorkers)) fail('signWorkers', `signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
   return config;
 }
 
 /**
  * A clockStart value in epoch milliseconds: a date (midnight UTC) or an instant with its zone (never local
- * time, which would differ between machines). A ConfigError for anything else, or a time before 1970.
+ * time, which would differ between machines). A ConfigError for anything else, or a time outside the years
+ * 1970 to LAST_CLOCK_START_YEAR.
  */
 export function clockStartMs(text: string): number {
   const t = text.trim();
@@ -158,7 +174,11 @@ export function clockStartMs(text: string): number {
   // Date.parse rolls 2030-02-31 over to March 3: a day the month does not have is a mistake
   const [y, m, d] = t.slice(0, 10).split('-').map(Number);
   const day = new Date(Date.UTC(y, m - 1, d));
-  if (!(ms > 0) || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) throw new ConfigError(`clockStart must be an ISO 8601 date or an instant with its zone, after 1970: 2030-01-01 or 2030-01-01T00:00:00Z; got ${JSON.stringify(text)}`);
+  if (!(ms > 0) || new Date(ms).getUTCFullYear() > LAST_CLOCK_START_YEAR || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) {
+    throw new ConfigError(
+      `clockStart must be an ISO 8601 date or an instant with its zone, in the years 1970 to ${LAST_CLOCK_START_YEAR}: 2030-01-01 or 2030-01-01T00:00:00Z; got ${JSON.stringify(text)}`,
+    );
+  }
   return ms;
 }
 

@@ -9,9 +9,9 @@ import { SqliteOrderStore } from './store/sqlite-store.js';
  * start instant (clockStart) therefore applies to a new data directory only. In memory, a plain AdjustableClock.
  */
 
-/** the mock's time minus real time when last saved */
+/** the mock's time minus real time when last saved running (read only while the frozen instant is 0) */
 const OFFSET_KEY = 'clock_offset_ms';
-/** the mock's time when last saved, if the clock was frozen; 0 when it was running */
+/** the mock's time when last saved frozen; 0 when it was saved running */
 const FROZEN_KEY = 'clock_frozen_at_ms';
 
 /** Where a saved clock resumes (an instant, or an offset from real time), or undefined for a store that never held one. */
@@ -23,19 +23,11 @@ function savedStart(store: SqliteOrderStore): Pick<ClockOptions, 'startAt' | 'ah
 }
 
 class StoredClock extends AdjustableClock {
-  /** the clock resumed from the data directory (a start instant in the options was not used) */
-  readonly resumed: boolean;
-
   constructor(
     private readonly store: SqliteOrderStore,
     options: ClockOptions,
   ) {
-    const saved = savedStart(store);
-    // a kept clock wins over a start instant: the directory already holds times read from it
-    super(saved ? { ...options, startAt: undefined, ...saved } : options);
-    this.resumed = saved !== undefined;
-    // saved at once: a running clock that follows a frozen one must not resume at the old frozen instant
-    this.save();
+    super(options);
   }
 
   override advance(ms: number): number {
@@ -44,15 +36,28 @@ class StoredClock extends AdjustableClock {
     return now;
   }
 
-  private save(): void {
-    this.store.setMeta(OFFSET_KEY, this.offset);
-    this.store.setMeta(FROZEN_KEY, this.frozen ? this.now() : 0);
+  /** One transaction: a frozen clock's instant, or a running clock's offset with the frozen instant cleared. */
+  save(): void {
+    this.store.setMeta(this.frozen ? { [FROZEN_KEY]: this.now() } : { [OFFSET_KEY]: this.offset, [FROZEN_KEY]: 0 });
   }
 }
 
-/** The clock, and whether it resumed from the data directory (then `options.startAt` was not used). */
-export function clockFor(store: OrderStore, options: ClockOptions = {}): { clock: AdjustableClock; resumed: boolean } {
-  if (!(store instanceof SqliteOrderStore)) return { clock: new AdjustableClock(options), resumed: false };
-  const clock = new StoredClock(store, options);
-  return { clock, resumed: clock.resumed };
+export interface StoreClock {
+  clock: AdjustableClock;
+  /** the clock resumed from the data directory (then `options.startAt` was not used) */
+  resumed: boolean;
+  /**
+   * Write the clock to the data directory, once the mock is assembled: a start that fails before leaves a new
+   * directory new (its clockStart still applies). Needed even if the clock never moves: a running clock that
+   * follows a frozen one must not resume at the old frozen instant.
+   */
+  save(): void;
+}
+
+export function clockFor(store: OrderStore, options: ClockOptions = {}): StoreClock {
+  if (!(store instanceof SqliteOrderStore)) return { clock: new AdjustableClock(options), resumed: false, save: () => {} };
+  const saved = savedStart(store);
+  // a kept clock wins over a start instant: the directory already holds times read from it
+  const clock = new StoredClock(store, saved ? { ...options, startAt: undefined, ...saved } : options);
+  return { clock, resumed: saved !== undefined, save: () => clock.save() };
 }

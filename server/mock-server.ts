@@ -8,7 +8,7 @@ import { createRevocation, type Revocation } from './ca/revocation.js';
 import { SignWorkerPool } from './ca/sign-pool.js';
 import { generateRsaKeyPair } from './ca/ocsp-signer.js';
 import { existingTestCa, newTestCa, type ObtainCaOptions, type TestCa } from './ca/test-ca.js';
-import { clockStartMs, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
+import { clockStartMs, ConfigError, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { certificateRecords } from './domain/certificate-records.js';
 import type { AdjustableClock } from './domain/clock.js';
@@ -82,12 +82,14 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const existingCa = givenCa ?? existingTestCa(caOptions);
   // with a data directory: SQLite in it (orders survive restarts, like the CA in <dataDir>/ca); else memory
   const store = givenStore ?? openOrderStore(config.dataDir);
-  const { clock, resumed: clockResumed } = clockFor(store, {
+  const kept = clockFor(store, {
     frozen: config.clockFrozen,
     ...(config.clockStart !== undefined ? { startAt: clockStartMs(config.clockStart) } : {}),
   });
+  const { clock, resumed: clockResumed } = kept;
   let ca: TestCa;
   try {
+    if (existingCa && !givenCa) refuseClockOutside(existingCa, clock.now(), clockResumed ? `the clock kept in ${config.dataDir ?? 'the order store'}` : config.clockStart !== undefined ? 'clockStart' : 'real time');
     // a new CA is valid at the mock's time too (a clock started in the past or the future), not only now
     ca = existingCa ?? (await newTestCa({ ...caOptions, mockNow: new Date(clock.now()) }));
   } catch (err) {
@@ -145,7 +147,24 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     store.close();
     closeLogger(logger);
   };
+  // only now: a start that failed on the way leaves a new data directory without a clock, so its clockStart still applies
+  kept.save();
   return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed, logger, callListeners, readiness, signWorkers: signer?.size ?? 0, dispose };
+}
+
+/**
+ * A CA that exists (kept in the data directory, or configured) keeps its dates: a mock clock outside the
+ * issuing CA's validity would issue leaves no relying party accepts, so the start is refused instead.
+ */
+function refuseClockOutside(ca: TestCa, now: number, clockSource: string): void {
+  const from = Date.parse(ca.issuing.x509.validFrom);
+  const to = Date.parse(ca.issuing.x509.validTo);
+  if (now >= from && now <= to) return;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  throw new ConfigError(
+    `the mock's clock (${clockSource}) reads ${iso(now)}, outside the validity of the issuing CA from ${ca.origin} (${iso(from)} to ${iso(to)}): ` +
+      'certificates issued then would not verify. Use a clockStart inside it, a new data directory, or another CA',
+  );
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

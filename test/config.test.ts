@@ -50,4 +50,26 @@ describe('configuration precedence, key by key', () => {
     expect(() => resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-02-31' })).toThrow('environment CCM_MOCK_CLOCK_START: clockStart must be an ISO 8601 date');
     expect(() => resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-01-01T00:00:00' })).toThrow('clockStart must be');
   });
+
+  it('publicBaseUrl is kept without trailing slashes (every URL the mock writes joins a path to it)', () => {
+    expect(resolveConfig({}, { CCM_MOCK_PUBLIC_URL: 'https://mock.example.test/ccm//' }).publicBaseUrl).toBe('https://mock.example.test/ccm');
+  });
+
+  it('a millisecond key longer than setTimeout can wait (it would fire after 1 ms) is refused, named with its source', () => {
+    const max = 2 ** 31 - 1;
+    for (const def of CONFIG_KEYS.filter((k) => k.key === 'stopTimeoutMs' || k.key === 'faultHangLimitMs')) {
+      expect(def.max).toBe(max);
+      expect(resolveConfig({ [def.key]: max }, {})[def.key]).toBe(max);
+      expect(() => resolveConfig({}, { [def.env]: String(max + 1) })).toThrow(`environment ${def.env}: ${def.key} must be at most ${max}, got ${max + 1}`);
+      expect(() => resolveConfig(parseServeArgs([def.flag, '1e10']), {})).toThrow(`option: ${def.key} must be at most ${max}`);
+    }
+    expect(() => resolveConfig({}, { PORT: '65536' })).toThrow('environment PORT: port must be at most 65535, got 65536');
+  });
+
+  it('clockStart: the years 1970 to 9979, the last whose generated root still ends by 9999', () => {
+    expect(resolveConfig({ clockStart: '9979-12-31T23:59:59Z' }, {}).clockStart).toBe('9979-12-31T23:59:59Z');
+    for (const late of ['9980-01-01', '9979-12-31T23:00:00-05:00', '9999-12-31']) {
+      expect(() => resolveConfig({ clockStart: late }, {})).toThrow('option: clockStart must be an ISO 8601 date or an instant with its zone, in the years 1970 to 9979');
+    }
+  });
 });

@@ -2,12 +2,13 @@ import type { OperationName } from './contract.js';
 
 /**
  * The guide's return-code tables (CCM S/MIME Enroll API 5.7), transcribed as they stand: which operation may
- * answer which code. The status-code catalog (status-codes.ts) must answer each pair or say here why not;
- * test/e2e/status-codes.test.ts holds the two together and the README's status-code notes render the
- * exceptions. Only codes: enroll's positive order numbers are not listed.
+ * answer which code. The status-code catalog (status-codes.ts) must answer each pair or say here why not, and
+ * a pair it answers that is not here is ccm-mock's choice (statusSource); test/e2e/status-codes.test.ts holds
+ * the two together and the README's status-code notes render the exceptions. Only codes: enroll's positive
+ * order numbers are not listed.
  */
 
-export interface GuideTable {
+interface GuideTable {
   section: string;
   operations: readonly OperationName[];
   codes: readonly number[];
@@ -15,7 +16,7 @@ export interface GuideTable {
 
 const CSR_AND_AUTH = [-7, -9, -10, -11, -12, -13, -14, -100, -101] as const;
 
-export const GUIDE_TABLES: readonly GuideTable[] = [
+const GUIDE_TABLES: readonly GuideTable[] = [
   { section: '2.1.1.2', operations: ['enroll'], codes: [...CSR_AND_AUTH, -120] },
   { section: '2.1.7', operations: ['enrollUsingKUTemplates'], codes: [...CSR_AND_AUTH, -111, -112, -113, -114, -120] },
   { section: '2.2.2', operations: ['getCollectStatus'], codes: [1, 0, -1, -2, -14, -16, -100, -101, -120] },

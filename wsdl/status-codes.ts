@@ -1,12 +1,14 @@
 import type { OperationName } from './contract.js';
+import { isGuidePair } from './guide-codes.js';
 
 /**
  * The status-code catalog: every code ccm-mock answers, the operations that answer it, the guide's words
  * (CCM S/MIME Enroll API 5.7) and where the meaning comes from. The server answers from it, the client's typed
  * errors carry its text, and the README's status-code table is generated from it (a test keeps them equal).
  *
- * `source: 'guide'` means the guide documents this code for these operations; `'ccm-mock'` marks a choice this
- * project made where the guide is silent (explained in `note`).
+ * Where a pair's meaning comes from is not kept here but read off the guide's tables (guide-codes.ts):
+ * `'guide'` where the guide's table for the operation lists the code, `'ccm-mock'` for a choice this project
+ * made where the guide is silent (explained in `note`).
  */
 
 export type CodeSource = 'guide' | 'ccm-mock';
@@ -19,17 +21,11 @@ export interface StatusCodeEntry {
   /** the guide's wording (first operation's, where it differs per operation see `textByOperation`) */
   text: string;
   textByOperation?: Partial<Record<OperationName, string>>;
-  source: CodeSource;
   /** how to make the mock answer this code (README) */
   trigger: string;
   triggerByOperation?: Partial<Record<OperationName, string>>;
-  /** why, where ccm-mock chose */
+  /** why, where ccm-mock chose (for some or all of `operations`: those the guide's tables do not list the code for) */
   note?: string;
-  /**
-   * Operations the guide does not list for this code but ccm-mock answers it from anyway (a documented
-   * choice; `note` says why). Included in `operations`.
-   */
-  extendedTo?: readonly OperationName[];
 }
 
 const ENROLLS = ['enroll', 'enrollUsingKUTemplates'] as const;
@@ -48,7 +44,6 @@ const CATALOG = [
     operations: ['getCollectStatus', 'collect'],
     text: 'Certificate available',
     textByOperation: { collect: 'Certificates attached' },
-    source: 'guide',
     trigger: 'an issued order (instant by default; see processing delay)',
   },
   {
@@ -57,7 +52,6 @@ const CATALOG = [
     operations: ['getCollectStatus', 'collect', ...REVOKES],
     text: 'Certificate being processed by Comodo',
     textByOperation: { collect: 'Being processed by Comodo', revoke: 'Successful', revokeBySerialNumber: 'Successful', revokeAllByPerson: 'Successful' },
-    source: 'guide',
     trigger: 'an order still processing: `alice+pending3@example.com`, or any order during the processing delay',
     triggerByOperation: {
       revoke: 'revoke an issued certificate',
@@ -71,7 +65,6 @@ const CATALOG = [
     name: 'INVALID_ORDER_NUMBER',
     operations: ['getCollectStatus', 'collect', 'revoke'],
     text: "The 'Order number' argument is invalid.",
-    source: 'guide',
     trigger: '`orderNumber` missing, zero or negative',
   },
   {
@@ -79,7 +72,6 @@ const CATALOG = [
     name: 'ORDER_NUMBER_NOT_FOUND',
     operations: ['getCollectStatus', 'collect', 'revoke'],
     text: 'Order number not found.',
-    source: 'guide',
     trigger: "an order number never issued, or one belonging to another customer (never -16: another customer's admin does not learn that the order exists)",
   },
   {
@@ -87,7 +79,6 @@ const CATALOG = [
     name: 'INVALID_SERIAL_NUMBER',
     operations: ['revokeBySerialNumber'],
     text: "The 'Serial number' argument is invalid.",
-    source: 'guide',
     trigger: '`serialNumber` missing, empty, not hexadecimal, or longer than 40 hex digits (20 bytes, the X.509 limit)',
   },
   {
@@ -95,7 +86,6 @@ const CATALOG = [
     name: 'SERIAL_NUMBER_NOT_FOUND',
     operations: ['revokeBySerialNumber'],
     text: 'Serial number not found.',
-    source: 'guide',
     trigger: 'a well-formed serial that no certificate of this customer has',
   },
   {
@@ -103,7 +93,6 @@ const CATALOG = [
     name: 'INVALID_REASON',
     operations: ['revoke', 'revokeBySerialNumber'],
     text: "The 'reason' argument is invalid.",
-    source: 'ccm-mock',
     trigger: '`reason` longer than 128 characters',
     note: 'the guide limits reason to 128 characters but names no code for it',
   },
@@ -112,7 +101,6 @@ const CATALOG = [
     name: 'INVALID_COUNTRY',
     operations: ENROLLS,
     text: 'Country is not a valid ISO-3166 country!',
-    source: 'guide',
     trigger: 'a CSR whose subject C is not an ISO 3166-1 alpha-2 code (fixtures/csr/bad-country.csr)',
   },
   {
@@ -120,7 +108,6 @@ const CATALOG = [
     name: 'CSR_NOT_BASE64',
     operations: ENROLLS,
     text: 'The CSR is not valid Base-64 data!',
-    source: 'guide',
     trigger: '`csr` missing, empty, or not base64 inside (or without) its PEM lines',
   },
   {
@@ -128,7 +115,6 @@ const CATALOG = [
     name: 'CSR_CANNOT_BE_DECODED',
     operations: ENROLLS,
     text: 'The CSR cannot be decoded!',
-    source: 'guide',
     trigger: 'base64 that is not a PKCS#10 request (truncated DER, a certificate instead of a CSR), or a `csr` over 32767 characters',
   },
   {
@@ -136,7 +122,6 @@ const CATALOG = [
     name: 'CSR_UNSUPPORTED_ALGORITHM',
     operations: ENROLLS,
     text: 'The CSR uses an unsupported algorithm!',
-    source: 'guide',
     trigger: 'a CSR whose key is not rsaEncryption: EC, DSA, Ed25519, RSA-PSS (fixtures/csr/ec-p256.csr ...)',
   },
   {
@@ -144,7 +129,6 @@ const CATALOG = [
     name: 'CSR_INVALID_SIGNATURE',
     operations: ENROLLS,
     text: 'The CSR has an invalid signature!',
-    source: 'guide',
     trigger: 'a CSR whose self-signature does not verify (fixtures/csr/bad-signature.csr)',
   },
   {
@@ -152,7 +136,6 @@ const CATALOG = [
     name: 'CSR_UNSUPPORTED_KEY_SIZE',
     operations: ENROLLS,
     text: 'The CSR uses an unsupported key size!',
-    source: 'guide',
     trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr, fixtures/csr/rsa-8200.csr)',
   },
   {
@@ -160,7 +143,6 @@ const CATALOG = [
     name: 'UNKNOWN_ERROR',
     operations: AUTHED,
     text: 'An unknown error occurred!',
-    source: 'guide',
     trigger: 'fault injection (`POST /admin/api/faults`), or the `+fail14` email tag for calls about that order',
     // +fail14 acts only where an order is looked up by number or serial (the tag table in server/domain/lifecycle.ts)
     triggerByOperation: {
@@ -174,14 +156,12 @@ const CATALOG = [
     name: 'PERMISSION_DENIED',
     operations: [...ORDER_OPS, 'revokeBySerialNumber', 'revokeAllByPerson', ...ENROLLS],
     text: 'Permission denied!',
-    source: 'guide',
     trigger: 'an admin of the same customer who may not act for the order\'s organization (`second-admin` on a Sandbox Org order)',
     triggerByOperation: {
       enroll: 'an admin of the same customer who may not act for the organization `orgId` names (`second-admin` enrolling into org 1001)',
       enrollUsingKUTemplates: 'an admin of the same customer who may not act for the organization `orgId` names (`second-admin` enrolling into org 1001)',
       revokeAllByPerson: 'an admin of the same customer who may not act for the organization named in `org` (`second-admin` naming `Sandbox Org`)',
     },
-    extendedTo: ENROLLS,
     note: 'the guide lists no code for an admin enrolling into an organization it may not act for; ccm-mock answers -16 as the other operations do',
   },
   {
@@ -190,10 +170,8 @@ const CATALOG = [
     operations: ['collect', 'revoke', 'revokeAllByPerson', 'getCollectStatus'],
     text: 'CSR rejected',
     textByOperation: { revoke: 'The certificate request has been rejected!', revokeAllByPerson: 'The certificate request has been rejected!' },
-    source: 'guide',
     trigger: 'a rejected order: `alice+reject@example.com`, or `POST /admin/api/orders/{n}/reject`',
     triggerByOperation: { revokeAllByPerson: 'a person whose only orders are rejected (`alice+reject@example.com`)' },
-    extendedTo: ['getCollectStatus'],
     note: 'getCollectStatus: the guide\'s history adds REJECTED "(See 2.2.2)", the getCollectStatus section, but its table omits it; answering 0 would make clients poll a rejected order forever. revokeAllByPerson answers it when nothing of the person\'s is valid, none being issued and none revoked',
   },
   {
@@ -201,10 +179,8 @@ const CATALOG = [
     name: 'REVOKED',
     operations: ['collect', 'revoke', 'revokeBySerialNumber', 'revokeAllByPerson', 'getCollectStatus'],
     text: 'The certificate has been revoked!',
-    source: 'guide',
     trigger: 'collect, query or revoke a revoked certificate',
     triggerByOperation: { revokeAllByPerson: 'a person whose certificates are all revoked already (a second revokeAllByPerson), none being issued' },
-    extendedTo: ['getCollectStatus'],
     note: 'getCollectStatus answers what collect would: a revoked certificate is no longer "available". revokeAllByPerson answers it when it revoked nothing because the person\'s certificates are revoked already, as a second revoke of one order does',
   },
   {
@@ -212,7 +188,6 @@ const CATALOG = [
     name: 'AWAITING_PAYMENT',
     operations: ['collect'],
     text: 'Still awaiting payment!',
-    source: 'guide',
     trigger: '`alice+payment@example.com` until `POST /admin/api/orders/{n}/pay`',
   },
   {
@@ -220,7 +195,6 @@ const CATALOG = [
     name: 'BEING_ISSUED',
     operations: ['revoke', 'revokeAllByPerson'],
     text: 'The certificate is currently being Issued!',
-    source: 'guide',
     trigger: 'revoke an order that is not issued yet: `alice+issuing@example.com`, or any order still processing',
     triggerByOperation: { revokeAllByPerson: 'a person with no valid certificate and an order not issued yet (`alice+issuing@example.com`)' },
     note: 'revokeAllByPerson answers it when it revoked nothing and one of the person\'s orders is still on its way: a later call can revoke it (a person with a valid certificate gets 0, the pending order untouched)',
@@ -230,7 +204,6 @@ const CATALOG = [
     name: 'INVALID_USERNAME',
     operations: ENROLLS,
     text: "The 'username' argument is invalid.",
-    source: 'ccm-mock',
     trigger: '`username` missing, blank or longer than 64 characters',
     note: 'the guide limits username to 64 characters but names no code for it',
   },
@@ -239,7 +212,6 @@ const CATALOG = [
     name: 'INVALID_EMAIL',
     operations: [...ENROLLS, 'revokeAllByPerson'],
     text: "The 'E-Mail' argument is invalid!",
-    source: 'ccm-mock',
     trigger: '`email` missing, not an address, or longer than 128 characters',
     note: 'the guide requires a valid address of at most 128 characters but names no code; -31 is the SSL sibling service\'s code for an invalid e-mail',
   },
@@ -248,7 +220,6 @@ const CATALOG = [
     name: 'INVALID_ORG_OR_DEPARTMENT',
     operations: ['revokeAllByPerson'],
     text: "The 'org' or 'dep' argument is invalid.",
-    source: 'ccm-mock',
     trigger: '`org` missing or not the name of one of the customer\'s organizations, `dep` not one of its departments, or either over 128 characters',
     note: 'the guide names no code for an unknown organization or department',
   },
@@ -257,7 +228,6 @@ const CATALOG = [
     name: 'INVALID_AUTH_DATA',
     operations: AUTHED,
     text: 'Invalid auth data!',
-    source: 'guide',
     trigger: 'authData missing, unknown customerLoginUri, unknown login or wrong password',
   },
   {
@@ -272,7 +242,6 @@ const CATALOG = [
       revokeBySerialNumber: 'Invalid Organization auth data!',
       revokeAllByPerson: 'Invalid Organization auth data!',
     },
-    source: 'guide',
     trigger: 'the order\'s organization is suspended (`PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders; org 1004 is suspended in the fixture, so it has none)',
     triggerByOperation: {
       enroll: ENROLL_ORG_AUTH,
@@ -285,9 +254,7 @@ const CATALOG = [
     name: 'DOMAIN_NOT_ALLOWED',
     operations: ENROLLS,
     text: 'Domain is not allowed for Organization',
-    source: 'guide',
     trigger: 'an email whose domain is not one of the organization\'s (`bob@example.net` in Sandbox Org)',
-    extendedTo: ['enroll'],
     note: 'enroll: only enrollUsingKUTemplates\' table (2.1.7) lists -111, enroll\'s (2.1.1.2) does not; but 2.1.1.1 says the email\'s domain "should match" the organization\'s for enroll too, and ccm-mock refuses it the same way',
   },
   {
@@ -295,7 +262,6 @@ const CATALOG = [
     name: 'TEMPLATE_NOT_ALLOWED_FOR_CUSTOMER',
     operations: ['enrollUsingKUTemplates'],
     text: 'KU/EKU template is not allowed for customer',
-    source: 'guide',
     trigger: 'a kuTemplate shortName the customer does not have (`no-such-template`)',
   },
   {
@@ -303,7 +269,6 @@ const CATALOG = [
     name: 'TEMPLATE_RETIRED',
     operations: ['enrollUsingKUTemplates'],
     text: 'KU/EKU template is not allowed any more',
-    source: 'guide',
     trigger: 'a retired template (`legacy-smime` in the default fixture)',
   },
   {
@@ -311,7 +276,6 @@ const CATALOG = [
     name: 'TEMPLATE_NOT_AVAILABLE_FOR_ORG',
     operations: ['enrollUsingKUTemplates'],
     text: 'KU/EKU template is not available for Organization',
-    source: 'guide',
     trigger: 'a customer template the organization is not given (`code-signing-only` in Sandbox Org)',
   },
   {
@@ -319,7 +283,6 @@ const CATALOG = [
     name: 'CUSTOMER_CONFIGURATION_FORBIDS',
     operations: AUTHED,
     text: 'Customer configuration is not allowed the desired action',
-    source: 'guide',
     trigger: 'an operation listed in the customer\'s or organization\'s `forbiddenOperations` (customer `readonly`, org 1003 "No-API Org")',
   },
 ] as const satisfies readonly StatusCodeEntry[];
@@ -352,7 +315,7 @@ export function statusTrigger(code: number, operation: OperationName): string {
 export function statusSource(code: number, operation: OperationName): CodeSource | undefined {
   const entry = byCode.get(code);
   if (!entry?.operations.includes(operation)) return undefined;
-  return entry.source === 'ccm-mock' || entry.extendedTo?.includes(operation) ? 'ccm-mock' : 'guide';
+  return isGuidePair(code, operation) ? 'guide' : 'ccm-mock';
 }
 
 export function statusText(code: number, operation?: OperationName): string {

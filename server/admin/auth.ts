@@ -1,15 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { sameSecret } from '../domain/accounts.js';
 
 /**
  * The admin token (config `adminToken`): the JSON API and the page both take `Authorization: Bearer <token>`
  * or HTTP Basic with the token as the password (any user name), which a browser asks for on the page and
  * `curl -u any:<token>` sends. They differ only in the challenge of a 401. No token: open.
  */
-
-function same(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-}
 
 export function presentedToken(req: Request): string | undefined {
   const header = req.headers.authorization ?? '';
@@ -28,7 +24,7 @@ export function tokenGuard(token: string | undefined, style: 'api' | 'page') {
   return (req: Request, res: Response, next: NextFunction) => {
     if (token === undefined) return next();
     const given = presentedToken(req);
-    if (given !== undefined && same(given, token)) return next();
+    if (given !== undefined && sameSecret(token, given)) return next();
     if (style === 'api') {
       res.set('WWW-Authenticate', 'Bearer realm="ccm-mock admin"').status(401).json({ error: 'the admin API needs Authorization: Bearer <adminToken> (or HTTP Basic with the token as the password)', status: 401 });
     } else {

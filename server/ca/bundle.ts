@@ -50,15 +50,18 @@ export class RecentBundles {
     private readonly size = 256,
   ) {}
 
-  /** The bundle of a leaf, given as base64 DER. */
-  of(serial: string, leafBase64: string, issuing: Buffer, root: Buffer): string {
+  /**
+   * The bundle of a leaf, given as base64 DER. `issuing` is asked for only when a bundle is made (an
+   * intermediate variant may have to be signed for it): not for the x509 format, nor for a bundle made before.
+   */
+  of(serial: string, leafBase64: string, issuing: () => Buffer, root: Buffer): string {
     // the x509 format is the leaf's base64 itself
     if (this.format === 'x509') return leafBase64;
     let text = this.recent.get(serial);
     if (text !== undefined) {
       this.recent.delete(serial);
     } else {
-      text = formatCertificate(this.format, Buffer.from(leafBase64, 'base64'), issuing, root);
+      text = formatCertificate(this.format, Buffer.from(leafBase64, 'base64'), issuing(), root);
       if (this.recent.size >= this.size) this.recent.delete(this.recent.keys().next().value!);
     }
     this.recent.set(serial, text);

@@ -1,6 +1,7 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { keyIdentifier, toPem } from './certificate.js';
-import { children, content, expectTag, raw, readBitStringOctets, readOid, readWhole } from './der-reader.js';
+import { extensionsOf, tbsFields } from './cert-fields.js';
+import { children, content, raw, readBitStringOctets, readOid, readWhole } from './der-reader.js';
 import { OID } from './oids.js';
 
 /** A CA certificate with the parts the CA reuses when it signs: its subject and key identifier. */
@@ -17,13 +18,11 @@ export interface CaCertificate {
 
 /** Read a CA certificate's subject and key identifier. */
 export function caCertificate(derBytes: Buffer, key?: KeyObject): CaCertificate {
-  const tbs = children(expectTag(children(readWhole(derBytes))[0], 0x30, 'tbsCertificate'));
-  const offset = tbs[0].tag === 0xa0 ? 1 : 0;
+  const { fields: tbs, offset } = tbsFields(derBytes);
   const subject = raw(tbs[offset + 4]);
   const spki = children(tbs[offset + 5]);
   let keyId = keyIdentifier(readBitStringOctets(spki[1]));
-  const extsNode = tbs.find((n) => n.tag === 0xa3);
-  for (const e of extsNode ? children(children(extsNode)[0]) : []) {
+  for (const e of extensionsOf(tbs)) {
     const parts = children(e);
     if (readOid(parts[0]) === OID.subjectKeyIdentifier) {
       keyId = content(readWhole(content(parts[parts.length - 1])));

@@ -1,11 +1,18 @@
 import { children, content, expectTag, raw, readBitStringOctets, readOid, readWhole, type DerNode } from './der-reader.js';
 import { OID } from './oids.js';
 
-/** The few fields of an issued certificate that revocation needs, read straight from its DER. */
+/** Fields of a certificate read straight from its DER: the few revocation needs, and the TBSCertificate's parts. */
 
-function tbsFields(certDer: Buffer): { fields: DerNode[]; offset: number } {
+/** The TBSCertificate's fields; `offset` is where the serial is (1 after an explicit [0] version, else 0). */
+export function tbsFields(certDer: Buffer): { fields: DerNode[]; offset: number } {
   const fields = children(expectTag(children(readWhole(certDer))[0], 0x30, 'tbsCertificate'));
   return { fields, offset: fields[0]?.tag === 0xa0 ? 1 : 0 };
+}
+
+/** The Extension nodes of a TBSCertificate's [3] extensions (none without it). */
+export function extensionsOf(fields: readonly DerNode[]): DerNode[] {
+  const extsNode = fields.find((n) => n.tag === 0xa3);
+  return extsNode ? children(children(extsNode)[0]) : [];
 }
 
 /** raw DER of the issuer Name */
@@ -22,9 +29,7 @@ export function publicKeyBitsOf(certDer: Buffer): Buffer {
 
 /** the keyIdentifier of the AuthorityKeyIdentifier extension, if there is one */
 export function authorityKeyIdOf(certDer: Buffer): Buffer | undefined {
-  const { fields } = tbsFields(certDer);
-  const extsNode = fields.find((n) => n.tag === 0xa3);
-  for (const e of extsNode ? children(children(extsNode)[0]) : []) {
+  for (const e of extensionsOf(tbsFields(certDer).fields)) {
     const parts = children(e);
     if (readOid(parts[0]) !== OID.authorityKeyIdentifier) continue;
     const keyId = children(readWhole(content(parts[parts.length - 1]))).find((n) => n.tag === 0x80);

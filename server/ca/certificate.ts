@@ -1,4 +1,4 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
 import * as der from './der.js';
 import { OID } from './oids.js';
 
@@ -55,6 +55,18 @@ export const ext = {
   },
 };
 
+/**
+ * A serial from random (or derived) bytes, made positive with no leading zero byte: the first byte's high bit
+ * cleared and its low bit set, so 16 bytes stay 16 bytes in DER. Changes `bytes` and returns it.
+ */
+export function positiveSerial(bytes: Buffer): Buffer {
+  bytes[0] = (bytes[0] & 0x7f) | 0x01;
+  return bytes;
+}
+
+/** A random positive 128-bit serial. */
+export const randomSerial = (): Buffer => positiveSerial(randomBytes(16));
+
 export interface CertificateFields {
   serial: Buffer;
   issuer: Buffer;
@@ -65,7 +77,8 @@ export interface CertificateFields {
   extensions: Buffer[];
 }
 
-const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
+/** AlgorithmIdentifier sha256WithRSAEncryption: how every certificate, CRL and OCSP response ccm-mock makes is signed */
+export const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
 
 /** The TBSCertificate of a v3 certificate to be signed sha256WithRSAEncryption. */
 export function tbsCertificate(fields: CertificateFields): Buffer {

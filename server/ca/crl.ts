@@ -1,5 +1,5 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
-import { ext, extension } from './certificate.js';
+import { ext, extension, SHA256_RSA } from './certificate.js';
 import type { CrlNumbers } from './crl-number.js';
 import * as der from './der.js';
 import { OID } from './oids.js';
@@ -51,8 +51,6 @@ export const REASON_NAMES: Readonly<Record<number, string>> = {
   9: 'privilegeWithdrawn',
   10: 'aACompromise',
 };
-
-const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
 
 export function buildCrl(signer: CrlSigner, fields: CrlFields): Buffer {
   const revoked = fields.entries.map((e) => {

@@ -1,10 +1,11 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
-import { caCertificate, type CaCertificate } from './ca-certificate.js';
-import { ext, signedCertificate } from './certificate.js';
+import { createHash, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import type { CaCertificate } from './ca-certificate.js';
+import { extensionsOf, tbsFields } from './cert-fields.js';
+import { ext, positiveSerial, SHA256_RSA, signedCertificate, toPem } from './certificate.js';
 import * as der from './der.js';
 import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
 import { OID } from './oids.js';
-import { CA_PATHS, caUrls } from './urls.js';
+import { CA_PATHS, caUrls, trimBaseUrl } from './urls.js';
 
 /**
  * The issuing CA's certificate as a client at one base URL needs it.
@@ -28,18 +29,19 @@ export type IssuingCertificate = CaCertificate & { key: KeyObject };
 /** Variants kept ready; a base URL is client input (the Host header), so they are bounded, and re-made when evicted. */
 const KEPT = 64;
 
-const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
-
-const trimBase = (baseUrl: string) => (baseUrl.endsWith("/") ? baseUrl.replace(/\/+$/, "") : baseUrl);
-
-/** The two extensions ccm-mock writes into an intermediate made at `baseUrl`. */
-function urlExtensions(baseUrl: string): { cdp: Buffer; aia: Buffer } {
+/**
+ * The two extensions ccm-mock writes into an intermediate made at `baseUrl`: the one encoding for the generated
+ * intermediate (test-ca.ts) and its variants, as parse() recognises an intermediate of ours by these bytes.
+ */
+export function intermediateUrlExtensions(baseUrl: string): { cdp: Buffer; aia: Buffer } {
   const urls = caUrls(baseUrl);
   return { cdp: ext.crlDistributionPoint(urls.rootCrl), aia: ext.authorityInfoAccess({ caIssuers: urls.rootCer }) };
 }
 
 interface Parsed {
   tbs: DerNode[];
+  /** index in `tbs` of the serial */
+  offset: number;
   serial: Buffer;
   /** index in `tbs` of the extensions [3] */
   extsAt: number;
@@ -50,13 +52,12 @@ interface Parsed {
 
 /** The stored intermediate's parts, if its URL extensions are exactly the ones ccm-mock writes for some base URL. */
 function parse(certDer: Buffer): Parsed | undefined {
-  const [tbsNode, algorithm] = children(readWhole(certDer));
+  const [, algorithm] = children(readWhole(certDer));
   if (!raw(algorithm).equals(SHA256_RSA)) return undefined;
-  const tbs = children(tbsNode);
-  const offset = tbs[0].tag === 0xa0 ? 1 : 0;
+  const { fields: tbs, offset } = tbsFields(certDer);
   const extsAt = tbs.findIndex((n) => n.tag === 0xa3);
   if (extsAt < 0) return undefined;
-  const extensions = children(children(tbs[extsAt])[0]);
+  const extensions = extensionsOf(tbs);
   const byOid = new Map(extensions.map((e) => [readOid(children(e)[0]), raw(e)]));
   const aia = byOid.get(OID.authorityInfoAccess);
   if (!aia) return undefined;
@@ -67,28 +68,25 @@ function parse(certDer: Buffer): Parsed | undefined {
   const uri = content(location).toString('latin1');
   if (!uri.endsWith(CA_PATHS.rootCer)) return undefined;
   const baseUrl = uri.slice(0, -CA_PATHS.rootCer.length);
-  const ours = urlExtensions(baseUrl);
+  const ours = intermediateUrlExtensions(baseUrl);
   if (!ours.aia.equals(aia) || !ours.cdp.equals(byOid.get(OID.cRLDistributionPoints) ?? Buffer.alloc(0))) return undefined;
-  return { tbs, serial: content(tbs[offset]), extsAt, extensions, baseUrl };
+  return { tbs, offset, serial: content(tbs[offset]), extsAt, extensions, baseUrl };
 }
 
 /** A positive 128-bit serial from the original serial and the base URL: the same variant always has the same serial. */
 export function variantSerial(original: Buffer, baseUrl: string): Buffer {
-  const bytes = createHash('sha256').update('ccm-mock intermediate variant\0').update(original).update('\0').update(baseUrl).digest().subarray(0, 16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x01;
-  return bytes;
+  return positiveSerial(createHash('sha256').update('ccm-mock intermediate variant\0').update(original).update('\0').update(baseUrl).digest().subarray(0, 16));
 }
 
 /** The DER of the intermediate `parsed` describes, with its URLs under `baseUrl`, signed by the root's key. */
 function variantDer(parsed: Parsed, baseUrl: string, rootKey: KeyObject): Buffer {
-  const urls = urlExtensions(baseUrl);
+  const urls = intermediateUrlExtensions(baseUrl);
   const extensions = parsed.extensions.map((e) => {
     const oid = readOid(children(e)[0]);
     return oid === OID.cRLDistributionPoints ? urls.cdp : oid === OID.authorityInfoAccess ? urls.aia : raw(e);
   });
-  const offset = parsed.tbs[0].tag === 0xa0 ? 1 : 0;
   const fields = parsed.tbs.map((n, i) =>
-    i === offset ? der.int(variantSerial(parsed.serial, baseUrl)) : i === parsed.extsAt ? der.explicit(3, der.seq(...extensions)) : raw(n),
+    i === parsed.offset ? der.int(variantSerial(parsed.serial, baseUrl)) : i === parsed.extsAt ? der.explicit(3, der.seq(...extensions)) : raw(n),
   );
   const tbs = der.seq(...fields);
   return signedCertificate(tbs, sign('sha256', tbs, rootKey));
@@ -103,10 +101,12 @@ export function intermediateVariants(issuing: IssuingCertificate, rootKey: KeyOb
   if (!rootKey || !parsed) return () => issuing;
   const kept = new Map<string, IssuingCertificate>([[parsed.baseUrl, issuing]]);
   return (baseUrl) => {
-    const base = trimBase(baseUrl);
+    const base = trimBaseUrl(baseUrl);
     let cert = kept.get(base);
     if (cert) return cert;
-    cert = caCertificate(variantDer(parsed, base, rootKey), issuing.key) as IssuingCertificate;
+    // subject, key identifier and key are the stored intermediate's: nothing to read back or check
+    const der = variantDer(parsed, base, rootKey);
+    cert = { der, pem: toPem(der, 'CERTIFICATE'), x509: new X509Certificate(der), subject: issuing.subject, keyId: issuing.keyId, key: issuing.key };
     // the stored intermediate stays; the oldest variant goes
     if (kept.size > KEPT) kept.delete([...kept.keys()][1]);
     kept.set(base, cert);

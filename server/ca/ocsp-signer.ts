@@ -1,8 +1,8 @@
-import { createHash, createPrivateKey, generateKeyPair, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPair, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCertificate, ext, extension, fromPem, keyIdentifier, name, toPem } from './certificate.js';
+import { buildCertificate, ext, extension, fromPem, keyIdentifier, name, randomSerial, toPem } from './certificate.js';
 import { publicKeyBitsOf } from './cert-fields.js';
 import * as der from './der.js';
 import { children, readBitStringOctets, readWhole } from './der-reader.js';
@@ -55,11 +55,9 @@ export function generateRsaKeyPair(keyBits = 2048): Promise<RsaKeyPair> {
 export async function generateOcspSigner(ca: TestCa, keyBits = 2048, keyPair?: Promise<RsaKeyPair>): Promise<OcspSigner> {
   const pair = await (keyPair ?? generateRsaKeyPair(keyBits));
   const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] & 0x7f) | 0x01;
   const certDer = buildCertificate(
     {
-      serial,
+      serial: randomSerial(),
       issuer: ca.issuing.subject,
       subject: name([
         [OID.organizationName, ORG_NAME],

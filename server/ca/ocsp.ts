@@ -1,5 +1,6 @@
 import { createHash, sign } from 'node:crypto';
 import { canonicalSerialOf, type CertificateRecords } from './certificate-records.js';
+import { SHA256_RSA } from './certificate.js';
 import { isIssuedBy, publicKeyBitsOf } from './cert-fields.js';
 import { statedReason } from './crl.js';
 import * as der from './der.js';
@@ -140,7 +141,6 @@ export interface OcspResponderOptions {
 }
 
 export const OCSP_VALIDITY_MS = 3600 * 1000;
-const SHA256_RSA = der.algorithm(OID.sha256WithRSA);
 
 export class OcspResponder {
   /** issuerNameHash + issuerKeyHash of our issuer, by hash OID */

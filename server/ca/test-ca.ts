@@ -1,14 +1,13 @@
-import { createPrivateKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { caCertificate, type CaCertificate } from './ca-certificate.js';
-import { buildCertificate, ext, fromPem, keyIdentifier, name } from './certificate.js';
+import { buildCertificate, ext, fromPem, keyIdentifier, name, randomSerial } from './certificate.js';
 import { children, readBitStringOctets, readWhole } from './der-reader.js';
 import { writeFileDurably } from './durable-file.js';
-import { intermediateVariants, type IssuingCertificate } from './intermediate-variants.js';
+import { intermediateUrlExtensions, intermediateVariants, type IssuingCertificate } from './intermediate-variants.js';
 import { OID, KEY_USAGE_BITS } from './oids.js';
-import { caUrls } from './urls.js';
 
 /**
  * The test CA: a root and an issuing intermediate, named so nobody mistakes them for real ones.
@@ -53,15 +52,11 @@ export interface ObtainCaOptions extends CaFiles {
 
 const generateRsa = promisify(generateKeyPair);
 
-function serial(): Buffer {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x01;
-  return bytes;
-}
-
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** a generated root's term, in (365-day) years from the later of real time and the mock's time; the intermediate's is half */
+export const ROOT_TERM_YEARS = 20;
 /** a CA's validity starts this long before it is made, so a relying party whose clock is a little behind accepts it */
-export const CA_BACKDATE_MS = 3600 * 1000;
+const CA_BACKDATE_MS = 3600 * 1000;
 
 /**
  * A fresh root + issuing CA pair. With `mockNow` (the mock's clock, set to the past or the future) the
@@ -75,7 +70,7 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
   // whole seconds, as certificates carry them
   const notBefore = new Date(Math.floor((Math.min(real, mock) - CA_BACKDATE_MS) / 1000) * 1000);
   const from = Math.max(real, mock);
-  const urls = caUrls(opts.baseUrl);
+  const urlExtensions = intermediateUrlExtensions(opts.baseUrl);
   const [rootPair, issuingPair] = await Promise.all([
     generateRsa('rsa', { modulusLength: bits }),
     generateRsa('rsa', { modulusLength: bits }),
@@ -91,12 +86,12 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
   ]);
   const rootDer = buildCertificate(
     {
-      serial: serial(),
+      serial: randomSerial(),
       issuer: rootName,
       subject: rootName,
       spki: rootSpki,
       notBefore,
-      notAfter: new Date(Math.floor(from / 1000) * 1000 + 20 * YEAR_MS),
+      notAfter: new Date(Math.floor(from / 1000) * 1000 + ROOT_TERM_YEARS * YEAR_MS),
       extensions: [
         ext.basicConstraints(true),
         ext.keyUsage([KEY_USAGE_BITS.keyCertSign, KEY_USAGE_BITS.cRLSign]),
@@ -110,7 +105,7 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
   const issuingId = keyIdentifier(keyBitsOf(issuingSpki));
   const issuingDer = buildCertificate(
     {
-      serial: serial(),
+      serial: randomSerial(),
       issuer: rootName,
       subject: name([
         [OID.organizationName, ORG_NAME],
@@ -118,15 +113,15 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
       ]),
       spki: issuingSpki,
       notBefore,
-      notAfter: new Date(Math.floor(from / 1000) * 1000 + 10 * YEAR_MS),
+      notAfter: new Date(Math.floor(from / 1000) * 1000 + (ROOT_TERM_YEARS / 2) * YEAR_MS),
       extensions: [
         ext.basicConstraints(true, 0),
         ext.keyUsage([KEY_USAGE_BITS.digitalSignature, KEY_USAGE_BITS.keyCertSign, KEY_USAGE_BITS.cRLSign]),
         ext.extKeyUsage([OID.emailProtection, OID.clientAuth]),
         ext.subjectKeyIdentifier(issuingId),
         ext.authorityKeyIdentifier(rootId),
-        ext.crlDistributionPoint(urls.rootCrl),
-        ext.authorityInfoAccess({ caIssuers: urls.rootCer }),
+        urlExtensions.cdp,
+        urlExtensions.aia,
       ],
     },
     rootPair.privateKey,

@@ -10,8 +10,13 @@ export const CA_PATHS = {
   ocsp: '/ocsp',
 } as const;
 
+/** A base URL without trailing slashes, the form the mock keys and joins base URLs in. */
+export function trimBaseUrl(baseUrl: string): string {
+  return baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl;
+}
+
 export function caUrls(baseUrl: string) {
-  const base = baseUrl.replace(/\/+$/, '');
+  const base = trimBaseUrl(baseUrl);
   return {
     rootCer: base + CA_PATHS.rootCer,
     intermediateCer: base + CA_PATHS.intermediateCer,

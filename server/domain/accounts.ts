@@ -195,8 +195,11 @@ export function readAccountsFile(path: string): AccountsFile {
   return parseAccounts(json, path);
 }
 
-/** Comparison of a stored secret with a given one in time that does not depend on what either holds. */
-function sameSecret(stored: string, given: string): boolean {
+/**
+ * Comparison of a stored secret with a given one in time that does not depend on what either holds (passwords,
+ * secret keys, and the admin token in server/admin/auth.ts).
+ */
+export function sameSecret(stored: string, given: string): boolean {
   const expected = Buffer.from(stored, 'utf8');
   const actual = Buffer.from(given, 'utf8');
   if (actual.length !== expected.length) {

@@ -14,6 +14,7 @@ import type {
   SMIMECollectResponse,
 } from '../../wsdl/types.js';
 import { RecentBundles, type CertificateFormat } from '../ca/bundle.js';
+import { positiveSerial } from '../ca/certificate.js';
 import { CsrRejected, parseCsr, type CsrProblem, type ParsedCsr } from '../ca/csr.js';
 import { issueLeaf, issueLeafWith, type LeafRequest } from '../ca/issuer.js';
 import type { TbsSigner } from '../ca/sign-pool.js';
@@ -177,7 +178,8 @@ export class EpkiService {
     if (isCode(principal)) return principal.code;
     const { accounts } = this.deps;
     const org = args.orgId === undefined ? undefined : accounts.organization(principal.customer, args.orgId);
-    if (!org || args.secretKey === undefined || args.secretKey.length > LIMITS.secretKey || !accounts.checkSecretKey(org, args.secretKey)) {
+    // no length check: stored keys have at most LIMITS.secretKey characters (the accounts schema), so a longer one never matches
+    if (!org || !accounts.checkSecretKey(org, args.secretKey)) {
       return Status.INVALID_ORG_AUTH;
     }
     const refused = this.orgGate(op, principal, org);
@@ -332,9 +334,7 @@ export class EpkiService {
   private newSerial(): string {
     const stream = this.deps.random.stream('serials');
     for (;;) {
-      const bytes = stream.bytes(16);
-      bytes[0] = (bytes[0] & 0x7f) | 0x01; // positive, 16 bytes in DER, never a leading zero byte
-      const serial = bytes.toString('hex');
+      const serial = positiveSerial(stream.bytes(16)).toString('hex');
       if (!this.store.getBySerial(serial)) return serial;
     }
   }
@@ -415,7 +415,7 @@ export class EpkiService {
     if (statusCode !== Status.AVAILABLE || !order.certificate) return { statusCode };
     const { ca } = this.deps;
     const { serial, der } = order.certificate;
-    return { statusCode, certificate: this.bundles.of(serial, der, ca.issuingFor(order.baseUrl).der, ca.root.der) };
+    return { statusCode, certificate: this.bundles.of(serial, der, () => ca.issuingFor(order.baseUrl).der, ca.root.der) };
   }
 
   // ---- revocation ----

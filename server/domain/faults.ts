@@ -165,7 +165,7 @@ export class FaultInjector implements CodeInjector {
   /**
    * The transport fault for this call, if one fires. Only a call whose authData authenticates meets one, so a
    * wrong password (or a guess at another customer's name) never uses up a customer's transport fault. The
-   * password is checked only when the named customer has a transport rule queued: other calls cost no hash.
+   * password is checked only when the named customer has a transport rule queued: other calls pay nothing for it.
    */
   transportFor(authData: AuthDataInput | undefined, operation: OperationName): TransportFault | undefined {
     const customerUri = authData?.customerLoginUri;

@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
 /**
- * The base URL a client used to reach the mock: the configured public base URL when there is one,
- * else the request's scheme and host, honouring X-Forwarded-Proto / X-Forwarded-Host from a proxy.
+ * The base URL a client used to reach the mock, without a trailing slash: the configured public base URL
+ * when there is one (resolveConfig trims it), else the request's scheme and host, honouring
+ * X-Forwarded-Proto / X-Forwarded-Host from a proxy.
  */
 export function requestBaseUrl(req: IncomingMessage, publicBaseUrl?: string): string {
-  if (publicBaseUrl) return publicBaseUrl.replace(/\/+$/, '');
+  if (publicBaseUrl) return publicBaseUrl;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim();
   const proto = first(req.headers['x-forwarded-proto']);
   const host = first(req.headers['x-forwarded-host']) ?? req.headers.host;

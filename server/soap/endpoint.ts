@@ -74,7 +74,7 @@ function statusCodeOf(op: OperationName, result: unknown): number | undefined {
  * refused. SOAP 1.2's application/soap+xml and everything else is an UnsupportedMediaException (HTTP 415).
  * Metro would decode multipart/related (SwA, MTOM) too; ccm-mock reads no MIME parts and refuses it likewise.
  */
-export function acceptsMediaType(contentType: string | undefined): boolean {
+function acceptsMediaType(contentType: string | undefined): boolean {
   if (contentType === undefined) return true;
   return contentType.includes('text/xml') && !/^\s*multipart\/related/i.test(contentType);
 }

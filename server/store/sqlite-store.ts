@@ -45,6 +45,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: 'the clock of a directory that holds orders but no clock yet: running, at real time',
+    // before the clock was saved at every start, it was saved only when advanced: a directory whose clock
+    // never moved has orders but no clock, and would take a clockStart before the times already stored
+    sql: `INSERT OR IGNORE INTO meta (key, value) SELECT 'clock_offset_ms', 0 WHERE EXISTS (SELECT 1 FROM orders);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -71,6 +78,7 @@ export class SqliteOrderStore implements OrderStore {
   };
   private readonly clearAll: () => void;
   private readonly clearCustomer: (customerUri: string) => void;
+  private readonly setMetaAll: (entries: Array<[string, number]>) => void;
 
   private readonly latest: number;
 
@@ -108,6 +116,10 @@ export class SqliteOrderStore implements OrderStore {
     this.clearAll = this.db.transaction(() => {
       this.db.prepare('DELETE FROM orders').run();
       this.db.prepare("DELETE FROM meta WHERE key = 'order_number_floor'").run();
+    });
+    const setOne = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    this.setMetaAll = this.db.transaction((entries: Array<[string, number]>) => {
+      for (const [key, value] of entries) setOne.run(key, value);
     });
     this.clearCustomer = this.db.transaction((customerUri: string) => {
       this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('order_number_floor', ?)").run(this.maxOrderNumber());
@@ -210,8 +222,9 @@ export class SqliteOrderStore implements OrderStore {
     return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: number } | undefined)?.value;
   }
 
-  setMeta(key: string, value: number): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  /** Set numbers kept beside the orders, all in one transaction. */
+  setMeta(values: Readonly<Record<string, number>>): void {
+    this.setMetaAll(Object.entries(values));
   }
 
   durability(): StoreDurability {

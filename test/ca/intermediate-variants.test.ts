@@ -8,8 +8,10 @@ import { parseCsr } from '../../server/ca/csr.js';
 import { variantSerial } from '../../server/ca/intermediate-variants.js';
 import { issueLeaf } from '../../server/ca/issuer.js';
 import { generateTestCa, loadTestCa, obtainTestCa, type TestCa } from '../../server/ca/test-ca.js';
+import { createMockServer } from '../../server/mock-server.js';
 import { readCsr } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
+import { call, enrollXml, orderXml } from '../support/soap.js';
 
 /** The intermediate as a client at another base URL gets it (TestCa.issuingFor), judged by openssl. */
 
@@ -114,5 +116,24 @@ describe('intermediate variants', () => {
     writeFileSync(join(dir, 'root.key'), ca.root.key!.export({ type: 'pkcs8', format: 'pem' }) as string);
     const theirs = loadTestCa({ ...files, rootKeyFile: join(dir, 'root.key') }, 'files');
     expect(theirs.issuingFor(ELSEWHERE)).toBe(theirs.issuing);
+  });
+});
+
+describe('collect asks for the intermediate only when it makes a bundle (a variant may have to be signed)', () => {
+  it.each(['pkcs7', 'x509'] as const)('%s: once for the first collect of an order, never again; never for x509', async (certificateFormat) => {
+    const asked: string[] = [];
+    const counting: TestCa = { ...ca, issuingFor: (baseUrl) => (asked.push(baseUrl), ca.issuingFor(baseUrl)) };
+    const mock = await createMockServer({ ca: counting, certificateFormat, caKeyBits: 1024 });
+    try {
+      const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: 'bundle@example.com', csr: readCsr() }))).code;
+      for (let i = 0; i < 3; i++) {
+        const answer = await call(mock.endpoint, 'collect', orderXml(n));
+        expect(answer.schemaProblems).toEqual([]);
+        expect(answer.code).toBe(1);
+      }
+      expect(asked).toEqual(certificateFormat === 'x509' ? [] : [mock.url]);
+    } finally {
+      await mock.close();
+    }
   });
 });

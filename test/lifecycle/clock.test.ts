@@ -1,13 +1,14 @@
+import Database from 'better-sqlite3';
 import { X509Certificate } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TestCa } from '../../server/ca/test-ca.js';
-import { ConfigError, resolveConfig } from '../../server/config.js';
+import { generateTestCa, type TestCa } from '../../server/ca/test-ca.js';
+import { clockStartMs, ConfigError, resolveConfig } from '../../server/config.js';
 import { AdjustableClock } from '../../server/domain/clock.js';
 import { clockFor } from '../../server/durable-clock.js';
 import { createMockServer } from '../../server/mock-server.js';
-import { SqliteOrderStore } from '../../server/store/sqlite-store.js';
+import { MIGRATIONS, SqliteOrderStore } from '../../server/store/sqlite-store.js';
 import { certificatesOf } from '../support/certs.js';
 import { openssl, tempDir } from '../support/openssl.js';
 import { readCsr } from '../support/fixtures.js';
@@ -162,11 +163,44 @@ describe('a CA the mock generates covers the mock\'s time, not only real time', 
     expect(Date.parse(made.issuing.x509.validTo)).toBeGreaterThan(Date.now() + 9 * 365 * 86_400_000);
   });
 
+  it('the latest clockStart (the end of 9979): the CA ends within 9999, in DER GeneralizedTime', async () => {
+    const made = await generateTestCa({ baseUrl: 'http://localhost:8080', keyBits: 1024, mockNow: new Date(clockStartMs('9979-12-31T23:59:59Z')) });
+    expect(new Date(made.root.x509.validTo).getUTCFullYear()).toBe(9999);
+    expect(openssl(['x509', '-noout', '-enddate'], made.root.pem)).toMatch(/notAfter=.* 9999 GMT/);
+  });
+
   it('a clock started past the CA\'s usual term: the CA lasts its term from the mock\'s time', async () => {
     const start = new Date(Date.now() + 15 * 365 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z';
     const { ca: made, verify } = await verifiedAt(start);
     expect(verify).toMatch(/leaf\.pem: OK/);
     expect(Date.parse(made.issuing.x509.validFrom)).toBeLessThan(Date.now());
+  });
+});
+
+describe('a CA that exists keeps its dates: a mock clock outside its validity is refused at start', () => {
+  it('configured CA files: a clockStart before or after the issuing CA is a ConfigError; one inside starts', async () => {
+    const made = await generateTestCa({ baseUrl: 'http://localhost:8080', keyBits: 1024 });
+    const dir = tempDir();
+    const files = { caRootCertFile: join(dir, 'root.pem'), caCertFile: join(dir, 'int.pem'), caKeyFile: join(dir, 'int.key') };
+    writeFileSync(files.caRootCertFile, made.root.pem);
+    writeFileSync(files.caCertFile, made.issuing.pem);
+    writeFileSync(files.caKeyFile, made.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    for (const clockStart of ['2001-01-01', new Date(Date.parse(made.issuing.x509.validTo) + 86_400_000).toISOString()]) {
+      const start = createMockServer({ ...files, clockStart, clockFrozen: true });
+      await expect(start).rejects.toThrow(ConfigError);
+      await expect(start).rejects.toThrow(/outside the validity of the issuing CA from configured files .*Use a clockStart inside it/);
+    }
+    const inside = await createMockServer({ ...files, clockStart: new Date(Date.now() + 365 * 86_400_000).toISOString(), clockFrozen: true });
+    await inside.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a CA kept in the data directory, with a new order store and a clockStart before it: refused, naming clockStart', async () => {
+    const dataDir = tempDir();
+    await (await createMockServer({ dataDir, caKeyBits: 1024 })).close();
+    for (const f of ['ccm-mock.db', 'ccm-mock.db-wal', 'ccm-mock.db-shm']) rmSync(join(dataDir, f), { force: true });
+    await expect(createMockServer({ dataDir, clockStart: '2001-01-01' })).rejects.toThrow(/clock \(clockStart\) reads 2001-01-01T00:00:00\.000Z, outside the validity/);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });
 
@@ -182,7 +216,9 @@ describe('the clock kept in a data directory', () => {
   const life = <T>(file: string, options: Parameters<typeof clockFor>[1], use: (c: ReturnType<typeof clockFor>) => T): T => {
     const store = new SqliteOrderStore(file);
     try {
-      return use(clockFor(store, options));
+      const kept = clockFor(store, options);
+      kept.save(); // as a mock does once it is assembled
+      return use(kept);
     } finally {
       store.close();
     }
@@ -219,6 +255,43 @@ describe('the clock kept in a data directory', () => {
       expect(second.admin.clock()).toMatchObject({ now: '2030-01-01T01:00:00.000Z', frozen: true });
     } finally {
       await second.close();
+    }
+  });
+
+  it('a directory from before the clock was saved at every start (orders, no clock): it resumes at real time, clockStart ignored', () => {
+    const file = newStore();
+    const real = realTime();
+    const old = new SqliteOrderStore(file, MIGRATIONS.slice(0, 1));
+    old.close();
+    // an order written at real time by a version that saved the clock only when it was advanced
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO orders VALUES (1000001, 'sandbox', 1001, 'a@example.com', 'issued', NULL, ?, '{}')").run(real());
+    raw.close();
+    life(file, { startAt: START - 365 * 86_400_000, source: real }, ({ clock, resumed }) => {
+      expect(resumed).toBe(true);
+      expect(clock.now()).toBe(real());
+    });
+    // one without orders is new: its clockStart applies
+    const empty = newStore();
+    new SqliteOrderStore(empty, MIGRATIONS.slice(0, 1)).close();
+    life(empty, { startAt: START, source: real }, ({ clock, resumed }) => {
+      expect(resumed).toBe(false);
+      expect(clock.now()).toBe(START);
+    });
+  });
+
+  it('a start that fails before the mock is assembled keeps no clock: the next start takes its clockStart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ccm-mock-clock-'));
+    dirs.push(dataDir);
+    // a file where the CA's folder goes: the new CA cannot be kept, after the store is open
+    writeFileSync(join(dataDir, 'ca'), 'in the way');
+    await expect(createMockServer({ dataDir, clockStart: '2030-01-01T00:00:00Z', clockFrozen: true, caKeyBits: 1024 })).rejects.toThrow();
+    rmSync(join(dataDir, 'ca'));
+    const mock = await createMockServer({ dataDir, clockStart: '2031-01-01T00:00:00Z', clockFrozen: true, caKeyBits: 1024 });
+    try {
+      expect(mock.admin.clock()).toMatchObject({ now: '2031-01-01T00:00:00.000Z', frozen: true });
+    } finally {
+      await mock.close();
     }
   });
 

@@ -140,7 +140,7 @@ describe('SQLite order store', () => {
     const old = new SqliteOrderStore(file, v1);
     old.save(order(1000001, { department: 'Engineering', email: 'Carol@Example.com' }));
     old.save(order(1000002, { state: 'revoked', revocation: { at: 5, reason: 'key compromise', reasonCode: 1, by: 'revoke' } }));
-    old.setMeta('clock_offset_ms', 86_400_000);
+    old.setMeta({ clock_offset_ms: 86_400_000 });
     expect(old.schemaVersion()).toBe(1);
     old.close();
 

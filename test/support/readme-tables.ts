@@ -26,8 +26,10 @@ export function statusCodeTable(): string {
     }
   }
   // a code the guide lists for some operations and ccm-mock extends to others is a choice only for those
-  const noteSource = (e: (typeof STATUS_CODES)[number]) =>
-    e.source === 'ccm-mock' ? 'ccm-mock' : e.extendedTo?.length ? `ccm-mock for ${e.extendedTo.join(', ')}; guide elsewhere` : 'guide';
+  const noteSource = (e: (typeof STATUS_CODES)[number]) => {
+    const chosen = e.operations.filter((op) => statusSource(e.code, op) === 'ccm-mock');
+    return chosen.length === e.operations.length ? 'ccm-mock' : chosen.length ? `ccm-mock for ${chosen.join(', ')}; guide elsewhere` : 'guide';
+  };
   const notes = STATUS_CODES.filter((e) => e.note).map((e) => `- **${e.code}** (${noteSource(e)}): ${e.note}`);
   const unanswered = NOT_ANSWERED.map((n) => `- \`${n.operation}\` ${n.codes.join(', ')}: ${n.reason}`);
   return [...rows, '', 'Notes on the choices:', '', ...notes, '', "Codes the guide's tables list for an operation that ccm-mock never answers there, and why:", '', ...unanswered].join('\n');
@@ -67,7 +69,7 @@ export function configTable(): string {
   for (const k of CONFIG_KEYS) {
     const dflt = k.default === undefined ? '-' : `\`${String(k.default).replace(packageRoot + '/', '')}\``;
     const test = k.testDefault !== undefined ? ` (tests: \`${k.testDefault}\`)` : '';
-    rows.push(`| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''} |`);
+    rows.push(`| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''}${k.max !== undefined ? ` (at most ${k.max})` : ''} |`);
   }
   return rows.join('\n');
 }
