@@ -278,30 +278,23 @@ export class CcmClient {
     const pollSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
     let polls = 0;
     let errors = 0;
-    let lastCode = 0;
-    const timedOut = (made: number) => new CcmWaitTimeoutError(orderNumber, made, performance.now() - started, lastCode);
-    /** the deadline ended poll `poll` before it was answered: nothing said the order was still processing */
-    const noAnswer = (poll: number) => {
-      const err = timedOut(poll);
-      const said = err.message;
-      err.message = `order ${orderNumber}: no answer came to poll ${poll} within the wait (${formatWait(timeoutMs)}); collect it later with its order number`;
-      if (err.stack) err.stack = err.stack.replace(said, err.message);
-      return err;
-    };
+    let lastCode: number | undefined;
+    const timedOut = (cutShort?: { poll: number; waitText: string }) => new CcmWaitTimeoutError(orderNumber, polls, performance.now() - started, lastCode, cutShort);
     for (;;) {
       if (signal?.aborted) throw new CcmAbortError('getCollectStatus', { cause: signal.reason, orderNumber });
-      if (deadline?.aborted) throw timedOut(polls);
+      if (deadline?.aborted) throw timedOut();
       let error: CcmError | undefined;
       try {
         if (options.pollWith !== 'collect') lastCode = await this.getCollectStatus(orderNumber, { signal: pollSignal });
-        if (options.pollWith === 'collect' || lastCode > 0) {
+        if (options.pollWith === 'collect' || (lastCode ?? 0) > 0) {
           const outcome = await this.collect(orderNumber, { signal: pollSignal });
           if (outcome.ready) return outcome.certificate;
           lastCode = outcome.code;
         }
         errors = 0;
       } catch (err) {
-        if (err instanceof CcmAbortError && deadline?.aborted && !signal?.aborted) throw noAnswer(polls + 1);
+        // the deadline ended this poll before it was answered: nothing said the order was still processing
+        if (err instanceof CcmAbortError && deadline?.aborted && !signal?.aborted) throw timedOut({ poll: polls + 1, waitText: formatWait(timeoutMs) });
         if (err instanceof CcmError) err.orderNumber ??= orderNumber;
         if (err instanceof CcmAbortError || !isTransient(err) || ++errors > maxErrors) throw err;
         error = err as CcmError;
@@ -311,7 +304,7 @@ export class CcmClient {
       const remaining = timeoutMs - elapsedMs;
       const delay = Math.max(0, Math.min(nextDelay(), remaining));
       options.onPoll?.({ orderNumber, poll: polls, code: error ? undefined : lastCode, error, elapsedMs, nextDelayMs: delay });
-      if (remaining <= 0) throw timedOut(polls);
+      if (remaining <= 0) throw timedOut();
       try {
         await sleep(delay, signal);
       } catch (reason) {

@@ -106,12 +106,21 @@ export class CcmAbortError extends CcmError {
 export class CcmWaitTimeoutError extends CcmError {
   constructor(
     orderNumber: number,
+    /** polls answered */
     readonly polls: number,
     readonly waitedMs: number,
-    /** the last status seen: 0 while processing */
-    readonly lastCode: number,
+    /** the last status a poll answered (0 while processing); undefined when the wait ended before any answer */
+    readonly lastCode: number | undefined,
+    /** set when the wait ended during a poll: that poll got no answer within the wait */
+    cutShort?: { poll: number; waitText: string },
   ) {
-    super(`order ${orderNumber} was still being processed after ${Math.round(waitedMs / 1000)} s (${polls} polls); collect it later with its order number`, 'getCollectStatus', { orderNumber });
+    super(
+      cutShort
+        ? `order ${orderNumber}: no answer came to poll ${cutShort.poll} within the wait (${cutShort.waitText}); collect it later with its order number`
+        : `order ${orderNumber} was still being processed after ${Math.round(waitedMs / 1000)} s (${polls} polls); collect it later with its order number`,
+      'getCollectStatus',
+      { orderNumber },
+    );
   }
 }
 

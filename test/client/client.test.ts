@@ -249,7 +249,7 @@ describe('waiting for a certificate', () => {
       const c = new CcmClient({ endpoint: hung.url, auth: SANDBOX, requestTimeoutMs });
       const err = await c.waitForCertificate(7, { ...fast, timeoutMs: 200 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CcmWaitTimeoutError);
-      expect(err).toMatchObject({ orderNumber: 7, polls: 1 });
+      expect(err).toMatchObject({ orderNumber: 7, polls: 0, lastCode: undefined });
       // the poll was never answered: the error says so, not that the order was still being processed
       expect((err as Error).message).toBe('order 7: no answer came to poll 1 within the wait (200 ms); collect it later with its order number');
       expect((err as Error).stack).toContain('no answer came to poll 1');

@@ -281,7 +281,7 @@ describe('the clock kept in a data directory', () => {
   });
 
   it('a start that fails before the mock is assembled keeps no clock: the next start takes its clockStart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ccm-mock-clock-'));
+    const dataDir = tempDir();
     dirs.push(dataDir);
     // a file where the CA's folder goes: the new CA cannot be kept, after the store is open
     writeFileSync(join(dataDir, 'ca'), 'in the way');
