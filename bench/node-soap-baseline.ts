@@ -10,7 +10,9 @@ import { renderWsdl, DEFAULT_NAMESPACE, SERVICE_PATH } from '../wsdl/contract.js
  *   tsx bench/node-soap-baseline.ts [port]
  */
 
-const INFO = process.env.BENCH_SERVICE_INFO ?? 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted';
+const INFO =
+  process.env.BENCH_SERVICE_INFO ??
+  'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted';
 const port = Number(process.argv[2] ?? 0);
 
 const service = {

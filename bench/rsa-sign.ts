@@ -24,4 +24,11 @@ while (performance.now() - started < Number(ms)) {
   signatures++;
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ signatures, seconds, perSecond: signatures / seconds, keyBits: key.asymmetricKeyDetails?.modulusLength }));
+console.log(
+  JSON.stringify({
+    signatures,
+    seconds,
+    perSecond: signatures / seconds,
+    keyBits: key.asymmetricKeyDetails?.modulusLength,
+  }),
+);

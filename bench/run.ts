@@ -75,12 +75,16 @@ const median = (xs: number[]) => {
 // ---- requests ----
 
 const NS = 'http://ws.epki.comodo.com/';
-const AUTH = '<authData><login>admin</login><password>sandbox</password><customerLoginUri>sandbox</customerLoginUri></authData>';
+const AUTH =
+  '<authData><login>admin</login><password>sandbox</password><customerLoginUri>sandbox</customerLoginUri></authData>';
 const soap = (op: string, inner = '') =>
   `<?xml version="1.0" encoding="UTF-8"?><soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body><ns0:${op} xmlns:ns0="${NS}">${inner}</ns0:${op}></soap-env:Body></soap-env:Envelope>`;
 const CSR = readFileSync(join(packageRoot, 'fixtures', 'csr', 'rsa-2048.csr'), 'utf8');
 const enrollBody = (email: string) =>
-  soap('enroll', `${AUTH}<orgId>1001</orgId><secretKey>sandbox-secret</secretKey><username>Bench User</username><email>${email}</email><csr>${CSR}</csr>`);
+  soap(
+    'enroll',
+    `${AUTH}<orgId>1001</orgId><secretKey>sandbox-secret</secretKey><username>Bench User</username><email>${email}</email><csr>${CSR}</csr>`,
+  );
 const collectBody = (orderNumber: number) => soap('collect', `${AUTH}<orderNumber>${orderNumber}</orderNumber>`);
 const GWSI = soap('getWebServiceInfo');
 
@@ -93,7 +97,8 @@ async function soapCall(endpoint: string, body: string): Promise<{ status: numbe
 async function enrollOne(endpoint: string, email: string): Promise<number> {
   const r = await soapCall(endpoint, enrollBody(email));
   const n = Number(r.ret);
-  if (r.status !== 200 || !(n > 0)) throw new Error(`enroll did not give an order number: ${r.status} ${r.text.slice(0, 400)}`);
+  if (r.status !== 200 || !(n > 0))
+    throw new Error(`enroll did not give an order number: ${r.status} ${r.text.slice(0, 400)}`);
   return n;
 }
 
@@ -105,17 +110,27 @@ const BANNER = /endpoint\s+(http\S+)/;
 const LISTENING = /listening (http\S+)/;
 
 function ccmMock(extra: string[], logLevel = flags['log-level']!): Promise<Started> {
-  return startProcess(node, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--delay', '0', '--log-level', logLevel, ...extra], BANNER, {
+  return startProcess(
+    node,
+    [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--delay', '0', '--log-level', logLevel, ...extra],
+    BANNER,
+    {
+      cwd: packageRoot,
+    },
+  );
+}
+
+function tsProcess(file: string, args: string[] = []): Promise<Started> {
+  return startProcess(node, ['--import', 'tsx', join(packageRoot, 'bench', file), ...args], LISTENING, {
     cwd: packageRoot,
   });
 }
 
-function tsProcess(file: string, args: string[] = []): Promise<Started> {
-  return startProcess(node, ['--import', 'tsx', join(packageRoot, 'bench', file), ...args], LISTENING, { cwd: packageRoot });
-}
-
 /** Spawn to first answered request, with the banner's own figure when it prints one. */
-async function timeStart(command: string, args: string[]): Promise<{ announcedMs: number; firstAnswerMs: number; selfReportedMs?: number }> {
+async function timeStart(
+  command: string,
+  args: string[],
+): Promise<{ announcedMs: number; firstAnswerMs: number; selfReportedMs?: number }> {
   const t0 = performance.now();
   const p = await startProcess(command, args, BANNER, { cwd: packageRoot });
   try {
@@ -141,7 +156,8 @@ function machine() {
   };
   const pkg = (name: string) => {
     try {
-      return JSON.parse(readFileSync(join(packageRoot, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+      return JSON.parse(readFileSync(join(packageRoot, 'node_modules', name, 'package.json'), 'utf8'))
+        .version as string;
     } catch {
       return undefined;
     }
@@ -178,15 +194,39 @@ async function main() {
     // -- start-up --
     log(`start-up: ${STARTS} starts each way`);
     const memoryStarts = [];
-    for (let i = 0; i < STARTS; i++) memoryStarts.push(await timeStart(node, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info']));
+    for (let i = 0; i < STARTS; i++)
+      memoryStarts.push(
+        await timeStart(node, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info']),
+      );
     await timeStart(node, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir]); // makes the CA kept below
     const dataDirStarts = [];
-    for (let i = 0; i < STARTS; i++) dataDirStarts.push(await timeStart(node, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir]));
+    for (let i = 0; i < STARTS; i++)
+      dataDirStarts.push(
+        await timeStart(node, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir]),
+      );
     const tsxStarts = [];
     for (let i = 0; i < Math.min(STARTS, 3); i++) {
-      tsxStarts.push(await timeStart(node, ['--import', 'tsx', join(packageRoot, 'server', 'cli.ts'), 'serve', '--port', '0', '--host', '127.0.0.1']));
+      tsxStarts.push(
+        await timeStart(node, [
+          '--import',
+          'tsx',
+          join(packageRoot, 'server', 'cli.ts'),
+          'serve',
+          '--port',
+          '0',
+          '--host',
+          '127.0.0.1',
+        ]),
+      );
     }
-    const caFiles = ['--ca-root-cert', join(dataDir, 'ca', 'root.pem'), '--ca-cert', join(dataDir, 'ca', 'intermediate.pem'), '--ca-key', join(dataDir, 'ca', 'intermediate.key')];
+    const caFiles = [
+      '--ca-root-cert',
+      join(dataDir, 'ca', 'root.pem'),
+      '--ca-cert',
+      join(dataDir, 'ca', 'intermediate.pem'),
+      '--ca-key',
+      join(dataDir, 'ca', 'intermediate.key'),
+    ];
 
     // -- the servers under load: ccm-mock in memory mode with the kept CA, node-soap, the express floor --
     log('starting ccm-mock, the node-soap baseline and the express floor');
@@ -200,10 +240,16 @@ async function main() {
     // every scenario's request is checked once before it is timed
     const collectOrder = await enrollOne(ccm.endpoint, 'bench.collect@example.com');
     const collected = await soapCall(ccm.endpoint, collectBody(collectOrder));
-    if (collected.ret !== '1' || !collected.text.includes('<certificate>')) throw new Error(`collect did not answer a certificate: ${collected.text.slice(0, 400)}`);
-    for (const [name, p] of [['ccm-mock', ccm], ['node-soap', nodeSoap], ['express floor', floor]] as const) {
+    if (collected.ret !== '1' || !collected.text.includes('<certificate>'))
+      throw new Error(`collect did not answer a certificate: ${collected.text.slice(0, 400)}`);
+    for (const [name, p] of [
+      ['ccm-mock', ccm],
+      ['node-soap', nodeSoap],
+      ['express floor', floor],
+    ] as const) {
       const r = await soapCall(p.endpoint, GWSI);
-      if (r.status !== 200 || !r.ret?.includes('ccm-mock EPKIManager')) throw new Error(`${name} getWebServiceInfo answered ${r.status}: ${r.text.slice(0, 300)}`);
+      if (r.status !== 200 || !r.ret?.includes('ccm-mock EPKIManager'))
+        throw new Error(`${name} getWebServiceInfo answered ${r.status}: ${r.text.slice(0, 300)}`);
     }
 
     const scenarios = {
@@ -211,21 +257,40 @@ async function main() {
       'express floor (constant answer)': { endpoint: floor.endpoint, body: GWSI, pid: floor.pid },
       'ccm-mock getWebServiceInfo': { endpoint: ccm.endpoint, body: GWSI, pid: ccm.pid },
       'ccm-mock collect': { endpoint: ccm.endpoint, body: collectBody(collectOrder), pid: ccm.pid },
-      'ccm-mock enroll (RSA-2048 CSR)': { endpoint: ccm.endpoint, body: enrollBody('bench.enroll@example.com'), pid: ccm.pid },
+      'ccm-mock enroll (RSA-2048 CSR)': {
+        endpoint: ccm.endpoint,
+        body: enrollBody('bench.enroll@example.com'),
+        pid: ccm.pid,
+      },
     } as const;
     type ScenarioName = keyof typeof scenarios;
     const load = (name: ScenarioName, extra: { duration?: number; rate?: number } = {}) =>
-      runLoad({ url: scenarios[name].endpoint, body: scenarios[name].body, connections: CONNECTIONS, duration: extra.duration ?? DURATION, rate: extra.rate, serverPid: scenarios[name].pid });
+      runLoad({
+        url: scenarios[name].endpoint,
+        body: scenarios[name].body,
+        connections: CONNECTIONS,
+        duration: extra.duration ?? DURATION,
+        rate: extra.rate,
+        serverPid: scenarios[name].pid,
+      });
 
     log('warming up every scenario');
     for (const name of Object.keys(scenarios) as ScenarioName[]) await load(name, { duration: quick ? 1 : 2 });
 
     const rsaKey = join(dataDir, 'ca', 'intermediate.key');
-    const rsaSign = () => JSON.parse(execFileSync(node, ['--import', 'tsx', join(packageRoot, 'bench', 'rsa-sign.ts'), rsaKey, '2000'], { cwd: packageRoot, encoding: 'utf8' })) as { perSecond: number; keyBits: number };
+    const rsaSign = () =>
+      JSON.parse(
+        execFileSync(node, ['--import', 'tsx', join(packageRoot, 'bench', 'rsa-sign.ts'), rsaKey, '2000'], {
+          cwd: packageRoot,
+          encoding: 'utf8',
+        }),
+      ) as { perSecond: number; keyBits: number };
 
     const rounds: Array<{ rsaSignPerSecond: number } & Record<ScenarioName, LoadResult>> = [];
     for (let r = 0; r < ROUNDS; r++) {
-      log(`round ${r + 1}/${ROUNDS}: RSA signing, then each scenario for ${DURATION} s with ${CONNECTIONS} connections`);
+      log(
+        `round ${r + 1}/${ROUNDS}: RSA signing, then each scenario for ${DURATION} s with ${CONNECTIONS} connections`,
+      );
       const round = { rsaSignPerSecond: rsaSign().perSecond } as (typeof rounds)[number];
       for (const name of Object.keys(scenarios) as ScenarioName[]) {
         round[name] = await load(name);
@@ -233,12 +298,18 @@ async function main() {
       }
       rounds.push(round);
     }
-    const med = (name: ScenarioName, f: (l: LoadResult) => number | undefined) => median(rounds.map((r) => f(r[name]) ?? NaN));
+    const med = (name: ScenarioName, f: (l: LoadResult) => number | undefined) =>
+      median(rounds.map((r) => f(r[name]) ?? NaN));
     const peak = (name: ScenarioName) => med(name, (l) => l.throughput);
 
     log('latency at half the peak rate');
     const halfPeak: Partial<Record<ScenarioName, LoadResult & { rate: number }>> = {};
-    for (const name of ['node-soap getWebServiceInfo', 'ccm-mock getWebServiceInfo', 'ccm-mock collect', 'ccm-mock enroll (RSA-2048 CSR)'] as ScenarioName[]) {
+    for (const name of [
+      'node-soap getWebServiceInfo',
+      'ccm-mock getWebServiceInfo',
+      'ccm-mock collect',
+      'ccm-mock enroll (RSA-2048 CSR)',
+    ] as ScenarioName[]) {
       const rate = peak(name) / 2;
       halfPeak[name] = { rate, ...(await load(name, { rate, duration: Math.max(DURATION, 5) })) };
     }
@@ -263,7 +334,13 @@ async function main() {
     const idle = memoryOf(fresh.pid);
     const firstOrder = await enrollOne(fresh.endpoint, 'bench.memory@example.com');
     const cpuBefore = cpuMsOf(fresh.pid);
-    const bulk = await runLoad({ url: fresh.endpoint, body: enrollBody('bench.memory@example.com'), connections: CONNECTIONS, amount: ORDERS, serverPid: fresh.pid });
+    const bulk = await runLoad({
+      url: fresh.endpoint,
+      body: enrollBody('bench.memory@example.com'),
+      connections: CONNECTIONS,
+      amount: ORDERS,
+      serverPid: fresh.pid,
+    });
     const cpuMs = cpuMsOf(fresh.pid) - cpuBefore;
     const lastOrder = await enrollOne(fresh.endpoint, 'bench.memory@example.com');
     const afterOrders = memoryOf(fresh.pid);
@@ -296,22 +373,69 @@ async function main() {
     const rsaSignPerSecond = median(rounds.map((r) => r.rsaSignPerSecond));
     const perRoundRatio = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
     const ratios = {
-      getWebServiceInfoVsNodeSoap: perRoundRatio((r) => r['ccm-mock getWebServiceInfo'].throughput / r['node-soap getWebServiceInfo'].throughput),
-      collectVsNodeSoap: perRoundRatio((r) => r['ccm-mock collect'].throughput / r['node-soap getWebServiceInfo'].throughput),
+      getWebServiceInfoVsNodeSoap: perRoundRatio(
+        (r) => r['ccm-mock getWebServiceInfo'].throughput / r['node-soap getWebServiceInfo'].throughput,
+      ),
+      collectVsNodeSoap: perRoundRatio(
+        (r) => r['ccm-mock collect'].throughput / r['node-soap getWebServiceInfo'].throughput,
+      ),
       enrollVsRsaSign: perRoundRatio((r) => r['ccm-mock enroll (RSA-2048 CSR)'].throughput / r.rsaSignPerSecond),
-      expressFloorVsNodeSoap: perRoundRatio((r) => r['express floor (constant answer)'].throughput / r['node-soap getWebServiceInfo'].throughput),
-      getWebServiceInfoVsExpressFloor: perRoundRatio((r) => r['ccm-mock getWebServiceInfo'].throughput / r['express floor (constant answer)'].throughput),
+      expressFloorVsNodeSoap: perRoundRatio(
+        (r) => r['express floor (constant answer)'].throughput / r['node-soap getWebServiceInfo'].throughput,
+      ),
+      getWebServiceInfoVsExpressFloor: perRoundRatio(
+        (r) => r['ccm-mock getWebServiceInfo'].throughput / r['express floor (constant answer)'].throughput,
+      ),
     };
     const readyMs = median(memoryStarts.map((s) => s.firstAnswerMs));
-    const worstHalfPeakP99 = Math.max(...['ccm-mock getWebServiceInfo', 'ccm-mock collect', 'ccm-mock enroll (RSA-2048 CSR)'].map((n) => halfPeak[n as ScenarioName]!.p99Ms));
+    const worstHalfPeakP99 = Math.max(
+      ...['ccm-mock getWebServiceInfo', 'ccm-mock collect', 'ccm-mock enroll (RSA-2048 CSR)'].map(
+        (n) => halfPeak[n as ScenarioName]!.p99Ms,
+      ),
+    );
     const targets = [
-      { what: 'getWebServiceInfo throughput / bare node-soap', measured: ratios.getWebServiceInfoVsNodeSoap, target: TARGETS.getWebServiceInfoVsNodeSoap, kind: 'ratio-min' },
-      { what: 'collect throughput / bare node-soap getWebServiceInfo', measured: ratios.collectVsNodeSoap, target: TARGETS.collectVsNodeSoap, kind: 'ratio-min' },
-      { what: 'enroll throughput / RSA-2048 signatures per second', measured: ratios.enrollVsRsaSign, target: TARGETS.enrollVsRsaSign, kind: 'ratio-min' },
-      { what: 'worst p99 at half the peak rate (ms)', measured: worstHalfPeakP99, target: TARGETS.p99AtHalfPeakMs, kind: 'max' },
-      { what: 'ready after process start, memory mode, median (ms)', measured: readyMs, target: TARGETS.readyMs, kind: 'max' },
-      { what: `RSS with ${ORDERS.toLocaleString('en-US')} orders in memory, settled (MB)`, measured: memory.settledRss / 2 ** 20, target: TARGETS.rssAfterOrdersBytes / 2 ** 20, kind: 'max' },
-      { what: `RSS right after enrolling them, V8's garbage included (MB)`, measured: memory.rssAfterOrders / 2 ** 20, target: TARGETS.rssAfterOrdersBytes / 2 ** 20, kind: 'max' },
+      {
+        what: 'getWebServiceInfo throughput / bare node-soap',
+        measured: ratios.getWebServiceInfoVsNodeSoap,
+        target: TARGETS.getWebServiceInfoVsNodeSoap,
+        kind: 'ratio-min',
+      },
+      {
+        what: 'collect throughput / bare node-soap getWebServiceInfo',
+        measured: ratios.collectVsNodeSoap,
+        target: TARGETS.collectVsNodeSoap,
+        kind: 'ratio-min',
+      },
+      {
+        what: 'enroll throughput / RSA-2048 signatures per second',
+        measured: ratios.enrollVsRsaSign,
+        target: TARGETS.enrollVsRsaSign,
+        kind: 'ratio-min',
+      },
+      {
+        what: 'worst p99 at half the peak rate (ms)',
+        measured: worstHalfPeakP99,
+        target: TARGETS.p99AtHalfPeakMs,
+        kind: 'max',
+      },
+      {
+        what: 'ready after process start, memory mode, median (ms)',
+        measured: readyMs,
+        target: TARGETS.readyMs,
+        kind: 'max',
+      },
+      {
+        what: `RSS with ${ORDERS.toLocaleString('en-US')} orders in memory, settled (MB)`,
+        measured: memory.settledRss / 2 ** 20,
+        target: TARGETS.rssAfterOrdersBytes / 2 ** 20,
+        kind: 'max',
+      },
+      {
+        what: `RSS right after enrolling them, V8's garbage included (MB)`,
+        measured: memory.rssAfterOrders / 2 ** 20,
+        target: TARGETS.rssAfterOrdersBytes / 2 ** 20,
+        kind: 'max',
+      },
     ].map((t) => ({ ...t, met: t.kind === 'ratio-min' ? t.measured >= t.target : t.measured < t.target }));
 
     const result: BenchResult = {
@@ -319,19 +443,43 @@ async function main() {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
-      settings: { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS, orders: ORDERS, logLevel: flags['log-level'], delay: '0', ...(flags.server ? { server: flags.server } : {}) },
+      settings: {
+        rounds: ROUNDS,
+        durationSeconds: DURATION,
+        connections: CONNECTIONS,
+        orders: ORDERS,
+        logLevel: flags['log-level'],
+        delay: '0',
+        ...(flags.server ? { server: flags.server } : {}),
+      },
       targets,
       ratios,
-      limits: { rsaSignPerSecond, rsaKeyBits: 2048, nodeSoapGetWebServiceInfo: peak('node-soap getWebServiceInfo'), expressFloor: peak('express floor (constant answer)') },
+      limits: {
+        rsaSignPerSecond,
+        rsaKeyBits: 2048,
+        nodeSoapGetWebServiceInfo: peak('node-soap getWebServiceInfo'),
+        expressFloor: peak('express floor (constant answer)'),
+      },
       scenarios: Object.fromEntries(
         (Object.keys(scenarios) as ScenarioName[]).map((n) => [
           n,
-          { throughput: peak(n), p50Ms: med(n, (l) => l.p50Ms), p99Ms: med(n, (l) => l.p99Ms), serverCpuUsPerRequest: med(n, (l) => l.serverCpuUsPerRequest), errors: rounds.reduce((a, r) => a + r[n].errors + r[n].non2xx, 0) },
+          {
+            throughput: peak(n),
+            p50Ms: med(n, (l) => l.p50Ms),
+            p99Ms: med(n, (l) => l.p99Ms),
+            serverCpuUsPerRequest: med(n, (l) => l.serverCpuUsPerRequest),
+            errors: rounds.reduce((a, r) => a + r[n].errors + r[n].non2xx, 0),
+          },
         ]),
       ),
       halfPeak,
       rounds,
-      startup: { memoryMode: memoryStarts, dataDir: dataDirStarts, fromSourceWithTsx: tsxStarts, readyMsMedian: readyMs },
+      startup: {
+        memoryMode: memoryStarts,
+        dataDir: dataDirStarts,
+        fromSourceWithTsx: tsxStarts,
+        readyMsMedian: readyMs,
+      },
       memory,
       hostile,
     };

@@ -68,7 +68,8 @@ function fromPem(text: string): { certs: X509Certificate[]; format: CollectedFor
   for (const m of text.matchAll(PEM_BLOCK)) {
     const der = decodeBase64Strict(m[2]);
     if (!der) throw new CertificateFormatError(`the PEM block "${m[1]}" is not base64`);
-    if (m[1] === 'CERTIFICATE' || m[1] === 'X509 CERTIFICATE' || m[1] === 'TRUSTED CERTIFICATE') certs.push(new X509Certificate(der));
+    if (m[1] === 'CERTIFICATE' || m[1] === 'X509 CERTIFICATE' || m[1] === 'TRUSTED CERTIFICATE')
+      certs.push(new X509Certificate(der));
     else if (m[1] === 'PKCS7' || m[1] === 'CMS' || m[1] === 'PKCS #7 SIGNED DATA') {
       certs.push(...new X509Certificates(der));
       format = 'pkcs7-pem';
@@ -83,10 +84,11 @@ const isCa = (c: X509Certificate) => c.getExtension(BasicConstraintsExtension)?.
 /** Leaf first, then each issuer as found in the set; certificates that belong to no path are appended. */
 export function orderChain(certs: readonly X509Certificate[]): X509Certificate[] {
   if (certs.length <= 1) return [...certs];
-  const issuesAnother = (c: X509Certificate) => certs.some((o) => o !== c && o.issuer === c.subject && o.subject !== c.subject);
+  const issuesAnother = (c: X509Certificate) =>
+    certs.some((o) => o !== c && o.issuer === c.subject && o.subject !== c.subject);
   const leaf = certs.find((c) => !isCa(c) && !issuesAnother(c)) ?? certs.find((c) => !issuesAnother(c)) ?? certs[0];
   const ordered = [leaf];
-  for (let current = leaf; current.issuer !== current.subject; ) {
+  for (let current = leaf; current.issuer !== current.subject;) {
     const issuer = certs.find((c) => !ordered.includes(c) && c.subject === current.issuer);
     if (!issuer) break;
     ordered.push(issuer);

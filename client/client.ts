@@ -2,7 +2,14 @@ import { DEFAULT_NAMESPACE, SERVICE_PATH, type OperationName } from '../wsdl/con
 import { Status } from '../wsdl/status-codes.js';
 import type { AuthData, KUTemplate, OperationArgs, OperationResults } from '../wsdl/types.js';
 import { CertificateFormatError, parseCollectedCertificate, type CollectedCertificate } from './certificate.js';
-import { CcmAbortError, CcmError, CcmFaultError, CcmStatusError, CcmTransportError, CcmWaitTimeoutError } from './errors.js';
+import {
+  CcmAbortError,
+  CcmError,
+  CcmFaultError,
+  CcmStatusError,
+  CcmTransportError,
+  CcmWaitTimeoutError,
+} from './errors.js';
 import { SoapTransport, type CallOptions, type SoapExchange } from './soap.js';
 import { backoffDelays, sleep, type BackoffOptions } from './wait.js';
 
@@ -53,8 +60,7 @@ export interface RevokeAllByPersonRequest {
 }
 
 export type CollectOutcome =
-  | { ready: true; code: number; certificate: CollectedCertificate }
-  | { ready: false; code: number };
+  { ready: true; code: number; certificate: CollectedCertificate } | { ready: false; code: number };
 
 export interface PollEvent {
   orderNumber: number;
@@ -146,7 +152,11 @@ export class CcmClient {
   }
 
   /** One operation as the wire has it: no status-code interpretation, `undefined` when <return> is absent. */
-  call<K extends OperationName>(operation: K, args: OperationArgs[K], options?: CallOptions): Promise<OperationResults[K] | undefined> {
+  call<K extends OperationName>(
+    operation: K,
+    args: OperationArgs[K],
+    options?: CallOptions,
+  ): Promise<OperationResults[K] | undefined> {
     return this.transport.call(operation, args, options);
   }
 
@@ -154,10 +164,17 @@ export class CcmClient {
     return this.options.auth;
   }
 
-  private async int(operation: OperationName, args: OperationArgs[OperationName], options: CallOptions | undefined, orderNumber?: number): Promise<number> {
+  private async int(
+    operation: OperationName,
+    args: OperationArgs[OperationName],
+    options: CallOptions | undefined,
+    orderNumber?: number,
+  ): Promise<number> {
     const value = await this.transport.call(operation, args, options);
     if (typeof value !== 'number') {
-      throw new CcmTransportError('malformed', `${operation}: the answer has no integer <return>`, operation, { mayHaveReachedService: true });
+      throw new CcmTransportError('malformed', `${operation}: the answer has no integer <return>`, operation, {
+        mayHaveReachedService: true,
+      });
     }
     if (value < 0) throw new CcmStatusError(value, operation, { orderNumber });
     return value;
@@ -190,13 +207,19 @@ export class CcmClient {
     };
     if (request.templates?.length) {
       const kuTemplate = request.templates.map((t) => (typeof t === 'string' ? { shortName: t } : t));
-      return this.orderNumberFrom('enrollUsingKUTemplates', await this.int('enrollUsingKUTemplates', { ...base, kuTemplate }, options));
+      return this.orderNumberFrom(
+        'enrollUsingKUTemplates',
+        await this.int('enrollUsingKUTemplates', { ...base, kuTemplate }, options),
+      );
     }
     return this.orderNumberFrom('enroll', await this.int('enroll', base, options));
   }
 
   /** enrollUsingKUTemplates by name (guide 2.1.2). */
-  enrollUsingKUTemplates(request: EnrollRequest & { templates: Array<string | KUTemplate> }, options?: CallOptions): Promise<number> {
+  enrollUsingKUTemplates(
+    request: EnrollRequest & { templates: Array<string | KUTemplate> },
+    options?: CallOptions,
+  ): Promise<number> {
     if (!request.templates.length) throw new TypeError('enrollUsingKUTemplates needs at least one template');
     return this.enroll(request, options);
   }
@@ -223,12 +246,19 @@ export class CcmClient {
     const code = answer.statusCode;
     if (code < 0) throw new CcmStatusError(code, 'collect', { orderNumber });
     if (code === 0) return { ready: false, code };
-    if (!answer.certificate) throw new CcmTransportError('malformed', `collect answered ${code} without a certificate`, 'collect');
+    if (!answer.certificate)
+      throw new CcmTransportError('malformed', `collect answered ${code} without a certificate`, 'collect');
     try {
       return { ready: true, code, certificate: parseCollectedCertificate(answer.certificate) };
     } catch (err) {
       if (err instanceof CertificateFormatError) {
-        throw new CcmTransportError('malformed', `collect: the certificate could not be read: ${err.message}`, 'collect', { bodySnippet: answer.certificate.slice(0, 200) }, err);
+        throw new CcmTransportError(
+          'malformed',
+          `collect: the certificate could not be read: ${err.message}`,
+          'collect',
+          { bodySnippet: answer.certificate.slice(0, 200) },
+          err,
+        );
       }
       throw err;
     }
@@ -252,10 +282,19 @@ export class CcmClient {
    * rejected ones).
    */
   async revokeAllByPerson(request: RevokeAllByPersonRequest, options?: CallOptions): Promise<void> {
-    await this.zero('revokeAllByPerson', { authData: this.auth, email: request.email, org: request.org, dep: request.dep }, options);
+    await this.zero(
+      'revokeAllByPerson',
+      { authData: this.auth, email: request.email, org: request.org, dep: request.dep },
+      options,
+    );
   }
 
-  private async zero(operation: OperationName, args: OperationArgs[OperationName], options: CallOptions | undefined, orderNumber?: number): Promise<void> {
+  private async zero(
+    operation: OperationName,
+    args: OperationArgs[OperationName],
+    options: CallOptions | undefined,
+    orderNumber?: number,
+  ): Promise<void> {
     const code = await this.int(operation, args, options, orderNumber);
     if (code !== 0) throw new CcmStatusError(code, operation, { orderNumber });
   }
@@ -279,7 +318,8 @@ export class CcmClient {
     let polls = 0;
     let errors = 0;
     let lastCode: number | undefined;
-    const timedOut = (cutShort?: { poll: number; waitText: string }) => new CcmWaitTimeoutError(orderNumber, polls, performance.now() - started, lastCode, cutShort);
+    const timedOut = (cutShort?: { poll: number; waitText: string }) =>
+      new CcmWaitTimeoutError(orderNumber, polls, performance.now() - started, lastCode, cutShort);
     for (;;) {
       if (signal?.aborted) throw new CcmAbortError('getCollectStatus', { cause: signal.reason, orderNumber });
       if (deadline?.aborted) throw timedOut();
@@ -294,7 +334,8 @@ export class CcmClient {
         errors = 0;
       } catch (err) {
         // the deadline ended this poll before it was answered: nothing said the order was still processing
-        if (err instanceof CcmAbortError && deadline?.aborted && !signal?.aborted) throw timedOut({ poll: polls + 1, waitText: formatWait(timeoutMs) });
+        if (err instanceof CcmAbortError && deadline?.aborted && !signal?.aborted)
+          throw timedOut({ poll: polls + 1, waitText: formatWait(timeoutMs) });
         if (err instanceof CcmError) err.orderNumber ??= orderNumber;
         if (err instanceof CcmAbortError || !isTransient(err) || ++errors > maxErrors) throw err;
         error = err as CcmError;
@@ -303,7 +344,14 @@ export class CcmClient {
       const elapsedMs = performance.now() - started;
       const remaining = timeoutMs - elapsedMs;
       const delay = Math.max(0, Math.min(nextDelay(), remaining));
-      options.onPoll?.({ orderNumber, poll: polls, code: error ? undefined : lastCode, error, elapsedMs, nextDelayMs: delay });
+      options.onPoll?.({
+        orderNumber,
+        poll: polls,
+        code: error ? undefined : lastCode,
+        error,
+        elapsedMs,
+        nextDelayMs: delay,
+      });
       if (remaining <= 0) throw timedOut();
       try {
         await sleep(delay, signal);

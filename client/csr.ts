@@ -34,11 +34,15 @@ const escapeRdn = (v: string) => v.replace(/([,+"\\<>;=#])/g, '\\$1');
 
 export async function generateKeyAndCsr(options: KeyAndCsrOptions = {}): Promise<KeyAndCsr> {
   const bits = options.bits ?? 2048;
-  if (!RSA_KEY_SIZES.includes(bits)) throw new RangeError(`RSA key size must be one of ${RSA_KEY_SIZES.join(', ')}, not ${bits}`);
+  if (!RSA_KEY_SIZES.includes(bits))
+    throw new RangeError(`RSA key size must be one of ${RSA_KEY_SIZES.join(', ')}, not ${bits}`);
   const hash = options.hash ?? 'SHA-256';
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash, publicExponent: new Uint8Array([1, 0, 1]), modulusLength: bits };
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const rdns = [...Object.entries(options.subject ?? {}), ['CN', options.commonName ?? options.email ?? 'ccm client']].map(([k, v]) => `${k}=${escapeRdn(v)}`);
+  const rdns = [
+    ...Object.entries(options.subject ?? {}),
+    ['CN', options.commonName ?? options.email ?? 'ccm client'],
+  ].map(([k, v]) => `${k}=${escapeRdn(v)}`);
   const csr = await Pkcs10CertificateRequestGenerator.create(
     {
       name: new Name(rdns.join(', ')),

@@ -17,7 +17,11 @@ export abstract class CcmError extends Error {
   /** the order concerned, when the failure happened after an order number was known */
   orderNumber?: number;
 
-  protected constructor(message: string, operation?: OperationName, options?: { cause?: unknown; orderNumber?: number }) {
+  protected constructor(
+    message: string,
+    operation?: OperationName,
+    options?: { cause?: unknown; orderNumber?: number },
+  ) {
     super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = new.target.name;
     this.operation = operation;
@@ -65,7 +69,10 @@ export class CcmFaultError extends CcmError {
     readonly httpStatus: number,
     operation?: OperationName,
   ) {
-    super(`${operation ?? 'request'} failed with SOAP fault ${faultCode} (HTTP ${httpStatus}): ${faultString}`, operation);
+    super(
+      `${operation ?? 'request'} failed with SOAP fault ${faultCode} (HTTP ${httpStatus}): ${faultString}`,
+      operation,
+    );
   }
 }
 
@@ -97,8 +104,15 @@ export class CcmAbortError extends CcmError {
   /** as CcmTransportError's: true when an enroll or revoke was already on its way, so it may have been carried out */
   readonly details: { mayHaveReachedService?: boolean };
 
-  constructor(operation?: OperationName, options?: { cause?: unknown; orderNumber?: number; mayHaveReachedService?: boolean }) {
-    super(`${operation ?? 'the request'} was aborted${options?.orderNumber ? ` (order ${options.orderNumber})` : ''}${options?.mayHaveReachedService ? ' after it was sent: it may have been carried out' : ''}`, operation, options);
+  constructor(
+    operation?: OperationName,
+    options?: { cause?: unknown; orderNumber?: number; mayHaveReachedService?: boolean },
+  ) {
+    super(
+      `${operation ?? 'the request'} was aborted${options?.orderNumber ? ` (order ${options.orderNumber})` : ''}${options?.mayHaveReachedService ? ' after it was sent: it may have been carried out' : ''}`,
+      operation,
+      options,
+    );
     this.details = options?.mayHaveReachedService ? { mayHaveReachedService: true } : {};
   }
 }

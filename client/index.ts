@@ -6,8 +6,25 @@ import 'reflect-metadata';
  */
 
 export { CcmClient, normalizeEndpoint } from './client.js';
-export type { CcmClientOptions, CollectOutcome, EnrollAndCollectOptions, EnrollRequest, EnrolledCertificate, PollEvent, RevokeAllByPersonRequest, WaitOptions } from './client.js';
-export { CcmAbortError, CcmError, CcmFaultError, CcmStatusError, CcmTransportError, CcmWaitTimeoutError, isStatus } from './errors.js';
+export type {
+  CcmClientOptions,
+  CollectOutcome,
+  EnrollAndCollectOptions,
+  EnrollRequest,
+  EnrolledCertificate,
+  PollEvent,
+  RevokeAllByPersonRequest,
+  WaitOptions,
+} from './client.js';
+export {
+  CcmAbortError,
+  CcmError,
+  CcmFaultError,
+  CcmStatusError,
+  CcmTransportError,
+  CcmWaitTimeoutError,
+  isStatus,
+} from './errors.js';
 export type { TransportFailure } from './errors.js';
 export { CertificateFormatError, orderChain, parseCollectedCertificate } from './certificate.js';
 export type { CollectedCertificate, CollectedFormat } from './certificate.js';

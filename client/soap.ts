@@ -36,7 +36,13 @@ export interface SoapExchange {
 }
 
 /** Operations whose effect is not safe to repeat: a transport failure leaves their outcome unknown. */
-export const NON_IDEMPOTENT: ReadonlySet<OperationName> = new Set(['enroll', 'enrollUsingKUTemplates', 'revoke', 'revokeBySerialNumber', 'revokeAllByPerson']);
+export const NON_IDEMPOTENT: ReadonlySet<OperationName> = new Set([
+  'enroll',
+  'enrollUsingKUTemplates',
+  'revoke',
+  'revokeBySerialNumber',
+  'revokeAllByPerson',
+]);
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
@@ -62,7 +68,12 @@ function writeValue(model: SchemaModel, decl: ElementDecl, value: unknown, out: 
 }
 
 /** The request envelope for an operation, children in schema order. */
-export function requestEnvelope<K extends OperationName>(operation: K, args: OperationArgs[K], namespace: string, model: SchemaModel = contract): string {
+export function requestEnvelope<K extends OperationName>(
+  operation: K,
+  args: OperationArgs[K],
+  namespace: string,
+  model: SchemaModel = contract,
+): string {
   const op = model.operations.get(operation)!;
   const type = model.elements.get(op.inputElement)!;
   const out = [
@@ -78,7 +89,20 @@ export function requestEnvelope<K extends OperationName>(operation: K, args: Ope
 
 class Unreadable extends Error {}
 
-const INTEGER_TYPES = new Set(['int', 'integer', 'long', 'short', 'byte', 'unsignedInt', 'unsignedShort', 'unsignedByte', 'nonNegativeInteger', 'positiveInteger', 'negativeInteger', 'nonPositiveInteger']);
+const INTEGER_TYPES = new Set([
+  'int',
+  'integer',
+  'long',
+  'short',
+  'byte',
+  'unsignedInt',
+  'unsignedShort',
+  'unsignedByte',
+  'nonNegativeInteger',
+  'positiveInteger',
+  'negativeInteger',
+  'nonPositiveInteger',
+]);
 
 function isNil(el: XmlElement): boolean {
   const nil = el.attrs.find((a) => a.name === 'nil' && a.namespaceUri === XSI_NS)?.value.trim();
@@ -91,7 +115,10 @@ function readValue(model: SchemaModel, decl: ElementDecl, el: XmlElement): unkno
     const text = el.content;
     if (INTEGER_TYPES.has(decl.type.name)) {
       const t = text.trim();
-      if (!/^[+-]?\d+$/.test(t)) throw new Unreadable(`<${decl.name}> should be an xs:${decl.type.name}, got ${JSON.stringify(text.slice(0, 40))}`);
+      if (!/^[+-]?\d+$/.test(t))
+        throw new Unreadable(
+          `<${decl.name}> should be an xs:${decl.type.name}, got ${JSON.stringify(text.slice(0, 40))}`,
+        );
       return Number(t);
     }
     if (decl.type.name === 'boolean') return text.trim() === 'true' || text.trim() === '1';
@@ -111,7 +138,8 @@ function readObject(model: SchemaModel, typeName: string, el: XmlElement): Recor
     if (decl.maxOccurs > 1) ((out[decl.name] ??= []) as unknown[]).push(value);
     else out[decl.name] = value;
   }
-  for (const decl of decls.values()) if (decl.maxOccurs > 1 && out[decl.name] === undefined && decl.type.kind === 'complex') out[decl.name] = [];
+  for (const decl of decls.values())
+    if (decl.maxOccurs > 1 && out[decl.name] === undefined && decl.type.kind === 'complex') out[decl.name] = [];
   return out;
 }
 
@@ -130,22 +158,28 @@ function parseAnswer(model: SchemaModel, operation: OperationName, text: string)
   }
   try {
     const env = doc.root;
-    if (env.name !== 'Envelope' || env.namespaceUri !== SOAP11_ENVELOPE_NS) throw new Unreadable(`the answer is {${env.namespaceUri}}${env.name}, not a SOAP 1.1 envelope`);
+    if (env.name !== 'Envelope' || env.namespaceUri !== SOAP11_ENVELOPE_NS)
+      throw new Unreadable(`the answer is {${env.namespaceUri}}${env.name}, not a SOAP 1.1 envelope`);
     const body = elementChildren(env).find((c) => c.name === 'Body' && c.namespaceUri === SOAP11_ENVELOPE_NS);
     const payload = body && elementChildren(body)[0];
     if (!payload) throw new Unreadable('the SOAP body is empty');
     if (payload.name === 'Fault' && payload.namespaceUri === SOAP11_ENVELOPE_NS) {
-      const part = (n: string) => elementChildren(payload).find((c) => c.name === n)?.content.trim() ?? '';
+      const part = (n: string) =>
+        elementChildren(payload)
+          .find((c) => c.name === n)
+          ?.content.trim() ?? '';
       const code = part('faultcode');
       return { fault: { code: code.slice(code.indexOf(':') + 1), string: part('faultstring') } };
     }
     const op = model.operations.get(operation)!;
-    if (payload.name !== op.outputElement) throw new Unreadable(`expected <${op.outputElement}>, the answer holds <${payload.name}>`);
+    if (payload.name !== op.outputElement)
+      throw new Unreadable(`expected <${op.outputElement}>, the answer holds <${payload.name}>`);
     const outputType = model.elements.get(op.outputElement)!;
     const decl = model.childrenOf(outputType.name).find((d) => d.name === 'return');
     if (!decl) return {};
     const returns = elementChildren(payload).filter((c) => c.name === 'return');
-    if (decl.maxOccurs > 1) return { result: returns.map((r) => readValue(model, decl, r)).filter((v) => v !== undefined) };
+    if (decl.maxOccurs > 1)
+      return { result: returns.map((r) => readValue(model, decl, r)).filter((v) => v !== undefined) };
     return { result: returns.length ? readValue(model, decl, returns[returns.length - 1]) : undefined };
   } finally {
     doc.dispose();
@@ -176,7 +210,11 @@ export class SoapTransport {
    * Send one operation and return its `<return>` value as the schema types it (undefined when absent).
    * Throws CcmFaultError, CcmTransportError or CcmAbortError; never retries.
    */
-  async call<K extends OperationName>(operation: K, args: OperationArgs[K], options: CallOptions = {}): Promise<OperationResults[K] | undefined> {
+  async call<K extends OperationName>(
+    operation: K,
+    args: OperationArgs[K],
+    options: CallOptions = {},
+  ): Promise<OperationResults[K] | undefined> {
     const requestXml = requestEnvelope(operation, args, this.namespace, this.model);
     const started = performance.now();
     const exchange: SoapExchange = { operation, endpoint: this.endpoint, requestXml, durationMs: 0 };
@@ -200,7 +238,12 @@ export class SoapTransport {
       sent = true;
       res = await this.fetchImpl(this.endpoint, {
         method: 'POST',
-        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""', Accept: 'text/xml', ...this.opts.headers },
+        headers: {
+          'Content-Type': 'text/xml; charset=utf-8',
+          SOAPAction: '""',
+          Accept: 'text/xml',
+          ...this.opts.headers,
+        },
         body: requestXml,
         signal,
       });
@@ -221,8 +264,28 @@ export class SoapTransport {
       if (!(err instanceof Unreadable)) throw err;
       const error =
         res.status >= 200 && res.status < 300
-          ? new CcmTransportError('malformed', `${operation}: the answer could not be read: ${err.message}`, operation, { httpStatus: res.status, contentType: exchange.contentType, bodySnippet: text.slice(0, 500), mayHaveReachedService: unsafe })
-          : new CcmTransportError('http', `${operation}: HTTP ${res.status} ${res.statusText} from ${this.endpoint}${text.trim() ? `: ${snippet(text)}` : ''}`, operation, { httpStatus: res.status, contentType: exchange.contentType, bodySnippet: text.slice(0, 500), mayHaveReachedService: unsafe && res.status >= 500 });
+          ? new CcmTransportError(
+              'malformed',
+              `${operation}: the answer could not be read: ${err.message}`,
+              operation,
+              {
+                httpStatus: res.status,
+                contentType: exchange.contentType,
+                bodySnippet: text.slice(0, 500),
+                mayHaveReachedService: unsafe,
+              },
+            )
+          : new CcmTransportError(
+              'http',
+              `${operation}: HTTP ${res.status} ${res.statusText} from ${this.endpoint}${text.trim() ? `: ${snippet(text)}` : ''}`,
+              operation,
+              {
+                httpStatus: res.status,
+                contentType: exchange.contentType,
+                bodySnippet: text.slice(0, 500),
+                mayHaveReachedService: unsafe && res.status >= 500,
+              },
+            );
       report(error);
       throw error;
     }
@@ -235,18 +298,42 @@ export class SoapTransport {
     return parsed.result as OperationResults[K] | undefined;
   }
 
-  private failure(operation: OperationName, err: unknown, userSignal: AbortSignal | undefined, timeout: AbortSignal | undefined, timeoutMs: number, unsafe: boolean, sent: boolean): Error {
-    if (userSignal?.aborted) return new CcmAbortError(operation, { cause: userSignal.reason, mayHaveReachedService: unsafe && sent });
+  private failure(
+    operation: OperationName,
+    err: unknown,
+    userSignal: AbortSignal | undefined,
+    timeout: AbortSignal | undefined,
+    timeoutMs: number,
+    unsafe: boolean,
+    sent: boolean,
+  ): Error {
+    if (userSignal?.aborted)
+      return new CcmAbortError(operation, { cause: userSignal.reason, mayHaveReachedService: unsafe && sent });
     if (timeout?.aborted) {
-      return new CcmTransportError('timeout', `${operation}: no answer from ${this.endpoint} within ${timeoutMs} ms${unsafe ? ' (the request may have been processed: check before repeating it)' : ''}`, operation, { mayHaveReachedService: unsafe }, err);
+      return new CcmTransportError(
+        'timeout',
+        `${operation}: no answer from ${this.endpoint} within ${timeoutMs} ms${unsafe ? ' (the request may have been processed: check before repeating it)' : ''}`,
+        operation,
+        { mayHaveReachedService: unsafe },
+        err,
+      );
     }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (err as Error).message;
-    return new CcmTransportError('network', `${operation}: cannot reach ${this.endpoint}: ${why}`, operation, { mayHaveReachedService: unsafe && cause?.code !== 'ECONNREFUSED' && cause?.code !== 'ENOTFOUND' }, err);
+    return new CcmTransportError(
+      'network',
+      `${operation}: cannot reach ${this.endpoint}: ${why}`,
+      operation,
+      { mayHaveReachedService: unsafe && cause?.code !== 'ECONNREFUSED' && cause?.code !== 'ENOTFOUND' },
+      err,
+    );
   }
 }
 
 function snippet(text: string): string {
-  const t = text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = text
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > 200 ? t.slice(0, 200) + '...' : t;
 }

@@ -40,7 +40,9 @@ export function parseServeArgs(argv: string[]): Partial<MockConfig> {
   const out: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const def = CONFIG_KEYS.find((k) => k.flag === flag);
     if (!def) throw new UsageError(`unknown option ${arg}`);
     if (def.kind === 'bool') out[def.key] = inline ?? true;
@@ -79,7 +81,9 @@ async function serve(argv: string[]): Promise<void> {
   const parts = await assembleMock(parseServeArgs(argv), 'serve');
   const http = createServer(parts.app.listener);
   const address = await listen(http, parts.config.port, parts.config.host);
-  const shown = parts.config.publicBaseUrl ?? `http://${parts.config.host === '0.0.0.0' ? 'localhost' : parts.config.host}:${address.port}`;
+  const shown =
+    parts.config.publicBaseUrl ??
+    `http://${parts.config.host === '0.0.0.0' ? 'localhost' : parts.config.host}:${address.port}`;
   const lines = [
     `ccm-mock: fake Sectigo CCM EPKIManager (S/MIME) - TEST CERTIFICATES ONLY`,
     `  endpoint  ${shown}${SERVICE_PATH}`,
@@ -97,7 +101,14 @@ async function serve(argv: string[]): Promise<void> {
   ];
   if (parts.config.logLevel !== 'silent') console.log(lines.join('\n'));
   parts.logger.info(
-    { url: shown, port: address.port, seed: parts.seed, ca: parts.ca.origin, dataDir: parts.config.dataDir, readyMs: Math.round(performance.now()) },
+    {
+      url: shown,
+      port: address.port,
+      seed: parts.seed,
+      ca: parts.ca.origin,
+      dataDir: parts.config.dataDir,
+      readyMs: Math.round(performance.now()),
+    },
     'ready',
   );
 
@@ -113,7 +124,10 @@ async function serve(argv: string[]): Promise<void> {
     http.closeIdleConnections();
     // requests still running (a client holding a connection, a hang fault): cut off, the store closed all the same
     setTimeout(() => {
-      parts.logger.error({ signal, stopTimeoutMs: parts.config.stopTimeoutMs }, 'requests still in flight after the stop timeout: closing the store and exiting with code 1');
+      parts.logger.error(
+        { signal, stopTimeoutMs: parts.config.stopTimeoutMs },
+        'requests still in flight after the stop timeout: closing the store and exiting with code 1',
+      );
       try {
         parts.store.close();
       } catch (err) {
@@ -133,7 +147,14 @@ export async function main(argv: string[]): Promise<number> {
     console.log(packageVersion);
     return 0;
   }
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
+  if (
+    command === undefined ||
+    command === '--help' ||
+    command === '-h' ||
+    command === 'help' ||
+    rest.includes('--help') ||
+    rest.includes('-h')
+  ) {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
@@ -145,7 +166,12 @@ export async function main(argv: string[]): Promise<number> {
     await serve(rest);
     return -1; // keeps running
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof AccountsError || err instanceof StoreError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof AccountsError ||
+      err instanceof StoreError
+    ) {
       console.error(`ccm-mock: ${err.message}${err instanceof UsageError ? '\n\n' + USAGE : ''}`);
       return 2;
     }
@@ -162,7 +188,9 @@ export async function main(argv: string[]): Promise<number> {
 /** True when this file is the program (node dist/server/cli.js, the npm bin link, tsx), not a module a test imports. */
 function isEntryPoint(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    return (
+      process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
   } catch {
     return false;
   }

@@ -73,33 +73,233 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export const DEFAULT_ACCOUNTS_FILE = join(fixturesDir, 'accounts.json');
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, testDefault: 0, max: 65535, description: 'TCP port to listen on (0 picks a free one)' },
-  { key: 'host', env: 'CCM_MOCK_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', testDefault: '127.0.0.1', description: 'interface to listen on' },
-  { key: 'publicBaseUrl', env: 'CCM_MOCK_PUBLIC_URL', flag: '--public-url', kind: 'string', description: "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)" },
-  { key: 'dataDir', env: 'CCM_MOCK_DATA_DIR', flag: '--data-dir', kind: 'string', description: 'directory for durable state: the CA (ca/) and the orders, certificates and revocations (ccm-mock.db, SQLite). Default: none, everything in memory and a new CA each start' },
-  { key: 'accountsFile', env: 'CCM_MOCK_ACCOUNTS', flag: '--accounts', kind: 'string', default: DEFAULT_ACCOUNTS_FILE, description: 'accounts fixture (customers, admins, organizations, templates)' },
-  { key: 'seed', env: 'CCM_MOCK_SEED', flag: '--seed', kind: 'string', description: 'seed for order numbers, serial numbers, delay draws and probabilistic fault draws. Default: a random one, printed at start' },
-  { key: 'clockStart', env: 'CCM_MOCK_CLOCK_START', flag: '--clock-start', kind: 'string', description: `the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC), in the years 1970 to ${LAST_CLOCK_START_YEAR} (a generated root lasts ${ROOT_TERM_YEARS} years from it, and certificate times end with 9999). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time` },
-  { key: 'clockFrozen', env: 'CCM_MOCK_CLOCK_FROZEN', flag: '--clock-frozen', kind: 'bool', default: false, description: "freeze the mock's clock: time moves only by POST /admin/api/clock/advance. With clockStart and seed, runs give the same certificate validity and times" },
-  { key: 'delay', env: 'CCM_MOCK_DELAY', flag: '--delay', kind: 'string', default: '2s-5s', testDefault: '0', description: 'default processing delay before an order is issued: 0, 3s, 500ms, 2s-8s (random range) or 3polls' },
-  { key: 'namespace', env: 'CCM_MOCK_NAMESPACE', flag: '--namespace', kind: 'string', default: DEFAULT_NAMESPACE, description: 'wire profile: targetNamespace of the operations and the served WSDL' },
-  { key: 'certificateFormat', env: 'CCM_MOCK_CERT_FORMAT', flag: '--cert-format', kind: 'string', default: 'pkcs7', choices: CERTIFICATE_FORMATS, description: "wire profile: collect's certificate: pkcs7 (base64 DER PKCS#7: leaf, issuing CA, root), x509 (base64 DER leaf) or pem-chain (PEM, root first)" },
-  { key: 'strict', env: 'CCM_MOCK_STRICT', flag: '--strict', kind: 'bool', default: false, description: 'wire profile: validate requests against the full schema, child order included (the live service is lenient)' },
-  { key: 'acceptUriAlias', env: 'CCM_MOCK_ACCEPT_URI_ALIAS', flag: '--accept-uri-alias', kind: 'bool', default: false, description: "wire profile: accept <URI> in authData as customerLoginUri (the guide's setURI)" },
-  { key: 'validityDays', env: 'CCM_MOCK_VALIDITY_DAYS', flag: '--validity-days', kind: 'int', default: 365, description: 'validity of issued certificates, in days' },
-  { key: 'caKeyBits', env: 'CCM_MOCK_CA_KEY_BITS', flag: '--ca-key-bits', kind: 'int', default: 2048, description: 'RSA key size of a generated test CA' },
-  { key: 'caRootCertFile', env: 'CCM_MOCK_CA_ROOT_CERT', flag: '--ca-root-cert', kind: 'string', description: 'PEM root certificate of a CA to use instead of a generated one' },
-  { key: 'caRootKeyFile', env: 'CCM_MOCK_CA_ROOT_KEY', flag: '--ca-root-key', kind: 'string', description: "PEM key of that root (optional; needed to sign the root's CRL and the intermediate for other base URLs, see The test CA)" },
-  { key: 'caCertFile', env: 'CCM_MOCK_CA_CERT', flag: '--ca-cert', kind: 'string', description: 'PEM issuing (intermediate) certificate of that CA' },
-  { key: 'caKeyFile', env: 'CCM_MOCK_CA_KEY', flag: '--ca-key', kind: 'string', description: 'PEM private key of the issuing certificate' },
-  { key: 'adminToken', env: 'CCM_MOCK_ADMIN_TOKEN', flag: '--admin-token', kind: 'string', description: 'token the admin API (/admin/api) and page (/admin) require: Authorization: Bearer <token>, or HTTP Basic with the token as the password (any user name). Default: none (open)' },
-  { key: 'logLevel', env: 'CCM_MOCK_LOG_LEVEL', flag: '--log-level', kind: 'string', default: 'info', testDefault: 'silent', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], description: 'log level' },
-  { key: 'maxBodyBytes', env: 'CCM_MOCK_MAX_BODY_BYTES', flag: '--max-body-bytes', kind: 'int', default: 1_048_576, description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole' },
-  { key: 'signWorkers', env: 'CCM_MOCK_SIGN_WORKERS', flag: '--sign-workers', kind: 'string', default: 'auto', testDefault: '0', description: "worker threads that sign certificates issued at enroll time, off the event loop: a number, 0 to sign on the main thread, or auto (one less than the machine's cores, at most 4)" },
-  { key: 'serviceInfo', env: 'CCM_MOCK_SERVICE_INFO', flag: '--service-info', kind: 'string', default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted', description: 'the string getWebServiceInfo answers' },
-  { key: 'faultHangLimitMs', env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS', flag: '--fault-hang-limit-ms', kind: 'int', default: 30_000, max: MAX_TIMER_MS, description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)' },
-  { key: 'journalSize', env: 'CCM_MOCK_JOURNAL_SIZE', flag: '--journal-size', kind: 'int', default: 1000, description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)' },
-  { key: 'stopTimeoutMs', env: 'CCM_MOCK_STOP_TIMEOUT_MS', flag: '--stop-timeout-ms', kind: 'int', default: 5000, max: MAX_TIMER_MS, description: 'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1' },
+  {
+    key: 'port',
+    env: 'PORT',
+    flag: '--port',
+    kind: 'int',
+    default: 8080,
+    testDefault: 0,
+    max: 65535,
+    description: 'TCP port to listen on (0 picks a free one)',
+  },
+  {
+    key: 'host',
+    env: 'CCM_MOCK_HOST',
+    flag: '--host',
+    kind: 'string',
+    default: '0.0.0.0',
+    testDefault: '127.0.0.1',
+    description: 'interface to listen on',
+  },
+  {
+    key: 'publicBaseUrl',
+    env: 'CCM_MOCK_PUBLIC_URL',
+    flag: '--public-url',
+    kind: 'string',
+    description:
+      "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)",
+  },
+  {
+    key: 'dataDir',
+    env: 'CCM_MOCK_DATA_DIR',
+    flag: '--data-dir',
+    kind: 'string',
+    description:
+      'directory for durable state: the CA (ca/) and the orders, certificates and revocations (ccm-mock.db, SQLite). Default: none, everything in memory and a new CA each start',
+  },
+  {
+    key: 'accountsFile',
+    env: 'CCM_MOCK_ACCOUNTS',
+    flag: '--accounts',
+    kind: 'string',
+    default: DEFAULT_ACCOUNTS_FILE,
+    description: 'accounts fixture (customers, admins, organizations, templates)',
+  },
+  {
+    key: 'seed',
+    env: 'CCM_MOCK_SEED',
+    flag: '--seed',
+    kind: 'string',
+    description:
+      'seed for order numbers, serial numbers, delay draws and probabilistic fault draws. Default: a random one, printed at start',
+  },
+  {
+    key: 'clockStart',
+    env: 'CCM_MOCK_CLOCK_START',
+    flag: '--clock-start',
+    kind: 'string',
+    description: `the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC), in the years 1970 to ${LAST_CLOCK_START_YEAR} (a generated root lasts ${ROOT_TERM_YEARS} years from it, and certificate times end with 9999). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time`,
+  },
+  {
+    key: 'clockFrozen',
+    env: 'CCM_MOCK_CLOCK_FROZEN',
+    flag: '--clock-frozen',
+    kind: 'bool',
+    default: false,
+    description:
+      "freeze the mock's clock: time moves only by POST /admin/api/clock/advance. With clockStart and seed, runs give the same certificate validity and times",
+  },
+  {
+    key: 'delay',
+    env: 'CCM_MOCK_DELAY',
+    flag: '--delay',
+    kind: 'string',
+    default: '2s-5s',
+    testDefault: '0',
+    description: 'default processing delay before an order is issued: 0, 3s, 500ms, 2s-8s (random range) or 3polls',
+  },
+  {
+    key: 'namespace',
+    env: 'CCM_MOCK_NAMESPACE',
+    flag: '--namespace',
+    kind: 'string',
+    default: DEFAULT_NAMESPACE,
+    description: 'wire profile: targetNamespace of the operations and the served WSDL',
+  },
+  {
+    key: 'certificateFormat',
+    env: 'CCM_MOCK_CERT_FORMAT',
+    flag: '--cert-format',
+    kind: 'string',
+    default: 'pkcs7',
+    choices: CERTIFICATE_FORMATS,
+    description:
+      "wire profile: collect's certificate: pkcs7 (base64 DER PKCS#7: leaf, issuing CA, root), x509 (base64 DER leaf) or pem-chain (PEM, root first)",
+  },
+  {
+    key: 'strict',
+    env: 'CCM_MOCK_STRICT',
+    flag: '--strict',
+    kind: 'bool',
+    default: false,
+    description:
+      'wire profile: validate requests against the full schema, child order included (the live service is lenient)',
+  },
+  {
+    key: 'acceptUriAlias',
+    env: 'CCM_MOCK_ACCEPT_URI_ALIAS',
+    flag: '--accept-uri-alias',
+    kind: 'bool',
+    default: false,
+    description: "wire profile: accept <URI> in authData as customerLoginUri (the guide's setURI)",
+  },
+  {
+    key: 'validityDays',
+    env: 'CCM_MOCK_VALIDITY_DAYS',
+    flag: '--validity-days',
+    kind: 'int',
+    default: 365,
+    description: 'validity of issued certificates, in days',
+  },
+  {
+    key: 'caKeyBits',
+    env: 'CCM_MOCK_CA_KEY_BITS',
+    flag: '--ca-key-bits',
+    kind: 'int',
+    default: 2048,
+    description: 'RSA key size of a generated test CA',
+  },
+  {
+    key: 'caRootCertFile',
+    env: 'CCM_MOCK_CA_ROOT_CERT',
+    flag: '--ca-root-cert',
+    kind: 'string',
+    description: 'PEM root certificate of a CA to use instead of a generated one',
+  },
+  {
+    key: 'caRootKeyFile',
+    env: 'CCM_MOCK_CA_ROOT_KEY',
+    flag: '--ca-root-key',
+    kind: 'string',
+    description:
+      "PEM key of that root (optional; needed to sign the root's CRL and the intermediate for other base URLs, see The test CA)",
+  },
+  {
+    key: 'caCertFile',
+    env: 'CCM_MOCK_CA_CERT',
+    flag: '--ca-cert',
+    kind: 'string',
+    description: 'PEM issuing (intermediate) certificate of that CA',
+  },
+  {
+    key: 'caKeyFile',
+    env: 'CCM_MOCK_CA_KEY',
+    flag: '--ca-key',
+    kind: 'string',
+    description: 'PEM private key of the issuing certificate',
+  },
+  {
+    key: 'adminToken',
+    env: 'CCM_MOCK_ADMIN_TOKEN',
+    flag: '--admin-token',
+    kind: 'string',
+    description:
+      'token the admin API (/admin/api) and page (/admin) require: Authorization: Bearer <token>, or HTTP Basic with the token as the password (any user name). Default: none (open)',
+  },
+  {
+    key: 'logLevel',
+    env: 'CCM_MOCK_LOG_LEVEL',
+    flag: '--log-level',
+    kind: 'string',
+    default: 'info',
+    testDefault: 'silent',
+    choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'],
+    description: 'log level',
+  },
+  {
+    key: 'maxBodyBytes',
+    env: 'CCM_MOCK_MAX_BODY_BYTES',
+    flag: '--max-body-bytes',
+    kind: 'int',
+    default: 1_048_576,
+    description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole',
+  },
+  {
+    key: 'signWorkers',
+    env: 'CCM_MOCK_SIGN_WORKERS',
+    flag: '--sign-workers',
+    kind: 'string',
+    default: 'auto',
+    testDefault: '0',
+    description:
+      "worker threads that sign certificates issued at enroll time, off the event loop: a number, 0 to sign on the main thread, or auto (one less than the machine's cores, at most 4)",
+  },
+  {
+    key: 'serviceInfo',
+    env: 'CCM_MOCK_SERVICE_INFO',
+    flag: '--service-info',
+    kind: 'string',
+    default: 'ccm-mock EPKIManager (CCM S/MIME Enroll API 5.7) - TEST SERVICE, certificates are not trusted',
+    description: 'the string getWebServiceInfo answers',
+  },
+  {
+    key: 'faultHangLimitMs',
+    env: 'CCM_MOCK_FAULT_HANG_LIMIT_MS',
+    flag: '--fault-hang-limit-ms',
+    kind: 'int',
+    default: 30_000,
+    max: MAX_TIMER_MS,
+    description: 'longest an injected "hang" fault holds a connection, in milliseconds (also its default length)',
+  },
+  {
+    key: 'journalSize',
+    env: 'CCM_MOCK_JOURNAL_SIZE',
+    flag: '--journal-size',
+    kind: 'int',
+    default: 1000,
+    description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)',
+  },
+  {
+    key: 'stopTimeoutMs',
+    env: 'CCM_MOCK_STOP_TIMEOUT_MS',
+    flag: '--stop-timeout-ms',
+    kind: 'int',
+    default: 5000,
+    max: MAX_TIMER_MS,
+    description:
+      'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1',
+  },
 ];
 
 export class ConfigError extends Error {}
@@ -107,8 +307,10 @@ export class ConfigError extends Error {}
 function convert(def: ConfigKey, raw: unknown, source: string): unknown {
   if (def.kind === 'int') {
     const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
-    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: ${def.key} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
-    if (def.max !== undefined && n > def.max) throw new ConfigError(`${source}: ${def.key} must be at most ${def.max}, got ${n}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new ConfigError(`${source}: ${def.key} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
+    if (def.max !== undefined && n > def.max)
+      throw new ConfigError(`${source}: ${def.key} must be at most ${def.max}, got ${n}`);
     return n;
   }
   if (def.kind === 'bool') {
@@ -119,7 +321,8 @@ function convert(def: ConfigKey, raw: unknown, source: string): unknown {
     throw new ConfigError(`${source}: ${def.key} must be true or false, got ${JSON.stringify(raw)}`);
   }
   const s = String(raw);
-  if (def.choices && !def.choices.includes(s)) throw new ConfigError(`${source}: ${def.key} must be one of ${def.choices.join(', ')}, got ${JSON.stringify(raw)}`);
+  if (def.choices && !def.choices.includes(s))
+    throw new ConfigError(`${source}: ${def.key} must be one of ${def.choices.join(', ')}, got ${JSON.stringify(raw)}`);
   return s;
 }
 
@@ -127,7 +330,11 @@ function convert(def: ConfigKey, raw: unknown, source: string): unknown {
  * The effective configuration: explicit values first, then the environment, then defaults
  * (`mode: 'test'` takes createMockServer()'s defaults: instant, quiet, random port on loopback).
  */
-export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.ProcessEnv = process.env, mode: 'serve' | 'test' = 'serve'): MockConfig {
+export function resolveConfig(
+  explicit: Partial<MockConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+  mode: 'serve' | 'test' = 'serve',
+): MockConfig {
   const out: Record<string, unknown> = {};
   /** where each value came from, for error messages */
   const sources: Record<string, string> = {};
@@ -136,7 +343,8 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
     const fromEnv = env[def.env];
     const fallback = mode === 'test' && def.testDefault !== undefined ? def.testDefault : def.default;
     if (given !== undefined) out[def.key] = convert(def, given, (sources[def.key] = 'option'));
-    else if (fromEnv !== undefined && fromEnv !== '') out[def.key] = convert(def, fromEnv, (sources[def.key] = `environment ${def.env}`));
+    else if (fromEnv !== undefined && fromEnv !== '')
+      out[def.key] = convert(def, fromEnv, (sources[def.key] = `environment ${def.env}`));
     else if (fallback !== undefined) out[def.key] = fallback;
   }
   const config = out as unknown as MockConfig;
@@ -155,11 +363,13 @@ export function resolveConfig(explicit: Partial<MockConfig> = {}, env: NodeJS.Pr
     fail('clockStart', (err as Error).message);
   }
   if (config.publicBaseUrl !== undefined) {
-    if (!/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl)) fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
+    if (!/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl))
+      fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
     // trimmed once here: every URL the mock writes joins a path to it
     config.publicBaseUrl = trimBaseUrl(config.publicBaseUrl);
   }
-  if (!/^(auto|\d{1,2})$/.test(config.signWorkers)) fail('signWorkers', `signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
+  if (!/^(auto|\d{1,2})$/.test(config.signWorkers))
+    fail('signWorkers', `signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
   return config;
 }
 
@@ -174,7 +384,12 @@ export function clockStartMs(text: string): number {
   // Date.parse rolls 2030-02-31 over to March 3: a day the month does not have is a mistake
   const [y, m, d] = t.slice(0, 10).split('-').map(Number);
   const day = new Date(Date.UTC(y, m - 1, d));
-  if (!(ms > 0) || new Date(ms).getUTCFullYear() > LAST_CLOCK_START_YEAR || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) {
+  if (
+    !(ms > 0) ||
+    new Date(ms).getUTCFullYear() > LAST_CLOCK_START_YEAR ||
+    day.getUTCMonth() !== m - 1 ||
+    day.getUTCDate() !== d
+  ) {
     throw new ConfigError(
       `clockStart must be an ISO 8601 date or an instant with its zone, in the years 1970 to ${LAST_CLOCK_START_YEAR}: 2030-01-01 or 2030-01-01T00:00:00Z; got ${JSON.stringify(text)}`,
     );
@@ -184,5 +399,7 @@ export function clockStartMs(text: string): number {
 
 /** The number of signing worker threads a configuration asks for. */
 export function signWorkerCount(config: Pick<MockConfig, 'signWorkers'>): number {
-  return config.signWorkers === 'auto' ? Math.min(4, Math.max(0, availableParallelism() - 1)) : Number(config.signWorkers);
+  return config.signWorkers === 'auto'
+    ? Math.min(4, Math.max(0, availableParallelism() - 1))
+    : Number(config.signWorkers);
 }

@@ -55,7 +55,8 @@ export interface StoreClock {
 }
 
 export function clockFor(store: OrderStore, options: ClockOptions = {}): StoreClock {
-  if (!(store instanceof SqliteOrderStore)) return { clock: new AdjustableClock(options), resumed: false, save: () => {} };
+  if (!(store instanceof SqliteOrderStore))
+    return { clock: new AdjustableClock(options), resumed: false, save: () => {} };
   const saved = savedStart(store);
   // a kept clock wins over a start instant: the directory already holds times read from it
   const clock = new StoredClock(store, saved ? { ...options, startAt: undefined, ...saved } : options);

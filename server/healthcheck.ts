@@ -6,7 +6,12 @@
  */
 const port = process.argv[2] ?? process.env.PORT ?? '8080';
 const listening = process.env.CCM_MOCK_HOST;
-const host = !listening || listening === '0.0.0.0' || listening === '::' ? '127.0.0.1' : listening.includes(':') ? `[${listening}]` : listening;
+const host =
+  !listening || listening === '0.0.0.0' || listening === '::'
+    ? '127.0.0.1'
+    : listening.includes(':')
+      ? `[${listening}]`
+      : listening;
 const url = `http://${host}:${port}/readyz`;
 
 try {

@@ -32,7 +32,8 @@ export function redactSecrets(value: unknown, depth = 0, ancestors = new Set<obj
   for (const key of Object.keys(source)) {
     const v = source[key];
     const r = SECRET.has(key.toLowerCase()) ? CENSOR : redactSecrets(v, depth + 1, ancestors);
-    if (r !== v) (out ??= Array.isArray(source) ? (source.slice() as unknown as Record<string, unknown>) : { ...source })[key] = r;
+    if (r !== v)
+      (out ??= Array.isArray(source) ? (source.slice() as unknown as Record<string, unknown>) : { ...source })[key] = r;
   }
   ancestors.delete(node);
   return out ?? node;
@@ -61,7 +62,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const redact = (object: Record<string, unknown>) => redactSecrets(object) as Record<string, unknown>;
   const logger = pino(
     // errors were serialized by the walk already: pino's err serializer would take the result for another error
-    { ...OPTIONS, level, formatters: { ...OPTIONS.formatters, log: redact }, serializers: { err: (err: unknown) => err } },
+    {
+      ...OPTIONS,
+      level,
+      formatters: { ...OPTIONS.formatters, log: redact },
+      serializers: { err: (err: unknown) => err },
+    },
     dest,
   );
   // a child's bindings never pass a formatter (pino resets it for children): walked here, for children of children too

@@ -65,7 +65,9 @@ export interface MockServer {
 export async function assembleMock(options: MockServerOptions, mode: 'serve' | 'test') {
   const { accounts: inlineAccounts, store: givenStore, ca: givenCa, ...explicit } = options;
   const config = resolveConfig(explicit, process.env, mode);
-  const accounts = new Accounts(inlineAccounts ? parseAccounts(inlineAccounts, 'inline accounts') : readAccountsFile(config.accountsFile));
+  const accounts = new Accounts(
+    inlineAccounts ? parseAccounts(inlineAccounts, 'inline accounts') : readAccountsFile(config.accountsFile),
+  );
   const random = config.seed ? new SeededRandom(config.seed) : SeededRandom.fresh();
   // without a data directory a new CA makes a new OCSP responder too: its key is generated beside the CA's
   const ocspKeyPair = !config.dataDir && !givenCa ? generateRsaKeyPair(config.caKeyBits) : undefined;
@@ -89,7 +91,16 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const { clock, resumed: clockResumed } = kept;
   let ca: TestCa;
   try {
-    if (existingCa && !givenCa) refuseClockOutside(existingCa, clock.now(), clockResumed ? `the clock kept in ${config.dataDir ?? 'the order store'}` : config.clockStart !== undefined ? 'clockStart' : 'real time');
+    if (existingCa && !givenCa)
+      refuseClockOutside(
+        existingCa,
+        clock.now(),
+        clockResumed
+          ? `the clock kept in ${config.dataDir ?? 'the order store'}`
+          : config.clockStart !== undefined
+            ? 'clockStart'
+            : 'real time',
+      );
     // a new CA is valid at the mock's time too (a clock started in the past or the future), not only now
     ca = existingCa ?? (await newTestCa({ ...caOptions, mockNow: new Date(clock.now()) }));
   } catch (err) {
@@ -97,11 +108,16 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  if (clockResumed && config.clockStart !== undefined) logger.info({ clock: new Date(clock.now()).toISOString() }, 'the clock resumed from the data directory; clockStart applies to a new one only');
+  if (clockResumed && config.clockStart !== undefined)
+    logger.info(
+      { clock: new Date(clock.now()).toISOString() },
+      'the clock resumed from the data directory; clockStart applies to a new one only',
+    );
   const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, accounts);
   const journal = new Journal(config.journalSize, clock);
   const workers = signWorkerCount(config);
-  const signer = workers > 0 ? new SignWorkerPool(ca.issuing.key, workers, (message) => logger.error(message)) : undefined;
+  const signer =
+    workers > 0 ? new SignWorkerPool(ca.issuing.key, workers, (message) => logger.error(message)) : undefined;
   const service = new EpkiService({
     accounts,
     store,
@@ -118,9 +134,19 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     },
   });
   const admin = new MockAdmin({ config, service, store, accounts, clock, random, faults, journal, ca });
-  const revocation = await createRevocation({ ca, records: certificateRecords(store), now: () => clock.now(), dataDir: config.dataDir, keyBits: config.caKeyBits, ocspKeyPair });
+  const revocation = await createRevocation({
+    ca,
+    records: certificateRecords(store),
+    now: () => clock.now(),
+    dataDir: config.dataDir,
+    keyBits: config.caKeyBits,
+    ocspKeyPair,
+  });
   // every answered SOAP call goes to each listener: the log line, the journal; a failing one never stops the others
-  const callListeners: Array<(record: SoapCallRecord) => void> = [soapCallLogger(logger), (record) => journal.record(record)];
+  const callListeners: Array<(record: SoapCallRecord) => void> = [
+    soapCallLogger(logger),
+    (record) => journal.record(record),
+  ];
   const onCall = (record: SoapCallRecord) => {
     for (const listener of callListeners) {
       try {
@@ -149,7 +175,23 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   };
   // only now: a start that failed on the way leaves a new data directory without a clock, so its clockStart still applies
   kept.save();
-  return { app, config, accounts, ca, store, service, clock, admin, revocation, seed: random.seed, logger, callListeners, readiness, signWorkers: signer?.size ?? 0, dispose };
+  return {
+    app,
+    config,
+    accounts,
+    ca,
+    store,
+    service,
+    clock,
+    admin,
+    revocation,
+    seed: random.seed,
+    logger,
+    callListeners,
+    readiness,
+    signWorkers: signer?.size ?? 0,
+    dispose,
+  };
 }
 
 /**

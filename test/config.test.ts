@@ -13,7 +13,13 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
     clockStart: ['2030-01-01T00:00:00Z', '2031-06-01'],
   };
   // two values only: the environment says the opposite of the default, the flag takes it back
-  if (def.kind === 'bool') return { flag: [`${def.flag}=${String(def.default)}`], fromFlag: def.default, env: String(!def.default), fromEnv: !def.default };
+  if (def.kind === 'bool')
+    return {
+      flag: [`${def.flag}=${String(def.default)}`],
+      fromFlag: def.default,
+      env: String(!def.default),
+      fromEnv: !def.default,
+    };
   if (def.kind === 'int') return { flag: [def.flag, '4321'], fromFlag: 4321, env: '1234', fromEnv: 1234 };
   const others = def.choices?.filter((c) => c !== def.default && c !== def.testDefault);
   const [a, b] = special[def.key] ?? (others ? [others[0], others[1]] : [`flag-${def.key}`, `env-${def.key}`]);
@@ -21,22 +27,26 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
 }
 
 describe('configuration precedence, key by key', () => {
-  it.each(CONFIG_KEYS.map((def) => [def.key, def] as const))('%s: flag beats environment beats default', (_key, def) => {
-    const s = samples(def);
-    expect(s.fromFlag).not.toEqual(s.fromEnv);
-    expect(s.fromEnv).not.toEqual(def.default);
-    if (def.kind !== 'bool') expect(s.fromFlag).not.toEqual(def.default);
-    const env = { [def.env]: s.env };
-    const flags = parseServeArgs(s.flag);
-    expect(resolveConfig(flags, env)[def.key]).toEqual(s.fromFlag);
-    expect(resolveConfig(flags, {})[def.key]).toEqual(s.fromFlag);
-    expect(resolveConfig({}, env)[def.key]).toEqual(s.fromEnv);
-    expect(resolveConfig({}, {})[def.key]).toEqual(def.default);
-    expect(resolveConfig({}, {}, 'test')[def.key]).toEqual(def.testDefault ?? def.default);
-    // an empty variable is unset, and a --flag=value is the same as --flag value
-    expect(resolveConfig({}, { [def.env]: '' })[def.key]).toEqual(def.default);
-    if (def.kind !== 'bool') expect(resolveConfig(parseServeArgs([`${def.flag}=${s.flag[1]}`]), env)[def.key]).toEqual(s.fromFlag);
-  });
+  it.each(CONFIG_KEYS.map((def) => [def.key, def] as const))(
+    '%s: flag beats environment beats default',
+    (_key, def) => {
+      const s = samples(def);
+      expect(s.fromFlag).not.toEqual(s.fromEnv);
+      expect(s.fromEnv).not.toEqual(def.default);
+      if (def.kind !== 'bool') expect(s.fromFlag).not.toEqual(def.default);
+      const env = { [def.env]: s.env };
+      const flags = parseServeArgs(s.flag);
+      expect(resolveConfig(flags, env)[def.key]).toEqual(s.fromFlag);
+      expect(resolveConfig(flags, {})[def.key]).toEqual(s.fromFlag);
+      expect(resolveConfig({}, env)[def.key]).toEqual(s.fromEnv);
+      expect(resolveConfig({}, {})[def.key]).toEqual(def.default);
+      expect(resolveConfig({}, {}, 'test')[def.key]).toEqual(def.testDefault ?? def.default);
+      // an empty variable is unset, and a --flag=value is the same as --flag value
+      expect(resolveConfig({}, { [def.env]: '' })[def.key]).toEqual(def.default);
+      if (def.kind !== 'bool')
+        expect(resolveConfig(parseServeArgs([`${def.flag}=${s.flag[1]}`]), env)[def.key]).toEqual(s.fromFlag);
+    },
+  );
 
   it('a boolean flag alone is true, and beats the environment', () => {
     expect(resolveConfig(parseServeArgs(['--strict']), { CCM_MOCK_STRICT: 'false' }).strict).toBe(true);
@@ -45,14 +55,22 @@ describe('configuration precedence, key by key', () => {
 
   it('a bad value names where it came from', () => {
     expect(() => resolveConfig({}, { PORT: 'eighty' })).toThrow('environment PORT: port must be a whole number');
-    expect(() => resolveConfig(parseServeArgs(['--port', '-1']), { PORT: '80' })).toThrow('option: port must be a whole number');
-    expect(() => resolveConfig({}, { CCM_MOCK_CERT_FORMAT: 'der' })).toThrow('certificateFormat must be one of pkcs7, x509, pem-chain');
-    expect(() => resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-02-31' })).toThrow('environment CCM_MOCK_CLOCK_START: clockStart must be an ISO 8601 date');
+    expect(() => resolveConfig(parseServeArgs(['--port', '-1']), { PORT: '80' })).toThrow(
+      'option: port must be a whole number',
+    );
+    expect(() => resolveConfig({}, { CCM_MOCK_CERT_FORMAT: 'der' })).toThrow(
+      'certificateFormat must be one of pkcs7, x509, pem-chain',
+    );
+    expect(() => resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-02-31' })).toThrow(
+      'environment CCM_MOCK_CLOCK_START: clockStart must be an ISO 8601 date',
+    );
     expect(() => resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-01-01T00:00:00' })).toThrow('clockStart must be');
   });
 
   it('publicBaseUrl is kept without trailing slashes (every URL the mock writes joins a path to it)', () => {
-    expect(resolveConfig({}, { CCM_MOCK_PUBLIC_URL: 'https://mock.example.test/ccm//' }).publicBaseUrl).toBe('https://mock.example.test/ccm');
+    expect(resolveConfig({}, { CCM_MOCK_PUBLIC_URL: 'https://mock.example.test/ccm//' }).publicBaseUrl).toBe(
+      'https://mock.example.test/ccm',
+    );
   });
 
   it('a millisecond key longer than setTimeout can wait (it would fire after 1 ms) is refused, named with its source', () => {
@@ -60,16 +78,24 @@ describe('configuration precedence, key by key', () => {
     for (const def of CONFIG_KEYS.filter((k) => k.key === 'stopTimeoutMs' || k.key === 'faultHangLimitMs')) {
       expect(def.max).toBe(max);
       expect(resolveConfig({ [def.key]: max }, {})[def.key]).toBe(max);
-      expect(() => resolveConfig({}, { [def.env]: String(max + 1) })).toThrow(`environment ${def.env}: ${def.key} must be at most ${max}, got ${max + 1}`);
-      expect(() => resolveConfig(parseServeArgs([def.flag, '1e10']), {})).toThrow(`option: ${def.key} must be at most ${max}`);
+      expect(() => resolveConfig({}, { [def.env]: String(max + 1) })).toThrow(
+        `environment ${def.env}: ${def.key} must be at most ${max}, got ${max + 1}`,
+      );
+      expect(() => resolveConfig(parseServeArgs([def.flag, '1e10']), {})).toThrow(
+        `option: ${def.key} must be at most ${max}`,
+      );
     }
-    expect(() => resolveConfig({}, { PORT: '65536' })).toThrow('environment PORT: port must be at most 65535, got 65536');
+    expect(() => resolveConfig({}, { PORT: '65536' })).toThrow(
+      'environment PORT: port must be at most 65535, got 65536',
+    );
   });
 
   it('clockStart: the years 1970 to 9979, the last whose generated root still ends by 9999', () => {
     expect(resolveConfig({ clockStart: '9979-12-31T23:59:59Z' }, {}).clockStart).toBe('9979-12-31T23:59:59Z');
     for (const late of ['9980-01-01', '9979-12-31T23:00:00-05:00', '9999-12-31']) {
-      expect(() => resolveConfig({ clockStart: late }, {})).toThrow('option: clockStart must be an ISO 8601 date or an instant with its zone, in the years 1970 to 9979');
+      expect(() => resolveConfig({ clockStart: late }, {})).toThrow(
+        'option: clockStart must be an ISO 8601 date or an instant with its zone, in the years 1970 to 9979',
+      );
     }
   });
 });

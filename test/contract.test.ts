@@ -4,7 +4,10 @@ import { readWsdl } from '../wsdl/schema-model.js';
 
 /** The published WSDL says what wire-format.md (sections 2, 6, 11) and the guide's signatures say. */
 
-const children = (type: string) => contract.childrenOf(type).map((d) => `${d.name}:${d.type.name}[${d.minOccurs}..${d.maxOccurs === Infinity ? 'n' : d.maxOccurs}]`);
+const children = (type: string) =>
+  contract
+    .childrenOf(type)
+    .map((d) => `${d.name}:${d.type.name}[${d.minOccurs}..${d.maxOccurs === Infinity ? 'n' : d.maxOccurs}]`);
 
 describe('wsdl/EPKIManager.wsdl', () => {
   it('is SOAP 1.1 document/literal, service EPKIService, namespace http://ws.epki.comodo.com/, unqualified children', () => {
@@ -25,20 +28,43 @@ describe('wsdl/EPKIManager.wsdl', () => {
   });
 
   it("names wrapper children exactly like the guide's arguments, optional as JAX-WS makes boxed types", () => {
-    const enroll = ['authData:AuthData[0..1]', 'orgId:int[0..1]', 'secretKey:string[0..1]', 'username:string[0..1]', 'email:string[0..1]', 'csr:string[0..1]'];
+    const enroll = [
+      'authData:AuthData[0..1]',
+      'orgId:int[0..1]',
+      'secretKey:string[0..1]',
+      'username:string[0..1]',
+      'email:string[0..1]',
+      'csr:string[0..1]',
+    ];
     expect(children('enroll')).toEqual(enroll);
     expect(children('enrollUsingKUTemplates')).toEqual([...enroll, 'kuTemplate:KUTemplate[0..n]']);
     expect(children('getCollectStatus')).toEqual(['authData:AuthData[0..1]', 'orderNumber:int[0..1]']);
     expect(children('collect')).toEqual(['authData:AuthData[0..1]', 'orderNumber:int[0..1]']);
     expect(children('revoke')).toEqual(['authData:AuthData[0..1]', 'orderNumber:int[0..1]', 'reason:string[0..1]']);
-    expect(children('revokeBySerialNumber')).toEqual(['authData:AuthData[0..1]', 'serialNumber:string[0..1]', 'reason:string[0..1]']);
-    expect(children('revokeAllByPerson')).toEqual(['authData:AuthData[0..1]', 'email:string[0..1]', 'org:string[0..1]', 'dep:string[0..1]']);
+    expect(children('revokeBySerialNumber')).toEqual([
+      'authData:AuthData[0..1]',
+      'serialNumber:string[0..1]',
+      'reason:string[0..1]',
+    ]);
+    expect(children('revokeAllByPerson')).toEqual([
+      'authData:AuthData[0..1]',
+      'email:string[0..1]',
+      'org:string[0..1]',
+      'dep:string[0..1]',
+    ]);
     expect(children('getKUTemplates')).toEqual(['authData:AuthData[0..1]']);
     expect(children('getWebServiceInfo')).toEqual([]);
   });
 
   it('returns results in <return>: ints, SMIMECollectResponse extending abstractResponse, a repeated KUTemplate list, a string', () => {
-    for (const op of ['enroll', 'enrollUsingKUTemplates', 'getCollectStatus', 'revoke', 'revokeBySerialNumber', 'revokeAllByPerson']) {
+    for (const op of [
+      'enroll',
+      'enrollUsingKUTemplates',
+      'getCollectStatus',
+      'revoke',
+      'revokeBySerialNumber',
+      'revokeAllByPerson',
+    ]) {
       expect(children(op + 'Response')).toEqual(['return:int[0..1]']);
     }
     expect(children('collectResponse')).toEqual(['return:SMIMECollectResponse[0..1]']);
@@ -50,8 +76,17 @@ describe('wsdl/EPKIManager.wsdl', () => {
   });
 
   it('has the data types of the guide (2.1.3 - 2.1.6)', () => {
-    expect(children('AuthData')).toEqual(['login:string[0..1]', 'password:string[0..1]', 'customerLoginUri:string[0..1]']);
-    expect(children('KUTemplate')).toEqual(['shortName:string[0..1]', 'description:string[0..1]', 'keyUsages:KeyUsage[0..n]', 'extKeyUsages:ExtKeyUsage[0..n]']);
+    expect(children('AuthData')).toEqual([
+      'login:string[0..1]',
+      'password:string[0..1]',
+      'customerLoginUri:string[0..1]',
+    ]);
+    expect(children('KUTemplate')).toEqual([
+      'shortName:string[0..1]',
+      'description:string[0..1]',
+      'keyUsages:KeyUsage[0..n]',
+      'extKeyUsages:ExtKeyUsage[0..n]',
+    ]);
     expect(children('KeyUsage')).toEqual(['code:int[1..1]', 'name:string[0..1]']);
     expect(children('ExtKeyUsage')).toEqual(['code:string[0..1]', 'name:string[0..1]']);
   });

@@ -28,7 +28,8 @@ function specifiersOf(folder: string): Array<{ file: string; spec: string; typeO
   const out: Array<{ file: string; spec: string; typeOnly: boolean }> = [];
   for (const file of sources(folder)) {
     const text = readFileSync(join(packageRoot, file), 'utf8');
-    for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)'/gm)) out.push({ file, spec: m[2], typeOnly: !!m[1] });
+    for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)'/gm))
+      out.push({ file, spec: m[2], typeOnly: !!m[1] });
     for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) out.push({ file, spec: m[1], typeOnly: false });
   }
   return out;
@@ -37,10 +38,18 @@ function specifiersOf(folder: string): Array<{ file: string; spec: string; typeO
 function importsOf(folder: string): Import[] {
   return specifiersOf(folder)
     .filter((i) => i.spec.startsWith('.'))
-    .map(({ file, spec, typeOnly }) => ({ file, target: relative(packageRoot, join(packageRoot, dirname(file), spec)).replace(/\.js$/, '.ts'), typeOnly }));
+    .map(({ file, spec, typeOnly }) => ({
+      file,
+      target: relative(packageRoot, join(packageRoot, dirname(file), spec)).replace(/\.js$/, '.ts'),
+      typeOnly,
+    }));
 }
 
-const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 function packagesOf(folder: string): Import[] {
   return specifiersOf(folder)
@@ -48,7 +57,10 @@ function packagesOf(folder: string): Import[] {
     .map(({ file, spec, typeOnly }) => ({ file, target: packageName(spec), typeOnly }));
 }
 
-const dependencies = Object.keys((JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+const dependencies = Object.keys(
+  (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies,
+);
 
 const inside = (target: string, ...folders: string[]) => folders.some((f) => target.startsWith(f + '/'));
 
@@ -62,11 +74,17 @@ describe("CONTRIBUTING's import rules", () => {
   });
 
   it('server/soap/ imports wsdl/, itself and only types from server/domain', () => {
-    expect(importsOf('server/soap').filter((i) => !inside(i.target, 'wsdl', 'server/soap') && !(i.typeOnly && inside(i.target, 'server/domain')))).toEqual([]);
+    expect(
+      importsOf('server/soap').filter(
+        (i) => !inside(i.target, 'wsdl', 'server/soap') && !(i.typeOnly && inside(i.target, 'server/domain')),
+      ),
+    ).toEqual([]);
   });
 
   it('server/domain/ imports wsdl/, server/ca, server/store and itself', () => {
-    expect(importsOf('server/domain').filter((i) => !inside(i.target, 'wsdl', 'server/domain', 'server/ca', 'server/store'))).toEqual([]);
+    expect(
+      importsOf('server/domain').filter((i) => !inside(i.target, 'wsdl', 'server/domain', 'server/ca', 'server/store')),
+    ).toEqual([]);
   });
 
   it('server/ca/ imports nothing above it', () => {
@@ -74,7 +92,11 @@ describe("CONTRIBUTING's import rules", () => {
   });
 
   it('server/store/ imports itself and the types of server/domain/orders.ts', () => {
-    expect(importsOf('server/store').filter((i) => !inside(i.target, 'server/store') && !(i.typeOnly && i.target === 'server/domain/orders.ts'))).toEqual([]);
+    expect(
+      importsOf('server/store').filter(
+        (i) => !inside(i.target, 'server/store') && !(i.typeOnly && i.target === 'server/domain/orders.ts'),
+      ),
+    ).toEqual([]);
   });
 
   it('client/ imports wsdl/ and itself only (it must work against a live CCM)', () => {

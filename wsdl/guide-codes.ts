@@ -22,7 +22,11 @@ const GUIDE_TABLES: readonly GuideTable[] = [
   { section: '2.2.2', operations: ['getCollectStatus'], codes: [1, 0, -1, -2, -14, -16, -100, -101, -120] },
   { section: '2.3.2', operations: ['collect'], codes: [1, 0, -1, -2, -14, -16, -20, -21, -22, -100, -101, -120] },
   // one table for the three revoke operations
-  { section: '2.4.2', operations: ['revoke', 'revokeBySerialNumber', 'revokeAllByPerson'], codes: [0, -1, -2, -3, -4, -14, -16, -20, -21, -26, -100, -101, -120] },
+  {
+    section: '2.4.2',
+    operations: ['revoke', 'revokeBySerialNumber', 'revokeAllByPerson'],
+    codes: [0, -1, -2, -3, -4, -14, -16, -20, -21, -26, -100, -101, -120],
+  },
 ];
 
 export interface GuidePair {
@@ -31,7 +35,9 @@ export interface GuidePair {
   section: string;
 }
 
-export const GUIDE_PAIRS: readonly GuidePair[] = GUIDE_TABLES.flatMap((t) => t.operations.flatMap((operation) => t.codes.map((code) => ({ operation, code, section: t.section }))));
+export const GUIDE_PAIRS: readonly GuidePair[] = GUIDE_TABLES.flatMap((t) =>
+  t.operations.flatMap((operation) => t.codes.map((code) => ({ operation, code, section: t.section }))),
+);
 
 export function isGuidePair(code: number, operation: OperationName): boolean {
   return GUIDE_PAIRS.some((p) => p.code === code && p.operation === operation);
@@ -48,7 +54,8 @@ export const NOT_ANSWERED: readonly NotAnswered[] = [
   {
     operation: 'revoke',
     codes: [-3, -4],
-    reason: 'revoke names the certificate by `orderNumber`; it has no serial number argument to be invalid or unknown (2.4.2 is one table for the three revoke operations)',
+    reason:
+      'revoke names the certificate by `orderNumber`; it has no serial number argument to be invalid or unknown (2.4.2 is one table for the three revoke operations)',
   },
   {
     operation: 'revokeBySerialNumber',
@@ -58,11 +65,13 @@ export const NOT_ANSWERED: readonly NotAnswered[] = [
   {
     operation: 'revokeBySerialNumber',
     codes: [-20, -26],
-    reason: 'a serial number exists only once a certificate is issued: a rejected request never had one and a certificate being issued has none yet, so no serial a client can know names such an order (any serial the mock does not know is -4)',
+    reason:
+      'a serial number exists only once a certificate is issued: a rejected request never had one and a certificate being issued has none yet, so no serial a client can know names such an order (any serial the mock does not know is -4)',
   },
   {
     operation: 'revokeAllByPerson',
     codes: [-1, -2, -3, -4],
-    reason: 'it names a person (email, organization, department), neither an order nor a serial; a person without any order gets 0',
+    reason:
+      'it names a person (email, organization, department), neither an order nor a serial; a person without any order gets 0',
   },
 ];

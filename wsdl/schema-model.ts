@@ -89,7 +89,8 @@ function readSequence(seq: XmlElement | undefined): ElementDecl[] {
     .map((c) => {
       const name = attr(c, 'name');
       const type = attr(c, 'type');
-      if (!name || !type) throw new WsdlModelError('xs:element without name or type (anonymous types are not supported)');
+      if (!name || !type)
+        throw new WsdlModelError('xs:element without name or type (anonymous types are not supported)');
       return {
         name,
         type: resolveType(c, type),
@@ -124,7 +125,8 @@ export function readWsdl(text: string): SchemaModel {
 }
 
 function modelFrom(defs: XmlElement): SchemaModel {
-  if (defs.namespaceUri !== WSDL_NS || defs.name !== 'definitions') throw new WsdlModelError('root is not wsdl:definitions');
+  if (defs.namespaceUri !== WSDL_NS || defs.name !== 'definitions')
+    throw new WsdlModelError('root is not wsdl:definitions');
   const typesEl = wsdlChildren(defs, 'types')[0];
   const schema = typesEl && elementChildren(typesEl).find((c) => c.namespaceUri === XSD_NS && c.name === 'schema');
   if (!schema) throw new WsdlModelError('no inline xs:schema in wsdl:types (imported schemas are not supported)');

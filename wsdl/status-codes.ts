@@ -33,7 +33,8 @@ const REVOKES = ['revoke', 'revokeBySerialNumber', 'revokeAllByPerson'] as const
 const ORDER_OPS = ['getCollectStatus', 'collect', 'revoke'] as const;
 const AUTHED = [...ENROLLS, 'getCollectStatus', 'collect', ...REVOKES] as const;
 
-const ENROLL_FAIL14 = 'fault injection (`POST /admin/api/faults`); an enroll for a `+fail14` address is carried out (the tag acts on the calls about the order)';
+const ENROLL_FAIL14 =
+  'fault injection (`POST /admin/api/faults`); an enroll for a `+fail14` address is carried out (the tag acts on the calls about the order)';
 const ENROLL_ORG_AUTH =
   'wrong `secretKey` for `orgId` (the accounts fixture holds keys of at most 20 characters, the guide\'s limit, so a longer one is always wrong), unknown `orgId`, or a suspended organization (org 1004 in the fixture, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}`)';
 
@@ -51,12 +52,18 @@ const CATALOG = [
     name: 'PROCESSING',
     operations: ['getCollectStatus', 'collect', ...REVOKES],
     text: 'Certificate being processed by Comodo',
-    textByOperation: { collect: 'Being processed by Comodo', revoke: 'Successful', revokeBySerialNumber: 'Successful', revokeAllByPerson: 'Successful' },
+    textByOperation: {
+      collect: 'Being processed by Comodo',
+      revoke: 'Successful',
+      revokeBySerialNumber: 'Successful',
+      revokeAllByPerson: 'Successful',
+    },
     trigger: 'an order still processing: `alice+pending3@example.com`, or any order during the processing delay',
     triggerByOperation: {
       revoke: 'revoke an issued certificate',
       revokeBySerialNumber: 'revoke an issued certificate by its serial',
-      revokeAllByPerson: 'a valid email, organization and (optional) department: every valid certificate of the person is revoked (orders still being issued are left as they are); also a person with no order at all',
+      revokeAllByPerson:
+        'a valid email, organization and (optional) department: every valid certificate of the person is revoked (orders still being issued are left as they are); also a person with no order at all',
     },
     note: 'one code, two meanings: "being processed" for getCollectStatus/collect, "Successful" for the revoke operations',
   },
@@ -72,7 +79,8 @@ const CATALOG = [
     name: 'ORDER_NUMBER_NOT_FOUND',
     operations: ['getCollectStatus', 'collect', 'revoke'],
     text: 'Order number not found.',
-    trigger: "an order number never issued, or one belonging to another customer (never -16: another customer's admin does not learn that the order exists)",
+    trigger:
+      "an order number never issued, or one belonging to another customer (never -16: another customer's admin does not learn that the order exists)",
   },
   {
     code: -3,
@@ -115,7 +123,8 @@ const CATALOG = [
     name: 'CSR_CANNOT_BE_DECODED',
     operations: ENROLLS,
     text: 'The CSR cannot be decoded!',
-    trigger: 'base64 that is not a PKCS#10 request (truncated DER, a certificate instead of a CSR), or a `csr` over 32767 characters',
+    trigger:
+      'base64 that is not a PKCS#10 request (truncated DER, a certificate instead of a CSR), or a `csr` over 32767 characters',
   },
   {
     code: -11,
@@ -148,7 +157,8 @@ const CATALOG = [
     triggerByOperation: {
       enroll: ENROLL_FAIL14,
       enrollUsingKUTemplates: ENROLL_FAIL14,
-      revokeAllByPerson: 'fault injection (`POST /admin/api/faults`); a person\'s `+fail14` orders are revoked as usual (the tag acts on calls naming the order)',
+      revokeAllByPerson:
+        "fault injection (`POST /admin/api/faults`); a person's `+fail14` orders are revoked as usual (the tag acts on calls naming the order)",
     },
   },
   {
@@ -156,11 +166,15 @@ const CATALOG = [
     name: 'PERMISSION_DENIED',
     operations: [...ORDER_OPS, 'revokeBySerialNumber', 'revokeAllByPerson', ...ENROLLS],
     text: 'Permission denied!',
-    trigger: 'an admin of the same customer who may not act for the order\'s organization (`second-admin` on a Sandbox Org order)',
+    trigger:
+      "an admin of the same customer who may not act for the order's organization (`second-admin` on a Sandbox Org order)",
     triggerByOperation: {
-      enroll: 'an admin of the same customer who may not act for the organization `orgId` names (`second-admin` enrolling into org 1001)',
-      enrollUsingKUTemplates: 'an admin of the same customer who may not act for the organization `orgId` names (`second-admin` enrolling into org 1001)',
-      revokeAllByPerson: 'an admin of the same customer who may not act for the organization named in `org` (`second-admin` naming `Sandbox Org`)',
+      enroll:
+        'an admin of the same customer who may not act for the organization `orgId` names (`second-admin` enrolling into org 1001)',
+      enrollUsingKUTemplates:
+        'an admin of the same customer who may not act for the organization `orgId` names (`second-admin` enrolling into org 1001)',
+      revokeAllByPerson:
+        'an admin of the same customer who may not act for the organization named in `org` (`second-admin` naming `Sandbox Org`)',
     },
     note: 'the guide lists no code for an admin enrolling into an organization it may not act for; ccm-mock answers -16 as the other operations do',
   },
@@ -169,7 +183,10 @@ const CATALOG = [
     name: 'REJECTED',
     operations: ['collect', 'revoke', 'revokeAllByPerson', 'getCollectStatus'],
     text: 'CSR rejected',
-    textByOperation: { revoke: 'The certificate request has been rejected!', revokeAllByPerson: 'The certificate request has been rejected!' },
+    textByOperation: {
+      revoke: 'The certificate request has been rejected!',
+      revokeAllByPerson: 'The certificate request has been rejected!',
+    },
     trigger: 'a rejected order: `alice+reject@example.com`, or `POST /admin/api/orders/{n}/reject`',
     triggerByOperation: { revokeAllByPerson: 'a person whose only orders are rejected (`alice+reject@example.com`)' },
     note: 'getCollectStatus: the guide\'s history adds REJECTED "(See 2.2.2)", the getCollectStatus section, but its table omits it; answering 0 would make clients poll a rejected order forever. revokeAllByPerson answers it when nothing of the person\'s is valid, none being issued and none revoked',
@@ -180,7 +197,10 @@ const CATALOG = [
     operations: ['collect', 'revoke', 'revokeBySerialNumber', 'revokeAllByPerson', 'getCollectStatus'],
     text: 'The certificate has been revoked!',
     trigger: 'collect, query or revoke a revoked certificate',
-    triggerByOperation: { revokeAllByPerson: 'a person whose certificates are all revoked already (a second revokeAllByPerson), none being issued' },
+    triggerByOperation: {
+      revokeAllByPerson:
+        'a person whose certificates are all revoked already (a second revokeAllByPerson), none being issued',
+    },
     note: 'getCollectStatus answers what collect would: a revoked certificate is no longer "available". revokeAllByPerson answers it when it revoked nothing because the person\'s certificates are revoked already, as a second revoke of one order does',
   },
   {
@@ -196,8 +216,10 @@ const CATALOG = [
     operations: ['revoke', 'revokeAllByPerson'],
     text: 'The certificate is currently being Issued!',
     trigger: 'revoke an order that is not issued yet: `alice+issuing@example.com`, or any order still processing',
-    triggerByOperation: { revokeAllByPerson: 'a person with no valid certificate and an order not issued yet (`alice+issuing@example.com`)' },
-    note: 'revokeAllByPerson answers it when it revoked nothing and one of the person\'s orders is still on its way: a later call can revoke it (a person with a valid certificate gets 0, the pending order untouched)',
+    triggerByOperation: {
+      revokeAllByPerson: 'a person with no valid certificate and an order not issued yet (`alice+issuing@example.com`)',
+    },
+    note: "revokeAllByPerson answers it when it revoked nothing and one of the person's orders is still on its way: a later call can revoke it (a person with a valid certificate gets 0, the pending order untouched)",
   },
   {
     code: -30,
@@ -213,14 +235,15 @@ const CATALOG = [
     operations: [...ENROLLS, 'revokeAllByPerson'],
     text: "The 'E-Mail' argument is invalid!",
     trigger: '`email` missing, not an address, or longer than 128 characters',
-    note: 'the guide requires a valid address of at most 128 characters but names no code; -31 is the SSL sibling service\'s code for an invalid e-mail',
+    note: "the guide requires a valid address of at most 128 characters but names no code; -31 is the SSL sibling service's code for an invalid e-mail",
   },
   {
     code: -32,
     name: 'INVALID_ORG_OR_DEPARTMENT',
     operations: ['revokeAllByPerson'],
     text: "The 'org' or 'dep' argument is invalid.",
-    trigger: '`org` missing or not the name of one of the customer\'s organizations, `dep` not one of its departments, or either over 128 characters',
+    trigger:
+      "`org` missing or not the name of one of the customer's organizations, `dep` not one of its departments, or either over 128 characters",
     note: 'the guide names no code for an unknown organization or department',
   },
   {
@@ -242,11 +265,13 @@ const CATALOG = [
       revokeBySerialNumber: 'Invalid Organization auth data!',
       revokeAllByPerson: 'Invalid Organization auth data!',
     },
-    trigger: 'the order\'s organization is suspended (`PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders; org 1004 is suspended in the fixture, so it has none)',
+    trigger:
+      'the order\'s organization is suspended (`PATCH /admin/api/orgs/{orgId}` `{"suspended": true}` for an org that has orders; org 1004 is suspended in the fixture, so it has none)',
     triggerByOperation: {
       enroll: ENROLL_ORG_AUTH,
       enrollUsingKUTemplates: ENROLL_ORG_AUTH,
-      revokeAllByPerson: 'the organization named in `org` is suspended (`Suspended Org`, org 1004 in the fixture, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}`)',
+      revokeAllByPerson:
+        'the organization named in `org` is suspended (`Suspended Org`, org 1004 in the fixture, or `PATCH /admin/api/orgs/{orgId}` `{"suspended": true}`)',
     },
   },
   {
@@ -254,8 +279,8 @@ const CATALOG = [
     name: 'DOMAIN_NOT_ALLOWED',
     operations: ENROLLS,
     text: 'Domain is not allowed for Organization',
-    trigger: 'an email whose domain is not one of the organization\'s (`bob@example.net` in Sandbox Org)',
-    note: 'enroll: only enrollUsingKUTemplates\' table (2.1.7) lists -111, enroll\'s (2.1.1.2) does not; but 2.1.1.1 says the email\'s domain "should match" the organization\'s for enroll too, and ccm-mock refuses it the same way',
+    trigger: "an email whose domain is not one of the organization's (`bob@example.net` in Sandbox Org)",
+    note: "enroll: only enrollUsingKUTemplates' table (2.1.7) lists -111, enroll's (2.1.1.2) does not; but 2.1.1.1 says the email's domain \"should match\" the organization's for enroll too, and ccm-mock refuses it the same way",
   },
   {
     code: -112,
@@ -283,7 +308,8 @@ const CATALOG = [
     name: 'CUSTOMER_CONFIGURATION_FORBIDS',
     operations: AUTHED,
     text: 'Customer configuration is not allowed the desired action',
-    trigger: 'an operation listed in the customer\'s or organization\'s `forbiddenOperations` (customer `readonly`, org 1003 "No-API Org")',
+    trigger:
+      'an operation listed in the customer\'s or organization\'s `forbiddenOperations` (customer `readonly`, org 1003 "No-API Org")',
   },
 ] as const satisfies readonly StatusCodeEntry[];
 
@@ -297,7 +323,6 @@ export const Status = {
   /** code 0 as the revoke operations mean it */
   SUCCESS: 0,
 } as const;
-
 
 const byCode = new Map(STATUS_CODES.map((e) => [e.code, e]));
 

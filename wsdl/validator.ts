@@ -57,7 +57,8 @@ export class SchemaValidator {
     }
     try {
       const env = doc.root;
-      if (env.namespaceUri !== SOAP11_ENVELOPE_NS || env.name !== 'Envelope') return [`root is {${env.namespaceUri}}${env.name}, not a SOAP 1.1 Envelope`];
+      if (env.namespaceUri !== SOAP11_ENVELOPE_NS || env.name !== 'Envelope')
+        return [`root is {${env.namespaceUri}}${env.name}, not a SOAP 1.1 Envelope`];
       const body = elementChildren(env).find((c) => c.namespaceUri === SOAP11_ENVELOPE_NS && c.name === 'Body');
       if (!body) return ['no SOAP Body'];
       const payload = elementChildren(body);

@@ -10,9 +10,17 @@ export function elementChildren(el: XmlElement): XmlElement[] {
 }
 
 /** Characters XML 1.0 cannot carry at all, even escaped: replaced so a response is always well-formed. */
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML_CHARS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#13;',
+};
 
 /** Escape text for element content or a double-quoted attribute (CR kept as a character reference). */
 const NEEDS_ESCAPING = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
@@ -20,7 +28,5 @@ const NEEDS_ESCAPING = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uD
 export function escapeXml(text: string): string {
   // most text (order numbers, base64 certificates, the service info) needs nothing: one scan instead of two replaces
   if (!NEEDS_ESCAPING.test(text)) return text;
-  return text
-    .replace(INVALID_XML_CHARS, '\uFFFD')
-    .replace(/[&<>"'\r]/g, (c) => ESCAPES[c]);
+  return text.replace(INVALID_XML_CHARS, '\uFFFD').replace(/[&<>"'\r]/g, (c) => ESCAPES[c]);
 }

@@ -16,10 +16,17 @@ export interface BigBodyResult {
  * POST `totalBytes` of XML-looking filler, with a Content-Length or chunked, in 64 kB writes as fast as the
  * socket takes them; stop writing once the server has answered.
  */
-export function postBigBody(endpoint: string, totalBytes: number, mode: 'content-length' | 'chunked', timeoutMs = 60_000): Promise<BigBodyResult> {
+export function postBigBody(
+  endpoint: string,
+  totalBytes: number,
+  mode: 'content-length' | 'chunked',
+  timeoutMs = 60_000,
+): Promise<BigBodyResult> {
   const url = new URL(endpoint);
   const chunk = Buffer.alloc(64 * 1024, '<a>filler</a>');
-  const head = Buffer.from('<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>');
+  const head = Buffer.from(
+    '<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>',
+  );
   return new Promise((resolve) => {
     let sent = 0;
     let answered = false;
@@ -29,7 +36,10 @@ export function postBigBody(endpoint: string, totalBytes: number, mode: 'content
       port: url.port,
       path: url.pathname,
       method: 'POST',
-      headers: { 'content-type': 'text/xml; charset=utf-8', ...(mode === 'content-length' ? { 'content-length': String(totalBytes) } : {}) },
+      headers: {
+        'content-type': 'text/xml; charset=utf-8',
+        ...(mode === 'content-length' ? { 'content-length': String(totalBytes) } : {}),
+      },
     });
     const finish = (r: Partial<BigBodyResult>) => {
       if (answered) return;
@@ -61,9 +71,16 @@ export function postBigBody(endpoint: string, totalBytes: number, mode: 'content
 }
 
 /** POST a body and time the answer. */
-export async function timedPost(endpoint: string, body: string): Promise<{ status: number; ms: number; faultcode?: string }> {
+export async function timedPost(
+  endpoint: string,
+  body: string,
+): Promise<{ status: number; ms: number; faultcode?: string }> {
   const t0 = performance.now();
   const res = await fetch(endpoint, { method: 'POST', body, headers: { 'content-type': 'text/xml; charset=utf-8' } });
   const text = await res.text();
-  return { status: res.status, ms: performance.now() - t0, faultcode: /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1] };
+  return {
+    status: res.status,
+    ms: performance.now() - t0,
+    faultcode: /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1],
+  };
 }

@@ -19,9 +19,18 @@ export interface Started {
  * Spawn `command args` and wait until a line of its output matches `ready` (first group: the endpoint URL).
  * Output is drained continuously so a chatty server never blocks on a full pipe.
  */
-export function startProcess(command: string, args: string[], ready: RegExp, opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Started> {
+export function startProcess(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Started> {
   const t0 = performance.now();
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let kept = 0;
   const keep = (chunk: Buffer) => {

@@ -28,14 +28,30 @@ export interface BenchResult {
     loadAverageBefore: number[];
     loadAverageAfter: number[];
   };
-  settings: { rounds: number; durationSeconds: number; connections: number; orders: number; logLevel?: string; delay: string; server?: string };
+  settings: {
+    rounds: number;
+    durationSeconds: number;
+    connections: number;
+    orders: number;
+    logLevel?: string;
+    delay: string;
+    server?: string;
+  };
   targets: Array<{ what: string; measured: number; target: number; kind: string; met: boolean }>;
   ratios: Record<string, number>;
   limits: { rsaSignPerSecond: number; rsaKeyBits: number; nodeSoapGetWebServiceInfo: number; expressFloor: number };
-  scenarios: Record<string, { throughput: number; p50Ms: number; p99Ms: number; serverCpuUsPerRequest: number; errors: number }>;
+  scenarios: Record<
+    string,
+    { throughput: number; p50Ms: number; p99Ms: number; serverCpuUsPerRequest: number; errors: number }
+  >;
   halfPeak: Partial<Record<string, LoadResult & { rate: number }>>;
   rounds: Array<Record<string, unknown>>;
-  startup: { memoryMode: StartTiming[]; dataDir: StartTiming[]; fromSourceWithTsx: StartTiming[]; readyMsMedian: number };
+  startup: {
+    memoryMode: StartTiming[];
+    dataDir: StartTiming[];
+    fromSourceWithTsx: StartTiming[];
+    readyMsMedian: number;
+  };
   memory: {
     orders: number;
     enrolledOk: number;
@@ -89,30 +105,58 @@ export function renderMarkdown(r: BenchResult): string {
     '',
   );
 
-  lines.push('## Targets (issue 8: ratios to limits measured in the same run)', '', '| what | measured | target | met |', '| --- | ---: | ---: | :---: |');
+  lines.push(
+    '## Targets (issue 8: ratios to limits measured in the same run)',
+    '',
+    '| what | measured | target | met |',
+    '| --- | ---: | ---: | :---: |',
+  );
   for (const t of r.targets) {
     const isRatio = t.kind === 'ratio-min';
-    lines.push(`| ${t.what} | ${isRatio ? pct(t.measured) : int(t.measured)} | ${isRatio ? `>= ${pct(t.target)}` : `< ${int(t.target)}`} | ${t.met ? 'yes' : '**no**'} |`);
+    lines.push(
+      `| ${t.what} | ${isRatio ? pct(t.measured) : int(t.measured)} | ${isRatio ? `>= ${pct(t.target)}` : `< ${int(t.target)}`} | ${t.met ? 'yes' : '**no**'} |`,
+    );
   }
   lines.push('');
 
   lines.push('## Limits', '', '| limit | per second |', '| --- | ---: |');
-  lines.push(`| RSA-${r.limits.rsaKeyBits} signatures with the CA's issuing key (node:crypto, one thread) | ${int(r.limits.rsaSignPerSecond)} |`);
+  lines.push(
+    `| RSA-${r.limits.rsaKeyBits} signatures with the CA's issuing key (node:crypto, one thread) | ${int(r.limits.rsaSignPerSecond)} |`,
+  );
   lines.push(`| bare node-soap service, getWebServiceInfo | ${int(r.limits.nodeSoapGetWebServiceInfo)} |`);
   lines.push(
     `| express floor: express 5 + express.raw on the same route, constant answer, no XML (${pct(r.ratios.expressFloorVsNodeSoap)} of node-soap) | ${int(r.limits.expressFloor)} |`,
   );
   lines.push('');
 
-  lines.push('## Throughput and latency', '', '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | errors |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '## Throughput and latency',
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (const [name, s] of Object.entries(r.scenarios)) {
-    lines.push(`| ${name} | ${int(s.throughput)} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ${int(s.serverCpuUsPerRequest)} | ${s.errors} |`);
+    lines.push(
+      `| ${name} | ${int(s.throughput)} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ${int(s.serverCpuUsPerRequest)} | ${s.errors} |`,
+    );
   }
-  lines.push('', `ccm-mock getWebServiceInfo reaches ${pct(r.ratios.getWebServiceInfoVsExpressFloor)} of the express floor.`, '');
+  lines.push(
+    '',
+    `ccm-mock getWebServiceInfo reaches ${pct(r.ratios.getWebServiceInfoVsExpressFloor)} of the express floor.`,
+    '',
+  );
 
-  lines.push('### At half the peak rate', '', '| scenario | offered req/s | answered req/s | p50 ms | p99 ms | max ms |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '### At half the peak rate',
+    '',
+    '| scenario | offered req/s | answered req/s | p50 ms | p99 ms | max ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (const [name, h] of Object.entries(r.halfPeak)) {
-    if (h) lines.push(`| ${name} | ${int(h.rate)} | ${int(h.throughput)} | ${ms(h.p50Ms)} | ${ms(h.p99Ms)} | ${ms(h.maxMs)} |`);
+    if (h)
+      lines.push(
+        `| ${name} | ${int(h.rate)} | ${int(h.throughput)} | ${ms(h.p50Ms)} | ${ms(h.p99Ms)} | ${ms(h.maxMs)} |`,
+      );
   }
   lines.push('');
 
@@ -129,7 +173,9 @@ export function renderMarkdown(r: BenchResult): string {
     ['`node --import tsx server/cli.ts serve` (from source, no build)', st.fromSourceWithTsx],
   ] as const) {
     const self = starts.map((s) => s.selfReportedMs).filter((x): x is number => x !== undefined);
-    lines.push(`| ${how} | ${int(medianOf(starts.map((s) => s.firstAnswerMs)))} | ${int(Math.max(...starts.map((s) => s.firstAnswerMs)))} | ${self.length ? int(medianOf(self)) : 'n/a'} |`);
+    lines.push(
+      `| ${how} | ${int(medianOf(starts.map((s) => s.firstAnswerMs)))} | ${int(Math.max(...starts.map((s) => s.firstAnswerMs)))} | ${self.length ? int(medianOf(self)) : 'n/a'} |`,
+    );
   }
   lines.push('');
 

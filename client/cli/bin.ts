@@ -12,7 +12,13 @@ process.once('SIGINT', () => controller.abort(new Error('interrupted')));
 // `npm run ccm -- ...` runs in the package root: resolve the user's relative paths where they typed the command
 const cwd = process.env.npm_lifecycle_event === 'ccm' ? process.env.INIT_CWD : undefined;
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal, cwd }).then(
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+  cwd,
+}).then(
   (code) => process.exit(code),
   (err) => {
     console.error('ccm: internal error:', err);

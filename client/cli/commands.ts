@@ -6,7 +6,20 @@ import type { CollectedCertificate } from '../certificate.js';
 import { generateKeyAndCsr, RSA_KEY_SIZES, type RsaKeySize } from '../csr.js';
 import { ALL_CHECKS, NOT_RUN, runConformance } from '../conformance/runner.js';
 import { formatJson, formatJunit, formatTable } from '../conformance/reports.js';
-import { CONNECTION, CREDENTIALS, list, ORGANIZATION, OUTPUT, parseDuration, positiveInt, str, UsageError, WAIT, type OptionSpec, type Values } from './options.js';
+import {
+  CONNECTION,
+  CREDENTIALS,
+  list,
+  ORGANIZATION,
+  OUTPUT,
+  parseDuration,
+  positiveInt,
+  str,
+  UsageError,
+  WAIT,
+  type OptionSpec,
+  type Values,
+} from './options.js';
 import type { CliIo, Output } from './output.js';
 
 /** The `ccm` commands. Each returns an exit code; errors thrown here are mapped to exit codes by main.ts. */
@@ -68,9 +81,17 @@ const NO_MORE_POSITIONALS = (ctx: CommandContext, max: number) => {
 function clientFrom(ctx: CommandContext, needsAuth = true): CcmClient {
   const url = str(ctx.values, 'url');
   if (!url) throw new UsageError('no endpoint: give --url URL or set CCM_URL');
-  const auth = { login: str(ctx.values, 'login'), password: str(ctx.values, 'password'), customerLoginUri: str(ctx.values, 'customer-uri') };
+  const auth = {
+    login: str(ctx.values, 'login'),
+    password: str(ctx.values, 'password'),
+    customerLoginUri: str(ctx.values, 'customer-uri'),
+  };
   if (needsAuth) {
-    const missing = [!auth.login && '--login / CCM_LOGIN', !auth.password && '--password / CCM_PASSWORD', !auth.customerLoginUri && '--customer-uri / CCM_CUSTOMER_URI'].filter(Boolean);
+    const missing = [
+      !auth.login && '--login / CCM_LOGIN',
+      !auth.password && '--password / CCM_PASSWORD',
+      !auth.customerLoginUri && '--customer-uri / CCM_CUSTOMER_URI',
+    ].filter(Boolean);
     if (missing.length) throw new UsageError(`missing credentials: ${missing.join(', ')}`);
   }
   const timeout = str(ctx.values, 'request-timeout');
@@ -96,7 +117,9 @@ function readLocal(ctx: CommandContext, file: string, what: string): string {
   try {
     return readFileSync(path(ctx, file), 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
@@ -106,7 +129,9 @@ function writeLocal(ctx: CommandContext, file: string, text: string, what: strin
     writeFileSync(full, text, { mode, flag: mode ? 'wx' : 'w' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot write ${what} ${file}: ${code === 'EEXIST' ? 'the file exists (not overwriting a key)' : (code ?? (err as Error).message)}`);
+    throw new UsageError(
+      `cannot write ${what} ${file}: ${code === 'EEXIST' ? 'the file exists (not overwriting a key)' : (code ?? (err as Error).message)}`,
+    );
   }
   return full;
 }
@@ -115,7 +140,8 @@ function writeLocal(ctx: CommandContext, file: string, text: string, what: strin
 function onlyWithWait(ctx: CommandContext, flags: string[], hint: string): void {
   if (ctx.values.wait === true) return;
   const given = flags.filter((f) => ctx.values[f] !== undefined).map((f) => `--${f}`);
-  if (given.length) throw new UsageError(`${given.join(' and ')} ${given.length > 1 ? 'go' : 'goes'} with --wait (${hint})`);
+  if (given.length)
+    throw new UsageError(`${given.join(' and ')} ${given.length > 1 ? 'go' : 'goes'} with --wait (${hint})`);
 }
 
 function waitOptions(ctx: CommandContext) {
@@ -123,7 +149,11 @@ function waitOptions(ctx: CommandContext) {
   const interval = str(ctx.values, 'poll-interval');
   return {
     timeoutMs: timeout ? parseDuration(timeout, 'timeout') : undefined,
-    backoff: { initialDelayMs: interval ? parseDuration(interval, 'poll-interval') : 2000, maxDelayMs: 30_000, factor: 1.5 },
+    backoff: {
+      initialDelayMs: interval ? parseDuration(interval, 'poll-interval') : 2000,
+      maxDelayMs: 30_000,
+      factor: 1.5,
+    },
     signal: ctx.io.signal,
     onPoll: (e: PollEvent) => ctx.out.poll(e),
   };
@@ -145,16 +175,27 @@ function certificateSummary(orderNumber: number, cert: CollectedCertificate, fil
 }
 
 /** Print or save a collected certificate. */
-function deliver(ctx: CommandContext, orderNumber: number, cert: CollectedCertificate, extra: Record<string, unknown> = {}): number {
+function deliver(
+  ctx: CommandContext,
+  orderNumber: number,
+  cert: CollectedCertificate,
+  extra: Record<string, unknown> = {},
+): number {
   const outFile = str(ctx.values, 'out');
   const file = outFile ? writeLocal(ctx, outFile, cert.fullChainPem, 'the certificate to') : undefined;
   ctx.out.endProgress();
   ctx.out.data({ ...extra, ...certificateSummary(orderNumber, cert, file) });
   if (file) {
-    ctx.out.line(`order ${orderNumber}: certificate ${cert.serialNumber} for ${cert.emails.join(', ') || cert.leaf.subject}, valid until ${cert.leaf.notAfter.toISOString()}`);
-    ctx.out.line(`written to ${file} (leaf + ${cert.chain.length} CA certificate${cert.chain.length === 1 ? '' : 's'}, PEM)`);
+    ctx.out.line(
+      `order ${orderNumber}: certificate ${cert.serialNumber} for ${cert.emails.join(', ') || cert.leaf.subject}, valid until ${cert.leaf.notAfter.toISOString()}`,
+    );
+    ctx.out.line(
+      `written to ${file} (leaf + ${cert.chain.length} CA certificate${cert.chain.length === 1 ? '' : 's'}, PEM)`,
+    );
   } else {
-    ctx.out.info(`order ${orderNumber}: certificate ${cert.serialNumber} for ${cert.emails.join(', ') || cert.leaf.subject}, valid until ${cert.leaf.notAfter.toISOString()}`);
+    ctx.out.info(
+      `order ${orderNumber}: certificate ${cert.serialNumber} for ${cert.emails.join(', ') || cert.leaf.subject}, valid until ${cert.leaf.notAfter.toISOString()}`,
+    );
     ctx.out.raw(cert.fullChainPem);
   }
   return EXIT.OK;
@@ -187,11 +228,16 @@ const templates: Command = {
     NO_MORE_POSITIONALS(ctx, 0);
     const list = await clientFrom(ctx).getKUTemplates({ signal: ctx.io.signal });
     ctx.out.data({ templates: list });
-    if (!list.length) ctx.out.line('no KU/EKU templates (or the credentials were refused: getKUTemplates has no error code)');
+    if (!list.length)
+      ctx.out.line('no KU/EKU templates (or the credentials were refused: getKUTemplates has no error code)');
     for (const t of list) {
       ctx.out.line(`${t.shortName}${t.description ? `  ${t.description}` : ''}`);
-      ctx.out.line(`    key usages:          ${(t.keyUsages ?? []).map((k) => `${k.name ?? '?'} (${k.code})`).join(', ') || '-'}`);
-      ctx.out.line(`    extended key usages: ${(t.extKeyUsages ?? []).map((k) => `${k.name ?? '?'} (${k.code})`).join(', ') || '-'}`);
+      ctx.out.line(
+        `    key usages:          ${(t.keyUsages ?? []).map((k) => `${k.name ?? '?'} (${k.code})`).join(', ') || '-'}`,
+      );
+      ctx.out.line(
+        `    extended key usages: ${(t.extKeyUsages ?? []).map((k) => `${k.name ?? '?'} (${k.code})`).join(', ') || '-'}`,
+      );
     }
     return EXIT.OK;
   },
@@ -200,20 +246,52 @@ const templates: Command = {
 const enroll: Command = {
   name: 'enroll',
   summary: 'enroll / enrollUsingKUTemplates: request a certificate (prints the order number)',
-  usage: 'ccm enroll (--csr FILE | --generate-key) [--email ADDRESS] [--username NAME] [--template NAME]... [--wait [--out FILE]] [options]',
+  usage:
+    'ccm enroll (--csr FILE | --generate-key) [--email ADDRESS] [--username NAME] [--template NAME]... [--wait [--out FILE]] [options]',
   description:
     'Without --email, a fresh test address ccm-<random>@<CCM_EMAIL_DOMAIN> is used; an --email without "@" gets\n' +
     '@<CCM_EMAIL_DOMAIN> appended. --generate-key writes a new unencrypted RSA private key to --key-out (never\n' +
     'overwriting a file) before the request is sent. enroll is sent once: if the answer is lost, check with\n' +
     '`ccm status` before enrolling again.',
   options: [
-    { flag: 'csr', type: 'string', arg: 'FILE', help: 'PKCS#10 request (PEM or base64); "-" is not supported, give a file' },
+    {
+      flag: 'csr',
+      type: 'string',
+      arg: 'FILE',
+      help: 'PKCS#10 request (PEM or base64); "-" is not supported, give a file',
+    },
     { flag: 'generate-key', type: 'boolean', help: 'make a new RSA key and CSR instead of --csr' },
-    { flag: 'key-bits', type: 'string', arg: 'BITS', help: `with --generate-key: ${RSA_KEY_SIZES.join(', ')} (default 2048)` },
-    { flag: 'key-out', type: 'string', arg: 'FILE', help: 'with --generate-key: where to write the private key (default <email local part>.key)' },
-    { flag: 'email', type: 'string', arg: 'ADDRESS', help: "the person's e-mail (SAN); its domain must be the organization's" },
-    { flag: 'username', type: 'string', arg: 'NAME', help: 'subject CN of the certificate (default: the e-mail local part)' },
-    { flag: 'template', type: 'string', multiple: true, arg: 'NAME', help: 'KU/EKU template short name (repeatable): uses enrollUsingKUTemplates' },
+    {
+      flag: 'key-bits',
+      type: 'string',
+      arg: 'BITS',
+      help: `with --generate-key: ${RSA_KEY_SIZES.join(', ')} (default 2048)`,
+    },
+    {
+      flag: 'key-out',
+      type: 'string',
+      arg: 'FILE',
+      help: 'with --generate-key: where to write the private key (default <email local part>.key)',
+    },
+    {
+      flag: 'email',
+      type: 'string',
+      arg: 'ADDRESS',
+      help: "the person's e-mail (SAN); its domain must be the organization's",
+    },
+    {
+      flag: 'username',
+      type: 'string',
+      arg: 'NAME',
+      help: 'subject CN of the certificate (default: the e-mail local part)',
+    },
+    {
+      flag: 'template',
+      type: 'string',
+      multiple: true,
+      arg: 'NAME',
+      help: 'KU/EKU template short name (repeatable): uses enrollUsingKUTemplates',
+    },
     ...ORGANIZATION,
     ...WAIT,
     ...CONNECTION,
@@ -226,14 +304,19 @@ const enroll: Command = {
   ],
   async run(ctx) {
     NO_MORE_POSITIONALS(ctx, 0);
-    onlyWithWait(ctx, ['out', 'timeout', 'poll-interval'], 'without it, enroll only prints the order number; later: ccm collect ORDER --wait --out FILE');
+    onlyWithWait(
+      ctx,
+      ['out', 'timeout', 'poll-interval'],
+      'without it, enroll only prints the order number; later: ccm collect ORDER --wait --out FILE',
+    );
     const csrFile = str(ctx.values, 'csr');
     const generate = ctx.values['generate-key'] === true;
     if (!!csrFile === generate) throw new UsageError('give exactly one of --csr FILE and --generate-key');
     const domain = str(ctx.values, 'email-domain');
     let email = str(ctx.values, 'email');
     if (!email) {
-      if (!domain) throw new UsageError('give --email ADDRESS, or --email-domain / CCM_EMAIL_DOMAIN for a generated test address');
+      if (!domain)
+        throw new UsageError('give --email ADDRESS, or --email-domain / CCM_EMAIL_DOMAIN for a generated test address');
       email = `ccm-${randomBytes(4).toString('hex')}@${domain}`;
     } else if (!email.includes('@')) {
       if (!domain) throw new UsageError(`--email ${email} has no domain: give a full address or set CCM_EMAIL_DOMAIN`);
@@ -252,7 +335,8 @@ const enroll: Command = {
       const bits = Number(bitsText) as RsaKeySize;
       if (!RSA_KEY_SIZES.includes(bits)) throw new UsageError(`--key-bits must be one of ${RSA_KEY_SIZES.join(', ')}`);
       const keyOut = str(ctx.values, 'key-out') ?? `${local.replace(/[^A-Za-z0-9._-]/g, '_')}.key`;
-      if (existsSync(path(ctx, keyOut))) throw new UsageError(`cannot write the private key to ${keyOut}: the file exists (not overwriting a key)`);
+      if (existsSync(path(ctx, keyOut)))
+        throw new UsageError(`cannot write the private key to ${keyOut}: the file exists (not overwriting a key)`);
       ctx.out.info(`generating an RSA-${bits} key...`);
       const made = await generateKeyAndCsr({ bits, commonName: username, email });
       keyFile = writeLocal(ctx, keyOut, made.privateKeyPem, 'the private key to', 0o600);
@@ -263,7 +347,13 @@ const enroll: Command = {
     }
     const templates = list(ctx.values, 'template');
     const orderNumber = await client.enroll({ username, email, csr, templates }, { signal: ctx.io.signal });
-    const enrolled = { orderNumber, email, username, ...(templates.length ? { templates } : {}), ...(keyFile ? { keyFile } : {}) };
+    const enrolled = {
+      orderNumber,
+      email,
+      username,
+      ...(templates.length ? { templates } : {}),
+      ...(keyFile ? { keyFile } : {}),
+    };
     if (ctx.values.wait !== true) {
       ctx.out.data(enrolled);
       ctx.out.line(`order ${orderNumber} enrolled for ${email}${keyFile ? ` (key in ${basename(keyFile)})` : ''}`);
@@ -302,14 +392,16 @@ const collect: Command = {
   name: 'collect',
   summary: 'collect: fetch the certificate of an order (PEM, leaf first)',
   usage: 'ccm collect ORDER [--wait [--timeout DURATION]] [--out FILE] [options]',
-  description: 'Whatever format the service answers in (base64 PKCS#7, base64 DER X.509 or PEM), the output is PEM:\nthe leaf, then its chain. Without --wait, an order still being processed exits 6.',
+  description:
+    'Whatever format the service answers in (base64 PKCS#7, base64 DER X.509 or PEM), the output is PEM:\nthe leaf, then its chain. Without --wait, an order still being processed exits 6.',
   options: [...WAIT, ...CONNECTION, ...CREDENTIALS, ...OUTPUT],
   examples: ['ccm collect 1234567 --wait --out alice.pem'],
   async run(ctx) {
     const orderNumber = orderArg(ctx);
     onlyWithWait(ctx, ['timeout', 'poll-interval'], 'without it, collect asks once');
     const client = clientFrom(ctx);
-    if (ctx.values.wait === true) return deliver(ctx, orderNumber, await client.waitForCertificate(orderNumber, waitOptions(ctx)));
+    if (ctx.values.wait === true)
+      return deliver(ctx, orderNumber, await client.waitForCertificate(orderNumber, waitOptions(ctx)));
     const outcome = await client.collect(orderNumber, { signal: ctx.io.signal });
     if (!outcome.ready) {
       ctx.out.data({ orderNumber, code: outcome.code, status: 'processing' });
@@ -324,18 +416,28 @@ const revoke: Command = {
   name: 'revoke',
   summary: 'revoke / revokeBySerialNumber / revokeAllByPerson',
   usage: 'ccm revoke (ORDER | --serial SERIAL | --person EMAIL --org NAME [--dep NAME]) [--reason TEXT] [options]',
-  description: 'Revokes exactly what is named: one order, one certificate by serial (hex, as `openssl x509 -serial`\nprints it), or every valid certificate of a person in an organization.',
+  description:
+    'Revokes exactly what is named: one order, one certificate by serial (hex, as `openssl x509 -serial`\nprints it), or every valid certificate of a person in an organization.',
   options: [
     { flag: 'serial', type: 'string', arg: 'SERIAL', help: 'revoke the certificate with this serial number (hex)' },
     { flag: 'person', type: 'string', arg: 'EMAIL', help: "revoke all of this person's certificates (with --org)" },
     { flag: 'org', type: 'string', arg: 'NAME', help: 'with --person: the organization name' },
     { flag: 'dep', type: 'string', arg: 'NAME', help: 'with --person: the department name, if any' },
-    { flag: 'reason', type: 'string', arg: 'TEXT', help: 'revocation reason for the audit log (max 128 characters; not for --person)' },
+    {
+      flag: 'reason',
+      type: 'string',
+      arg: 'TEXT',
+      help: 'revocation reason for the audit log (max 128 characters; not for --person)',
+    },
     ...CONNECTION,
     ...CREDENTIALS,
     ...OUTPUT,
   ],
-  examples: ['ccm revoke 1234567 --reason "key compromise"', 'ccm revoke --serial 3f024549e75729f800598bda675d5212', 'ccm revoke --person alice@example.com --org "Sandbox Org"'],
+  examples: [
+    'ccm revoke 1234567 --reason "key compromise"',
+    'ccm revoke --serial 3f024549e75729f800598bda675d5212',
+    'ccm revoke --person alice@example.com --org "Sandbox Org"',
+  ],
   async run(ctx) {
     const serial = str(ctx.values, 'serial');
     const person = str(ctx.values, 'person');
@@ -354,7 +456,8 @@ const revoke: Command = {
       ctx.out.line(`revoked every valid certificate of ${person} in ${org}${dep ? ` / ${dep}` : ''}`);
       return EXIT.OK;
     }
-    if (ctx.values.org !== undefined || ctx.values.dep !== undefined) throw new UsageError('--org and --dep go with --person');
+    if (ctx.values.org !== undefined || ctx.values.dep !== undefined)
+      throw new UsageError('--org and --dep go with --person');
     if (serial !== undefined) {
       NO_MORE_POSITIONALS(ctx, 0);
       await clientFrom(ctx).revokeBySerialNumber(serial, reason, { signal });
@@ -373,7 +476,8 @@ const revoke: Command = {
 const conformance: Command = {
   name: 'conformance',
   summary: 'run the conformance checks against an endpoint (the mock or a live CCM)',
-  usage: 'ccm conformance --endpoint URL [--allow-issue] [--allow-revoke] [--allow-mock-only] [--junit FILE] [--json-report FILE] [options]',
+  usage:
+    'ccm conformance --endpoint URL [--allow-issue] [--allow-revoke] [--allow-mock-only] [--junit FILE] [--json-report FILE] [options]',
   description:
     'Runs named checks, each verifying a section of the CCM S/MIME Enroll API guide 5.7, and first compares the\n' +
     "endpoint's ?wsdl with wsdl/EPKIManager.wsdl (the drift report). By default only read-only checks run: they\n" +
@@ -384,13 +488,39 @@ const conformance: Command = {
     'still revoked (with --allow-revoke, unless --no-cleanup) and listed, and ccm exits 130.',
   options: [
     { flag: 'allow-issue', type: 'boolean', help: 'run checks that enroll (and may issue) test certificates' },
-    { flag: 'allow-revoke', type: 'boolean', help: 'run checks that revoke, and revoke what the run created at the end' },
+    {
+      flag: 'allow-revoke',
+      type: 'boolean',
+      help: 'run checks that revoke, and revoke what the run created at the end',
+    },
     { flag: 'allow-mock-only', type: 'boolean', help: "run checks that rely on ccm-mock's scripted outcomes" },
-    { flag: 'only', type: 'string', multiple: true, arg: 'CHECK', help: 'run only these checks (repeatable or comma-separated)' },
+    {
+      flag: 'only',
+      type: 'string',
+      multiple: true,
+      arg: 'CHECK',
+      help: 'run only these checks (repeatable or comma-separated)',
+    },
     { flag: 'list', type: 'boolean', help: 'list the checks and exit' },
-    { flag: 'org-name', type: 'string', env: 'CCM_ORG_NAME', arg: 'NAME', help: "the organization's name (for revokeAllByPerson)" },
-    { flag: 'csr', type: 'string', arg: 'FILE', help: 'use this CSR for every enrollment instead of a fresh RSA-2048 key each' },
-    { flag: 'wait-timeout', type: 'string', arg: 'DURATION', help: 'how long to wait for each test certificate (default 5m)' },
+    {
+      flag: 'org-name',
+      type: 'string',
+      env: 'CCM_ORG_NAME',
+      arg: 'NAME',
+      help: "the organization's name (for revokeAllByPerson)",
+    },
+    {
+      flag: 'csr',
+      type: 'string',
+      arg: 'FILE',
+      help: 'use this CSR for every enrollment instead of a fresh RSA-2048 key each',
+    },
+    {
+      flag: 'wait-timeout',
+      type: 'string',
+      arg: 'DURATION',
+      help: 'how long to wait for each test certificate (default 5m)',
+    },
     { flag: 'poll-interval', type: 'string', arg: 'DURATION', help: 'first pause between status polls (default 2s)' },
     { flag: 'no-cleanup', type: 'boolean', help: 'with --allow-revoke: leave the created certificates unrevoked' },
     { flag: 'junit', type: 'string', arg: 'FILE', help: 'write a JUnit XML report' },
@@ -408,7 +538,10 @@ const conformance: Command = {
     NO_MORE_POSITIONALS(ctx, 0);
     if (ctx.values.list === true) {
       ctx.out.data({ checks: ALL_CHECKS.map(({ name, title, tags, guide }) => ({ name, title, tags, guide })) });
-      for (const c of ALL_CHECKS) ctx.out.line(`${c.name.padEnd(32)} ${c.tags.join(',').padEnd(29)} guide ${c.guide}\n${''.padEnd(33)}${c.title}`);
+      for (const c of ALL_CHECKS)
+        ctx.out.line(
+          `${c.name.padEnd(32)} ${c.tags.join(',').padEnd(29)} guide ${c.guide}\n${''.padEnd(33)}${c.title}`,
+        );
       return EXIT.OK;
     }
     const client = clientFrom(ctx); // validates URL and credentials
@@ -416,12 +549,19 @@ const conformance: Command = {
     const interval = str(ctx.values, 'poll-interval');
     const csrFile = str(ctx.values, 'csr');
     const orgId = str(ctx.values, 'org-id');
-    const onAbort = () => ctx.out.info(`interrupted: stopping${ctx.values['allow-revoke'] === true && ctx.values['no-cleanup'] !== true ? ', then revoking what this run created' : ''} (Ctrl-C again to quit at once)`);
+    const onAbort = () =>
+      ctx.out.info(
+        `interrupted: stopping${ctx.values['allow-revoke'] === true && ctx.values['no-cleanup'] !== true ? ', then revoking what this run created' : ''} (Ctrl-C again to quit at once)`,
+      );
     ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
     const report = await runConformance({
       endpoint: client.endpoint,
       namespace: str(ctx.values, 'namespace'),
-      auth: { login: str(ctx.values, 'login'), password: str(ctx.values, 'password'), customerLoginUri: str(ctx.values, 'customer-uri') },
+      auth: {
+        login: str(ctx.values, 'login'),
+        password: str(ctx.values, 'password'),
+        customerLoginUri: str(ctx.values, 'customer-uri'),
+      },
       orgId: orgId !== undefined ? positiveInt(orgId, '--org-id') : undefined,
       secretKey: str(ctx.values, 'secret-key'),
       emailDomain: str(ctx.values, 'email-domain'),
@@ -433,7 +573,9 @@ const conformance: Command = {
       csr: csrFile ? readLocal(ctx, csrFile, 'the CSR') : undefined,
       waitTimeoutMs: waitTimeout ? parseDuration(waitTimeout, 'wait-timeout') : undefined,
       backoff: { initialDelayMs: interval ? parseDuration(interval, 'poll-interval') : 2000 },
-      requestTimeoutMs: str(ctx.values, 'request-timeout') ? parseDuration(str(ctx.values, 'request-timeout')!, 'request-timeout') : undefined,
+      requestTimeoutMs: str(ctx.values, 'request-timeout')
+        ? parseDuration(str(ctx.values, 'request-timeout')!, 'request-timeout')
+        : undefined,
       cleanup: ctx.values['no-cleanup'] !== true,
       fetch: ctx.io.fetch,
       signal: ctx.io.signal,
@@ -442,14 +584,17 @@ const conformance: Command = {
     const junit = str(ctx.values, 'junit');
     const jsonReport = str(ctx.values, 'json-report');
     if (junit) ctx.out.info(`JUnit report: ${writeLocal(ctx, junit, formatJunit(report), 'the JUnit report to')}`);
-    if (jsonReport) ctx.out.info(`JSON report: ${writeLocal(ctx, jsonReport, formatJson(report), 'the JSON report to')}`);
+    if (jsonReport)
+      ctx.out.info(`JSON report: ${writeLocal(ctx, jsonReport, formatJson(report), 'the JSON report to')}`);
     if (ctx.out.json) ctx.io.stdout.write(formatJson(report));
     else ctx.out.raw(formatTable(report));
     if (report.interrupted) {
       const left = report.created.filter((o) => !o.revoked).map((o) => o.orderNumber);
       const notRun = report.results.filter((r) => r.message === NOT_RUN).length;
       const stopped = notRun ? `${notRun} check${notRun === 1 ? '' : 's'} not run` : 'every check had run';
-      ctx.out.error(`interrupted: ${stopped}${left.length ? `; orders this run created and did not revoke: ${left.join(', ')}` : ''}`);
+      ctx.out.error(
+        `interrupted: ${stopped}${left.length ? `; orders this run created and did not revoke: ${left.join(', ')}` : ''}`,
+      );
       return EXIT.INTERRUPTED;
     }
     return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../wsdl/paths.js';
-import { CcmAbortError, CcmError, CcmFaultError, CcmStatusError, CcmTransportError, CcmWaitTimeoutError } from '../errors.js';
+import {
+  CcmAbortError,
+  CcmError,
+  CcmFaultError,
+  CcmStatusError,
+  CcmTransportError,
+  CcmWaitTimeoutError,
+} from '../errors.js';
 import { ConformanceConfigError } from '../conformance/runner.js';
 import { COMMANDS, EXIT, EXIT_MEANINGS, type Command } from './commands.js';
 import { helpFor, parse, UsageError } from './options.js';
@@ -12,7 +19,10 @@ import { Output, type CliIo } from './output.js';
 export { EXIT } from './commands.js';
 export type { CliIo } from './output.js';
 
-const EXIT_HELP = ['Exit codes:', ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`)].join('\n');
+const EXIT_HELP = [
+  'Exit codes:',
+  ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`),
+].join('\n');
 
 function version(): string {
   try {
@@ -75,14 +85,54 @@ function describeError(err: CcmError): { code: number; message: string; json: Re
       json: { type: 'status', code: err.code, status: err.status, meaning: err.meaning, source: err.source, ...base },
     };
   }
-  if (err instanceof CcmFaultError) return { code: EXIT.SOAP_FAULT, message: err.message, json: { type: 'fault', faultCode: err.faultCode, faultString: err.faultString, httpStatus: err.httpStatus, ...base } };
-  if (err instanceof CcmWaitTimeoutError) return { code: EXIT.NOT_READY, message: err.message, json: { type: 'wait-timeout', polls: err.polls, waitedMs: Math.round(err.waitedMs), lastCode: err.lastCode, ...base } };
-  const caution = (err instanceof CcmAbortError || err instanceof CcmTransportError) && err.details.mayHaveReachedService ? CAUTION : '';
+  if (err instanceof CcmFaultError)
+    return {
+      code: EXIT.SOAP_FAULT,
+      message: err.message,
+      json: {
+        type: 'fault',
+        faultCode: err.faultCode,
+        faultString: err.faultString,
+        httpStatus: err.httpStatus,
+        ...base,
+      },
+    };
+  if (err instanceof CcmWaitTimeoutError)
+    return {
+      code: EXIT.NOT_READY,
+      message: err.message,
+      json: {
+        type: 'wait-timeout',
+        polls: err.polls,
+        waitedMs: Math.round(err.waitedMs),
+        lastCode: err.lastCode,
+        ...base,
+      },
+    };
+  const caution =
+    (err instanceof CcmAbortError || err instanceof CcmTransportError) && err.details.mayHaveReachedService
+      ? CAUTION
+      : '';
   if (err instanceof CcmAbortError) {
-    return { code: EXIT.INTERRUPTED, message: `${err.message}${err.orderNumber ? `; resume with: ccm collect ${err.orderNumber} --wait` : ''}${caution}`, json: { type: 'aborted', mayHaveReachedService: !!err.details.mayHaveReachedService, ...base } };
+    return {
+      code: EXIT.INTERRUPTED,
+      message: `${err.message}${err.orderNumber ? `; resume with: ccm collect ${err.orderNumber} --wait` : ''}${caution}`,
+      json: { type: 'aborted', mayHaveReachedService: !!err.details.mayHaveReachedService, ...base },
+    };
   }
   if (err instanceof CcmTransportError) {
-    return { code: EXIT.TRANSPORT, message: err.message + caution, json: { type: 'transport', kind: err.kind, httpStatus: err.details.httpStatus, mayHaveReachedService: !!err.details.mayHaveReachedService, message: err.message, ...base } };
+    return {
+      code: EXIT.TRANSPORT,
+      message: err.message + caution,
+      json: {
+        type: 'transport',
+        kind: err.kind,
+        httpStatus: err.details.httpStatus,
+        mayHaveReachedService: !!err.details.mayHaveReachedService,
+        message: err.message,
+        ...base,
+      },
+    };
   }
   return { code: EXIT.INTERNAL, message: err.message, json: { type: 'internal', message: err.message } };
 }

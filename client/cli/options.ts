@@ -18,22 +18,75 @@ export interface OptionSpec {
 }
 
 export const CONNECTION: OptionSpec[] = [
-  { flag: 'url', type: 'string', env: 'CCM_URL', arg: 'URL', help: 'EPKIManager endpoint, e.g. https://cert-manager.com/ws/EPKIManager (a bare base URL gets /ws/EPKIManager)' },
+  {
+    flag: 'url',
+    type: 'string',
+    env: 'CCM_URL',
+    arg: 'URL',
+    help: 'EPKIManager endpoint, e.g. https://cert-manager.com/ws/EPKIManager (a bare base URL gets /ws/EPKIManager)',
+  },
   { flag: 'endpoint', type: 'string', arg: 'URL', help: 'same as --url' },
-  { flag: 'namespace', type: 'string', env: 'CCM_NAMESPACE', arg: 'URI', help: "targetNamespace of the operations (default http://ws.epki.comodo.com/; take it from the endpoint's ?wsdl)" },
-  { flag: 'request-timeout', type: 'string', arg: 'DURATION', help: 'give up on one request after this long (default 60s)' },
+  {
+    flag: 'namespace',
+    type: 'string',
+    env: 'CCM_NAMESPACE',
+    arg: 'URI',
+    help: "targetNamespace of the operations (default http://ws.epki.comodo.com/; take it from the endpoint's ?wsdl)",
+  },
+  {
+    flag: 'request-timeout',
+    type: 'string',
+    arg: 'DURATION',
+    help: 'give up on one request after this long (default 60s)',
+  },
 ];
 
 export const CREDENTIALS: OptionSpec[] = [
-  { flag: 'login', type: 'string', env: 'CCM_LOGIN', arg: 'LOGIN', help: "login of an admin with the 'Client Cert' role" },
-  { flag: 'password', type: 'string', env: 'CCM_PASSWORD', arg: 'PASSWORD', help: "that admin's password (prefer the environment variable)" },
-  { flag: 'customer-uri', type: 'string', env: 'CCM_CUSTOMER_URI', arg: 'URI', help: "the customer's login URI (authData customerLoginUri)" },
+  {
+    flag: 'login',
+    type: 'string',
+    env: 'CCM_LOGIN',
+    arg: 'LOGIN',
+    help: "login of an admin with the 'Client Cert' role",
+  },
+  {
+    flag: 'password',
+    type: 'string',
+    env: 'CCM_PASSWORD',
+    arg: 'PASSWORD',
+    help: "that admin's password (prefer the environment variable)",
+  },
+  {
+    flag: 'customer-uri',
+    type: 'string',
+    env: 'CCM_CUSTOMER_URI',
+    arg: 'URI',
+    help: "the customer's login URI (authData customerLoginUri)",
+  },
 ];
 
 export const ORGANIZATION: OptionSpec[] = [
-  { flag: 'org-id', type: 'string', env: 'CCM_ORG_ID', arg: 'ID', help: "organization id (Admin UI > Organization > 'Client Cert' tab)" },
-  { flag: 'secret-key', type: 'string', env: 'CCM_SECRET_KEY', arg: 'KEY', help: "the organization's secret key for client certificates" },
-  { flag: 'email-domain', type: 'string', env: 'CCM_EMAIL_DOMAIN', arg: 'DOMAIN', help: "the organization's e-mail domain: test certificates are enrolled for addresses under it" },
+  {
+    flag: 'org-id',
+    type: 'string',
+    env: 'CCM_ORG_ID',
+    arg: 'ID',
+    help: "organization id (Admin UI > Organization > 'Client Cert' tab)",
+  },
+  {
+    flag: 'secret-key',
+    type: 'string',
+    env: 'CCM_SECRET_KEY',
+    arg: 'KEY',
+    help: "the organization's secret key for client certificates",
+  },
+  {
+    flag: 'email-domain',
+    type: 'string',
+    env: 'CCM_EMAIL_DOMAIN',
+    arg: 'DOMAIN',
+    help: "the organization's e-mail domain: test certificates are enrolled for addresses under it",
+  },
 ];
 
 export const OUTPUT: OptionSpec[] = [
@@ -44,16 +97,41 @@ export const OUTPUT: OptionSpec[] = [
 
 export const WAIT: OptionSpec[] = [
   { flag: 'wait', short: 'w', type: 'boolean', help: 'poll until the certificate is issued, then collect it' },
-  { flag: 'timeout', type: 'string', arg: 'DURATION', help: 'with --wait: give up after this long (default 10m; 0 polls once)' },
-  { flag: 'poll-interval', type: 'string', arg: 'DURATION', help: 'with --wait: first pause between polls, growing 1.5x up to 30s (default 2s)' },
-  { flag: 'out', short: 'o', type: 'string', arg: 'FILE', help: 'write the certificate and its chain (PEM, leaf first) here instead of stdout' },
+  {
+    flag: 'timeout',
+    type: 'string',
+    arg: 'DURATION',
+    help: 'with --wait: give up after this long (default 10m; 0 polls once)',
+  },
+  {
+    flag: 'poll-interval',
+    type: 'string',
+    arg: 'DURATION',
+    help: 'with --wait: first pause between polls, growing 1.5x up to 30s (default 2s)',
+  },
+  {
+    flag: 'out',
+    short: 'o',
+    type: 'string',
+    arg: 'FILE',
+    help: 'write the certificate and its chain (PEM, leaf first) here instead of stdout',
+  },
 ];
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
-export function parse(argv: string[], specs: OptionSpec[], env: Record<string, string | undefined>): { values: Values; positionals: string[] } {
+export function parse(
+  argv: string[],
+  specs: OptionSpec[],
+  env: Record<string, string | undefined>,
+): { values: Values; positionals: string[] } {
   const options: ParseArgsConfig['options'] = {};
-  for (const s of specs) options[s.flag] = { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) };
+  for (const s of specs)
+    options[s.flag] = {
+      type: s.type,
+      ...(s.short ? { short: s.short } : {}),
+      ...(s.multiple ? { multiple: true } : {}),
+    };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -63,7 +141,9 @@ export function parse(argv: string[], specs: OptionSpec[], env: Record<string, s
   const values = { ...parsed.values } as Values;
   // --endpoint is --url: settle the alias before the environment fills gaps, so a flag always wins
   if (values.endpoint !== undefined && values.url === undefined) values.url = values.endpoint;
-  for (const s of specs) if (values[s.flag] === undefined && s.env && env[s.env] !== undefined && env[s.env] !== '') values[s.flag] = env[s.env];
+  for (const s of specs)
+    if (values[s.flag] === undefined && s.env && env[s.env] !== undefined && env[s.env] !== '')
+      values[s.flag] = env[s.env];
   return { values, positionals: parsed.positionals };
 }
 
@@ -75,7 +155,8 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 export function positiveInt(text: string, what: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0 || Number(text) > 2_147_483_647) throw new UsageError(`${what} must be a positive integer, not "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0 || Number(text) > 2_147_483_647)
+    throw new UsageError(`${what} must be a positive integer, not "${text}"`);
   return Number(text);
 }
 
@@ -87,7 +168,10 @@ export function str(values: Values, flag: string): string | undefined {
 export function list(values: Values, flag: string): string[] {
   const v = values[flag];
   const items = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  return items.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return items
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function helpFor(specs: OptionSpec[]): string {

@@ -59,7 +59,11 @@ export class Output {
   /** One poll of --wait: a rewritten status line on a terminal, a line per poll otherwise. */
   poll(event: PollEvent): void {
     if (this.quiet) return;
-    const state = event.error ? `${event.error.message} (retrying)` : event.code === 0 ? 'being processed' : `status ${event.code}`;
+    const state = event.error
+      ? `${event.error.message} (retrying)`
+      : event.code === 0
+        ? 'being processed'
+        : `status ${event.code}`;
     const text = `waiting for order ${event.orderNumber}: ${state}, poll ${event.poll}, ${Math.round(event.elapsedMs / 1000)} s elapsed, next poll in ${(event.nextDelayMs / 1000).toFixed(1)} s`;
     if (this.io.stderr.isTTY) {
       this.io.stderr.write(`\r\x1b[2K${SPINNER[event.poll % SPINNER.length]} ${text}`);

@@ -65,7 +65,17 @@ export interface CheckContext {
    * enroll (for ctx.email(label) unless `email` is given). Any order created is recorded for cleanup, as it is
    * when a check calls ctx.client.enroll itself.
    */
-  enroll(label: string, request: { email?: string; templates?: string[]; csr?: string; username?: string; orgId?: number; secretKey?: string }): Promise<{ orderNumber: number; email: string }>;
+  enroll(
+    label: string,
+    request: {
+      email?: string;
+      templates?: string[];
+      csr?: string;
+      username?: string;
+      orgId?: number;
+      secretKey?: string;
+    },
+  ): Promise<{ orderNumber: number; email: string }>;
   /** wait for and collect a created order */
   collect(orderNumber: number): Promise<CollectedCertificate>;
   markRevoked(orderNumber: number): void;
@@ -99,15 +109,24 @@ export function expect(condition: unknown, message: string): asserts condition {
  * The call must answer the given negative code (as a CcmStatusError); otherwise the check fails saying what it
  * answered, and why that may be when `explain` has a word for the code it got.
  */
-export async function expectCode(operation: OperationName, code: number, call: () => Promise<unknown>, explain: Partial<Record<number, string>> = {}): Promise<void> {
+export async function expectCode(
+  operation: OperationName,
+  code: number,
+  call: () => Promise<unknown>,
+  explain: Partial<Record<number, string>> = {},
+): Promise<void> {
   try {
     const value = await call();
-    fail(`${operation}: expected ${code} (${statusText(code, operation)}), the call succeeded${value !== undefined ? ` with ${JSON.stringify(value).slice(0, 80)}` : ''}`);
+    fail(
+      `${operation}: expected ${code} (${statusText(code, operation)}), the call succeeded${value !== undefined ? ` with ${JSON.stringify(value).slice(0, 80)}` : ''}`,
+    );
   } catch (err) {
     if (err instanceof CheckFailure) throw err;
     if (err instanceof CcmStatusError) {
       if (err.code === code) return;
-      fail(`${operation}: expected ${code} (${statusText(code, operation)}), got ${err.code} (${err.meaning})${explain[err.code] ? `: ${explain[err.code]}` : ''}`);
+      fail(
+        `${operation}: expected ${code} (${statusText(code, operation)}), got ${err.code} (${err.meaning})${explain[err.code] ? `: ${explain[err.code]}` : ''}`,
+      );
     }
     if (err instanceof CcmError) fail(`${operation}: expected status ${code}, got ${err.name}: ${err.message}`);
     throw err;

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import { ExtendedKeyUsageExtension, Name, Pkcs10CertificateRequest, Pkcs10CertificateRequestGenerator } from '@peculiar/x509';
+import {
+  ExtendedKeyUsageExtension,
+  Name,
+  Pkcs10CertificateRequest,
+  Pkcs10CertificateRequestGenerator,
+} from '@peculiar/x509';
 import { Status } from '../../wsdl/status-codes.js';
 import { generateKeyAndCsr } from '../csr.js';
 import { CcmStatusError } from '../errors.js';
@@ -35,7 +40,8 @@ async function issued(ctx: CheckContext, label: string) {
 export const ISSUING_CHECKS: Check[] = [
   {
     name: 'enroll-collect',
-    title: 'enroll, getCollectStatus until 1, collect: a certificate for the e-mail, the username and the key of the CSR',
+    title:
+      'enroll, getCollectStatus until 1, collect: a certificate for the e-mail, the username and the key of the CSR',
     tags: ['issues-certificate'],
     guide: '2.1.1, 2.2, 2.3',
     async run(ctx) {
@@ -43,14 +49,34 @@ export const ISSUING_CHECKS: Check[] = [
       const { orderNumber, email, cert, csr, username } = await issued(ctx, 'enroll');
       ctx.note(`order ${orderNumber}, serial ${cert.serialNumber}`);
       const count = `${1 + cert.chain.length} certificate${cert.chain.length ? 's' : ''}`;
-      const described = { pkcs7: `base64 DER PKCS#7 (${count})`, x509: 'base64 DER X.509 (the leaf alone)', pem: `PEM certificates (${count})`, 'pkcs7-pem': `a PEM PKCS7 block (${count})` }[cert.format];
-      const setting = { pkcs7: '--cert-format pkcs7', x509: '--cert-format x509', pem: '--cert-format pem-chain', 'pkcs7-pem': 'none yet (the mock sends pkcs7, x509 or pem-chain)' }[cert.format];
+      const described = {
+        pkcs7: `base64 DER PKCS#7 (${count})`,
+        x509: 'base64 DER X.509 (the leaf alone)',
+        pem: `PEM certificates (${count})`,
+        'pkcs7-pem': `a PEM PKCS7 block (${count})`,
+      }[cert.format];
+      const setting = {
+        pkcs7: '--cert-format pkcs7',
+        x509: '--cert-format x509',
+        pem: '--cert-format pem-chain',
+        'pkcs7-pem': 'none yet (the mock sends pkcs7, x509 or pem-chain)',
+      }[cert.format];
       ctx.note(`collect's certificate format: ${described}; the mock's matching setting: ${setting}`);
-      expect(cert.emails.map((e) => e.toLowerCase()).includes(email.toLowerCase()), `the certificate's subjectAltName has ${cert.emails.join(', ') || 'no e-mail'}, not ${email}`);
-      expect(cert.leaf.subjectName.getField('CN').includes(username), `the certificate's CN is ${cert.leaf.subjectName.getField('CN').join(', ')}, not the username ${username}`);
+      expect(
+        cert.emails.map((e) => e.toLowerCase()).includes(email.toLowerCase()),
+        `the certificate's subjectAltName has ${cert.emails.join(', ') || 'no e-mail'}, not ${email}`,
+      );
+      expect(
+        cert.leaf.subjectName.getField('CN').includes(username),
+        `the certificate's CN is ${cert.leaf.subjectName.getField('CN').join(', ')}, not the username ${username}`,
+      );
       const requested = new Pkcs10CertificateRequest(csr);
-      expect(sameBytes(requested.publicKey.rawData, cert.leaf.publicKey.rawData), "the certificate's public key is not the CSR's");
-      if (cert.chain.length) expect(cert.leaf.issuer === cert.chain[0].subject, "the chain's first CA is not the leaf's issuer");
+      expect(
+        sameBytes(requested.publicKey.rawData, cert.leaf.publicKey.rawData),
+        "the certificate's public key is not the CSR's",
+      );
+      if (cert.chain.length)
+        expect(cert.leaf.issuer === cert.chain[0].subject, "the chain's first CA is not the leaf's issuer");
     },
   },
   {
@@ -69,10 +95,18 @@ export const ISSUING_CHECKS: Check[] = [
       for (const template of templates) {
         const csr = await ctx.csr('ccm conformance template');
         try {
-          const { orderNumber } = await ctx.enroll(`template-${template.shortName}`, { csr, username: 'ccm conformance template', templates: [template.shortName!] });
+          const { orderNumber } = await ctx.enroll(`template-${template.shortName}`, {
+            csr,
+            username: 'ccm conformance template',
+            templates: [template.shortName!],
+          });
           const cert = await ctx.collect(orderNumber);
           const ekus = cert.leaf.getExtension(ExtendedKeyUsageExtension)?.usages.map(String) ?? [];
-          for (const e of template.extKeyUsages ?? []) expect(ekus.includes(e.code!), `template ${template.shortName} names EKU ${e.code}, the certificate has ${ekus.join(', ') || 'none'}`);
+          for (const e of template.extKeyUsages ?? [])
+            expect(
+              ekus.includes(e.code!),
+              `template ${template.shortName} names EKU ${e.code}, the certificate has ${ekus.join(', ') || 'none'}`,
+            );
           ctx.note(`template ${template.shortName}: order ${orderNumber}, EKUs ${ekus.join(', ') || 'none'}`);
           return;
         } catch (err) {
@@ -94,7 +128,13 @@ export const ISSUING_CHECKS: Check[] = [
     async run(ctx) {
       ctx.requireConfig('orgId', 'secretKey', 'emailDomain');
       const csr = await ctx.csr('ccm conformance');
-      await expectRefusal(ctx, Status.TEMPLATE_NOT_ALLOWED_FOR_CUSTOMER, 'unknown-template', { csr, templates: [`ccm-conformance-no-such-template-${ctx.runId}`] }, 'enrollUsingKUTemplates');
+      await expectRefusal(
+        ctx,
+        Status.TEMPLATE_NOT_ALLOWED_FOR_CUSTOMER,
+        'unknown-template',
+        { csr, templates: [`ccm-conformance-no-such-template-${ctx.runId}`] },
+        'enrollUsingKUTemplates',
+      );
     },
   },
   {
@@ -126,12 +166,16 @@ export const ISSUING_CHECKS: Check[] = [
     async run(ctx) {
       ctx.requireConfig('orgId', 'secretKey');
       const csr = await ctx.csr('ccm conformance');
-      await expectRefusal(ctx, Status.DOMAIN_NOT_ALLOWED, 'foreign-domain', { csr, email: `ccm-conformance-${ctx.runId}@not-this-organization.invalid` });
+      await expectRefusal(ctx, Status.DOMAIN_NOT_ALLOWED, 'foreign-domain', {
+        csr,
+        email: `ccm-conformance-${ctx.runId}@not-this-organization.invalid`,
+      });
     },
   },
   {
     name: 'revoke-by-order-number',
-    title: 'revoke an issued order: 0, then collect -21 and a second revoke -21 (what getCollectStatus answers is noted)',
+    title:
+      'revoke an issued order: 0, then collect -21 and a second revoke -21 (what getCollectStatus answers is noted)',
     tags: ['issues-certificate', 'revokes'],
     guide: '2.4, 2.4.2 (0, -21), 2.3.2 (-21)',
     async run(ctx) {
@@ -140,13 +184,19 @@ export const ISSUING_CHECKS: Check[] = [
       await ctx.client.revoke(orderNumber, 'ccm conformance: revoke check');
       ctx.markRevoked(orderNumber);
       await expectCode('collect', Status.REVOKED, () => ctx.client.collect(orderNumber));
-      await expectCode('revoke', Status.REVOKED, () => ctx.client.revoke(orderNumber, 'ccm conformance: second revoke'));
+      await expectCode('revoke', Status.REVOKED, () =>
+        ctx.client.revoke(orderNumber, 'ccm conformance: second revoke'),
+      );
       try {
         const code = await ctx.client.getCollectStatus(orderNumber);
-        ctx.note(`getCollectStatus of the revoked order answers ${code} (the guide lists no code for it; ccm-mock answers -21)`);
+        ctx.note(
+          `getCollectStatus of the revoked order answers ${code} (the guide lists no code for it; ccm-mock answers -21)`,
+        );
       } catch (err) {
         if (!(err instanceof CcmStatusError)) throw err;
-        ctx.note(`getCollectStatus of the revoked order answers ${err.code} (the guide lists no code for it; ccm-mock answers -21)`);
+        ctx.note(
+          `getCollectStatus of the revoked order answers ${err.code} (the guide lists no code for it; ccm-mock answers -21)`,
+        );
       }
     },
   },

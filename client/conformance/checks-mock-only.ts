@@ -25,7 +25,10 @@ export const MOCK_ONLY_CHECKS: Check[] = [
       expect((await ctx.client.getCollectStatus(order)) === 0, 'the first getCollectStatus should answer 0');
       const second = await ctx.client.collect(order);
       expect(!second.ready && second.code === 0, 'collect of a processing order should answer 0 without a certificate');
-      expect((await ctx.client.getCollectStatus(order)) === 1, 'getCollectStatus should answer 1 once the order is issued');
+      expect(
+        (await ctx.client.getCollectStatus(order)) === 1,
+        'getCollectStatus should answer 1 once the order is issued',
+      );
     },
   },
   {

@@ -30,7 +30,8 @@ export const READ_ONLY_CHECKS: Check[] = [
       if (ctx.wsdl.imported.length) ctx.note(`schema imported from ${ctx.wsdl.imported.join(', ')}`);
       const items = wsdlDrift(contract, ctx.wsdl.model);
       ctx.drift(items);
-      if (items.length) fail(`${items.length} structural difference${items.length === 1 ? '' : 's'} from wsdl/EPKIManager.wsdl`);
+      if (items.length)
+        fail(`${items.length} structural difference${items.length === 1 ? '' : 's'} from wsdl/EPKIManager.wsdl`);
     },
   },
   {
@@ -51,8 +52,14 @@ export const READ_ONLY_CHECKS: Check[] = [
     guide: '2.1.3, 2.2.2 (-100)',
     async run(ctx) {
       // a login that cannot exist, never the real one with a wrong password: no lockout risk for the account
-      const stranger = ctx.clientFor({ login: `ccm-conformance-nobody-${ctx.runId}`, password: 'not-a-password', customerLoginUri: ctx.auth.customerLoginUri });
-      await expectCode('getCollectStatus', Status.INVALID_AUTH_DATA, () => stranger.getCollectStatus(UNUSED_ORDER_NUMBER));
+      const stranger = ctx.clientFor({
+        login: `ccm-conformance-nobody-${ctx.runId}`,
+        password: 'not-a-password',
+        customerLoginUri: ctx.auth.customerLoginUri,
+      });
+      await expectCode('getCollectStatus', Status.INVALID_AUTH_DATA, () =>
+        stranger.getCollectStatus(UNUSED_ORDER_NUMBER),
+      );
     },
   },
   {
@@ -65,8 +72,13 @@ export const READ_ONLY_CHECKS: Check[] = [
       ctx.note(`${templates.length} template(s): ${templates.map((t) => t.shortName).join(', ') || '(none)'}`);
       for (const t of templates) {
         expect(t.shortName, 'a template has no shortName');
-        for (const ku of t.keyUsages ?? []) expect(Number.isInteger(ku.code), `template ${t.shortName}: a KeyUsage code is not an integer`);
-        for (const eku of t.extKeyUsages ?? []) expect(eku.code && /^\d+(\.\d+)+$/.test(eku.code), `template ${t.shortName}: ExtKeyUsage code ${JSON.stringify(eku.code)} is not an OID`);
+        for (const ku of t.keyUsages ?? [])
+          expect(Number.isInteger(ku.code), `template ${t.shortName}: a KeyUsage code is not an integer`);
+        for (const eku of t.extKeyUsages ?? [])
+          expect(
+            eku.code && /^\d+(\.\d+)+$/.test(eku.code),
+            `template ${t.shortName}: ExtKeyUsage code ${JSON.stringify(eku.code)} is not an OID`,
+          );
       }
     },
   },
@@ -86,36 +98,53 @@ export const READ_ONLY_CHECKS: Check[] = [
     tags: ['read-only'],
     guide: '2.2.2, 2.3.2 (-2; history 1.5.2)',
     async run(ctx) {
-      await expectCode('getCollectStatus', Status.ORDER_NUMBER_NOT_FOUND, () => ctx.client.getCollectStatus(UNUSED_ORDER_NUMBER));
+      await expectCode('getCollectStatus', Status.ORDER_NUMBER_NOT_FOUND, () =>
+        ctx.client.getCollectStatus(UNUSED_ORDER_NUMBER),
+      );
       await expectCode('collect', Status.ORDER_NUMBER_NOT_FOUND, () => ctx.client.collect(UNUSED_ORDER_NUMBER));
     },
   },
   {
     name: 'revoke-argument-checks',
-    title: 'revoke answers -1 for a negative order number; revokeBySerialNumber -3 for a malformed and -4 for an unknown serial',
+    title:
+      'revoke answers -1 for a negative order number; revokeBySerialNumber -3 for a malformed and -4 for an unknown serial',
     tags: ['read-only'],
     // these name no certificate: a negative order number, a non-hex serial, and 136 random bits no certificate has
     guide: '2.4.2 (-1, -3, -4)',
     async run(ctx) {
-      await expectCode('revoke', Status.INVALID_ORDER_NUMBER, () => ctx.client.revoke(-1, 'ccm conformance: argument check'));
-      await expectCode('revokeBySerialNumber', Status.INVALID_SERIAL_NUMBER, () => ctx.client.revokeBySerialNumber('not-a-serial!', 'ccm conformance: argument check'));
+      await expectCode('revoke', Status.INVALID_ORDER_NUMBER, () =>
+        ctx.client.revoke(-1, 'ccm conformance: argument check'),
+      );
+      await expectCode('revokeBySerialNumber', Status.INVALID_SERIAL_NUMBER, () =>
+        ctx.client.revokeBySerialNumber('not-a-serial!', 'ccm conformance: argument check'),
+      );
       const unknown = 'cc' + randomBytes(16).toString('hex');
-      await expectCode('revokeBySerialNumber', Status.SERIAL_NUMBER_NOT_FOUND, () => ctx.client.revokeBySerialNumber(unknown, 'ccm conformance: argument check'));
+      await expectCode('revokeBySerialNumber', Status.SERIAL_NUMBER_NOT_FOUND, () =>
+        ctx.client.revokeBySerialNumber(unknown, 'ccm conformance: argument check'),
+      );
     },
   },
   {
     name: 'enroll-wrong-secret-key',
-    title: "enroll with the organization's id and a wrong secret key answers -101 (the CSR's signature is broken, so nothing can be issued)",
+    title:
+      "enroll with the organization's id and a wrong secret key answers -101 (the CSR's signature is broken, so nothing can be issued)",
     tags: ['read-only'],
     guide: '2.1.1.1, 2.1.1.2 (-101)',
     async run(ctx) {
       ctx.requireConfig('orgId', 'emailDomain');
       // a service that ignored the secret key must still refuse this CSR (-12): a read-only check cannot issue
       const csr = withBrokenSignature(await ctx.csr('ccm conformance'));
-      await expectRefusal(ctx, Status.INVALID_ORG_AUTH, 'wrong-secret', { csr, orgId: ctx.orgId, secretKey: `wrong-${ctx.runId}`.slice(0, 20) }, 'enroll', {
-        [Status.CSR_INVALID_SIGNATURE]:
-          "the endpoint judged the CSR (whose signature this check breaks on purpose, so that it cannot issue) before the secret key, or it does not check the secret key; ccm-mock checks the organization's secret key first",
-      });
+      await expectRefusal(
+        ctx,
+        Status.INVALID_ORG_AUTH,
+        'wrong-secret',
+        { csr, orgId: ctx.orgId, secretKey: `wrong-${ctx.runId}`.slice(0, 20) },
+        'enroll',
+        {
+          [Status.CSR_INVALID_SIGNATURE]:
+            "the endpoint judged the CSR (whose signature this check breaks on purpose, so that it cannot issue) before the secret key, or it does not check the secret key; ccm-mock checks the organization's secret key first",
+        },
+      );
     },
   },
   {
@@ -137,11 +166,18 @@ export const READ_ONLY_CHECKS: Check[] = [
       const body =
         `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11_ENVELOPE_NS}"><soap:Body>` +
         `<ns0:ccmConformanceNoSuchOperation xmlns:ns0="${escapeXml(ctx.namespace)}"/></soap:Body></soap:Envelope>`;
-      const res = await ctx.fetch(ctx.endpoint, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' } });
+      const res = await ctx.fetch(ctx.endpoint, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
+      });
       const text = await res.text();
       ctx.note(`HTTP ${res.status}, ${res.headers.get('content-type') ?? 'no content type'}`);
       expect(res.status === 500, `expected HTTP 500, got ${res.status}`);
-      expect(text.includes(SOAP11_ENVELOPE_NS) && /<(\w+:)?Fault[\s>]/.test(text), 'the answer is not a SOAP 1.1 Fault');
+      expect(
+        text.includes(SOAP11_ENVELOPE_NS) && /<(\w+:)?Fault[\s>]/.test(text),
+        'the answer is not a SOAP 1.1 Fault',
+      );
       const code = /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1] ?? '';
       expect(code.endsWith('Client'), `expected faultcode Client, got ${JSON.stringify(code)}`);
       ctx.note(`faultstring: ${/<faultstring>([^<]*)<\/faultstring>/.exec(text)?.[1] ?? '(none)'}`);

@@ -38,7 +38,11 @@ export class RecordingClient extends CcmClient {
     }
   }
 
-  override async call<K extends OperationName>(operation: K, args: OperationArgs[K], options?: CallOptions): Promise<OperationResults[K] | undefined> {
+  override async call<K extends OperationName>(
+    operation: K,
+    args: OperationArgs[K],
+    options?: CallOptions,
+  ): Promise<OperationResults[K] | undefined> {
     if (!ENROLLS.has(operation)) return super.call(operation, args, options);
     const email = (args as { email?: string }).email ?? '';
     try {
@@ -52,6 +56,7 @@ export class RecordingClient extends CcmClient {
   }
 
   private lostAnswer(email: string, err: unknown): void {
-    if ((err instanceof CcmTransportError || err instanceof CcmAbortError) && err.details.mayHaveReachedService) this.recorder.lost(email, err);
+    if ((err instanceof CcmTransportError || err instanceof CcmAbortError) && err.details.mayHaveReachedService)
+      this.recorder.lost(email, err);
   }
 }

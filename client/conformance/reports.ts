@@ -27,14 +27,22 @@ export function formatTable(report: ConformanceReport): string {
   ];
   for (const r of report.results) {
     const time = r.status === 'skipped' ? (r.message ?? '') : ms(r.durationMs);
-    out.push(`  ${LABEL[r.status].padEnd(6)}  ${r.name.padEnd(nameW)}  ${cut(r.guide, guideW).padEnd(guideW)}  ${r.tags.join(',').padEnd(tagW)}  ${time}`);
+    out.push(
+      `  ${LABEL[r.status].padEnd(6)}  ${r.name.padEnd(nameW)}  ${cut(r.guide, guideW).padEnd(guideW)}  ${r.tags.join(',').padEnd(tagW)}  ${time}`,
+    );
     for (const line of detailLines(r)) out.push(...line.split('\n').map((l) => `          ${l}`));
   }
   const s = report.summary;
-  out.push('', `  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.error} errors, ${s.skipped} skipped${report.interrupted ? '  -> INTERRUPTED' : report.ok ? '' : '  -> NOT CONFORMANT'}`);
+  out.push(
+    '',
+    `  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.error} errors, ${s.skipped} skipped${report.interrupted ? '  -> INTERRUPTED' : report.ok ? '' : '  -> NOT CONFORMANT'}`,
+  );
   if (report.created.length) {
     out.push('', `  orders created by this run (${report.created.length}):`);
-    for (const o of report.created) out.push(`    ${o.orderNumber}  ${o.email}  (${o.check})  ${o.revoked ? (o.cleanup ?? 'revoked by its check') : (o.cleanup ?? 'not revoked')}`);
+    for (const o of report.created)
+      out.push(
+        `    ${o.orderNumber}  ${o.email}  (${o.check})  ${o.revoked ? (o.cleanup ?? 'revoked by its check') : (o.cleanup ?? 'not revoked')}`,
+      );
   }
   return out.join('\n') + '\n';
 }
@@ -47,8 +55,12 @@ export function formatJunit(report: ConformanceReport): string {
     const lines = detailLines(r);
     const body: string[] = [];
     if (r.status === 'skipped') body.push(`<skipped message="${a(r.message ?? '')}"/>`);
-    else if (r.status === 'failed') body.push(`<failure message="${a(r.message ?? 'failed')}" type="${r.drift?.length ? 'wsdl-drift' : 'conformance'}">${a(lines.join('\n'))}</failure>`);
-    else if (r.status === 'error') body.push(`<error message="${a(r.message ?? 'error')}" type="error">${a(lines.join('\n'))}</error>`);
+    else if (r.status === 'failed')
+      body.push(
+        `<failure message="${a(r.message ?? 'failed')}" type="${r.drift?.length ? 'wsdl-drift' : 'conformance'}">${a(lines.join('\n'))}</failure>`,
+      );
+    else if (r.status === 'error')
+      body.push(`<error message="${a(r.message ?? 'error')}" type="error">${a(lines.join('\n'))}</error>`);
     else if (lines.length) body.push(`<system-out>${a(lines.join('\n'))}</system-out>`);
     return `    <testcase classname="ccm.conformance.${a(r.tags[0] ?? 'check')}" name="${a(`${r.name}: ${r.title} (guide ${r.guide})`)}" time="${secs(r.durationMs)}">${body.join('')}</testcase>`;
   });
@@ -60,7 +72,10 @@ export function formatJunit(report: ConformanceReport): string {
     `      <property name="endpoint" value="${a(report.endpoint)}"/>`,
     `      <property name="namespace" value="${a(report.namespace)}"/>`,
     `      <property name="runId" value="${a(report.runId)}"/>`,
-    ...report.created.map((o) => `      <property name="created-order" value="${o.orderNumber} ${a(o.email)} ${a(o.revoked ? 'revoked' : 'not revoked')}"/>`),
+    ...report.created.map(
+      (o) =>
+        `      <property name="created-order" value="${o.orderNumber} ${a(o.email)} ${a(o.revoked ? 'revoked' : 'not revoked')}"/>`,
+    ),
     '    </properties>',
     ...cases,
     '  </testsuite>',

@@ -8,7 +8,14 @@ import { generateKeyAndCsr } from '../csr.js';
 import { CcmError, CcmStatusError } from '../errors.js';
 import type { SoapExchange } from '../soap.js';
 import type { BackoffOptions } from '../wait.js';
-import { CheckFailure, CheckSkipped, type Check, type CheckContext, type CheckTag, type CreatedOrder } from './check.js';
+import {
+  CheckFailure,
+  CheckSkipped,
+  type Check,
+  type CheckContext,
+  type CheckTag,
+  type CreatedOrder,
+} from './check.js';
 import { ISSUING_CHECKS } from './checks-issuing.js';
 import { MOCK_ONLY_CHECKS } from './checks-mock-only.js';
 import { READ_ONLY_CHECKS } from './checks-read-only.js';
@@ -111,9 +118,12 @@ function wireProblems(exchange: SoapExchange, validator: SchemaValidator): strin
   const isFault = /<(\w+:)?Fault[\s>]/.test(exchange.responseText);
   const what = `${exchange.operation} answer`;
   if (!isFault && exchange.httpStatus !== 200) problems.push(`${what}: HTTP ${exchange.httpStatus}, expected 200`);
-  if (isFault && exchange.httpStatus !== 500) problems.push(`${what}: a SOAP fault with HTTP ${exchange.httpStatus}, expected 500`);
-  if (!/^text\/xml\b/i.test(exchange.contentType ?? '')) problems.push(`${what}: Content-Type ${exchange.contentType ?? '(none)'}, expected text/xml`);
-  for (const p of validator.envelopeProblems(exchange.responseText)) problems.push(`${what} is not valid against wsdl/EPKIManager.wsdl: ${p}`);
+  if (isFault && exchange.httpStatus !== 500)
+    problems.push(`${what}: a SOAP fault with HTTP ${exchange.httpStatus}, expected 500`);
+  if (!/^text\/xml\b/i.test(exchange.contentType ?? ''))
+    problems.push(`${what}: Content-Type ${exchange.contentType ?? '(none)'}, expected text/xml`);
+  for (const p of validator.envelopeProblems(exchange.responseText))
+    problems.push(`${what} is not valid against wsdl/EPKIManager.wsdl: ${p}`);
   return problems;
 }
 
@@ -125,9 +135,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
   const { signal } = options;
   // every request of the checks stops when the run is interrupted (the cleanup's do not)
-  const checksFetch: typeof fetch = signal ? (input, init) => baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }) : baseFetch;
+  const checksFetch: typeof fetch = signal
+    ? (input, init) =>
+        baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
+    : baseFetch;
   // the kit's own HTTP (the WSDL, raw envelopes) gets the same per-request timeout as the client's calls
-  const fetchImpl: typeof fetch = (input, init) => checksFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
+  const fetchImpl: typeof fetch = (input, init) =>
+    checksFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
   const allowed: Record<CheckTag, boolean> = {
     'read-only': true,
     'issues-certificate': !!options.allowIssue,
@@ -137,7 +151,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 
   if (options.only) {
     const unknown = options.only.filter((n) => !ALL_CHECKS.some((c) => c.name === n));
-    if (unknown.length) throw new ConformanceConfigError(`unknown check${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the checks are: ${ALL_CHECKS.map((c) => c.name).join(', ')}`);
+    if (unknown.length)
+      throw new ConformanceConfigError(
+        `unknown check${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the checks are: ${ALL_CHECKS.map((c) => c.name).join(', ')}`,
+      );
   }
   const selected = ALL_CHECKS.filter((c) => !options.only || options.only.includes(c.name));
 
@@ -150,7 +167,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     wsdl = { error: (err as Error).message };
   }
   const namespaceSource = options.namespace ? 'option' : 'model' in wsdl ? 'wsdl' : 'default';
-  const namespace = options.namespace ?? ('model' in wsdl && wsdl.model.targetNamespace ? wsdl.model.targetNamespace : DEFAULT_NAMESPACE);
+  const namespace =
+    options.namespace ??
+    ('model' in wsdl && wsdl.model.targetNamespace ? wsdl.model.targetNamespace : DEFAULT_NAMESPACE);
   const validator = SchemaValidator.forNamespace(namespace);
 
   let exchanges: SoapExchange[] = [];
@@ -159,14 +178,26 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   // every order any enroll creates is recorded here, whatever path the check took
   const recorder: EnrollRecorder = {
     created(orderNumber, email) {
-      if (!created.some((o) => o.orderNumber === orderNumber)) created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
+      if (!created.some((o) => o.orderNumber === orderNumber))
+        created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
     },
     lost(email, error) {
-      current?.details.push(`${error.operation}'s answer for ${email} never came (${error.message}): it may have created an order this run could not record`);
+      current?.details.push(
+        `${error.operation}'s answer for ${email} never came (${error.message}): it may have created an order this run could not record`,
+      );
     },
   };
-  const clientOptions = (auth: AuthData, fetch: typeof globalThis.fetch) => ({ endpoint: options.endpoint, namespace, auth, orgId: options.orgId, secretKey: options.secretKey, requestTimeoutMs, fetch });
-  const clientFor = (auth: AuthData) => new RecordingClient({ ...clientOptions(auth, checksFetch), onExchange: (e) => exchanges.push(e) }, recorder);
+  const clientOptions = (auth: AuthData, fetch: typeof globalThis.fetch) => ({
+    endpoint: options.endpoint,
+    namespace,
+    auth,
+    orgId: options.orgId,
+    secretKey: options.secretKey,
+    requestTimeoutMs,
+    fetch,
+  });
+  const clientFor = (auth: AuthData) =>
+    new RecordingClient({ ...clientOptions(auth, checksFetch), onExchange: (e) => exchanges.push(e) }, recorder);
   const client = clientFor(options.auth);
   const ctx: CheckContext = {
     client,
@@ -186,11 +217,22 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     async enroll(label, request) {
       const email = request.email ?? ctx.email(label);
       const csr = request.csr ?? (await ctx.csr(`ccm conformance ${label}`));
-      const orderNumber = await client.enroll({ username: request.username ?? `ccm conformance ${label}`, email, csr, templates: request.templates, orgId: request.orgId, secretKey: request.secretKey });
+      const orderNumber = await client.enroll({
+        username: request.username ?? `ccm conformance ${label}`,
+        email,
+        csr,
+        templates: request.templates,
+        orgId: request.orgId,
+        secretKey: request.secretKey,
+      });
       return { orderNumber, email };
     },
     async collect(orderNumber) {
-      const cert = await client.waitForCertificate(orderNumber, { timeoutMs: options.waitTimeoutMs ?? 5 * 60_000, backoff: options.backoff, signal });
+      const cert = await client.waitForCertificate(orderNumber, {
+        timeoutMs: options.waitTimeoutMs ?? 5 * 60_000,
+        backoff: options.backoff,
+        signal,
+      });
       const order = created.find((o) => o.orderNumber === orderNumber);
       if (order) order.serialNumber = cert.serialNumber;
       return cert;
@@ -204,7 +246,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       if (current) current.drift = items;
     },
     requireConfig(...keys) {
-      const names: Record<string, string> = { orgId: '--org-id / CCM_ORG_ID', secretKey: '--secret-key / CCM_SECRET_KEY', emailDomain: '--email-domain / CCM_EMAIL_DOMAIN', orgName: '--org-name / CCM_ORG_NAME' };
+      const names: Record<string, string> = {
+        orgId: '--org-id / CCM_ORG_ID',
+        secretKey: '--secret-key / CCM_SECRET_KEY',
+        emailDomain: '--email-domain / CCM_EMAIL_DOMAIN',
+        orgName: '--org-name / CCM_ORG_NAME',
+      };
       const missing = keys.filter((k) => options[k] === undefined || options[k] === '');
       if (missing.length) throw new CheckSkipped(`needs ${missing.map((k) => names[k]).join(', ')}`);
     },
@@ -212,7 +259,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 
   const results: CheckResult[] = [];
   for (const [index, check] of selected.entries()) {
-    const result: CheckResult = { name: check.name, title: check.title, tags: check.tags, guide: check.guide, status: 'passed', durationMs: 0, details: [] };
+    const result: CheckResult = {
+      name: check.name,
+      title: check.title,
+      tags: check.tags,
+      guide: check.guide,
+      status: 'passed',
+      durationMs: 0,
+      details: [],
+    };
     results.push(result);
     const blocked = check.tags.filter((t) => !allowed[t]);
     if (blocked.length || signal?.aborted) {
@@ -237,7 +292,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         result.details.push(...err.details);
       } else {
         result.status = 'error';
-        result.message = err instanceof CcmError ? `${err.name}: ${err.message}` : `unexpected ${(err as Error).name ?? 'error'}: ${(err as Error).message ?? String(err)}`;
+        result.message =
+          err instanceof CcmError
+            ? `${err.name}: ${err.message}`
+            : `unexpected ${(err as Error).name ?? 'error'}: ${(err as Error).message ?? String(err)}`;
       }
     }
     if (signal?.aborted && (result.status === 'failed' || result.status === 'error')) {
@@ -259,13 +317,23 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   }
 
   // a client without the run's signal: an interrupted run still revokes what it created
-  const keptBecause = !allowed.revokes ? '--allow-revoke not given' : options.cleanup === false ? '--no-cleanup given' : undefined;
+  const keptBecause = !allowed.revokes
+    ? '--allow-revoke not given'
+    : options.cleanup === false
+      ? '--no-cleanup given'
+      : undefined;
   await cleanUp(new CcmClient(clientOptions(options.auth, baseFetch)), created, keptBecause);
   // whenever it fired - before a check, during one (even the last, which may still pass) or during the cleanup
   const interrupted = signal?.aborted === true;
 
   const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
-  const summary = { total: results.length, passed: count('passed'), failed: count('failed'), error: count('error'), skipped: count('skipped') };
+  const summary = {
+    total: results.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    error: count('error'),
+    skipped: count('skipped'),
+  };
   return {
     tool: 'ccm conformance',
     endpoint: client.endpoint,
@@ -308,4 +376,3 @@ async function cleanUp(client: CcmClient, created: CreatedOrder[], keptBecause: 
     }
   }
 }
-

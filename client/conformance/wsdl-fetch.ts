@@ -52,7 +52,9 @@ function schemaImports(text: string): { imports: SchemaImport[]; wsdlImports: st
       .filter((c) => c.namespaceUri === WSDL_NS && c.name === 'import')
       .map((c) => c.attr('location')?.value ?? '');
     const types = elementChildren(defs).find((c) => c.namespaceUri === WSDL_NS && c.name === 'types');
-    for (const schema of types ? elementChildren(types).filter((c) => c.namespaceUri === XSD_NS && c.name === 'schema') : []) {
+    for (const schema of types
+      ? elementChildren(types).filter((c) => c.namespaceUri === XSD_NS && c.name === 'schema')
+      : []) {
       for (const child of elementChildren(schema) as XmlElement[]) {
         if (child.namespaceUri !== XSD_NS) continue;
         if ((child.name === 'import' || child.name === 'include') && child.attr('schemaLocation')) {
@@ -68,12 +70,17 @@ function schemaImports(text: string): { imports: SchemaImport[]; wsdlImports: st
 
 const stripXmlDecl = (text: string) => text.replace(/^\uFEFF?\s*<\?xml[^>]*\?>\s*/, '');
 
-export async function fetchWsdl(wsdlUrl: string, options: { fetch?: typeof fetch; signal?: AbortSignal } = {}): Promise<FetchedWsdl> {
+export async function fetchWsdl(
+  wsdlUrl: string,
+  options: { fetch?: typeof fetch; signal?: AbortSignal } = {},
+): Promise<FetchedWsdl> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let text = await getText(wsdlUrl, fetchImpl, options.signal);
   const { imports, wsdlImports, inlineHasContent } = schemaImports(text);
   if (wsdlImports.length) {
-    throw new WsdlFetchError(`the WSDL imports other WSDL documents (${wsdlImports.join(', ')}); comparing split WSDLs is not supported: compare them with ${'wsdl/EPKIManager.wsdl'} by hand`);
+    throw new WsdlFetchError(
+      `the WSDL imports other WSDL documents (${wsdlImports.join(', ')}); comparing split WSDLs is not supported: compare them with ${'wsdl/EPKIManager.wsdl'} by hand`,
+    );
   }
   const imported: string[] = [];
   if (imports.length && !inlineHasContent) {
@@ -85,7 +92,8 @@ export async function fetchWsdl(wsdlUrl: string, options: { fetch?: typeof fetch
     }
     // the model reads the first inline schema: put the one for the target namespace first
     const typesRe = /<((?:[A-Za-z_][\w.-]*:)?types)(\s[^>]*)?>[\s\S]*?<\/\1\s*>/;
-    if (!typesRe.test(text)) throw new WsdlFetchError('the WSDL imports a schema but its <types> element could not be located');
+    if (!typesRe.test(text))
+      throw new WsdlFetchError('the WSDL imports a schema but its <types> element could not be located');
     text = text.replace(typesRe, (_m, tag: string, attrs = '') => `<${tag}${attrs}>${schemas.join('')}</${tag}>`);
   }
   try {

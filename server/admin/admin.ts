@@ -7,7 +7,13 @@ import type { AdjustableClock } from '../domain/clock.js';
 import type { EpkiService } from '../domain/epki-service.js';
 import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
 import { delayStreamName, describeDelay, parseDelay, type DelaySpec, type ManualAction } from '../domain/lifecycle.js';
-import { allowedActions, applyAction, observeOrder, OrderNotFound, TransitionRefused } from '../domain/order-actions.js';
+import {
+  allowedActions,
+  applyAction,
+  observeOrder,
+  OrderNotFound,
+  TransitionRefused,
+} from '../domain/order-actions.js';
 import { ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
 import type { SeededRandom } from '../domain/random.js';
 import type { OrderStore } from '../store/order-store.js';
@@ -165,7 +171,8 @@ export class MockAdmin {
   // ---- orders ----
 
   orders(query: OrderQuery = {}): OrderSummary[] {
-    if (query.state !== undefined && !ORDER_STATES.includes(query.state)) throw new AdminError(400, `state must be one of ${ORDER_STATES.join(', ')}`);
+    if (query.state !== undefined && !ORDER_STATES.includes(query.state))
+      throw new AdminError(400, `state must be one of ${ORDER_STATES.join(', ')}`);
     const found = this.deps.store.list({
       ...(query.customer !== undefined ? { customerUri: query.customer } : {}),
       ...(query.org !== undefined ? { orgId: query.org } : {}),
@@ -310,7 +317,10 @@ export class MockAdmin {
       if (d.kind !== 'fixed') throw new Error('a duration, not a range or a number of polls');
       ms = d.ms;
     } catch (err) {
-      throw new AdminError(400, `cannot advance the clock by ${JSON.stringify(by)}: ${(err as Error).message} (e.g. 90000, "90s", "2h", "400d")`);
+      throw new AdminError(
+        400,
+        `cannot advance the clock by ${JSON.stringify(by)}: ${(err as Error).message} (e.g. 90000, "90s", "2h", "400d")`,
+      );
     }
     this.deps.clock.advance(ms);
     return this.clock();
@@ -339,14 +349,20 @@ export class MockAdmin {
    * Change an organization at run time: suspend it (its order operations answer -101) or reinstate it,
    * set its processing delay. `null` returns a setting to the fixture's value.
    */
-  updateOrganization(orgId: number, change: { suspended?: boolean | null; delay?: string | number | null }): OrganizationView {
+  updateOrganization(
+    orgId: number,
+    change: { suspended?: boolean | null; delay?: string | number | null },
+  ): OrganizationView {
     const { accounts, service } = this.deps;
     const found = accounts.organizationById(orgId);
     if (!found) throw new AdminError(404, `organization ${orgId} not found`);
-    if (typeof change !== 'object' || change === null) throw new AdminError(400, 'give {"suspended": true|false|null} and/or {"delay": "3s"|null}');
+    if (typeof change !== 'object' || change === null)
+      throw new AdminError(400, 'give {"suspended": true|false|null} and/or {"delay": "3s"|null}');
     const unknown = Object.keys(change).filter((k) => k !== 'suspended' && k !== 'delay');
-    if (unknown.length) throw new AdminError(400, `unknown field(s) ${unknown.join(', ')}; an organization has suspended and delay`);
-    if (change.suspended !== undefined && change.suspended !== null && typeof change.suspended !== 'boolean') throw new AdminError(400, 'suspended must be true, false or null');
+    if (unknown.length)
+      throw new AdminError(400, `unknown field(s) ${unknown.join(', ')}; an organization has suspended and delay`);
+    if (change.suspended !== undefined && change.suspended !== null && typeof change.suspended !== 'boolean')
+      throw new AdminError(400, 'suspended must be true, false or null');
     let delay: DelaySpec | undefined;
     if (change.delay !== undefined && change.delay !== null) {
       try {
@@ -372,8 +388,10 @@ export class MockAdmin {
     const { store, faults, journal, accounts, service, random } = this.deps;
     if (options.customer !== undefined) {
       const customer = accounts.customer(options.customer);
-      if (!customer) throw new AdminError(404, `customer ${JSON.stringify(options.customer)} is not in the accounts fixture`);
-      if (options.seed !== undefined) throw new AdminError(400, 'a new seed applies to a full reset only (the seed is shared by all customers)');
+      if (!customer)
+        throw new AdminError(404, `customer ${JSON.stringify(options.customer)} is not in the accounts fixture`);
+      if (options.seed !== undefined)
+        throw new AdminError(400, 'a new seed applies to a full reset only (the seed is shared by all customers)');
       store.clear(customer.customerLoginUri);
       faults.clear({ customer: customer.customerLoginUri });
       journal.clear(customer.customerLoginUri);

@@ -15,10 +15,18 @@ export const ADMIN_API = '/admin/api';
 export const ADMIN_ROUTES = [
   ['GET', '/admin/api', 'this list'],
   ['GET', '/admin/api/info', 'seed, clock, default delay, CA downloads, queued faults, organizations'],
-  ['GET', '/admin/api/orders', 'orders, newest first; ?customer= &org= (orgId) &email= (the whole address, any case) &state= &limit= (default 100) &offset='],
+  [
+    'GET',
+    '/admin/api/orders',
+    'orders, newest first; ?customer= &org= (orgId) &email= (the whole address, any case) &state= &limit= (default 100) &offset=',
+  ],
   ['GET', '/admin/api/orders/{orderNumber}', 'one order with its certificate and state history'],
   ['GET', '/admin/api/orders/{orderNumber}/certificate', 'the issued certificate, PEM'],
-  ['POST', '/admin/api/orders/{orderNumber}/approve', 'processing -> issued (or awaiting payment / being issued, when scripted)'],
+  [
+    'POST',
+    '/admin/api/orders/{orderNumber}/approve',
+    'processing -> issued (or awaiting payment / being issued, when scripted)',
+  ],
   ['POST', '/admin/api/orders/{orderNumber}/reject', 'processing or awaiting payment -> rejected'],
   ['POST', '/admin/api/orders/{orderNumber}/pay', 'awaiting payment -> being issued -> issued'],
   ['POST', '/admin/api/orders/{orderNumber}/issue', 'processing, awaiting payment or being issued -> issued'],
@@ -31,7 +39,11 @@ export const ADMIN_ROUTES = [
   ['GET', '/admin/api/journal', 'SOAP calls answered; ?customer= &operation= &order= &since= &limit='],
   ['GET', '/admin/api/orgs', 'organizations with their suspension and delay'],
   ['PATCH', '/admin/api/orgs/{orgId}', 'body {"suspended": true|false|null, "delay": "5s"|null}'],
-  ['POST', '/admin/api/reset', 'reset all state (body {} or {"seed": "..."}) or one customer\'s ({"customer": "sandbox"})'],
+  [
+    'POST',
+    '/admin/api/reset',
+    'reset all state (body {} or {"seed": "..."}) or one customer\'s ({"customer": "sandbox"})',
+  ],
 ] as const;
 
 function bad(message: string): never {
@@ -58,7 +70,8 @@ function orderNumberOf(req: Request): number {
 
 function body(req: Request): Record<string, unknown> {
   const b: unknown = req.body;
-  if (b === undefined || b === null || (typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length === 0)) return {};
+  if (b === undefined || b === null || (typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length === 0))
+    return {};
   if (typeof b !== 'object' || Array.isArray(b)) bad('the body must be a JSON object');
   return b as Record<string, unknown>;
 }
@@ -66,7 +79,12 @@ function body(req: Request): Record<string, unknown> {
 export function adminApi(admin: MockAdmin, token: string | undefined): express.Router {
   const router = express.Router();
   const api = express.Router();
-  router.use(ADMIN_API, tokenGuard(token, 'api'), express.json({ limit: '64kb', strict: false, type: () => true }), api);
+  router.use(
+    ADMIN_API,
+    tokenGuard(token, 'api'),
+    express.json({ limit: '64kb', strict: false, type: () => true }),
+    api,
+  );
 
   api.get('/', (_req, res) => {
     res.json({ routes: ADMIN_ROUTES.map(([method, path, what]) => ({ method, path, what })) });
@@ -93,12 +111,14 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
   });
   api.get('/orders/:orderNumber/certificate', (req, res) => {
     const order = admin.order(orderNumberOf(req));
-    if (!order.certificate) throw new AdminError(404, `order ${order.orderNumber} has no certificate (it is ${order.state})`);
+    if (!order.certificate)
+      throw new AdminError(404, `order ${order.orderNumber} has no certificate (it is ${order.state})`);
     res.type('application/x-pem-file').send(order.certificate.pem);
   });
   api.post('/orders/:orderNumber/:action', (req, res) => {
     const action = req.params.action;
-    if (!isManualAction(action)) throw new AdminError(404, `no action ${action}; use approve, reject, pay, issue or revoke`);
+    if (!isManualAction(action))
+      throw new AdminError(404, `no action ${action}; use approve, reject, pay, issue or revoke`);
     const b = body(req);
     const text = str(b.reason, 'reason') ?? str(b.note, 'note');
     res.json(admin.act(orderNumberOf(req), action, text));
@@ -116,7 +136,12 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
     const b = body(req);
     const customer = str(req.query.customer, 'customer') ?? str(b.customer, 'customer');
     const id = int(req.query.id, 'id', 1) ?? int(b.id, 'id', 1);
-    res.json({ cleared: admin.clearFaults({ ...(customer !== undefined ? { customer } : {}), ...(id !== undefined ? { id } : {}) }) });
+    res.json({
+      cleared: admin.clearFaults({
+        ...(customer !== undefined ? { customer } : {}),
+        ...(id !== undefined ? { id } : {}),
+      }),
+    });
   });
 
   api.get('/clock', (_req, res) => {
@@ -155,16 +180,30 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
   });
 
   api.use((req, res) => {
-    res.status(404).json({ error: `no admin route ${req.method} ${ADMIN_API}${req.path}; GET ${ADMIN_API} lists them`, status: 404 });
+    res
+      .status(404)
+      .json({
+        error: `no admin route ${req.method} ${ADMIN_API}${req.path}; GET ${ADMIN_API} lists them`,
+        status: 404,
+      });
   });
   // errors thrown by the routes above (and body-parser's) become JSON, never a stack trace
-  router.use(ADMIN_API, (err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof AdminError) return void res.status(err.status).json({ error: err.message, status: err.status });
-    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-      return void res.status(err.status).json({ error: err.type === 'entity.parse.failed' ? `the body is not JSON: ${err.message}` : err.message, status: err.status });
-    }
-    console.error('ccm-mock: unexpected error in the admin API', err);
-    res.status(500).json({ error: 'internal error in ccm-mock; see the server log', status: 500 });
-  });
+  router.use(
+    ADMIN_API,
+    (err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+      if (err instanceof AdminError)
+        return void res.status(err.status).json({ error: err.message, status: err.status });
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+        return void res
+          .status(err.status)
+          .json({
+            error: err.type === 'entity.parse.failed' ? `the body is not JSON: ${err.message}` : err.message,
+            status: err.status,
+          });
+      }
+      console.error('ccm-mock: unexpected error in the admin API', err);
+      res.status(500).json({ error: 'internal error in ccm-mock; see the server log', status: 500 });
+    },
+  );
   return router;
 }

@@ -12,13 +12,22 @@ import { tokenGuard } from './auth.js';
  */
 
 const esc = (v: unknown) =>
-  String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 const when = (isoTime: string | undefined) => (isoTime ? esc(isoTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '');
 
 const OID_NAME: Record<string, string> = Object.fromEntries(Object.entries(OID).map(([name, oid]) => [oid, name]));
 
-const ACTION_LABEL: Record<ManualAction, string> = { approve: 'Approve', reject: 'Reject', pay: 'Mark paid', issue: 'Issue now', revoke: 'Revoke' };
+const ACTION_LABEL: Record<ManualAction, string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  pay: 'Mark paid',
+  issue: 'Issue now',
+  revoke: 'Revoke',
+};
 
 const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d232a;background:#f6f7f9}
@@ -53,7 +62,10 @@ function stateBadge(state: string): string {
 function flash(req: Request): string {
   const done = typeof req.query.done === 'string' ? req.query.done : undefined;
   const error = typeof req.query.error === 'string' ? req.query.error : undefined;
-  return (done ? `<div class="flash ok" role="status">${esc(done)}</div>` : '') + (error ? `<div class="flash err" role="alert">${esc(error)}</div>` : '');
+  return (
+    (done ? `<div class="flash ok" role="status">${esc(done)}</div>` : '') +
+    (error ? `<div class="flash err" role="alert">${esc(error)}</div>` : '')
+  );
 }
 
 function panel(admin: MockAdmin): string {
@@ -76,11 +88,16 @@ function panel(admin: MockAdmin): string {
             (f) =>
               `<tr><td>${esc(f.customer)}</td><td>${esc(f.operation ?? 'any')}: ${f.code !== undefined ? esc(f.code) : esc(f.transport)}${f.rate !== undefined ? ` @${esc(f.rate)}` : ''}${f.after ? ' (after)' : ''}</td><td>${f.remaining ?? '∞'}</td></tr>`,
           )
-          .join('')}</table><form method="post" action="/admin/faults/clear"><button class="danger">Clear all faults</button></form>`
+          .join(
+            '',
+          )}</table><form method="post" action="/admin/faults/clear"><button class="danger">Clear all faults</button></form>`
       : '<p>none</p>'
   }</div>
 <div id="panel-orgs"><h2>Organizations</h2><table>${info.organizations
-    .map((o) => `<tr><td>${esc(o.orgId)}</td><td>${esc(o.name)}<br><small>${esc(o.customer)} · ${esc(o.delay)}</small></td><td>${o.suspended ? '<b>suspended</b>' : ''}</td></tr>`)
+    .map(
+      (o) =>
+        `<tr><td>${esc(o.orgId)}</td><td>${esc(o.name)}<br><small>${esc(o.customer)} · ${esc(o.delay)}</small></td><td>${o.suspended ? '<b>suspended</b>' : ''}</td></tr>`,
+    )
     .join('')}</table></div>
 <div><h2>API</h2><a href="/admin/api">/admin/api</a> (JSON) · <a href="/ws/EPKIManager?wsdl">WSDL</a></div>`;
 }
@@ -96,7 +113,9 @@ function ordersTable(orders: OrderSummary[]): string {
 }
 
 function filters(q: OrderQuery): string {
-  const options = ['', ...ORDER_STATES].map((s) => `<option value="${s}"${q.state === s ? ' selected' : ''}>${s || 'any state'}</option>`).join('');
+  const options = ['', ...ORDER_STATES]
+    .map((s) => `<option value="${s}"${q.state === s ? ' selected' : ''}>${s || 'any state'}</option>`)
+    .join('');
   return `<form class="filters" method="get" action="/admin"><input name="email" placeholder="email" value="${esc(q.email ?? '')}" aria-label="email">
 <input name="customer" placeholder="customer" size="10" value="${esc(q.customer ?? '')}" aria-label="customer"><input name="org" placeholder="orgId" size="6" value="${esc(q.org ?? '')}" aria-label="orgId">
 <select name="state" aria-label="state">${options}</select><button>Filter</button> <a href="/admin">clear</a></form>`;
@@ -170,12 +189,21 @@ export function adminPage(admin: MockAdmin, token: string | undefined): express.
   const router = express.Router();
   const guard = tokenGuard(token, 'page');
   const form = express.urlencoded({ extended: false, limit: '16kb' });
-  const back = (res: Response, to: string, params: Record<string, string>) => res.redirect(303, `${to}?${new URLSearchParams(params)}`);
+  const back = (res: Response, to: string, params: Record<string, string>) =>
+    res.redirect(303, `${to}?${new URLSearchParams(params)}`);
 
   router.get(['/admin', '/admin/'], guard, (req, res) => {
     const q = queryOf(req);
     const orders = admin.orders(q);
-    res.type('html').send(layout('Orders', `${flash(req)}<section><h2>Orders</h2>${filters(q)}${ordersTable(orders)}</section>`, panel(admin)));
+    res
+      .type('html')
+      .send(
+        layout(
+          'Orders',
+          `${flash(req)}<section><h2>Orders</h2>${filters(q)}${ordersTable(orders)}</section>`,
+          panel(admin),
+        ),
+      );
   });
 
   router.get('/admin/orders/:orderNumber', guard, (req, res) => {
@@ -185,7 +213,16 @@ export function adminPage(admin: MockAdmin, token: string | undefined): express.
       res.type('html').send(layout(`Order ${order.orderNumber}`, flash(req) + detailPage(order), panel(admin)));
     } catch (err) {
       if (!(err instanceof AdminError)) throw err;
-      res.status(err.status).type('html').send(layout('Not found', `<section><h2>${esc(err.message)}</h2><a href="/admin">all orders</a></section>`, panel(admin)));
+      res
+        .status(err.status)
+        .type('html')
+        .send(
+          layout(
+            'Not found',
+            `<section><h2>${esc(err.message)}</h2><a href="/admin">all orders</a></section>`,
+            panel(admin),
+          ),
+        );
     }
   });
 

@@ -34,7 +34,10 @@ export function formatCertificate(format: CertificateFormat, leaf: Buffer, issui
     case 'x509':
       return leaf.toString('base64');
     case 'pem-chain':
-      return [root, issuing, leaf].map((c) => toPem(c, 'CERTIFICATE')).join('').trimEnd();
+      return [root, issuing, leaf]
+        .map((c) => toPem(c, 'CERTIFICATE'))
+        .join('')
+        .trimEnd();
   }
 }
 

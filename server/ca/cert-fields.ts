@@ -1,4 +1,13 @@
-import { children, content, expectTag, raw, readBitStringOctets, readOid, readWhole, type DerNode } from './der-reader.js';
+import {
+  children,
+  content,
+  expectTag,
+  raw,
+  readBitStringOctets,
+  readOid,
+  readWhole,
+  type DerNode,
+} from './der-reader.js';
 import { OID } from './oids.js';
 
 /** Fields of a certificate read straight from its DER: the few revocation needs, and the TBSCertificate's parts. */

@@ -40,17 +40,27 @@ export const ext = {
     return extension(OID.authorityKeyIdentifier, false, der.seq(der.implicitPrimitive(0, id)));
   },
   emailSubjectAltName(emails: readonly string[]): Buffer {
-    return extension(OID.subjectAltName, false, der.seq(...emails.map((e) => der.implicitPrimitive(1, Buffer.from(e, 'utf8')))));
+    return extension(
+      OID.subjectAltName,
+      false,
+      der.seq(...emails.map((e) => der.implicitPrimitive(1, Buffer.from(e, 'utf8')))),
+    );
   },
   crlDistributionPoint(url: string): Buffer {
     // DistributionPoint { distributionPoint [0] { fullName [0] GeneralNames { [6] URI } } }
     const uri = der.implicitPrimitive(6, Buffer.from(url, 'latin1'));
-    return extension(OID.cRLDistributionPoints, false, der.seq(der.seq(der.explicit(0, der.implicitConstructed(0, uri)))));
+    return extension(
+      OID.cRLDistributionPoints,
+      false,
+      der.seq(der.seq(der.explicit(0, der.implicitConstructed(0, uri)))),
+    );
   },
   authorityInfoAccess(entries: { ocsp?: string; caIssuers?: string }): Buffer {
     const access = [];
-    if (entries.ocsp) access.push(der.seq(der.oid(OID.ocsp), der.implicitPrimitive(6, Buffer.from(entries.ocsp, 'latin1'))));
-    if (entries.caIssuers) access.push(der.seq(der.oid(OID.caIssuers), der.implicitPrimitive(6, Buffer.from(entries.caIssuers, 'latin1'))));
+    if (entries.ocsp)
+      access.push(der.seq(der.oid(OID.ocsp), der.implicitPrimitive(6, Buffer.from(entries.ocsp, 'latin1'))));
+    if (entries.caIssuers)
+      access.push(der.seq(der.oid(OID.caIssuers), der.implicitPrimitive(6, Buffer.from(entries.caIssuers, 'latin1'))));
     return extension(OID.authorityInfoAccess, false, der.seq(...access));
   },
 };

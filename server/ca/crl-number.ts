@@ -42,11 +42,14 @@ export class FileCrlNumbers extends MemoryCrlNumbers {
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>;
       for (const [scope, value] of Object.entries(parsed)) {
-        if (typeof value !== 'string' || !/^\d{1,48}$/.test(value)) throw new Error(`"${scope}" is not a decimal string`);
+        if (typeof value !== 'string' || !/^\d{1,48}$/.test(value))
+          throw new Error(`"${scope}" is not a decimal string`);
         this.last.set(scope, BigInt(value));
       }
     } catch (err) {
-      throw new Error(`the CRL number file ${file} is unreadable (${(err as Error).message}); fix or delete it (numbering then restarts at 1)`);
+      throw new Error(
+        `the CRL number file ${file} is unreadable (${(err as Error).message}); fix or delete it (numbering then restarts at 1)`,
+      );
     }
   }
 

@@ -55,7 +55,8 @@ export const REASON_NAMES: Readonly<Record<number, string>> = {
 export function buildCrl(signer: CrlSigner, fields: CrlFields): Buffer {
   const revoked = fields.entries.map((e) => {
     const reason = statedReason(e.reasonCode);
-    const entryExtensions = reason === undefined ? [] : [der.seq(extension(OID.cRLReason, false, der.enumerated(reason)))];
+    const entryExtensions =
+      reason === undefined ? [] : [der.seq(extension(OID.cRLReason, false, der.enumerated(reason)))];
     return der.seq(der.int(e.serial), der.time(e.revokedAt), ...entryExtensions);
   });
   const tbs = der.seq(
@@ -66,7 +67,10 @@ export function buildCrl(signer: CrlSigner, fields: CrlFields): Buffer {
     der.time(fields.nextUpdate),
     // an empty list is left out, not sent as an empty SEQUENCE (RFC 5280 5.1.2.6)
     ...(revoked.length ? [der.seq(...revoked)] : []),
-    der.explicit(0, der.seq(ext.authorityKeyIdentifier(signer.keyId), extension(OID.cRLNumber, false, der.int(fields.number)))),
+    der.explicit(
+      0,
+      der.seq(ext.authorityKeyIdentifier(signer.keyId), extension(OID.cRLNumber, false, der.int(fields.number))),
+    ),
   );
   return der.seq(tbs, SHA256_RSA, der.bitString(sign('sha256', tbs, signer.key)));
 }
@@ -108,13 +112,21 @@ export class CrlPublisher {
   constructor(private readonly opts: CrlPublisherOptions) {}
 
   current(): PublishedCrl {
-    const entries = [...this.opts.entries()].sort((a, b) => a.revokedAt.getTime() - b.revokedAt.getTime() || Buffer.compare(a.serial, b.serial));
+    const entries = [...this.opts.entries()].sort(
+      (a, b) => a.revokedAt.getTime() - b.revokedAt.getTime() || Buffer.compare(a.serial, b.serial),
+    );
     const hash = createHash('sha256');
     for (const e of entries) hash.update(`${e.serial.toString('hex')}/${e.revokedAt.getTime()}/${e.reasonCode};`);
     const fingerprint = hash.digest('hex');
     const now = this.opts.now();
     const c = this.cached;
-    if (c && c.fingerprint === fingerprint && now >= c.builtAt && now - c.builtAt < (this.opts.refreshMs ?? CRL_REFRESH_MS)) return c;
+    if (
+      c &&
+      c.fingerprint === fingerprint &&
+      now >= c.builtAt &&
+      now - c.builtAt < (this.opts.refreshMs ?? CRL_REFRESH_MS)
+    )
+      return c;
 
     const thisUpdate = new Date(Math.floor(now / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + (this.opts.validityMs ?? CRL_VALIDITY_MS));

@@ -20,7 +20,8 @@ import { OID, RSA_SIGNATURE_HASH } from './oids.js';
  * The CA reports *what* is wrong; the domain maps it to CCM's status codes.
  */
 
-export type CsrProblem = 'not-base64' | 'undecodable' | 'unsupported-algorithm' | 'unsupported-key-size' | 'bad-signature' | 'bad-country';
+export type CsrProblem =
+  'not-base64' | 'undecodable' | 'unsupported-algorithm' | 'unsupported-key-size' | 'bad-signature' | 'bad-country';
 
 export class CsrRejected extends Error {
   constructor(
@@ -124,7 +125,10 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
   }
   const hash = RSA_SIGNATURE_HASH[signatureAlgorithm];
   if (!hash) {
-    throw new CsrRejected('unsupported-algorithm', `the CSR's signature algorithm ${signatureAlgorithm} is not an RSA PKCS#1 v1.5 algorithm`);
+    throw new CsrRejected(
+      'unsupported-algorithm',
+      `the CSR's signature algorithm ${signatureAlgorithm} is not an RSA PKCS#1 v1.5 algorithm`,
+    );
   }
   let valid = false;
   try {
@@ -140,7 +144,17 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
     }
   }
 
-  return { der, subjectRdns, subjectRdnTypes, subject, spki: raw(spkiNode), publicKeyBits, publicKey, keyBits, signatureAlgorithm };
+  return {
+    der,
+    subjectRdns,
+    subjectRdnTypes,
+    subject,
+    spki: raw(spkiNode),
+    publicKeyBits,
+    publicKey,
+    keyBits,
+    signatureAlgorithm,
+  };
 }
 
 /**
@@ -155,7 +169,11 @@ export function publicKeyFromSpki(spki: Buffer): KeyObject {
     const [algorithm, key] = children(expectTag(readWhole(spki), 0x30, 'SubjectPublicKeyInfo'));
     const rsaKey = children(expectTag(readWhole(readBitStringOctets(key)), 0x30, 'RSAPublicKey'));
     const algorithmParts = children(expectTag(algorithm, 0x30, 'AlgorithmIdentifier'));
-    const nullParameters = algorithmParts.length === 1 || (algorithmParts.length === 2 && algorithmParts[1].tag === 0x05 && algorithmParts[1].end === algorithmParts[1].contentStart);
+    const nullParameters =
+      algorithmParts.length === 1 ||
+      (algorithmParts.length === 2 &&
+        algorithmParts[1].tag === 0x05 &&
+        algorithmParts[1].end === algorithmParts[1].contentStart);
     if (rsaKey.length === 2 && nullParameters && readOid(algorithmParts[0]) === OID.rsaEncryption) {
       parts = [strictPositiveInteger(rsaKey[0]), strictPositiveInteger(rsaKey[1])];
     }
@@ -164,7 +182,10 @@ export function publicKeyFromSpki(spki: Buffer): KeyObject {
   }
   if (parts) {
     const [n, e] = parts;
-    return createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
+    return createPublicKey({
+      key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') },
+      format: 'jwk',
+    });
   }
   return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }
@@ -177,7 +198,11 @@ function strictPositiveInteger(node: DerNode): Buffer {
   return bytes[0] === 0 ? bytes.subarray(1) : bytes;
 }
 
-function readName(nameNode: DerNode): { subject: SubjectAttribute[]; subjectRdns: Buffer[]; subjectRdnTypes: string[] } {
+function readName(nameNode: DerNode): {
+  subject: SubjectAttribute[];
+  subjectRdns: Buffer[];
+  subjectRdnTypes: string[];
+} {
   const subject: SubjectAttribute[] = [];
   const subjectRdns: Buffer[] = [];
   const subjectRdnTypes: string[] = [];
@@ -196,4 +221,3 @@ function readName(nameNode: DerNode): { subject: SubjectAttribute[]; subjectRdns
   }
   return { subject, subjectRdns, subjectRdnTypes };
 }
-

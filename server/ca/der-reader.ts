@@ -45,7 +45,7 @@ export function readWhole(buf: Buffer): DerNode {
 export function children(node: DerNode): DerNode[] {
   if (!(node.tag & 0x20)) throw new DerError(`tag 0x${node.tag.toString(16)} is not constructed`);
   const out: DerNode[] = [];
-  for (let pos = node.contentStart; pos < node.end; ) {
+  for (let pos = node.contentStart; pos < node.end;) {
     const child = readNode(node.buf, pos, node.end);
     out.push(child);
     pos = child.end;
@@ -55,7 +55,8 @@ export function children(node: DerNode): DerNode[] {
 
 export function expectTag(node: DerNode | undefined, tag: number, what: string): DerNode {
   if (!node) throw new DerError(`${what} missing`);
-  if (node.tag !== tag) throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`);
+  if (node.tag !== tag)
+    throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`);
   return node;
 }
 

@@ -69,13 +69,22 @@ function parse(certDer: Buffer): Parsed | undefined {
   if (!uri.endsWith(CA_PATHS.rootCer)) return undefined;
   const baseUrl = uri.slice(0, -CA_PATHS.rootCer.length);
   const ours = intermediateUrlExtensions(baseUrl);
-  if (!ours.aia.equals(aia) || !ours.cdp.equals(byOid.get(OID.cRLDistributionPoints) ?? Buffer.alloc(0))) return undefined;
+  if (!ours.aia.equals(aia) || !ours.cdp.equals(byOid.get(OID.cRLDistributionPoints) ?? Buffer.alloc(0)))
+    return undefined;
   return { tbs, offset, serial: content(tbs[offset]), extsAt, extensions, baseUrl };
 }
 
 /** A positive 128-bit serial from the original serial and the base URL: the same variant always has the same serial. */
 export function variantSerial(original: Buffer, baseUrl: string): Buffer {
-  return positiveSerial(createHash('sha256').update('ccm-mock intermediate variant\0').update(original).update('\0').update(baseUrl).digest().subarray(0, 16));
+  return positiveSerial(
+    createHash('sha256')
+      .update('ccm-mock intermediate variant\0')
+      .update(original)
+      .update('\0')
+      .update(baseUrl)
+      .digest()
+      .subarray(0, 16),
+  );
 }
 
 /** The DER of the intermediate `parsed` describes, with its URLs under `baseUrl`, signed by the root's key. */
@@ -86,7 +95,11 @@ function variantDer(parsed: Parsed, baseUrl: string, rootKey: KeyObject): Buffer
     return oid === OID.cRLDistributionPoints ? urls.cdp : oid === OID.authorityInfoAccess ? urls.aia : raw(e);
   });
   const fields = parsed.tbs.map((n, i) =>
-    i === parsed.offset ? der.int(variantSerial(parsed.serial, baseUrl)) : i === parsed.extsAt ? der.explicit(3, der.seq(...extensions)) : raw(n),
+    i === parsed.offset
+      ? der.int(variantSerial(parsed.serial, baseUrl))
+      : i === parsed.extsAt
+        ? der.explicit(3, der.seq(...extensions))
+        : raw(n),
   );
   const tbs = der.seq(...fields);
   return signedCertificate(tbs, sign('sha256', tbs, rootKey));
@@ -96,7 +109,10 @@ function variantDer(parsed: Parsed, baseUrl: string, rootKey: KeyObject): Buffer
  * `issuingFor(baseUrl)` of a CA: the intermediate naming `baseUrl`; the stored one for the base URL it
  * was made with, and whenever variants cannot be made.
  */
-export function intermediateVariants(issuing: IssuingCertificate, rootKey: KeyObject | undefined): (baseUrl: string) => IssuingCertificate {
+export function intermediateVariants(
+  issuing: IssuingCertificate,
+  rootKey: KeyObject | undefined,
+): (baseUrl: string) => IssuingCertificate {
   const parsed = rootKey?.asymmetricKeyType === 'rsa' ? parse(issuing.der) : undefined;
   if (!rootKey || !parsed) return () => issuing;
   const kept = new Map<string, IssuingCertificate>([[parsed.baseUrl, issuing]]);
@@ -106,7 +122,14 @@ export function intermediateVariants(issuing: IssuingCertificate, rootKey: KeyOb
     if (cert) return cert;
     // subject, key identifier and key are the stored intermediate's: nothing to read back or check
     const der = variantDer(parsed, base, rootKey);
-    cert = { der, pem: toPem(der, 'CERTIFICATE'), x509: new X509Certificate(der), subject: issuing.subject, keyId: issuing.keyId, key: issuing.key };
+    cert = {
+      der,
+      pem: toPem(der, 'CERTIFICATE'),
+      x509: new X509Certificate(der),
+      subject: issuing.subject,
+      keyId: issuing.keyId,
+      key: issuing.key,
+    };
     // the stored intermediate stays; the oldest variant goes
     if (kept.size > KEPT) kept.delete([...kept.keys()][1]);
     kept.set(base, cert);

@@ -52,7 +52,11 @@ export function generateRsaKeyPair(keyBits = 2048): Promise<RsaKeyPair> {
   return generateRsa('rsa', { modulusLength: keyBits });
 }
 
-export async function generateOcspSigner(ca: TestCa, keyBits = 2048, keyPair?: Promise<RsaKeyPair>): Promise<OcspSigner> {
+export async function generateOcspSigner(
+  ca: TestCa,
+  keyBits = 2048,
+  keyPair?: Promise<RsaKeyPair>,
+): Promise<OcspSigner> {
   const pair = await (keyPair ?? generateRsaKeyPair(keyBits));
   const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
   const certDer = buildCertificate(
@@ -84,7 +88,12 @@ export async function generateOcspSigner(ca: TestCa, keyBits = 2048, keyPair?: P
 /** A kept responder, if it is still the issuing CA's, matches its key and is valid at `now`. */
 function usable(ca: TestCa, certDer: Buffer, key: KeyObject, now: number): boolean {
   const x509 = new X509Certificate(certDer);
-  return x509.verify(ca.issuing.x509.publicKey) && x509.checkPrivateKey(key) && Date.parse(x509.validTo) > now && x509.checkIssued(ca.issuing.x509);
+  return (
+    x509.verify(ca.issuing.x509.publicKey) &&
+    x509.checkPrivateKey(key) &&
+    Date.parse(x509.validTo) > now &&
+    x509.checkIssued(ca.issuing.x509)
+  );
 }
 
 const inMemory = new WeakMap<TestCa, Promise<OcspSigner>>();

@@ -73,8 +73,13 @@ function parseCertId(node: DerNode): OcspCertId {
 function parseExtensions(node: DerNode): Array<{ oid: string; value: Buffer; raw: Buffer }> {
   return children(expectTag(children(node)[0], 0x30, 'Extensions')).map((e) => {
     const parts = children(expectTag(e, 0x30, 'Extension'));
-    if (parts.length < 2 || parts.length > 3 || (parts.length === 3 && parts[1].tag !== 0x01)) throw new DerError('malformed Extension');
-    return { oid: readOid(parts[0]), value: content(expectTag(parts[parts.length - 1], 0x04, 'extnValue')), raw: raw(e) };
+    if (parts.length < 2 || parts.length > 3 || (parts.length === 3 && parts[1].tag !== 0x01))
+      throw new DerError('malformed Extension');
+    return {
+      oid: readOid(parts[0]),
+      value: content(expectTag(parts[parts.length - 1], 0x04, 'extnValue')),
+      raw: raw(e),
+    };
   });
 }
 
@@ -97,7 +102,8 @@ export function parseOcspRequest(bytes: Buffer): OcspRequest {
   let i = 0;
   if (tbs[i]?.tag === 0xa0) {
     const version = children(tbs[i++]);
-    if (version.length !== 1 || !raw(version[0]).equals(der.int(0))) throw new DerError('unsupported OCSPRequest version');
+    if (version.length !== 1 || !raw(version[0]).equals(der.int(0)))
+      throw new DerError('unsupported OCSPRequest version');
   }
   if (tbs[i]?.tag === 0xa1) i++; // requestorName
   const list = children(expectTag(tbs[i++], 0x30, 'requestList'));
@@ -105,7 +111,8 @@ export function parseOcspRequest(bytes: Buffer): OcspRequest {
   if (list.length > MAX_CERT_IDS) throw new DerError(`more than ${MAX_CERT_IDS} certificates in one request`);
   const certIds = list.map((request) => {
     const parts = children(expectTag(request, 0x30, 'Request'));
-    if (parts.length < 1 || parts.length > 2 || (parts[1] && parts[1].tag !== 0xa0)) throw new DerError('malformed Request');
+    if (parts.length < 1 || parts.length > 2 || (parts[1] && parts[1].tag !== 0xa0))
+      throw new DerError('malformed Request');
     if (parts[1]) parseExtensions(parts[1]);
     return parseCertId(parts[0]);
   });
@@ -127,7 +134,8 @@ export function ocspErrorResponse(status: number): Buffer {
   return der.seq(der.enumerated(status));
 }
 
-export type CertStatus = { status: 'good' } | { status: 'unknown' } | { status: 'revoked'; at: Date; reasonCode: number };
+export type CertStatus =
+  { status: 'good' } | { status: 'unknown' } | { status: 'revoked'; at: Date; reasonCode: number };
 
 export interface OcspResponderOptions {
   /** the CA whose certificates this responder speaks for */
@@ -159,11 +167,13 @@ export class OcspResponder {
   /** The status of one certificate: unknown unless the CertID names our issuer and a serial it issued. */
   statusOf(certId: OcspCertId): CertStatus {
     const ours = this.issuerHashes.get(certId.hashAlgorithm);
-    if (!ours || !ours.name.equals(certId.issuerNameHash) || !ours.key.equals(certId.issuerKeyHash) || !certId.serial) return { status: 'unknown' };
+    if (!ours || !ours.name.equals(certId.issuerNameHash) || !ours.key.equals(certId.issuerKeyHash) || !certId.serial)
+      return { status: 'unknown' };
     const record = this.opts.records.bySerial(certId.serial);
     // a certificate from an earlier CA in the same data directory is not this issuer's to speak for
     if (!record || !isIssuedBy(record.der, this.opts.issuer)) return { status: 'unknown' };
-    if (record.revocation) return { status: 'revoked', at: new Date(record.revocation.at), reasonCode: record.revocation.reasonCode };
+    if (record.revocation)
+      return { status: 'revoked', at: new Date(record.revocation.at), reasonCode: record.revocation.reasonCode };
     return { status: 'good' };
   }
 
@@ -187,15 +197,30 @@ export class OcspResponder {
     const now = this.opts.now();
     const thisUpdate = new Date(Math.floor(now / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + (this.opts.validityMs ?? OCSP_VALIDITY_MS));
-    const singles = request.certIds.map((id) => der.seq(id.raw, encodeStatus(this.statusOf(id)), der.generalizedTime(thisUpdate), der.explicit(0, der.generalizedTime(nextUpdate))));
+    const singles = request.certIds.map((id) =>
+      der.seq(
+        id.raw,
+        encodeStatus(this.statusOf(id)),
+        der.generalizedTime(thisUpdate),
+        der.explicit(0, der.generalizedTime(nextUpdate)),
+      ),
+    );
     const responseData = der.seq(
       der.explicit(2, der.octets(this.opts.signer.keyHash)), // ResponderID byKey
       der.generalizedTime(thisUpdate), // producedAt
       der.seq(...singles),
       ...(request.nonceExtension ? [der.explicit(1, der.seq(request.nonceExtension))] : []),
     );
-    const basic = der.seq(responseData, SHA256_RSA, der.bitString(sign('sha256', responseData, this.opts.signer.key)), der.explicit(0, der.seq(this.opts.signer.der)));
-    return der.seq(der.enumerated(OCSP_STATUS.successful), der.explicit(0, der.seq(der.oid(OID.ocspBasic), der.octets(basic))));
+    const basic = der.seq(
+      responseData,
+      SHA256_RSA,
+      der.bitString(sign('sha256', responseData, this.opts.signer.key)),
+      der.explicit(0, der.seq(this.opts.signer.der)),
+    );
+    return der.seq(
+      der.enumerated(OCSP_STATUS.successful),
+      der.explicit(0, der.seq(der.oid(OID.ocspBasic), der.octets(basic))),
+    );
   }
 }
 
@@ -208,7 +233,13 @@ function encodeStatus(s: CertStatus): Buffer {
     case 'revoked': {
       // revocationReason left out for unspecified, as on the CRL
       const reason = statedReason(s.reasonCode);
-      return der.implicitConstructed(1, Buffer.concat([der.generalizedTime(s.at), ...(reason === undefined ? [] : [der.explicit(0, der.enumerated(reason))])]));
+      return der.implicitConstructed(
+        1,
+        Buffer.concat([
+          der.generalizedTime(s.at),
+          ...(reason === undefined ? [] : [der.explicit(0, der.enumerated(reason))]),
+        ]),
+      );
     }
   }
 }

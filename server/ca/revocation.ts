@@ -35,8 +35,15 @@ export interface RevocationOptions {
 
 export async function createRevocation(opts: RevocationOptions): Promise<Revocation> {
   const { ca, records, now } = opts;
-  const numbers: CrlNumbers = opts.dataDir ? new FileCrlNumbers(join(opts.dataDir, 'ca', 'crl-numbers.json')) : new MemoryCrlNumbers();
-  const ocspSigner = await obtainOcspSigner(ca, { dataDir: opts.dataDir, keyBits: opts.keyBits, now: now(), keyPair: opts.ocspKeyPair });
+  const numbers: CrlNumbers = opts.dataDir
+    ? new FileCrlNumbers(join(opts.dataDir, 'ca', 'crl-numbers.json'))
+    : new MemoryCrlNumbers();
+  const ocspSigner = await obtainOcspSigner(ca, {
+    dataDir: opts.dataDir,
+    keyBits: opts.keyBits,
+    now: now(),
+    keyPair: opts.ocspKeyPair,
+  });
 
   // whether a serial's certificate is this issuing CA's (not an earlier CA's in the same data directory);
   // serials are random 128-bit numbers, so the answer never changes for a serial
@@ -55,10 +62,22 @@ export async function createRevocation(opts: RevocationOptions): Promise<Revocat
       records
         .revoked()
         .filter((r) => r.revocation && isOurs(r))
-        .map((r) => ({ serial: Buffer.from(r.serial, 'hex'), revokedAt: new Date(r.revocation!.at), reasonCode: r.revocation!.reasonCode })),
+        .map((r) => ({
+          serial: Buffer.from(r.serial, 'hex'),
+          revokedAt: new Date(r.revocation!.at),
+          reasonCode: r.revocation!.reasonCode,
+        })),
   });
   const rootKey = ca.root.key;
-  const root = rootKey && new CrlPublisher({ signer: { ...ca.root, key: rootKey }, scope: 'root:' + ca.root.keyId.toString('hex'), numbers, now, entries: () => [] });
+  const root =
+    rootKey &&
+    new CrlPublisher({
+      signer: { ...ca.root, key: rootKey },
+      scope: 'root:' + ca.root.keyId.toString('hex'),
+      numbers,
+      now,
+      entries: () => [],
+    });
 
   return {
     intermediateCrl: () => intermediate.current(),

@@ -66,7 +66,8 @@ export class SignWorkerPool implements TbsSigner {
     const fail = (why: string) => {
       if (!slot.alive) return;
       slot.alive = false;
-      if (!this.closed) this.onFailure(`a signing worker stopped (${why}); its certificates are signed on the main thread`);
+      if (!this.closed)
+        this.onFailure(`a signing worker stopped (${why}); its certificates are signed on the main thread`);
       for (const job of slot.jobs.values()) job.resolve(this.signInline(job.tbs));
       slot.jobs.clear();
     };

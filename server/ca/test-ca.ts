@@ -63,7 +63,12 @@ const CA_BACKDATE_MS = 3600 * 1000;
  * validity runs from the earlier of the two times to the full term after the later, so leaves issued on the
  * mock's clock verify at the mock's time (openssl verify -attime) as well as now.
  */
-export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; now?: Date; mockNow?: Date }): Promise<TestCa> {
+export async function generateTestCa(opts: {
+  baseUrl: string;
+  keyBits?: number;
+  now?: Date;
+  mockNow?: Date;
+}): Promise<TestCa> {
   const bits = opts.keyBits ?? 2048;
   const real = (opts.now ?? new Date()).getTime();
   const mock = opts.mockNow?.getTime() ?? real;
@@ -127,14 +132,20 @@ export async function generateTestCa(opts: { baseUrl: string; keyBits?: number; 
     rootPair.privateKey,
   );
 
-  return testCa(caCertificate(rootDer, rootPair.privateKey), caCertificate(issuingDer, issuingPair.privateKey), 'generated');
+  return testCa(
+    caCertificate(rootDer, rootPair.privateKey),
+    caCertificate(issuingDer, issuingPair.privateKey),
+    'generated',
+  );
 }
 
 function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(
+      `cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
@@ -153,12 +164,18 @@ function keyFromFile(file: string, what: string): KeyObject {
 }
 
 /** Load a CA from PEM files: the issuing certificate and key are required, the root certificate too. */
-export function loadTestCa(files: Required<Pick<CaFiles, 'rootCertFile' | 'issuingCertFile' | 'issuingKeyFile'>> & CaFiles, origin: string): TestCa {
+export function loadTestCa(
+  files: Required<Pick<CaFiles, 'rootCertFile' | 'issuingCertFile' | 'issuingKeyFile'>> & CaFiles,
+  origin: string,
+): TestCa {
   const root = caCertificate(
     certFromFile(files.rootCertFile, 'root certificate'),
     files.rootKeyFile ? keyFromFile(files.rootKeyFile, 'root key') : undefined,
   );
-  const issuing = caCertificate(certFromFile(files.issuingCertFile, 'issuing certificate'), keyFromFile(files.issuingKeyFile, 'issuing key'));
+  const issuing = caCertificate(
+    certFromFile(files.issuingCertFile, 'issuing certificate'),
+    keyFromFile(files.issuingKeyFile, 'issuing key'),
+  );
   if (!issuing.x509.verify(root.x509.publicKey)) {
     throw new Error(`the issuing certificate ${files.issuingCertFile} is not signed by the root ${files.rootCertFile}`);
   }
@@ -191,7 +208,9 @@ export function existingTestCa(opts: ObtainCaOptions): TestCa | undefined {
   const configured = [opts.rootCertFile, opts.issuingCertFile, opts.issuingKeyFile];
   if (configured.some(Boolean)) {
     if (!configured.every(Boolean)) {
-      throw new Error('a configured CA needs the root certificate, the issuing certificate and the issuing key files (root key optional)');
+      throw new Error(
+        'a configured CA needs the root certificate, the issuing certificate and the issuing key files (root key optional)',
+      );
     }
     return loadTestCa(opts as Parameters<typeof loadTestCa>[0], 'configured files');
   }

@@ -54,7 +54,10 @@ const templateSchema = z.object({
 });
 
 const departmentSchema = z.union([
-  z.string().min(1).transform((name) => ({ name, emails: [] as string[] })),
+  z
+    .string()
+    .min(1)
+    .transform((name) => ({ name, emails: [] as string[] })),
   z.object({ name: z.string().min(1), emails: z.array(z.string()).default([]) }),
 ]);
 
@@ -65,7 +68,10 @@ const organizationSchema = z.object({
    * the organization's "Secret Key" (guide 2.1.1.1), at most 20 characters: the limit holds here, so a longer
    * key in an enroll request can only be a wrong one (-101)
    */
-  secretKey: z.string().min(1).max(LIMITS.secretKey, `a secret key has at most ${LIMITS.secretKey} characters (guide 2.1.1.1)`),
+  secretKey: z
+    .string()
+    .min(1)
+    .max(LIMITS.secretKey, `a secret key has at most ${LIMITS.secretKey} characters (guide 2.1.1.1)`),
   /** "example.com" allows that domain; "*.example.com" its subdomains */
   emailDomains: z.array(z.string().min(1)).default([]),
   departments: z.array(departmentSchema).default([]),
@@ -117,23 +123,48 @@ export const accountsFileSchema = z
     const uris = new Set<string>();
     const orgIds = new Set<number>();
     file.customers.forEach((c, ci) => {
-      if (uris.has(c.customerLoginUri)) ctx.addIssue({ code: 'custom', path: ['customers', ci, 'customerLoginUri'], message: `duplicate customerLoginUri ${c.customerLoginUri}` });
+      if (uris.has(c.customerLoginUri))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['customers', ci, 'customerLoginUri'],
+          message: `duplicate customerLoginUri ${c.customerLoginUri}`,
+        });
       uris.add(c.customerLoginUri);
       const templates = new Set(c.templates.map((t) => t.shortName));
       c.organizations.forEach((o, oi) => {
-        if (orgIds.has(o.orgId)) ctx.addIssue({ code: 'custom', path: ['customers', ci, 'organizations', oi, 'orgId'], message: `duplicate orgId ${o.orgId}` });
+        if (orgIds.has(o.orgId))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['customers', ci, 'organizations', oi, 'orgId'],
+            message: `duplicate orgId ${o.orgId}`,
+          });
         orgIds.add(o.orgId);
         o.templates.forEach((t, ti) => {
-          if (!templates.has(t)) ctx.addIssue({ code: 'custom', path: ['customers', ci, 'organizations', oi, 'templates', ti], message: `template ${t} is not one of the customer's templates` });
+          if (!templates.has(t))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['customers', ci, 'organizations', oi, 'templates', ti],
+              message: `template ${t} is not one of the customer's templates`,
+            });
         });
       });
       const logins = new Set<string>();
       c.admins.forEach((a, ai) => {
-        if (logins.has(a.login)) ctx.addIssue({ code: 'custom', path: ['customers', ci, 'admins', ai, 'login'], message: `duplicate admin login ${a.login}` });
+        if (logins.has(a.login))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['customers', ci, 'admins', ai, 'login'],
+            message: `duplicate admin login ${a.login}`,
+          });
         logins.add(a.login);
         if (a.organizations !== 'all') {
           a.organizations.forEach((id, i) => {
-            if (!c.organizations.some((o) => o.orgId === id)) ctx.addIssue({ code: 'custom', path: ['customers', ci, 'admins', ai, 'organizations', i], message: `orgId ${id} is not one of the customer's organizations` });
+            if (!c.organizations.some((o) => o.orgId === id))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['customers', ci, 'admins', ai, 'organizations', i],
+                message: `orgId ${id} is not one of the customer's organizations`,
+              });
           });
         }
       });
@@ -162,7 +193,9 @@ function resolveTemplate(t: TemplateConfig): KuTemplate {
     retired: t.retired,
     keyUsages: t.keyUsages.map((k) => ({ code: KEY_USAGE_BITS[k], name: KEY_USAGE_LABELS[k] })),
     extKeyUsages: t.extKeyUsages.map((e) =>
-      typeof e === 'string' ? { code: EXT_KEY_USAGE_NAMES[e].oid, name: EXT_KEY_USAGE_NAMES[e].name } : { code: e.oid, name: e.name },
+      typeof e === 'string'
+        ? { code: EXT_KEY_USAGE_NAMES[e].oid, name: EXT_KEY_USAGE_NAMES[e].name }
+        : { code: e.oid, name: e.name },
     ),
   };
 }
@@ -184,7 +217,9 @@ export function readAccountsFile(path: string): AccountsFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new AccountsError(`cannot read the accounts file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new AccountsError(
+      `cannot read the accounts file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let json: unknown;
   try {

@@ -38,7 +38,8 @@ export class AdjustableClock implements Clock {
   }
 
   advance(ms: number): number {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward: give a non-negative number of milliseconds');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError('the clock only moves forward: give a non-negative number of milliseconds');
     this.base += ms;
     return this.now();
   }

@@ -22,7 +22,15 @@ import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate, Organization, Principal } from './accounts.js';
 import type { Clock } from './clock.js';
-import { delayStreamName, initialStep, parseDelay, scriptOf, scriptTags, stepOnArrival, type DelaySpec } from './lifecycle.js';
+import {
+  delayStreamName,
+  initialStep,
+  parseDelay,
+  scriptOf,
+  scriptTags,
+  stepOnArrival,
+  type DelaySpec,
+} from './lifecycle.js';
 import { reasonCodeFromText, type IssuedCertificate, type Order, type OrderState } from './orders.js';
 import type { SeededRandom } from './random.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
@@ -140,11 +148,17 @@ export class EpkiService {
   }
 
   /** An order the caller may act on, brought up to date (and counted as a poll when `poll`). */
-  private accessOrder(op: OperationName, principal: Principal, orderNumber: number | undefined, poll: boolean): Outcome<Order> {
+  private accessOrder(
+    op: OperationName,
+    principal: Principal,
+    orderNumber: number | undefined,
+    poll: boolean,
+  ): Outcome<Order> {
     if (orderNumber === undefined || orderNumber <= 0) return { code: Status.INVALID_ORDER_NUMBER };
     const order = this.store.get(orderNumber);
     // another customer's order does not exist for this caller: -2, never -16
-    if (!order || order.customerUri !== principal.customer.customerLoginUri) return { code: Status.ORDER_NUMBER_NOT_FOUND };
+    if (!order || order.customerUri !== principal.customer.customerLoginUri)
+      return { code: Status.ORDER_NUMBER_NOT_FOUND };
     return this.gateOrder(op, principal, order, poll);
   }
 
@@ -173,7 +187,12 @@ export class EpkiService {
     return this.enrollWith('enrollUsingKUTemplates', args, args.kuTemplate ?? [], ctx);
   }
 
-  private enrollWith(op: OperationName, args: EnrollArgs, requested: KUTemplate[], ctx: CallContext): number | Promise<number> {
+  private enrollWith(
+    op: OperationName,
+    args: EnrollArgs,
+    requested: KUTemplate[],
+    ctx: CallContext,
+  ): number | Promise<number> {
     const principal = this.admit(op, args.authData);
     if (isCode(principal)) return principal.code;
     const { accounts } = this.deps;
@@ -224,7 +243,15 @@ export class EpkiService {
    * one: the order number and serial are drawn before the wait (same seed, same numbers), and the order is
    * saved, issued, before the client hears its number.
    */
-  private createOrder(principal: Principal, org: Organization, username: string, email: string, csr: ParsedCsr, templates: KuTemplate[], ctx: CallContext): Order | Promise<Order> {
+  private createOrder(
+    principal: Principal,
+    org: Organization,
+    username: string,
+    email: string,
+    csr: ParsedCsr,
+    templates: KuTemplate[],
+    ctx: CallContext,
+  ): Order | Promise<Order> {
     const now = this.deps.clock.now();
     const tags = scriptTags(email);
     const script = scriptOf(tags);
@@ -249,7 +276,12 @@ export class EpkiService {
     };
     order.next = initialStep(script, delay, now, this.deps.random.stream(delayStreamName(order.customerUri)));
     const { signer } = this.deps;
-    if (signer && order.next.to === 'issued' && order.next.afterPolls === undefined && (order.next.at ?? Infinity) <= now) {
+    if (
+      signer &&
+      order.next.to === 'issued' &&
+      order.next.afterPolls === undefined &&
+      (order.next.at ?? Infinity) <= now
+    ) {
       const request = this.leafRequest(order, now, csr);
       return issueLeafWith(this.deps.ca, request, signer).then((der) => {
         order.certificate = this.issued(request, der);
@@ -265,7 +297,10 @@ export class EpkiService {
 
   /** The processing delay of an organization's new orders: set at run time, in the fixture, or the default. */
   delayFor(org: Organization): DelaySpec {
-    return this.delayOverrides.get(org.orgId) ?? (org.delay !== undefined ? parseDelay(org.delay) : this.deps.settings.defaultDelay);
+    return (
+      this.delayOverrides.get(org.orgId) ??
+      (org.delay !== undefined ? parseDelay(org.delay) : this.deps.settings.defaultDelay)
+    );
   }
 
   /** Set (or, with undefined, drop) an organization's run-time delay. */
@@ -367,7 +402,12 @@ export class EpkiService {
   }
 
   private issued(request: LeafRequest, der: Buffer): IssuedCertificate {
-    return { serial: request.serial.toString('hex'), der: der.toString('base64'), notBefore: request.notBefore.getTime(), notAfter: request.notAfter.getTime() };
+    return {
+      serial: request.serial.toString('hex'),
+      der: der.toString('base64'),
+      notBefore: request.notBefore.getTime(),
+      notAfter: request.notAfter.getTime(),
+    };
   }
 
   private issueCertificate(order: Order, now: number, parsed?: ParsedCsr): void {
@@ -415,7 +455,10 @@ export class EpkiService {
     if (statusCode !== Status.AVAILABLE || !order.certificate) return { statusCode };
     const { ca } = this.deps;
     const { serial, der } = order.certificate;
-    return { statusCode, certificate: this.bundles.of(serial, der, () => ca.issuingFor(order.baseUrl).der, ca.root.der) };
+    return {
+      statusCode,
+      certificate: this.bundles.of(serial, der, () => ca.issuingFor(order.baseUrl).der, ca.root.der),
+    };
   }
 
   // ---- revocation ----
@@ -455,10 +498,12 @@ export class EpkiService {
     if (isCode(principal)) return principal.code;
     if (!isValidEmail(args.email)) return Status.INVALID_EMAIL;
     const { accounts } = this.deps;
-    const org = args.org && args.org.length <= LIMITS.org ? accounts.organizationByName(principal.customer, args.org) : undefined;
+    const org =
+      args.org && args.org.length <= LIMITS.org ? accounts.organizationByName(principal.customer, args.org) : undefined;
     if (!org) return Status.INVALID_ORG_OR_DEPARTMENT;
     const dep = args.dep?.trim() ?? '';
-    if (dep && (dep.length > LIMITS.dep || !org.departments.some((d) => d.name === dep))) return Status.INVALID_ORG_OR_DEPARTMENT;
+    if (dep && (dep.length > LIMITS.dep || !org.departments.some((d) => d.name === dep)))
+      return Status.INVALID_ORG_OR_DEPARTMENT;
     const refused = this.orgGate('revokeAllByPerson', principal, org);
     if (refused !== undefined) return refused;
     let revoked = false;
@@ -468,7 +513,8 @@ export class EpkiService {
       this.advance(order, false);
       const code = this.revokeIfIssued(order, '', 'revokeAllByPerson');
       if (code === Status.SUCCESS) revoked = true;
-      else if (refusal === undefined || PERSON_REFUSALS.indexOf(code) < PERSON_REFUSALS.indexOf(refusal)) refusal = code;
+      else if (refusal === undefined || PERSON_REFUSALS.indexOf(code) < PERSON_REFUSALS.indexOf(refusal))
+        refusal = code;
     }
     // nothing valid to revoke: what revoke would answer for the person's orders; a person without any: success
     return revoked ? Status.SUCCESS : (refusal ?? Status.SUCCESS);
@@ -483,7 +529,12 @@ export class EpkiService {
     return this.deps.accounts
       .customerTemplates(principal.customer)
       .filter((t) => !t.retired)
-      .map(({ shortName, description, keyUsages, extKeyUsages }) => ({ shortName, description, keyUsages, extKeyUsages }));
+      .map(({ shortName, description, keyUsages, extKeyUsages }) => ({
+        shortName,
+        description,
+        keyUsages,
+        extKeyUsages,
+      }));
   }
 
   getWebServiceInfo(): string {

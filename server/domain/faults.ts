@@ -102,7 +102,9 @@ export class FaultInjector implements CodeInjector {
       ...(spec.code !== undefined ? { code: spec.code } : {}),
       ...(spec.transport !== undefined ? { transport: spec.transport } : {}),
       ...(spec.rate !== undefined ? { rate: spec.rate } : {}),
-      ...(spec.transport === 'hang' ? { hangMs: Math.min(spec.hangMs ?? this.limits.hangLimitMs, this.limits.hangLimitMs) } : {}),
+      ...(spec.transport === 'hang'
+        ? { hangMs: Math.min(spec.hangMs ?? this.limits.hangLimitMs, this.limits.hangLimitMs) }
+        : {}),
       ...(spec.after ? { after: true } : {}),
       remaining: spec.count ?? (spec.rate !== undefined ? undefined : 1),
       fired: 0,
@@ -114,33 +116,50 @@ export class FaultInjector implements CodeInjector {
   }
 
   private check(input: unknown): FaultSpec {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new FaultSpecError('a fault is a JSON object: {"customer": "sandbox", "operation": "collect", "code": -14, "count": 2}');
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new FaultSpecError(
+        'a fault is a JSON object: {"customer": "sandbox", "operation": "collect", "code": -14, "count": 2}',
+      );
     const s = input as Record<string, unknown>;
     const known = ['customer', 'operation', 'code', 'transport', 'count', 'rate', 'hangMs', 'after'];
     const unknown = Object.keys(s).filter((k) => !known.includes(k));
-    if (unknown.length) throw new FaultSpecError(`unknown field(s) ${unknown.join(', ')}; a fault has ${known.join(', ')}`);
-    if (typeof s.customer !== 'string' || !s.customer) throw new FaultSpecError('customer (a customerLoginUri) is required: faults are scoped to one customer');
-    if (!this.accounts.customer(s.customer)) throw new FaultSpecError(`customer ${JSON.stringify(s.customer)} is not in the accounts fixture`);
+    if (unknown.length)
+      throw new FaultSpecError(`unknown field(s) ${unknown.join(', ')}; a fault has ${known.join(', ')}`);
+    if (typeof s.customer !== 'string' || !s.customer)
+      throw new FaultSpecError('customer (a customerLoginUri) is required: faults are scoped to one customer');
+    if (!this.accounts.customer(s.customer))
+      throw new FaultSpecError(`customer ${JSON.stringify(s.customer)} is not in the accounts fixture`);
     if (s.operation !== undefined && (typeof s.operation !== 'string' || !isOperationName(s.operation))) {
       throw new FaultSpecError(`operation must be one of ${OPERATIONS.join(', ')}`);
     }
     const operation = s.operation as OperationName | undefined;
-    if ((s.code === undefined) === (s.transport === undefined)) throw new FaultSpecError('give exactly one of code (a catalog status code) or transport');
+    if ((s.code === undefined) === (s.transport === undefined))
+      throw new FaultSpecError('give exactly one of code (a catalog status code) or transport');
     if (s.code !== undefined) {
-      if (typeof s.code !== 'number' || !Number.isInteger(s.code) || !statusEntry(s.code)) throw new FaultSpecError(`code ${JSON.stringify(s.code)} is not a status code of the catalog (README: Status codes)`);
+      if (typeof s.code !== 'number' || !Number.isInteger(s.code) || !statusEntry(s.code))
+        throw new FaultSpecError(
+          `code ${JSON.stringify(s.code)} is not a status code of the catalog (README: Status codes)`,
+        );
       const ops = operationsAnswering(s.code);
-      if (operation && !ops.includes(operation)) throw new FaultSpecError(`${operation} never answers ${s.code} (the catalog lists it for ${ops.join(', ')})`);
+      if (operation && !ops.includes(operation))
+        throw new FaultSpecError(`${operation} never answers ${s.code} (the catalog lists it for ${ops.join(', ')})`);
       if (s.after) throw new FaultSpecError('after applies to transport faults only');
     }
     if (s.transport !== undefined && (typeof s.transport !== 'string' || !(s.transport in TRANSPORT_FAULTS))) {
       throw new FaultSpecError(`transport must be one of ${Object.keys(TRANSPORT_FAULTS).join(', ')}`);
     }
-    if (s.count !== undefined && (typeof s.count !== 'number' || !Number.isInteger(s.count) || s.count < 1)) throw new FaultSpecError('count must be a whole number >= 1');
-    if (s.rate !== undefined && (typeof s.rate !== 'number' || !(s.rate > 0 && s.rate <= 1))) throw new FaultSpecError('rate must be a number with 0 < rate <= 1');
+    if (s.count !== undefined && (typeof s.count !== 'number' || !Number.isInteger(s.count) || s.count < 1))
+      throw new FaultSpecError('count must be a whole number >= 1');
+    if (s.rate !== undefined && (typeof s.rate !== 'number' || !(s.rate > 0 && s.rate <= 1)))
+      throw new FaultSpecError('rate must be a number with 0 < rate <= 1');
     if (s.hangMs !== undefined) {
       if (s.transport !== 'hang') throw new FaultSpecError('hangMs applies to transport "hang" only');
-      if (typeof s.hangMs !== 'number' || !Number.isInteger(s.hangMs) || s.hangMs < 0) throw new FaultSpecError('hangMs must be a whole number of milliseconds >= 0');
-      if (s.hangMs > this.limits.hangLimitMs) throw new FaultSpecError(`hangMs ${s.hangMs} is above the limit of ${this.limits.hangLimitMs} (faultHangLimitMs)`);
+      if (typeof s.hangMs !== 'number' || !Number.isInteger(s.hangMs) || s.hangMs < 0)
+        throw new FaultSpecError('hangMs must be a whole number of milliseconds >= 0');
+      if (s.hangMs > this.limits.hangLimitMs)
+        throw new FaultSpecError(
+          `hangMs ${s.hangMs} is above the limit of ${this.limits.hangLimitMs} (faultHangLimitMs)`,
+        );
     }
     if (s.after !== undefined && typeof s.after !== 'boolean') throw new FaultSpecError('after must be true or false');
     return s as unknown as FaultSpec;
@@ -153,13 +172,22 @@ export class FaultInjector implements CodeInjector {
   /** Remove rules (all, one customer's, or one by id); returns how many went. */
   clear(filter: { customer?: string; id?: number } = {}): number {
     const before = this.rules.length;
-    this.rules = this.rules.filter((r) => (filter.customer !== undefined && r.customer !== filter.customer) || (filter.id !== undefined && r.id !== filter.id));
+    this.rules = this.rules.filter(
+      (r) =>
+        (filter.customer !== undefined && r.customer !== filter.customer) ||
+        (filter.id !== undefined && r.id !== filter.id),
+    );
     return before - this.rules.length;
   }
 
   /** CodeInjector: the code an injected rule answers for this call, if one fires. */
   codeFor(customerUri: string, operation: OperationName): number | undefined {
-    return this.fire(customerUri, (r) => r.code !== undefined && (r.operation ? r.operation === operation : operationsAnswering(r.code).includes(operation)))?.code;
+    return this.fire(
+      customerUri,
+      (r) =>
+        r.code !== undefined &&
+        (r.operation ? r.operation === operation : operationsAnswering(r.code).includes(operation)),
+    )?.code;
   }
 
   /**
@@ -169,11 +197,19 @@ export class FaultInjector implements CodeInjector {
    */
   transportFor(authData: AuthDataInput | undefined, operation: OperationName): TransportFault | undefined {
     const customerUri = authData?.customerLoginUri;
-    if (customerUri === undefined || !this.rules.some((r) => r.customer === customerUri && r.transport !== undefined)) return undefined;
+    if (customerUri === undefined || !this.rules.some((r) => r.customer === customerUri && r.transport !== undefined))
+      return undefined;
     if (!this.accounts.authenticate(authData)) return undefined;
-    const rule = this.fire(customerUri, (r) => r.transport !== undefined && (!r.operation || r.operation === operation));
+    const rule = this.fire(
+      customerUri,
+      (r) => r.transport !== undefined && (!r.operation || r.operation === operation),
+    );
     if (!rule) return undefined;
-    return { kind: rule.transport!, ...(rule.hangMs !== undefined ? { hangMs: rule.hangMs } : {}), ...(rule.after ? { after: true } : {}) };
+    return {
+      kind: rule.transport!,
+      ...(rule.hangMs !== undefined ? { hangMs: rule.hangMs } : {}),
+      ...(rule.after ? { after: true } : {}),
+    };
   }
 
   private fire(customer: string, matches: (r: FaultRule) => boolean): FaultRule | undefined {

@@ -7,7 +7,8 @@ import type { Order, OrderState, ScheduledStep } from './orders.js';
  */
 
 /** A processing delay: fixed, a random range, or a number of status polls. */
-export type DelaySpec = { kind: 'fixed'; ms: number } | { kind: 'range'; minMs: number; maxMs: number } | { kind: 'polls'; polls: number };
+export type DelaySpec =
+  { kind: 'fixed'; ms: number } | { kind: 'range'; minMs: number; maxMs: number } | { kind: 'polls'; polls: number };
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -69,11 +70,16 @@ export function stepAfter(to: OrderState, delay: DelaySpec, now: number, rng: Ra
  */
 export const SCRIPT_TAGS = {
   reject: 'rejected once the processing delay has passed: getCollectStatus, collect and revoke answer -20',
-  'pending<N>': 'getCollectStatus/collect answer 0 for N polls (revoke: -26), then the certificate is issued; replaces the processing delay',
-  payment: 'after the processing delay the order awaits payment: collect answers -22, getCollectStatus 0, revoke -26, until `POST /admin/api/orders/{n}/pay`',
-  'issuing<N>': 'after the processing delay the order is "being issued": revoke answers -26, getCollectStatus/collect 0, for N polls (`+issuing` alone: 3) or until `.../issue`',
-  fail14: 'the next call about the order (getCollectStatus, collect, revoke, revokeBySerialNumber) answers -14, once; then the order goes on as it would',
-  'delay<D>': 'this order\'s processing delay in the delay notation, overriding the organization\'s and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h`',
+  'pending<N>':
+    'getCollectStatus/collect answer 0 for N polls (revoke: -26), then the certificate is issued; replaces the processing delay',
+  payment:
+    'after the processing delay the order awaits payment: collect answers -22, getCollectStatus 0, revoke -26, until `POST /admin/api/orders/{n}/pay`',
+  'issuing<N>':
+    'after the processing delay the order is "being issued": revoke answers -26, getCollectStatus/collect 0, for N polls (`+issuing` alone: 3) or until `.../issue`',
+  fail14:
+    'the next call about the order (getCollectStatus, collect, revoke, revokeBySerialNumber) answers -14, once; then the order goes on as it would',
+  'delay<D>':
+    "this order's processing delay in the delay notation, overriding the organization's and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h`",
 } as const;
 
 /** One example address per tag (README). */

@@ -25,7 +25,9 @@ export class TransitionRefused extends Error {
     readonly action: ManualAction,
     readonly order: Order,
   ) {
-    super(`cannot ${action} order ${order.orderNumber}: it is ${order.state} (${action} is allowed from ${MANUAL_TRANSITIONS[action].join(', ')})`);
+    super(
+      `cannot ${action} order ${order.orderNumber}: it is ${order.state} (${action} is allowed from ${MANUAL_TRANSITIONS[action].join(', ')})`,
+    );
   }
 }
 

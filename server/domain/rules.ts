@@ -17,12 +17,23 @@ const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const EMAIL = new RegExp(`^[A-Za-z0-9.!#$%&'*+/=?^_\`{|}~-]{1,64}@${LABEL}(?:\\.${LABEL})+$`);
 
 export function isValidEmail(email: string | undefined): email is string {
-  return email !== undefined && email.length <= LIMITS.email && EMAIL.test(email) && !email.includes('..') && !email.startsWith('.');
+  return (
+    email !== undefined &&
+    email.length <= LIMITS.email &&
+    EMAIL.test(email) &&
+    !email.includes('..') &&
+    !email.startsWith('.')
+  );
 }
 
 export function isValidUsername(username: string | undefined): username is string {
   // eslint-disable-next-line no-control-regex
-  return username !== undefined && username.trim().length > 0 && username.length <= LIMITS.username && !/[\u0000-\u001f\u007f]/.test(username);
+  return (
+    username !== undefined &&
+    username.trim().length > 0 &&
+    username.length <= LIMITS.username &&
+    !/[\u0000-\u001f\u007f]/.test(username)
+  );
 }
 
 /**

@@ -63,7 +63,10 @@ export function createApp(parts: AppParts): App {
   }
 
   app.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not found. The SOAP endpoint is ' + SERVICE_PATH + ' (WSDL at ' + SERVICE_PATH + '?wsdl)\n');
+    res
+      .status(404)
+      .type('text/plain')
+      .send('Not found. The SOAP endpoint is ' + SERVICE_PATH + ' (WSDL at ' + SERVICE_PATH + '?wsdl)\n');
   });
 
   // last resort: body-parser refusals (413, bad encodings) and anything unexpected, answered without internals
@@ -81,12 +84,17 @@ export function createApp(parts: AppParts): App {
       return;
     }
     if (req.path === SERVICE_PATH) sendFault(res, new SoapFault(status === 500 ? 'Server' : 'Client', message, status));
-    else res.status(status).type('text/plain').send(message + '\n');
+    else
+      res
+        .status(status)
+        .type('text/plain')
+        .send(message + '\n');
   });
 
   const listener: RequestListener = (req, res) => {
     const url = req.url ?? '';
-    const path = url.length === SERVICE_PATH.length || url[SERVICE_PATH.length] === '?' ? url.slice(0, SERVICE_PATH.length) : '';
+    const path =
+      url.length === SERVICE_PATH.length || url[SERVICE_PATH.length] === '?' ? url.slice(0, SERVICE_PATH.length) : '';
     if (req.method === 'POST' && path === SERVICE_PATH) soap.handlePost(req, res);
     else app(req, res);
   };

@@ -17,10 +17,25 @@ export function caRoutes(ca: TestCa, publicBaseUrl?: string): Router {
   const der = (body: (req: express.Request) => Buffer) => (req: express.Request, res: express.Response) => {
     res.type('application/pkix-cert').send(body(req));
   };
-  router.get(CA_PATHS.rootPem, pem(() => ca.root.pem));
-  router.get(CA_PATHS.intermediatePem, pem((req) => issuing(req).pem));
-  router.get(CA_PATHS.chainPem, pem((req) => issuing(req).pem + ca.root.pem));
-  router.get(CA_PATHS.rootCer, der(() => ca.root.der));
-  router.get(CA_PATHS.intermediateCer, der((req) => issuing(req).der));
+  router.get(
+    CA_PATHS.rootPem,
+    pem(() => ca.root.pem),
+  );
+  router.get(
+    CA_PATHS.intermediatePem,
+    pem((req) => issuing(req).pem),
+  );
+  router.get(
+    CA_PATHS.chainPem,
+    pem((req) => issuing(req).pem + ca.root.pem),
+  );
+  router.get(
+    CA_PATHS.rootCer,
+    der(() => ca.root.der),
+  );
+  router.get(
+    CA_PATHS.intermediateCer,
+    der((req) => issuing(req).der),
+  );
   return router;
 }

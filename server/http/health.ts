@@ -48,7 +48,10 @@ export function healthRoutes(readiness: Readiness): Router {
   router.get(HEALTH_PATHS.ready, (_req, res) => {
     const { ready, checks } = readiness.report();
     const status = ready ? 'ready' : readiness.stopping ? 'stopping' : 'not ready';
-    res.set('Cache-Control', 'no-store').status(ready ? 200 : 503).json({ status, checks });
+    res
+      .set('Cache-Control', 'no-store')
+      .status(ready ? 200 : 503)
+      .json({ status, checks });
   });
   return router;
 }

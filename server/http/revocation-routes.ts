@@ -67,7 +67,9 @@ export function revocationRoutes(revocation: Revocation): Router {
     res
       .status(404)
       .type('text/plain')
-      .send('No root CRL: the root CA was loaded without its private key, so ccm-mock cannot sign one. Set CCM_MOCK_CA_ROOT_KEY to serve it.\n');
+      .send(
+        'No root CRL: the root CA was loaded without its private key, so ccm-mock cannot sign one. Set CCM_MOCK_CA_ROOT_KEY to serve it.\n',
+      );
   });
 
   const rawBody = express.raw({ type: () => true, limit: MAX_OCSP_REQUEST_BYTES });
@@ -82,15 +84,26 @@ export function revocationRoutes(revocation: Revocation): Router {
       const bytes = getRequestBytes(req.url);
       return sendOcsp(res, bytes ? revocation.ocsp.respond(bytes) : ocspErrorResponse(OCSP_STATUS.malformedRequest));
     }
-    res.status(405).set('Allow', 'GET, HEAD, POST').type('text/plain').send('The OCSP responder takes POST (application/ocsp-request) or GET /ocsp/{base64 request}\n');
+    res
+      .status(405)
+      .set('Allow', 'GET, HEAD, POST')
+      .type('text/plain')
+      .send('The OCSP responder takes POST (application/ocsp-request) or GET /ocsp/{base64 request}\n');
   });
-  router.use(CA_PATHS.ocsp, (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (err.type === 'entity.too.large') {
-      res.status(413).type('text/plain').send(`OCSP request too large: the limit is ${MAX_OCSP_REQUEST_BYTES} bytes\n`);
-      return;
-    }
-    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) return sendOcsp(res, ocspErrorResponse(OCSP_STATUS.malformedRequest));
-    next(err);
-  });
+  router.use(
+    CA_PATHS.ocsp,
+    (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (err.type === 'entity.too.large') {
+        res
+          .status(413)
+          .type('text/plain')
+          .send(`OCSP request too large: the limit is ${MAX_OCSP_REQUEST_BYTES} bytes\n`);
+        return;
+      }
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+        return sendOcsp(res, ocspErrorResponse(OCSP_STATUS.malformedRequest));
+      next(err);
+    },
+  );
   return router;
 }

@@ -13,6 +13,9 @@ export function requestBaseUrl(req: IncomingMessage, publicBaseUrl?: string): st
   const host = first(req.headers['x-forwarded-host']) ?? req.headers.host;
   const scheme = proto === 'https' || proto === 'http' ? proto : (req.socket as TLSSocket).encrypted ? 'https' : 'http';
   // a Host header is client input: accept only what a host[:port] can be
-  const safeHost = host && /^[A-Za-z0-9.\-_~%]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : `localhost:${req.socket.localPort ?? 80}`;
+  const safeHost =
+    host && /^[A-Za-z0-9.\-_~%]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
+      ? host
+      : `localhost:${req.socket.localPort ?? 80}`;
   return `${scheme}://${safeHost}`;
 }

@@ -41,7 +41,12 @@ function declaredLength(req: IncomingMessage): number | undefined {
 }
 
 /** Read a request's body: `done(undefined, bytes)`, `done(undefined, undefined)` when it has none, or `done(error)`. */
-export function readBody(req: IncomingMessage, limit: number, done: (err: BodyError | undefined, body?: Buffer) => void, lingerMs = LINGER_MS): void {
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (err: BodyError | undefined, body?: Buffer) => void,
+  lingerMs = LINGER_MS,
+): void {
   {
     // a request without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3)
     if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {

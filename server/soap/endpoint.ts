@@ -21,7 +21,10 @@ import { unmarshal, type UnmarshalOptions } from './unmarshal.js';
 
 /** The domain's operations; an answer may come later (enroll waits for a signing worker). */
 export type OperationHandlers = {
-  [K in OperationName]: (args: OperationArgs[K], ctx: CallContext) => OperationResults[K] | Promise<OperationResults[K]>;
+  [K in OperationName]: (
+    args: OperationArgs[K],
+    ctx: CallContext,
+  ) => OperationResults[K] | Promise<OperationResults[K]>;
 };
 
 /** How the mock's wire differs where the live service is unconfirmed (README: wire profile). */
@@ -97,13 +100,18 @@ export interface SoapEndpoint {
 
 /** The texts of a refused request body, as faults. */
 function bodyFault(err: BodyError, maxBodyBytes: number): SoapFault {
-  const message = err.type === 'entity.too.large' ? `Request entity too large: the limit is ${maxBodyBytes} bytes` : `Bad request: ${err.message}`;
+  const message =
+    err.type === 'entity.too.large'
+      ? `Request entity too large: the limit is ${maxBodyBytes} bytes`
+      : `Bad request: ${err.message}`;
   return new SoapFault('Client', message, err.status);
 }
 
 export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   const { profile } = opts;
-  const unmarshalOptions: UnmarshalOptions = profile.acceptUriAlias ? { aliases: { AuthData: { URI: 'customerLoginUri' } } } : {};
+  const unmarshalOptions: UnmarshalOptions = profile.acceptUriAlias
+    ? { aliases: { AuthData: { URI: 'customerLoginUri' } } }
+    : {};
   const wsdlCache = new Map<string, string>();
   const router = express.Router();
 
@@ -115,11 +123,13 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
       sendXml(res, 200, text);
       return;
     }
-    res.type('html').send(
-      `<!doctype html><title>Web Services</title><h1>EPKIManager (ccm-mock)</h1>` +
-        `<table border="1"><tr><th>Endpoint</th><th>Information</th></tr><tr><td>Service Name: {${escapeXml(profile.namespace)}}${contract.serviceName}<br>Port Name: {${escapeXml(profile.namespace)}}${contract.portName}</td>` +
-        `<td>Address: ${escapeXml(location)}<br>WSDL: <a href="${escapeXml(location)}?wsdl">${escapeXml(location)}?wsdl</a></td></tr></table>`,
-    );
+    res
+      .type('html')
+      .send(
+        `<!doctype html><title>Web Services</title><h1>EPKIManager (ccm-mock)</h1>` +
+          `<table border="1"><tr><th>Endpoint</th><th>Information</th></tr><tr><td>Service Name: {${escapeXml(profile.namespace)}}${contract.serviceName}<br>Port Name: {${escapeXml(profile.namespace)}}${contract.portName}</td>` +
+          `<td>Address: ${escapeXml(location)}<br>WSDL: <a href="${escapeXml(location)}?wsdl">${escapeXml(location)}?wsdl</a></td></tr></table>`,
+      );
   });
 
   function handlePost(req: IncomingMessage, res: ServerResponse): void {
@@ -151,7 +161,9 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
       }
       const failed = (err: unknown) => {
         if (!(err instanceof SoapFault)) console.error('ccm-mock: unexpected error answering a SOAP call', err);
-        refuse(err instanceof SoapFault ? err : new SoapFault('Server', 'Internal error in ccm-mock; see the server log'));
+        refuse(
+          err instanceof SoapFault ? err : new SoapFault('Server', 'Internal error in ccm-mock; see the server log'),
+        );
       };
       const respond = (answer: Answer) => {
         if (!answer.transport) {
@@ -178,7 +190,11 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   router.post(SERVICE_PATH, (req, res) => handlePost(req, res));
 
   router.all(SERVICE_PATH, (_req, res) => {
-    res.set('Allow', 'GET, POST').status(405).type('text/plain').send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
+    res
+      .set('Allow', 'GET, POST')
+      .status(405)
+      .type('text/plain')
+      .send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
   });
 
   /** The request's operation and arguments, read and checked; the XML document is gone when this returns. */
@@ -213,7 +229,8 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
     const handler = opts.handlers[name] as (a: unknown, c: CallContext) => unknown;
     const answer = (result: unknown): Answer => {
       record.code = statusCodeOf(name, result);
-      if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0) record.orderNumber = result;
+      if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0)
+        record.orderNumber = result;
       return { xml: marshalResponse(contract, name, profile.namespace, result), transport };
     };
     const result = handler.call(opts.handlers, args, { baseUrl });

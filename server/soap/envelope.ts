@@ -21,7 +21,12 @@ const MESSAGE_ERROR = "Couldn't create SOAP message due to exception: XML reader
 /** The parser's own complaint, one line, without libxml2's "Entity: line 1:" noise. */
 function readerError(err: unknown): string {
   const text = (err as Error).message ?? String(err);
-  return text.split('\n').map((l) => l.trim()).filter(Boolean)[0] ?? 'unreadable XML';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)[0] ?? 'unreadable XML'
+  );
 }
 
 /** Nothing but XML whitespace (or nothing at all), found without turning the body into a string. */
@@ -58,12 +63,16 @@ export function parseSoapRequest(body: Buffer): SoapRequest {
     throw new SoapFault('Client', MESSAGE_ERROR + readerError(err));
   }
   try {
-    if (doc.dtd) throw new SoapFault('Client', MESSAGE_ERROR + 'a SOAP message must not contain a Document Type Declaration');
+    if (doc.dtd)
+      throw new SoapFault('Client', MESSAGE_ERROR + 'a SOAP message must not contain a Document Type Declaration');
     const env = doc.root;
     if (env.name !== 'Envelope' || env.namespaceUri !== SOAP11_ENVELOPE_NS) {
       const got = env.namespaceUri || '(no namespace)';
       const hint = env.namespaceUri === SOAP12_ENVELOPE_NS ? '' : ` (root element ${env.name})`;
-      throw new SoapFault('VersionMismatch', `Couldn't create SOAP message. Expecting Envelope in namespace ${SOAP11_ENVELOPE_NS}, but got ${got}${hint}`);
+      throw new SoapFault(
+        'VersionMismatch',
+        `Couldn't create SOAP message. Expecting Envelope in namespace ${SOAP11_ENVELOPE_NS}, but got ${got}${hint}`,
+      );
     }
     const parts = elementChildren(env).filter((c) => c.namespaceUri === SOAP11_ENVELOPE_NS);
     const header = parts.find((c) => c.name === 'Header');

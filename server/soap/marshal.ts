@@ -43,7 +43,8 @@ function writeChildren(typeName: string, value: Record<string, unknown>, model: 
     const v = value[decl.name];
     const items = v === undefined || v === null ? [] : decl.maxOccurs > 1 ? (v as unknown[]) : [v];
     if (items.length < decl.minOccurs) throw new MarshalError(`${typeName}.${decl.name} is required`);
-    if (items.length > decl.maxOccurs) throw new MarshalError(`${typeName}.${decl.name} occurs at most ${decl.maxOccurs} times`);
+    if (items.length > decl.maxOccurs)
+      throw new MarshalError(`${typeName}.${decl.name} occurs at most ${decl.maxOccurs} times`);
     for (const item of items) writeValue(decl, item, model, out);
   }
 }

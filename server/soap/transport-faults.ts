@@ -16,11 +16,19 @@ function withStatus(res: ServerResponse, status: number): ServerResponse {
 
 /** A response envelope that stops partway: not well-formed XML. */
 function truncated(xml: string): string {
-  const whole = xml || `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:response xmlns:ns2="http://ws.epki.comodo.com/"><return>`;
+  const whole =
+    xml ||
+    `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:response xmlns:ns2="http://ws.epki.comodo.com/"><return>`;
   return whole.slice(0, Math.max(40, Math.floor(whole.length / 2)));
 }
 
-export function breakTransport(req: IncomingMessage, res: ServerResponse, fault: TransportFault, answeredXml: string, done: (httpStatus: number) => void): void {
+export function breakTransport(
+  req: IncomingMessage,
+  res: ServerResponse,
+  fault: TransportFault,
+  answeredXml: string,
+  done: (httpStatus: number) => void,
+): void {
   const socket = req.socket;
   switch (fault.kind) {
     case 'reset':
@@ -52,13 +60,17 @@ export function breakTransport(req: IncomingMessage, res: ServerResponse, fault:
       return;
     case 'http500':
       withStatus(res, 500).setHeader('Content-Type', HTML);
-      res.end('<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1><p>injected by ccm-mock</p></body></html>\n');
+      res.end(
+        '<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1><p>injected by ccm-mock</p></body></html>\n',
+      );
       done(500);
       return;
     case 'http503':
       withStatus(res, 503).setHeader('Content-Type', HTML);
       res.setHeader('Retry-After', '1');
-      res.end('<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>injected by ccm-mock</p></body></html>\n');
+      res.end(
+        '<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>injected by ccm-mock</p></body></html>\n',
+      );
       done(503);
       return;
     case 'soap-fault':

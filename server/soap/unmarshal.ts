@@ -39,7 +39,8 @@ function builtinValue(type: string, text: string, element: string): unknown {
     const m = /^([+-]?)0*(\d{1,30})$/.exec(text.trim());
     if (!m) throw unmarshalError(`Not a number: ${quoted(text)} (element ${element}, xs:${type})`);
     const v = BigInt(m[1] + m[2]);
-    if (v < range[0] || v > range[1]) throw unmarshalError(`Not a number: ${quoted(text)} is out of xs:${type} range (element ${element})`);
+    if (v < range[0] || v > range[1])
+      throw unmarshalError(`Not a number: ${quoted(text)} is out of xs:${type} range (element ${element})`);
     return type === 'long' ? v : Number(v);
   }
   if (type === 'boolean') {
@@ -67,7 +68,12 @@ function declsOf(model: SchemaModel, typeName: string): Map<string, ElementDecl>
   return decls;
 }
 
-export function unmarshal(el: XmlElement, typeName: string, model: SchemaModel, opts: UnmarshalOptions = {}): Record<string, unknown> {
+export function unmarshal(
+  el: XmlElement,
+  typeName: string,
+  model: SchemaModel,
+  opts: UnmarshalOptions = {},
+): Record<string, unknown> {
   const decls = declsOf(model, typeName);
   const aliases = opts.aliases?.[typeName] ?? {};
   const out: Record<string, unknown> = {};
@@ -76,7 +82,10 @@ export function unmarshal(el: XmlElement, typeName: string, model: SchemaModel, 
     const name = decls.has(child.name) ? child.name : aliases[child.name];
     const decl = name === undefined ? undefined : decls.get(name);
     if (!decl || isNil(child)) continue;
-    const value = decl.type.kind === 'builtin' ? builtinValue(decl.type.name, child.content, decl.name) : unmarshal(child, decl.type.name, model, opts);
+    const value =
+      decl.type.kind === 'builtin'
+        ? builtinValue(decl.type.name, child.content, decl.name)
+        : unmarshal(child, decl.type.name, model, opts);
     if (decl.maxOccurs > 1) ((out[decl.name] ??= []) as unknown[]).push(value);
     else if (!(decl.name in out) || !aliases[child.name]) out[decl.name] = value; // a repeated single element: last wins; the real name beats an alias
   }

@@ -24,8 +24,28 @@ interface Row extends Extent {
 }
 
 /** A row as one literal, so every row has the same small shape (a spread makes a bigger object). */
-function row(extent: Extent, orderNumber: number, customerUri: string, orgId: number, email: string, state: OrderState, createdAt: number, serial: string | undefined): Row {
-  return { slab: extent.slab, at: extent.at, length: extent.length, orderNumber, customerUri, orgId, email, state, createdAt, serial };
+function row(
+  extent: Extent,
+  orderNumber: number,
+  customerUri: string,
+  orgId: number,
+  email: string,
+  state: OrderState,
+  createdAt: number,
+  serial: string | undefined,
+): Row {
+  return {
+    slab: extent.slab,
+    at: extent.at,
+    length: extent.length,
+    orderNumber,
+    customerUri,
+    orgId,
+    email,
+    state,
+    createdAt,
+    serial,
+  };
 }
 
 // packed layout: u32 JSON bytes, i32 CSR bytes, i32 certificate bytes (-1: not packed, kept in the JSON), then the three
@@ -62,14 +82,21 @@ export class MemoryOrderStore implements OrderStore {
       this.slabs.free(previous);
       this.compact();
     }
-    if (previous?.serial !== undefined && previous.serial !== row.serial && this.bySerial.get(previous.serial) === order.orderNumber) this.bySerial.delete(previous.serial);
+    if (
+      previous?.serial !== undefined &&
+      previous.serial !== row.serial &&
+      this.bySerial.get(previous.serial) === order.orderNumber
+    )
+      this.bySerial.delete(previous.serial);
     if (row.serial !== undefined) this.bySerial.set(row.serial, order.orderNumber);
     const key = this.personKey(order.customerUri, order.orgId, order.email);
     let set = this.byPerson.get(key);
     if (!set) this.byPerson.set(key, (set = new Set()));
     set.add(order.orderNumber);
     if (previous && this.personKey(previous.customerUri, previous.orgId, previous.email) !== key) {
-      this.byPerson.get(this.personKey(previous.customerUri, previous.orgId, previous.email))?.delete(order.orderNumber);
+      this.byPerson
+        .get(this.personKey(previous.customerUri, previous.orgId, previous.email))
+        ?.delete(order.orderNumber);
     }
     if (order.orderNumber > this.maxNumber) this.maxNumber = order.orderNumber;
   }
@@ -105,7 +132,9 @@ export class MemoryOrderStore implements OrderStore {
   list(filter: OrderFilter = {}): Order[] {
     const all = this.matching(filter).sort((a, b) => b.createdAt - a.createdAt || b.orderNumber - a.orderNumber);
     const start = filter.offset ?? 0;
-    return all.slice(start, filter.limit === undefined ? undefined : start + filter.limit).map((row) => this.unpack(row));
+    return all
+      .slice(start, filter.limit === undefined ? undefined : start + filter.limit)
+      .map((row) => this.unpack(row));
   }
 
   count(filter: OrderFilter = {}): number {
@@ -153,7 +182,11 @@ export class MemoryOrderStore implements OrderStore {
     const json = JSON.stringify({
       ...rest,
       csr: csr ? undefined : order.csr,
-      certificate: order.certificate && { ...order.certificate, serial: undefined, der: certificate ? undefined : order.certificate.der },
+      certificate: order.certificate && {
+        ...order.certificate,
+        serial: undefined,
+        der: certificate ? undefined : order.certificate.der,
+      },
     });
     const jsonBytes = Buffer.byteLength(json);
     const extent = this.slabs.alloc(HEADER + jsonBytes + (csr?.length ?? 0) + (certificate?.length ?? 0));
@@ -174,7 +207,14 @@ export class MemoryOrderStore implements OrderStore {
     const certificateBytes = packed.readInt32LE(8);
     let at = HEADER + jsonBytes;
     const order = JSON.parse(packed.toString('utf8', HEADER, at)) as Order;
-    Object.assign(order, { orderNumber: row.orderNumber, customerUri: row.customerUri, orgId: row.orgId, email: row.email, state: row.state, createdAt: row.createdAt });
+    Object.assign(order, {
+      orderNumber: row.orderNumber,
+      customerUri: row.customerUri,
+      orgId: row.orgId,
+      email: row.email,
+      state: row.state,
+      createdAt: row.createdAt,
+    });
     if (csrBytes >= 0) {
       order.csr = packed.toString('base64', at, at + csrBytes);
       at += csrBytes;

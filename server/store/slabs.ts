@@ -68,7 +68,8 @@ export class Slabs {
 
   private check(slab: number): void {
     if (this.live[slab] === 0) this.release(slab);
-    else if (this.slabs[slab]!.length === this.slabBytes && this.live[slab] < this.slabBytes * SPARSE_SHARE) this.sparseSlabs.add(slab);
+    else if (this.slabs[slab]!.length === this.slabBytes && this.live[slab] < this.slabBytes * SPARSE_SHARE)
+      this.sparseSlabs.add(slab);
   }
 
   /**

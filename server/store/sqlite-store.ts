@@ -88,7 +88,8 @@ export class SqliteOrderStore implements OrderStore {
     private readonly migrations: readonly Migration[] = MIGRATIONS,
   ) {
     migrations.forEach((m, i) => {
-      if (m.version !== i + 1) throw new Error(`migration ${i + 1} is numbered ${m.version}: versions run 1, 2, 3, ...`);
+      if (m.version !== i + 1)
+        throw new Error(`migration ${i + 1} is numbered ${m.version}: versions run 1, 2, 3, ...`);
     });
     this.latest = migrations.at(-1)?.version ?? 0;
     mkdirSync(dirname(file), { recursive: true });
@@ -108,7 +109,9 @@ export class SqliteOrderStore implements OrderStore {
       ),
       get: this.db.prepare('SELECT data FROM orders WHERE order_number = ?'),
       bySerial: this.db.prepare('SELECT data FROM orders WHERE serial = ? ORDER BY order_number LIMIT 1'),
-      byPerson: this.db.prepare('SELECT data FROM orders WHERE customer_uri = ? AND org_id = ? AND email_lc = ? ORDER BY order_number'),
+      byPerson: this.db.prepare(
+        'SELECT data FROM orders WHERE customer_uri = ? AND org_id = ? AND email_lc = ? ORDER BY order_number',
+      ),
       max: this.db.prepare(
         "SELECT max(coalesce((SELECT max(order_number) FROM orders), 0), coalesce((SELECT value FROM meta WHERE key = 'order_number_floor'), 0)) AS n",
       ),
@@ -122,7 +125,9 @@ export class SqliteOrderStore implements OrderStore {
       for (const [key, value] of entries) setOne.run(key, value);
     });
     this.clearCustomer = this.db.transaction((customerUri: string) => {
-      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('order_number_floor', ?)").run(this.maxOrderNumber());
+      this.db
+        .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('order_number_floor', ?)")
+        .run(this.maxOrderNumber());
       this.db.prepare('DELETE FROM orders WHERE customer_uri = ?').run(customerUri);
     });
   }
@@ -148,10 +153,12 @@ export class SqliteOrderStore implements OrderStore {
     for (const m of this.migrations) {
       if (m.version <= current) continue;
       // each migration and its record commit together: a crash leaves the file at one version or the next
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        record.run(m.version, m.description, new Date().toISOString());
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(m.sql);
+          record.run(m.version, m.description, new Date().toISOString());
+        })
+        .immediate();
     }
   }
 
@@ -228,7 +235,10 @@ export class SqliteOrderStore implements OrderStore {
   }
 
   durability(): StoreDurability {
-    return { journalMode: this.db.pragma('journal_mode', { simple: true }) as string, synchronous: this.db.pragma('synchronous', { simple: true }) as number };
+    return {
+      journalMode: this.db.pragma('journal_mode', { simple: true }) as string,
+      synchronous: this.db.pragma('synchronous', { simple: true }) as number,
+    };
   }
 
   /** A cheap read that fails when the file has become unreadable (for /readyz). */

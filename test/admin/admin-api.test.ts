@@ -17,14 +17,21 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-async function enroll(email: string, auth: Auth = SANDBOX, orgId = 1001, secretKey = 'sandbox-secret'): Promise<number> {
+async function enroll(
+  email: string,
+  auth: Auth = SANDBOX,
+  orgId = 1001,
+  secretKey = 'sandbox-secret',
+): Promise<number> {
   const answer = await call(mock.endpoint, 'enroll', enrollXml({ email, csr: readCsr(), auth, orgId, secretKey }));
   expect(answer.code).toBeGreaterThan(0);
   return answer.code;
 }
-const status = async (n: number, auth: Auth = SANDBOX) => (await call(mock.endpoint, 'getCollectStatus', orderXml(n, auth))).code;
+const status = async (n: number, auth: Auth = SANDBOX) =>
+  (await call(mock.endpoint, 'getCollectStatus', orderXml(n, auth))).code;
 const collect = async (n: number) => await call(mock.endpoint, 'collect', orderXml(n));
-const revoke = async (n: number) => (await call(mock.endpoint, 'revoke', orderXml(n, SANDBOX, xmlEl('reason', '')))).code;
+const revoke = async (n: number) =>
+  (await call(mock.endpoint, 'revoke', orderXml(n, SANDBOX, xmlEl('reason', '')))).code;
 
 describe('GET /admin/api and /admin/api/info', () => {
   it('lists its routes', async () => {
@@ -35,9 +42,20 @@ describe('GET /admin/api and /admin/api/info', () => {
 
   it('shows the seed, the clock and the CA downloads', async () => {
     const res = await admin('GET', '/admin/api/info');
-    expect(res.body).toMatchObject({ seed: 'admin-api', defaultDelay: 'instant', adminTokenRequired: false, ca: { rootPem: '/ca/root.pem', chainPem: '/ca/chain.pem' } });
+    expect(res.body).toMatchObject({
+      seed: 'admin-api',
+      defaultDelay: 'instant',
+      adminTokenRequired: false,
+      ca: { rootPem: '/ca/root.pem', chainPem: '/ca/chain.pem' },
+    });
     expect(Date.parse(res.body.clock.now)).toBeGreaterThan(0);
-    expect(res.body.organizations).toContainEqual({ customer: 'sandbox', orgId: 1004, name: 'Suspended Org', suspended: true, delay: 'instant' });
+    expect(res.body.organizations).toContainEqual({
+      customer: 'sandbox',
+      orgId: 1004,
+      name: 'Suspended Org',
+      suspended: true,
+      delay: 'instant',
+    });
   });
 });
 
@@ -46,29 +64,61 @@ describe('orders', () => {
     const a = await enroll('list-a@example.com');
     const b = await enroll('list-b+reject@example.com');
     const c = await enroll('list-c@example.org', SANDBOX, 1002, 'second-secret');
-    const d = await enroll('list@other.example', { login: 'other-admin', password: 'other', customerLoginUri: 'other' }, 2001, 'other-secret');
+    const d = await enroll(
+      'list@other.example',
+      { login: 'other-admin', password: 'other', customerLoginUri: 'other' },
+      2001,
+      'other-secret',
+    );
     const all = (await admin('GET', '/admin/api/orders')).body.map((o: { orderNumber: number }) => o.orderNumber);
     expect(all.slice(0, 4)).toEqual([d, c, b, a]);
-    expect((await admin('GET', '/admin/api/orders?customer=other')).body.map((o: { orderNumber: number }) => o.orderNumber)).toEqual([d]);
-    expect((await admin('GET', '/admin/api/orders?org=1002')).body.map((o: { orderNumber: number }) => o.orderNumber)).toEqual([c]);
+    expect(
+      (await admin('GET', '/admin/api/orders?customer=other')).body.map((o: { orderNumber: number }) => o.orderNumber),
+    ).toEqual([d]);
+    expect(
+      (await admin('GET', '/admin/api/orders?org=1002')).body.map((o: { orderNumber: number }) => o.orderNumber),
+    ).toEqual([c]);
     const byEmail = (await admin('GET', '/admin/api/orders?email=LIST-A@example.com')).body;
     expect(byEmail).toHaveLength(1);
-    expect(byEmail[0]).toMatchObject({ orderNumber: a, state: 'issued', email: 'list-a@example.com', username: 'Alice Example', customer: 'sandbox', orgId: 1001, orgName: 'Sandbox Org', enrolledBy: 'admin', actions: ['revoke'] });
+    expect(byEmail[0]).toMatchObject({
+      orderNumber: a,
+      state: 'issued',
+      email: 'list-a@example.com',
+      username: 'Alice Example',
+      customer: 'sandbox',
+      orgId: 1001,
+      orgName: 'Sandbox Org',
+      enrolledBy: 'admin',
+      actions: ['revoke'],
+    });
     expect(byEmail[0].serial).toMatch(/^[0-9a-f]{32}$/);
-    expect((await admin('GET', '/admin/api/orders?state=rejected&customer=sandbox')).body.map((o: { orderNumber: number }) => o.orderNumber)).toContain(b);
+    expect(
+      (await admin('GET', '/admin/api/orders?state=rejected&customer=sandbox')).body.map(
+        (o: { orderNumber: number }) => o.orderNumber,
+      ),
+    ).toContain(b);
     expect((await admin('GET', '/admin/api/orders?limit=2')).body).toHaveLength(2);
   });
 
   it('answers 400 for bad filters', async () => {
     expect((await admin('GET', '/admin/api/orders?state=lost')).status).toBe(400);
-    expect((await admin('GET', '/admin/api/orders?org=abc')).body).toEqual({ error: 'org must be a whole number >= 1, got "abc"', status: 400 });
+    expect((await admin('GET', '/admin/api/orders?org=abc')).body).toEqual({
+      error: 'org must be a whole number >= 1, got "abc"',
+      status: 400,
+    });
     expect((await admin('GET', '/admin/api/orders?limit=0')).status).toBe(400);
   });
 
   it('GET /admin/api/orders/{n} gives the certificate and the state history; /certificate the PEM', async () => {
     const n = await enroll('detail+pending1@example.com');
     const before = (await admin('GET', `/admin/api/orders/${n}`)).body;
-    expect(before).toMatchObject({ orderNumber: n, state: 'processing', tags: ['pending1'], next: { to: 'issued', afterPolls: 1 }, actions: ['approve', 'reject', 'issue'] });
+    expect(before).toMatchObject({
+      orderNumber: n,
+      state: 'processing',
+      tags: ['pending1'],
+      next: { to: 'issued', afterPolls: 1 },
+      actions: ['approve', 'reject', 'issue'],
+    });
     expect(before.certificate).toBeUndefined();
     expect((await admin('GET', `/admin/api/orders/${n}/certificate`)).status).toBe(404);
     expect(await status(n)).toBe(0);
@@ -87,7 +137,10 @@ describe('orders', () => {
   });
 
   it('404 for an unknown order, 400 for a bad order number, 404 for an unknown action', async () => {
-    expect(await admin('GET', '/admin/api/orders/424242')).toMatchObject({ status: 404, body: { error: 'order 424242 not found' } });
+    expect(await admin('GET', '/admin/api/orders/424242')).toMatchObject({
+      status: 404,
+      body: { error: 'order 424242 not found' },
+    });
     expect((await admin('POST', '/admin/api/orders/424242/approve')).status).toBe(404);
     expect((await admin('GET', '/admin/api/orders/abc')).status).toBe(400);
     const n = await enroll('action@example.com');
@@ -105,7 +158,10 @@ describe('manual transitions (POST /admin/api/orders/{n}/approve | reject | pay 
     expect(res.body.history.at(-1).note).toBe('approved by admin: looks fine');
     expect(await status(n)).toBe(1);
     const again = await admin('POST', `/admin/api/orders/${n}/approve`);
-    expect(again).toMatchObject({ status: 409, body: { error: `cannot approve order ${n}: it is issued (approve is allowed from processing)`, status: 409 } });
+    expect(again).toMatchObject({
+      status: 409,
+      body: { error: `cannot approve order ${n}: it is issued (approve is allowed from processing)`, status: 409 },
+    });
   });
 
   it('approve overrides a scripted reject but keeps a scripted payment', async () => {
@@ -131,7 +187,12 @@ describe('manual transitions (POST /admin/api/orders/{n}/approve | reject | pay 
     expect((await collect(n)).code).toBe(-22);
     const res = await admin('POST', `/admin/api/orders/${n}/pay`);
     expect(res.body.state).toBe('issued');
-    expect(res.body.history.map((h: { state: string }) => h.state)).toEqual(['processing', 'awaiting-payment', 'issuing', 'issued']);
+    expect(res.body.history.map((h: { state: string }) => h.state)).toEqual([
+      'processing',
+      'awaiting-payment',
+      'issuing',
+      'issued',
+    ]);
     expect((await collect(n)).code).toBe(1);
     expect((await admin('POST', `/admin/api/orders/${n}/pay`)).status).toBe(409);
   });
@@ -149,7 +210,10 @@ describe('manual transitions (POST /admin/api/orders/{n}/approve | reject | pay 
   it('revoke: issued -> revoked with the reason (collect -21); 409 before issue', async () => {
     const n = await enroll('revoke-admin@example.com');
     const res = await admin('POST', `/admin/api/orders/${n}/revoke`, { reason: 'key compromise' });
-    expect(res.body).toMatchObject({ state: 'revoked', revocation: { reason: 'key compromise', reasonCode: 1, by: 'admin' } });
+    expect(res.body).toMatchObject({
+      state: 'revoked',
+      revocation: { reason: 'key compromise', reasonCode: 1, by: 'admin' },
+    });
     expect((await collect(n)).code).toBe(-21);
     const p = await enroll('revoke-admin+payment@example.com');
     expect((await admin('POST', `/admin/api/orders/${p}/revoke`)).status).toBe(409);
@@ -190,12 +254,16 @@ describe('organizations (PATCH /admin/api/orgs/{orgId})', () => {
       expect(await status(n)).toBe(-101);
       expect((await collect(n)).code).toBe(-101);
       expect(await revoke(n)).toBe(-101);
-      expect((await call(mock.endpoint, 'enroll', enrollXml({ email: 'x@example.com', csr: readCsr() }))).code).toBe(-101);
+      expect((await call(mock.endpoint, 'enroll', enrollXml({ email: 'x@example.com', csr: readCsr() }))).code).toBe(
+        -101,
+      );
     } finally {
       await admin('PATCH', '/admin/api/orgs/1001', { suspended: null });
     }
     expect(await status(n)).toBe(1);
-    expect((await admin('GET', '/admin/api/orgs')).body.find((o: { orgId: number }) => o.orgId === 1004).suspended).toBe(true);
+    expect(
+      (await admin('GET', '/admin/api/orgs')).body.find((o: { orgId: number }) => o.orgId === 1004).suspended,
+    ).toBe(true);
   });
 
   it('answers 404 for an unknown organization and 400 for bad fields', async () => {
@@ -215,7 +283,9 @@ describe('journal (GET /admin/api/journal)', () => {
     await call(mock.endpoint, 'getCollectStatus', orderXml(n, { ...SANDBOX, password: 'wrong' }));
     await call(mock.endpoint, 'collect', '<orderNumber>abc</orderNumber>');
     const entries = (await admin('GET', `/admin/api/journal?since=${last}`)).body;
-    expect(entries.map((e: { operation?: string; code?: number; customer?: string }) => [e.operation, e.customer, e.code])).toEqual([
+    expect(
+      entries.map((e: { operation?: string; code?: number; customer?: string }) => [e.operation, e.customer, e.code]),
+    ).toEqual([
       ['enroll', 'sandbox', n],
       ['getCollectStatus', 'sandbox', 1],
       ['getKUTemplates', 'sandbox', undefined],
@@ -244,15 +314,26 @@ describe('journal (GET /admin/api/journal)', () => {
 
 describe('reset (POST /admin/api/reset)', () => {
   it("one customer's reset leaves the others' orders, faults and journal", async () => {
-    const mine = await enroll('reset-one@other.example', { login: 'other-admin', password: 'other', customerLoginUri: 'other' }, 2001, 'other-secret');
+    const mine = await enroll(
+      'reset-one@other.example',
+      { login: 'other-admin', password: 'other', customerLoginUri: 'other' },
+      2001,
+      'other-secret',
+    );
     const theirs = await enroll('reset-keep@example.com');
     await admin('POST', '/admin/api/faults', { customer: 'other', code: -14, count: 5 });
-    await admin('POST', '/admin/api/faults', { customer: 'sandbox', operation: 'getWebServiceInfo', transport: 'empty' });
+    await admin('POST', '/admin/api/faults', {
+      customer: 'sandbox',
+      operation: 'getWebServiceInfo',
+      transport: 'empty',
+    });
     const res = await admin('POST', '/admin/api/reset', { customer: 'other' });
     expect(res.body).toEqual({ reset: 'customer other', seed: 'admin-api' });
     expect((await admin('GET', `/admin/api/orders/${mine}`)).status).toBe(404);
     expect((await admin('GET', `/admin/api/orders/${theirs}`)).status).toBe(200);
-    expect((await admin('GET', '/admin/api/faults')).body.map((f: { customer: string }) => f.customer)).toEqual(['sandbox']);
+    expect((await admin('GET', '/admin/api/faults')).body.map((f: { customer: string }) => f.customer)).toEqual([
+      'sandbox',
+    ]);
     expect((await admin('GET', '/admin/api/journal?customer=other')).body).toEqual([]);
     expect((await admin('POST', '/admin/api/reset', { customer: 'nobody' })).status).toBe(404);
     await admin('DELETE', '/admin/api/faults');
@@ -260,10 +341,19 @@ describe('reset (POST /admin/api/reset)', () => {
 
   it("one customer's reset returns its organizations' suspension and delay to the fixture's, and leaves the others'", async () => {
     const other: Auth = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
-    const enrollOther = (email: string) => call(mock.endpoint, 'enroll', enrollXml({ email, csr: readCsr(), auth: other, orgId: 2001, secretKey: 'other-secret' }));
-    const org = async (orgId: number) => (await admin('GET', '/admin/api/orgs')).body.find((o: { orgId: number }) => o.orgId === orgId);
+    const enrollOther = (email: string) =>
+      call(
+        mock.endpoint,
+        'enroll',
+        enrollXml({ email, csr: readCsr(), auth: other, orgId: 2001, secretKey: 'other-secret' }),
+      );
+    const org = async (orgId: number) =>
+      (await admin('GET', '/admin/api/orgs')).body.find((o: { orgId: number }) => o.orgId === orgId);
     try {
-      expect((await admin('PATCH', '/admin/api/orgs/2001', { suspended: true, delay: '1h' })).body).toMatchObject({ suspended: true, delay: '3600000 ms' });
+      expect((await admin('PATCH', '/admin/api/orgs/2001', { suspended: true, delay: '1h' })).body).toMatchObject({
+        suspended: true,
+        delay: '3600000 ms',
+      });
       expect((await admin('PATCH', '/admin/api/orgs/1002', { delay: '5s' })).status).toBe(200);
       expect((await enrollOther('suspended@other.example')).code).toBe(-101);
 
@@ -283,18 +373,22 @@ describe('reset (POST /admin/api/reset)', () => {
   it('a full reset empties everything and replays the seed; a new seed may be given', async () => {
     const scratch = await createMockServer({ seed: 'replay', ca: mock.ca });
     const a = adminClient(scratch.url);
-    const first = (await call(scratch.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() }))).code;
+    const first = (await call(scratch.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() })))
+      .code;
     const serial = scratch.store.get(first)!.certificate!.serial;
     await a('PATCH', '/admin/api/orgs/1001', { suspended: true });
     expect((await a('POST', '/admin/api/reset', {})).body).toEqual({ reset: 'all', seed: 'replay' });
     expect((await a('GET', '/admin/api/orders')).body).toEqual([]);
     expect((await a('GET', '/admin/api/journal')).body).toEqual([]);
-    const again = (await call(scratch.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() }))).code;
+    const again = (await call(scratch.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() })))
+      .code;
     expect(again).toBe(first);
     expect(scratch.store.get(again)!.certificate!.serial).toBe(serial);
     expect((await a('POST', '/admin/api/reset', { seed: 'other-seed' })).body.seed).toBe('other-seed');
     expect(scratch.seed).toBe('other-seed');
-    expect((await call(scratch.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() }))).code).not.toBe(first);
+    expect(
+      (await call(scratch.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() }))).code,
+    ).not.toBe(first);
     expect((await a('POST', '/admin/api/reset', { seed: 'bad seed!' })).status).toBe(400);
     await scratch.close();
   });
@@ -303,7 +397,11 @@ describe('reset (POST /admin/api/reset)', () => {
 describe('errors and the admin token', () => {
   it('answers JSON errors for unknown routes and bodies that are not JSON', async () => {
     expect(await admin('GET', '/admin/api/nothing')).toMatchObject({ status: 404, body: { status: 404 } });
-    const res = await fetch(`${mock.url}/admin/api/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"customer":' });
+    const res = await fetch(`${mock.url}/admin/api/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"customer":',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/not JSON/);
   });
@@ -315,15 +413,33 @@ describe('errors and the admin token', () => {
       const none = await adminCall(locked.url, 'GET', '/admin/api/orders');
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: 'Bearer wrong' })).status).toBe(401);
-      expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: 'Bearer s3cret' })).status).toBe(200);
+      expect(
+        (await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: 'Bearer wrong' })).status,
+      ).toBe(401);
+      expect(
+        (await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: 'Bearer s3cret' })).status,
+      ).toBe(200);
       // curl -u admin:$TOKEN, as the README says
-      expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: basic('admin', 's3cret') })).status).toBe(200);
-      expect((await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, { Authorization: basic('s3cret', 'wrong') })).status).toBe(401);
+      expect(
+        (
+          await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, {
+            Authorization: basic('admin', 's3cret'),
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await adminCall(locked.url, 'GET', '/admin/api/orders', undefined, {
+            Authorization: basic('s3cret', 'wrong'),
+          })
+        ).status,
+      ).toBe(401);
       const page = await fetch(`${locked.url}/admin`);
       expect(page.status).toBe(401);
       expect(page.headers.get('www-authenticate')).toMatch(/^Basic/);
-      expect((await fetch(`${locked.url}/admin`, { headers: { Authorization: basic('anyone', 's3cret') } })).status).toBe(200);
+      expect(
+        (await fetch(`${locked.url}/admin`, { headers: { Authorization: basic('anyone', 's3cret') } })).status,
+      ).toBe(200);
       expect((await fetch(`${locked.url}/admin`, { headers: { Authorization: 'Bearer s3cret' } })).status).toBe(200);
       // the SOAP endpoint is not behind the token
       expect((await call(locked.endpoint, 'getWebServiceInfo')).status).toBe(200);

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const enroll = async (email: string) => (await call(mock.endpoint, 'enroll', enrollXml({ email, csr: readCsr() }))).code;
+const enroll = async (email: string) =>
+  (await call(mock.endpoint, 'enroll', enrollXml({ email, csr: readCsr() }))).code;
 const status = async (n: number) => (await call(mock.endpoint, 'getCollectStatus', orderXml(n))).code;
 
 describe('the in-process admin handle', () => {

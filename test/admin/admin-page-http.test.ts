@@ -14,13 +14,19 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const enroll = async (email: string, username = 'Alice Example') => (await call(mock.endpoint, 'enroll', enrollXml({ email, username, csr: readCsr() }))).code;
+const enroll = async (email: string, username = 'Alice Example') =>
+  (await call(mock.endpoint, 'enroll', enrollXml({ email, username, csr: readCsr() }))).code;
 const page = async (path: string) => {
   const res = await fetch(mock.url + path);
   return { status: res.status, html: await res.text(), type: res.headers.get('content-type') };
 };
 const post = (path: string, body: Record<string, string> = {}, headers: Record<string, string> = {}) =>
-  fetch(mock.url + path, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+  fetch(mock.url + path, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(body),
+  });
 
 describe('the admin page over HTTP', () => {
   it('lists orders with state, email, username and serial, and the run panel', async () => {
@@ -66,7 +72,9 @@ describe('the admin page over HTTP', () => {
   it('the Reject button rejects: its form POST redirects back and SOAP collect then answers -20', async () => {
     const n = await enroll('page-reject+delay1h@example.com');
     const detail = (await page(`/admin/orders/${n}`)).html;
-    const form = new RegExp(`<form method="post" action="(/admin/orders/${n}/reject)" class="inline"><button class="danger">Reject</button></form>`).exec(detail);
+    const form = new RegExp(
+      `<form method="post" action="(/admin/orders/${n}/reject)" class="inline"><button class="danger">Reject</button></form>`,
+    ).exec(detail);
     expect(form).not.toBeNull();
     expect((await call(mock.endpoint, 'collect', orderXml(n))).code).toBe(0);
     const res = await post(form![1]);

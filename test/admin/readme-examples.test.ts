@@ -44,7 +44,8 @@ function readmeExamples(): Example[] {
 }
 
 const routePattern = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '\\d+')}$`);
-const routeOf = (e: Example) => ADMIN_ROUTES.find(([method, path]) => method === e.method && routePattern(path).test(e.path));
+const routeOf = (e: Example) =>
+  ADMIN_ROUTES.find(([method, path]) => method === e.method && routePattern(path).test(e.path));
 
 describe('README: Admin API examples', () => {
   const examples = readmeExamples();
@@ -74,7 +75,8 @@ describe('README: Admin API examples', () => {
     /** a fresh order in the state the example's action needs */
     async function orderFor(path: string): Promise<number> {
       const tag = /\/(approve|reject|issue)$/.test(path) ? '+delay1h' : path.endsWith('/pay') ? '+payment' : '';
-      const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: `alice${tag}@example.com`, csr: readCsr() }))).code;
+      const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: `alice${tag}@example.com`, csr: readCsr() })))
+        .code;
       expect(n).toBeGreaterThan(0);
       return n;
     }
@@ -83,9 +85,12 @@ describe('README: Admin API examples', () => {
       const address = mock.url.replace(/^http:\/\//, '');
       for (const e of examples) {
         let command = e.command.replaceAll('localhost:8080', address);
-        if (command.includes(EXAMPLE_ORDER)) command = command.replaceAll(EXAMPLE_ORDER, String(await orderFor(e.path)));
+        if (command.includes(EXAMPLE_ORDER))
+          command = command.replaceAll(EXAMPLE_ORDER, String(await orderFor(e.path)));
         // the HTTP status to stderr; stdout stays where the line sends it
-        const result = await run('bash', ['-c', command.replace(/^curl /, `curl -w '%{stderr}%{http_code}' `)], { cwd: dir });
+        const result = await run('bash', ['-c', command.replace(/^curl /, `curl -w '%{stderr}%{http_code}' `)], {
+          cwd: dir,
+        });
         expect(result.status, `${e.line}\n${result.output}`).toBe(0);
         expect(Number(result.stderr), `${e.line}\n${result.output}`).toBeGreaterThanOrEqual(200);
         expect(Number(result.stderr), `${e.line}\n${result.output}`).toBeLessThan(300);

@@ -15,7 +15,9 @@ import { call, enrollXml, orderXml, SANDBOX, type Auth } from '../support/soap.j
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = process.env.CCM_MOCK_SCREENSHOTS ? resolve(packageRoot, process.env.CCM_MOCK_SCREENSHOTS) : join(tmpdir(), 'ccm-mock-screenshots');
+const SCREENSHOTS = process.env.CCM_MOCK_SCREENSHOTS
+  ? resolve(packageRoot, process.env.CCM_MOCK_SCREENSHOTS)
+  : join(tmpdir(), 'ccm-mock-screenshots');
 
 async function screenshot(name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -28,8 +30,18 @@ let mock: MockServer;
 let browser: Browser;
 let page: Page;
 
-async function enroll(email: string, username: string, auth: Auth = SANDBOX, orgId = 1001, secretKey = 'sandbox-secret'): Promise<number> {
-  const answer = await call(mock.endpoint, 'enroll', enrollXml({ email, username, csr: readCsr(), auth, orgId, secretKey }));
+async function enroll(
+  email: string,
+  username: string,
+  auth: Auth = SANDBOX,
+  orgId = 1001,
+  secretKey = 'sandbox-secret',
+): Promise<number> {
+  const answer = await call(
+    mock.endpoint,
+    'enroll',
+    enrollXml({ email, username, csr: readCsr(), auth, orgId, secretKey }),
+  );
   expect(answer.code).toBeGreaterThan(0);
   return answer.code;
 }
@@ -38,12 +50,20 @@ const collect = async (n: number) => (await call(mock.endpoint, 'collect', order
 
 beforeAll(async () => {
   // never skip: a missing browser is a failure CI must show
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   mock = await createMockServer({ seed: '5eed0fadm1n' });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 });
@@ -77,7 +97,9 @@ describe('the admin page in chromium', () => {
     await page.getByLabel('state').selectOption('awaiting-payment');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/state=awaiting-payment/);
-    expect(await page.locator('#orders tbody tr td:nth-child(3)').allTextContents()).toEqual(['bob+payment@example.com']);
+    expect(await page.locator('#orders tbody tr td:nth-child(3)').allTextContents()).toEqual([
+      'bob+payment@example.com',
+    ]);
 
     // open the order and approve it
     await page.goto(`${mock.url}/admin`);

@@ -25,23 +25,37 @@ describe('buildCrl', () => {
       { serial: Buffer.from('80', 'hex'), revokedAt: new Date(T0 - 2 * HOUR), reasonCode: 0 },
       { serial: Buffer.from('0abc', 'hex'), revokedAt: new Date(T0 - 3 * HOUR), reasonCode: 9 },
     ];
-    const der = buildCrl(ca.issuing, { number: 42n, thisUpdate: new Date(T0), nextUpdate: new Date(T0 + 24 * HOUR), entries });
+    const der = buildCrl(ca.issuing, {
+      number: 42n,
+      thisUpdate: new Date(T0),
+      nextUpdate: new Date(T0 + 24 * HOUR),
+      entries,
+    });
     const text = crlText(der);
     expect(text).toContain('Last Update: Jun  1 08:00:00 2030 GMT');
     expect(text).toContain('Next Update: Jun  2 08:00:00 2030 GMT');
     expect(text).toMatch(/CRL Number: \n\s+42\n/);
-    expect(text).toMatch(/Serial Number: 01FF\n\s+Revocation Date: Jun  1 07:00:00 2030 GMT\n\s+CRL entry extensions:\n\s+X509v3 CRL Reason Code: \n\s+Key Compromise/);
+    expect(text).toMatch(
+      /Serial Number: 01FF\n\s+Revocation Date: Jun  1 07:00:00 2030 GMT\n\s+CRL entry extensions:\n\s+X509v3 CRL Reason Code: \n\s+Key Compromise/,
+    );
     expect(text).toMatch(/Serial Number: 80\n\s+Revocation Date: Jun  1 06:00:00 2030 GMT\n\s+Serial Number: 0ABC/); // no extensions for unspecified
     expect(text).toMatch(/Serial Number: 0ABC\n[\s\S]+?Privilege Withdrawn/);
     const dir = tempDir();
     writeFileSync(join(dir, 'crl.der'), der);
     writeFileSync(join(dir, 'int.pem'), ca.issuing.pem);
-    const r = await run('openssl', ['crl', '-inform', 'DER', '-in', 'crl.der', '-CAfile', 'int.pem', '-noout'], { cwd: dir });
+    const r = await run('openssl', ['crl', '-inform', 'DER', '-in', 'crl.der', '-CAfile', 'int.pem', '-noout'], {
+      cwd: dir,
+    });
     expect(r.stderr).toContain('verify OK');
   });
 
   it('leaves an empty revokedCertificates out', () => {
-    const der = buildCrl(ca.root as TestCa['issuing'], { number: 1n, thisUpdate: new Date(T0), nextUpdate: new Date(T0 + HOUR), entries: [] });
+    const der = buildCrl(ca.root as TestCa['issuing'], {
+      number: 1n,
+      thisUpdate: new Date(T0),
+      nextUpdate: new Date(T0 + HOUR),
+      entries: [],
+    });
     expect(crlText(der)).toContain('No Revoked Certificates.');
   });
 });
@@ -50,7 +64,13 @@ describe('CrlPublisher', () => {
   it('serves one CRL until its entries change or it ages, each rebuild with the next number', () => {
     let now = T0;
     let entries: CrlEntry[] = [];
-    const publisher = new CrlPublisher({ signer: ca.issuing, scope: 's', numbers: new MemoryCrlNumbers(), entries: () => entries, now: () => now });
+    const publisher = new CrlPublisher({
+      signer: ca.issuing,
+      scope: 's',
+      numbers: new MemoryCrlNumbers(),
+      entries: () => entries,
+      now: () => now,
+    });
     const first = publisher.current();
     expect(first.number).toBe(1n);
     now += 10 * 60 * 1000;
@@ -85,7 +105,9 @@ describe('CRL numbers', () => {
   it('refuse an unreadable file with its name and what to do', () => {
     const file = join(tempDir(), 'crl-numbers.json');
     writeFileSync(file, '{"x": 3}');
-    expect(() => new FileCrlNumbers(file)).toThrow(/crl-numbers\.json is unreadable .*"x" is not a decimal string.*delete it/);
+    expect(() => new FileCrlNumbers(file)).toThrow(
+      /crl-numbers\.json is unreadable .*"x" is not a decimal string.*delete it/,
+    );
     writeFileSync(file, 'not json');
     expect(() => new FileCrlNumbers(file)).toThrow(/unreadable/);
   });

@@ -23,10 +23,13 @@ beforeAll(async () => {
   ca = await generateTestCa({ baseUrl: MADE_FOR, keyBits: 1024 });
 });
 
-const text = (pem: string, exts = 'subjectKeyIdentifier,authorityKeyIdentifier,basicConstraints,keyUsage,extendedKeyUsage') =>
-  openssl(['x509', '-noout', '-subject', '-issuer', '-dates', '-pubkey', '-ext', exts], pem);
+const text = (
+  pem: string,
+  exts = 'subjectKeyIdentifier,authorityKeyIdentifier,basicConstraints,keyUsage,extendedKeyUsage',
+) => openssl(['x509', '-noout', '-subject', '-issuer', '-dates', '-pubkey', '-ext', exts], pem);
 const urls = (pem: string) => openssl(['x509', '-noout', '-ext', 'crlDistributionPoints,authorityInfoAccess'], pem);
-const serialOf = (pem: string) => openssl(['x509', '-noout', '-serial'], pem).trim().replace('serial=', '').toLowerCase();
+const serialOf = (pem: string) =>
+  openssl(['x509', '-noout', '-serial'], pem).trim().replace('serial=', '').toLowerCase();
 
 function leafOf(of: TestCa): string {
   const now = new Date();
@@ -57,13 +60,17 @@ describe('intermediate variants', () => {
     expect(variant.subject).toEqual(ca.issuing.subject);
     expect(urls(variant.pem)).toBe(urls(ca.issuing.pem).replaceAll(MADE_FOR, ELSEWHERE));
     expect(urls(variant.pem)).toContain(`URI:${ELSEWHERE}/crl/root.crl`);
-    expect(serialOf(variant.pem)).toBe(variantSerial(Buffer.from(serialOf(ca.issuing.pem), 'hex'), ELSEWHERE).toString('hex'));
+    expect(serialOf(variant.pem)).toBe(
+      variantSerial(Buffer.from(serialOf(ca.issuing.pem), 'hex'), ELSEWHERE).toString('hex'),
+    );
     expect(serialOf(variant.pem)).not.toBe(serialOf(ca.issuing.pem));
 
     const dir = tempDir();
     writeFileSync(join(dir, 'root.pem'), ca.root.pem);
     writeFileSync(join(dir, 'int.pem'), variant.pem);
-    expect(openssl(['verify', '-CAfile', join(dir, 'root.pem'), join(dir, 'int.pem')])).toBe(`${join(dir, 'int.pem')}: OK\n`);
+    expect(openssl(['verify', '-CAfile', join(dir, 'root.pem'), join(dir, 'int.pem')])).toBe(
+      `${join(dir, 'int.pem')}: OK\n`,
+    );
     // a leaf chains to every variant alike
     const leaf = leafOf(ca);
     expect(verifySmime(leaf, ca.root.pem, variant.pem)).toMatch(/: OK$/m);
@@ -92,7 +99,11 @@ describe('intermediate variants', () => {
 
   it('without the root key, or for an intermediate not naming ccm-mock URLs, there is one intermediate: the stored one', () => {
     const dir = tempDir();
-    const files = { rootCertFile: join(dir, 'root.pem'), issuingCertFile: join(dir, 'int.pem'), issuingKeyFile: join(dir, 'int.key') };
+    const files = {
+      rootCertFile: join(dir, 'root.pem'),
+      issuingCertFile: join(dir, 'int.pem'),
+      issuingKeyFile: join(dir, 'int.key'),
+    };
     writeFileSync(files.rootCertFile, ca.root.pem);
     writeFileSync(files.issuingCertFile, ca.issuing.pem);
     writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
@@ -108,7 +119,11 @@ describe('intermediate variants', () => {
         spki: createPublicKey(ca.issuing.key).export({ type: 'spki', format: 'der' }),
         notBefore: new Date(ca.issuing.x509.validFrom),
         notAfter: new Date(ca.issuing.x509.validTo),
-        extensions: [ext.basicConstraints(true, 0), ext.subjectKeyIdentifier(ca.issuing.keyId), ext.crlDistributionPoint('http://pki.example/root.crl')],
+        extensions: [
+          ext.basicConstraints(true, 0),
+          ext.subjectKeyIdentifier(ca.issuing.keyId),
+          ext.crlDistributionPoint('http://pki.example/root.crl'),
+        ],
       },
       ca.root.key!,
     );
@@ -120,20 +135,24 @@ describe('intermediate variants', () => {
 });
 
 describe('collect asks for the intermediate only when it makes a bundle (a variant may have to be signed)', () => {
-  it.each(['pkcs7', 'x509'] as const)('%s: once for the first collect of an order, never again; never for x509', async (certificateFormat) => {
-    const asked: string[] = [];
-    const counting: TestCa = { ...ca, issuingFor: (baseUrl) => (asked.push(baseUrl), ca.issuingFor(baseUrl)) };
-    const mock = await createMockServer({ ca: counting, certificateFormat, caKeyBits: 1024 });
-    try {
-      const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: 'bundle@example.com', csr: readCsr() }))).code;
-      for (let i = 0; i < 3; i++) {
-        const answer = await call(mock.endpoint, 'collect', orderXml(n));
-        expect(answer.schemaProblems).toEqual([]);
-        expect(answer.code).toBe(1);
+  it.each(['pkcs7', 'x509'] as const)(
+    '%s: once for the first collect of an order, never again; never for x509',
+    async (certificateFormat) => {
+      const asked: string[] = [];
+      const counting: TestCa = { ...ca, issuingFor: (baseUrl) => (asked.push(baseUrl), ca.issuingFor(baseUrl)) };
+      const mock = await createMockServer({ ca: counting, certificateFormat, caKeyBits: 1024 });
+      try {
+        const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: 'bundle@example.com', csr: readCsr() })))
+          .code;
+        for (let i = 0; i < 3; i++) {
+          const answer = await call(mock.endpoint, 'collect', orderXml(n));
+          expect(answer.schemaProblems).toEqual([]);
+          expect(answer.code).toBe(1);
+        }
+        expect(asked).toEqual(certificateFormat === 'x509' ? [] : [mock.url]);
+      } finally {
+        await mock.close();
       }
-      expect(asked).toEqual(certificateFormat === 'x509' ? [] : [mock.url]);
-    } finally {
-      await mock.close();
-    }
-  });
+    },
+  );
 });

@@ -26,14 +26,29 @@ const records = new Map<string, CertificateRecord>();
 const NOW = Date.UTC(2030, 0, 15, 12, 0, 0);
 
 beforeAll(async () => {
-  [ca, otherCa] = await Promise.all([1, 2].map(() => generateTestCa({ baseUrl: 'http://mock.test', keyBits: 1024, now: new Date(NOW - 86_400_000) })));
+  [ca, otherCa] = await Promise.all(
+    [1, 2].map(() => generateTestCa({ baseUrl: 'http://mock.test', keyBits: 1024, now: new Date(NOW - 86_400_000) })),
+  );
   signer = await generateOcspSigner(ca, 1024);
-  responder = new OcspResponder({ issuer: ca.issuing, signer, records: { bySerial: (s) => records.get(s), revoked: () => [...records.values()].filter((r) => r.revocation) }, now: () => NOW });
+  responder = new OcspResponder({
+    issuer: ca.issuing,
+    signer,
+    records: { bySerial: (s) => records.get(s), revoked: () => [...records.values()].filter((r) => r.revocation) },
+    now: () => NOW,
+  });
   csr = parseCsr(readCsr());
 });
 
 function store(by: TestCa, serial: Buffer, revocation?: CertificateRecord['revocation']): void {
-  const leaf = issueLeaf(by, { csr, username: 'U', email: 'u@example.com', serial, notBefore: new Date(NOW - 1000), notAfter: new Date(NOW + 1e9), baseUrl: 'http://mock.test' });
+  const leaf = issueLeaf(by, {
+    csr,
+    username: 'U',
+    email: 'u@example.com',
+    serial,
+    notBefore: new Date(NOW - 1000),
+    notAfter: new Date(NOW + 1e9),
+    baseUrl: 'http://mock.test',
+  });
   records.set(serial.toString('hex'), { serial: serial.toString('hex'), der: leaf, revocation });
 }
 
@@ -72,8 +87,15 @@ function read(response: Buffer): Answer {
     return { certId: s.buf.subarray(parts[0].start, parts[0].end), statusTag: parts[1].tag };
   });
   const extNode = data.find((n) => n.tag === 0xa1);
-  const nonce = extNode && Buffer.from(extNode.buf.subarray(children(extNode)[0].contentStart, children(extNode)[0].end));
-  return { status, singles, nonce, tbs: basic[0].buf.subarray(basic[0].start, basic[0].end), signature: content(basic[2]).subarray(1) };
+  const nonce =
+    extNode && Buffer.from(extNode.buf.subarray(children(extNode)[0].contentStart, children(extNode)[0].end));
+  return {
+    status,
+    singles,
+    nonce,
+    tbs: basic[0].buf.subarray(basic[0].start, basic[0].end),
+    signature: content(basic[2]).subarray(1),
+  };
 }
 
 const serialA = Buffer.from('0a1b2c3d4e5f60718293a4b5c6d7e8f9', 'hex');
@@ -88,7 +110,12 @@ describe('OcspResponder', () => {
   it('answers several CertIDs in order, echoing each one byte for byte, and signs with the responder key', () => {
     store(ca, serialA);
     store(ca, serialB, { at: NOW - 5000, reasonCode: 4 });
-    const ids = [certId(serialA), certId(serialB, 'sha256', OID.sha256), certId(Buffer.from([0x42])), certId(serialA, 'md5', '1.2.840.113549.2.5')];
+    const ids = [
+      certId(serialA),
+      certId(serialB, 'sha256', OID.sha256),
+      certId(Buffer.from([0x42])),
+      certId(serialA, 'md5', '1.2.840.113549.2.5'),
+    ];
     const answer = read(responder.respond(request(ids)));
     expect(answer.status).toBe(OCSP_STATUS.successful);
     expect(answer.singles.map((s) => s.certId)).toEqual(ids);
@@ -106,7 +133,9 @@ describe('OcspResponder', () => {
       expect(answer.nonce).toEqual(der.seq(der.oid(OID.ocspNonce), der.octets(value)));
     }
     for (const length of [0, 129]) {
-      expect(read(responder.respond(request([certId(serialA)], der.octets(Buffer.alloc(length, 7))))).status).toBe(OCSP_STATUS.malformedRequest);
+      expect(read(responder.respond(request([certId(serialA)], der.octets(Buffer.alloc(length, 7))))).status).toBe(
+        OCSP_STATUS.malformedRequest,
+      );
     }
   });
 

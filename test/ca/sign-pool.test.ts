@@ -60,14 +60,24 @@ describe('enroll with signing workers', () => {
     const pooledOrders: number[] = [];
     const inlineOrders: number[] = [];
     for (let i = 0; i < 5; i++) {
-      pooledOrders.push((await call(pooled.endpoint, 'enroll', enrollXml({ email: `seq${i}@example.com`, csr: readCsr() }))).code);
-      inlineOrders.push((await call(inline.endpoint, 'enroll', enrollXml({ email: `seq${i}@example.com`, csr: readCsr() }))).code);
+      pooledOrders.push(
+        (await call(pooled.endpoint, 'enroll', enrollXml({ email: `seq${i}@example.com`, csr: readCsr() }))).code,
+      );
+      inlineOrders.push(
+        (await call(inline.endpoint, 'enroll', enrollXml({ email: `seq${i}@example.com`, csr: readCsr() }))).code,
+      );
     }
     expect(pooledOrders).toEqual(inlineOrders);
-    expect(pooledOrders.map((n) => pooled.store.get(n)!.certificate!.serial)).toEqual(inlineOrders.map((n) => inline.store.get(n)!.certificate!.serial));
+    expect(pooledOrders.map((n) => pooled.store.get(n)!.certificate!.serial)).toEqual(
+      inlineOrders.map((n) => inline.store.get(n)!.certificate!.serial),
+    );
 
     // and many at once: every order issued and collectable on the spot, its certificate signed by the CA
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => call(pooled.endpoint, 'enroll', enrollXml({ email: `pool${i}@example.com`, csr: readCsr() }))));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        call(pooled.endpoint, 'enroll', enrollXml({ email: `pool${i}@example.com`, csr: readCsr() })),
+      ),
+    );
     const numbers = answers.map((a) => a.code);
     expect(new Set(numbers).size).toBe(30);
     const issuer = pooled.ca.issuing.x509;

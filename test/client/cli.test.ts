@@ -34,7 +34,8 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const run = (args: string[], extra: Record<string, string | undefined> = {}, tty?: boolean) => ccm(args, { ...env, ...extra }, { cwd, tty });
+const run = (args: string[], extra: Record<string, string | undefined> = {}, tty?: boolean) =>
+  ccm(args, { ...env, ...extra }, { cwd, tty });
 
 async function enrolled(tag = ''): Promise<number> {
   const r = await run(['enroll', '--csr', CSR, '--email', email(tag), '--json']);
@@ -70,8 +71,14 @@ describe('help and usage', () => {
     [['revoke', '1', '--serial', '01'], /exactly one of ORDER, --serial SERIAL, --person EMAIL/],
     [['revoke', '--person', 'a@example.com'], /--person needs --org NAME/],
     [['collect', '1', '--wait', '--timeout', 'soon'], /--timeout: "soon" is not a duration/],
-    [['enroll', '--csr', CSR, '--email', 'a@example.com', '--out', 'a.pem'], /--out goes with --wait \(without it, enroll only prints the order number; later: ccm collect ORDER --wait --out FILE\)/],
-    [['enroll', '--csr', CSR, '--email', 'a@example.com', '--timeout', '5m', '--poll-interval', '1s'], /--timeout and --poll-interval go with --wait/],
+    [
+      ['enroll', '--csr', CSR, '--email', 'a@example.com', '--out', 'a.pem'],
+      /--out goes with --wait \(without it, enroll only prints the order number; later: ccm collect ORDER --wait --out FILE\)/,
+    ],
+    [
+      ['enroll', '--csr', CSR, '--email', 'a@example.com', '--timeout', '5m', '--poll-interval', '1s'],
+      /--timeout and --poll-interval go with --wait/,
+    ],
     [['collect', '1', '--timeout', '5m'], /--timeout goes with --wait \(without it, collect asks once\)/],
     [['conformance', '--only', 'no-such-check'], /unknown check no-such-check/],
   ])('%j exits 2 with a message', async (args, message) => {
@@ -99,12 +106,17 @@ describe('info and templates', () => {
     expect(r.code).toBe(0);
     expect((await ccm(['info', '--endpoint', mock.endpoint], { CCM_URL: 'http://127.0.0.1:1/' })).code).toBe(0);
     expect(r.stdout).toMatch(/^ccm-mock EPKIManager/);
-    expect((await run(['info', '--json'])).json).toMatchObject({ endpoint: mock.endpoint, namespace: 'http://ws.epki.comodo.com/' });
+    expect((await run(['info', '--json'])).json).toMatchObject({
+      endpoint: mock.endpoint,
+      namespace: 'http://ws.epki.comodo.com/',
+    });
   });
 
   it('templates: a readable list, or JSON', async () => {
     const r = await run(['templates']);
-    expect(r.stdout).toMatch(/^smime-standard  S\/MIME signing and encryption\n    key usages:          Digital Signature \(0\), Key Encipherment \(2\)\n/);
+    expect(r.stdout).toMatch(
+      /^smime-standard  S\/MIME signing and encryption\n    key usages:          Digital Signature \(0\), Key Encipherment \(2\)\n/,
+    );
     const j = await run(['templates', '--json']);
     expect(j.json.templates.map((t: { shortName: string }) => t.shortName)).toContain('client-auth');
   });
@@ -128,14 +140,37 @@ describe('enroll', () => {
   });
 
   it('--template uses enrollUsingKUTemplates', async () => {
-    const r = await run(['enroll', '--csr', CSR, '--email', email(), '--template', 'smime-signing', '--template', 'client-auth', '--json']);
+    const r = await run([
+      'enroll',
+      '--csr',
+      CSR,
+      '--email',
+      email(),
+      '--template',
+      'smime-signing',
+      '--template',
+      'client-auth',
+      '--json',
+    ]);
     expect(mock.store.get(r.json.orderNumber)!.templates).toEqual(['smime-signing', 'client-auth']);
   });
 
   it('--generate-key --wait --out: a 0600 key file, and a certificate for that key that openssl verifies', async () => {
-    const r = await run(['enroll', '--generate-key', '--email', 'erin', '--wait', '--out', 'erin.pem', '--poll-interval', '0']);
+    const r = await run([
+      'enroll',
+      '--generate-key',
+      '--email',
+      'erin',
+      '--wait',
+      '--out',
+      'erin.pem',
+      '--poll-interval',
+      '0',
+    ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^order \d+: certificate [0-9a-f]+ for erin@example.com, valid until .*\nwritten to .*erin\.pem \(leaf \+ 2 CA certificates, PEM\)\n$/);
+    expect(r.stdout).toMatch(
+      /^order \d+: certificate [0-9a-f]+ for erin@example.com, valid until .*\nwritten to .*erin\.pem \(leaf \+ 2 CA certificates, PEM\)\n$/,
+    );
     expect(statSync(join(cwd, 'erin.key')).mode & 0o777).toBe(0o600);
     const chain = readFileSync(join(cwd, 'erin.pem'), 'utf8');
     const leaf = chain.slice(0, chain.indexOf('-----END CERTIFICATE-----') + 26);
@@ -151,10 +186,21 @@ describe('enroll', () => {
   it('a refusal exits 3 with the catalog meaning and a hint; --json carries the code', async () => {
     const r = await run(['enroll', '--csr', CSR, '--email', 'bob@example.net']);
     expect(r.code).toBe(EXIT.CCM_STATUS);
-    expect(r.stderr).toBe("ccm: enroll answered -111: Domain is not allowed for Organization\n  hint: the e-mail's domain is not one of the organization's (CCM_EMAIL_DOMAIN)\n");
+    expect(r.stderr).toBe(
+      "ccm: enroll answered -111: Domain is not allowed for Organization\n  hint: the e-mail's domain is not one of the organization's (CCM_EMAIL_DOMAIN)\n",
+    );
     const j = await run(['enroll', '--csr', CSR, '--email', email(), '--json'], { CCM_PASSWORD: 'wrong' });
     expect(j.code).toBe(EXIT.CCM_STATUS);
-    expect(j.json).toEqual({ error: { type: 'status', code: -100, status: 'INVALID_AUTH_DATA', meaning: 'Invalid auth data!', source: 'guide', operation: 'enroll' } });
+    expect(j.json).toEqual({
+      error: {
+        type: 'status',
+        code: -100,
+        status: 'INVALID_AUTH_DATA',
+        meaning: 'Invalid auth data!',
+        source: 'guide',
+        operation: 'enroll',
+      },
+    });
   });
 });
 
@@ -164,9 +210,15 @@ describe('status and collect', () => {
     expect((await run(['status', String(order)])).stdout).toBe(`order ${order}: certificate available (1)\n`);
     // the README shows this output as it is
     const shown = (await run(['status', String(order), '--json'])).stdout.replaceAll(String(order), '1234567');
-    expect(readFileSync(join(packageRoot, 'README.md'), 'utf8')).toContain('$ ccm status 1234567 --json\n' + shown + '```');
+    expect(readFileSync(join(packageRoot, 'README.md'), 'utf8')).toContain(
+      '$ ccm status 1234567 --json\n' + shown + '```',
+    );
     const pending = await enrolled('pending2');
-    expect((await run(['status', String(pending), '--json'])).json).toEqual({ orderNumber: pending, code: 0, status: 'processing' });
+    expect((await run(['status', String(pending), '--json'])).json).toEqual({
+      orderNumber: pending,
+      code: 0,
+      status: 'processing',
+    });
     const missing = await run(['status', '2000000000']);
     expect(missing.code).toBe(EXIT.CCM_STATUS);
     expect(missing.stderr).toMatch(/getCollectStatus answered -2: Order number not found\. \(order 2000000000\)/);
@@ -180,7 +232,12 @@ describe('status and collect', () => {
     expect(r.stdout.endsWith(mock.ca.issuingFor(mock.url).pem + mock.ca.root.pem)).toBe(true);
     expect(r.stderr).toMatch(new RegExp(`^order ${order}: certificate [0-9a-f]+ for cli-\\d+@example.com`));
     const j = await run(['collect', String(order), '--json']);
-    expect(j.json).toMatchObject({ orderNumber: order, format: 'pkcs7', chainLength: 2, emails: [mock.store.get(order)!.email] });
+    expect(j.json).toMatchObject({
+      orderNumber: order,
+      format: 'pkcs7',
+      chainLength: 2,
+      emails: [mock.store.get(order)!.email],
+    });
     expect(j.json.serialNumber).toBe(mock.store.get(order)!.certificate!.serial);
   });
 
@@ -191,14 +248,31 @@ describe('status and collect', () => {
     expect(first.json).toEqual({ orderNumber: order, code: 0, status: 'processing' });
     const waited = await run(['collect', String(order), '--wait', '--poll-interval', '0', '--out', `o${order}.pem`]);
     expect(waited.code).toBe(0);
-    expect(waited.stderr).toMatch(new RegExp(`^waiting for order ${order}: being processed, poll 1, \\d+ s elapsed, next poll in 0\\.0 s\\n`));
+    expect(waited.stderr).toMatch(
+      new RegExp(`^waiting for order ${order}: being processed, poll 1, \\d+ s elapsed, next poll in 0\\.0 s\\n`),
+    );
     expect(existsSync(join(cwd, `o${order}.pem`))).toBe(true);
   });
 
   it('on a terminal the progress is one rewritten line; --quiet silences it', async () => {
-    const tty = await run(['collect', String(await enrolled('pending2')), '--wait', '--poll-interval', '0', '--out', `t${n}.pem`], {}, true);
-    expect(tty.stderr).toMatch(/^\r\x1b\[2K. waiting for order \d+: being processed, poll 1.*\r\x1b\[2K. waiting .*poll 2.*\r\x1b\[2K/s);
-    const quiet = await run(['collect', String(await enrolled('pending2')), '--wait', '--poll-interval', '0', '--quiet', '--out', `q${n}.pem`]);
+    const tty = await run(
+      ['collect', String(await enrolled('pending2')), '--wait', '--poll-interval', '0', '--out', `t${n}.pem`],
+      {},
+      true,
+    );
+    expect(tty.stderr).toMatch(
+      /^\r\x1b\[2K. waiting for order \d+: being processed, poll 1.*\r\x1b\[2K. waiting .*poll 2.*\r\x1b\[2K/s,
+    );
+    const quiet = await run([
+      'collect',
+      String(await enrolled('pending2')),
+      '--wait',
+      '--poll-interval',
+      '0',
+      '--quiet',
+      '--out',
+      `q${n}.pem`,
+    ]);
     expect(quiet.stderr).toBe('');
   });
 
@@ -227,7 +301,9 @@ describe('status and collect', () => {
 describe('revoke', () => {
   it('by order number, by serial, by person', async () => {
     const byOrder = await enrolled();
-    expect((await run(['revoke', String(byOrder), '--reason', 'key compromise'])).stdout).toBe(`revoked order ${byOrder}\n`);
+    expect((await run(['revoke', String(byOrder), '--reason', 'key compromise'])).stdout).toBe(
+      `revoked order ${byOrder}\n`,
+    );
     expect(mock.store.get(byOrder)!.revocation).toMatchObject({ reason: 'key compromise' });
     const again = await run(['revoke', String(byOrder), '--json']);
     expect(again.code).toBe(EXIT.CCM_STATUS);
@@ -257,10 +333,16 @@ describe('faults and transport failures', () => {
     const controller = new AbortController();
     const hung = await fakeEndpoint(() => controller.abort());
     try {
-      const r = await ccm(['enroll', '--csr', CSR, '--email', email(), '--json'], { ...env, CCM_URL: hung.url }, { cwd, signal: controller.signal });
+      const r = await ccm(
+        ['enroll', '--csr', CSR, '--email', email(), '--json'],
+        { ...env, CCM_URL: hung.url },
+        { cwd, signal: controller.signal },
+      );
       expect(r.code).toBe(EXIT.INTERRUPTED);
       expect(r.json.error).toMatchObject({ type: 'aborted', operation: 'enroll', mayHaveReachedService: true });
-      expect(r.stderr).toMatch(/the request may have been processed: check \(ccm status \/ ccm collect\) before repeating it/);
+      expect(r.stderr).toMatch(
+        /the request may have been processed: check \(ccm status \/ ccm collect\) before repeating it/,
+      );
     } finally {
       await hung.close();
     }
@@ -269,14 +351,21 @@ describe('faults and transport failures', () => {
   it('a SOAP fault (the wrong namespace) exits 4', async () => {
     const r = await run(['info', '--namespace', 'urn:not-the-namespace']);
     expect(r.code).toBe(EXIT.SOAP_FAULT);
-    expect(r.stderr).toMatch(/SOAP fault Client \(HTTP 500\): Cannot find dispatch method for \{urn:not-the-namespace\}getWebServiceInfo/);
+    expect(r.stderr).toMatch(
+      /SOAP fault Client \(HTTP 500\): Cannot find dispatch method for \{urn:not-the-namespace\}getWebServiceInfo/,
+    );
   });
 });
 
 describe('conformance', () => {
   it('--list names every check with its tags and guide section', async () => {
     const r = await ccm(['conformance', '--list', '--json']);
-    expect(r.json.checks[0]).toEqual({ name: 'wsdl-drift', title: expect.any(String), tags: ['read-only'], guide: expect.stringContaining('1') });
+    expect(r.json.checks[0]).toEqual({
+      name: 'wsdl-drift',
+      title: expect.any(String),
+      tags: ['read-only'],
+      guide: expect.stringContaining('1'),
+    });
   });
 
   it('by default runs the read-only checks only, and writes JUnit and JSON reports', async () => {
@@ -285,9 +374,15 @@ describe('conformance', () => {
     expect(r.stdout).toMatch(/PASS {4}wsdl-drift/);
     expect(r.stdout).toMatch(/SKIP {4}enroll-collect .* needs --allow-issue/);
     const report = JSON.parse(readFileSync(join(cwd, 'c.json'), 'utf8'));
-    expect(report.results.filter((x: { status: string }) => x.status !== 'skipped').every((x: { tags: string[] }) => x.tags.join() === 'read-only')).toBe(true);
+    expect(
+      report.results
+        .filter((x: { status: string }) => x.status !== 'skipped')
+        .every((x: { tags: string[] }) => x.tags.join() === 'read-only'),
+    ).toBe(true);
     expect(report.created).toEqual([]);
-    expect(readFileSync(join(cwd, 'c.xml'), 'utf8')).toMatch(/<testsuites name="ccm conformance" tests="\d+" failures="0" errors="0" skipped="\d+"/);
+    expect(readFileSync(join(cwd, 'c.xml'), 'utf8')).toMatch(
+      /<testsuites name="ccm conformance" tests="\d+" failures="0" errors="0" skipped="\d+"/,
+    );
   });
 });
 
@@ -317,7 +412,11 @@ describe('as a process', () => {
 
   it('Ctrl-C during the last conformance check, which still passes, exits 130 all the same', async () => {
     const controller = new AbortController();
-    const r = await ccm(['conformance', '--only', 'web-service-info'], env, { cwd, signal: controller.signal, fetch: abortAfterAnswer(/getWebServiceInfo/, controller) });
+    const r = await ccm(['conformance', '--only', 'web-service-info'], env, {
+      cwd,
+      signal: controller.signal,
+      fetch: abortAfterAnswer(/getWebServiceInfo/, controller),
+    });
     expect(r.stdout).toMatch(/1 checks: 1 passed, 0 failed, 0 errors, 0 skipped {2}-> INTERRUPTED/);
     expect(r.stderr).toMatch(/interrupted: stopping \(Ctrl-C again to quit at once\)/);
     expect(r.stderr).toMatch(/ccm: interrupted: every check had run\n$/);
@@ -327,19 +426,42 @@ describe('as a process', () => {
   it('Ctrl-C during conformance stops the run, revokes what it created, lists it and exits 130', async () => {
     const proxy = await hangingPollProxy(mock.endpoint); // enroll-collect's first poll hangs
     try {
-      const { child, done } = ccmProcess(['conformance', '--endpoint', proxy.url, '--allow-issue', '--allow-revoke', '--only', 'enroll-collect,revoke-by-order-number', '--csr', CSR, '--poll-interval', '0', '--request-timeout', '10m', '--json-report', join(cwd, 'interrupted.json')], { ...env, CCM_ORG_NAME: 'Sandbox Org' });
+      const { child, done } = ccmProcess(
+        [
+          'conformance',
+          '--endpoint',
+          proxy.url,
+          '--allow-issue',
+          '--allow-revoke',
+          '--only',
+          'enroll-collect,revoke-by-order-number',
+          '--csr',
+          CSR,
+          '--poll-interval',
+          '0',
+          '--request-timeout',
+          '10m',
+          '--json-report',
+          join(cwd, 'interrupted.json'),
+        ],
+        { ...env, CCM_ORG_NAME: 'Sandbox Org' },
+      );
       await proxy.polled;
       child.kill('SIGINT');
       const r = await done;
       expect(r.code).toBe(EXIT.INTERRUPTED);
       expect(r.stderr).toMatch(/interrupted: stopping, then revoking what this run created/);
       expect(r.stderr).toMatch(/ccm: interrupted: 1 check not run\n$/);
-      const order = Number(/orders created by this run \(1\):\n {4}(\d+) .*\(enroll-collect\) {2}revoked\n/.exec(r.stdout)?.[1]);
+      const order = Number(
+        /orders created by this run \(1\):\n {4}(\d+) .*\(enroll-collect\) {2}revoked\n/.exec(r.stdout)?.[1],
+      );
       expect(mock.store.get(order)!.state).toBe('revoked');
-      expect(JSON.parse(readFileSync(join(cwd, 'interrupted.json'), 'utf8'))).toMatchObject({ interrupted: true, created: [{ orderNumber: order, revoked: true }] });
+      expect(JSON.parse(readFileSync(join(cwd, 'interrupted.json'), 'utf8'))).toMatchObject({
+        interrupted: true,
+        created: [{ orderNumber: order, revoked: true }],
+      });
     } finally {
       await proxy.close();
     }
   });
 });
-

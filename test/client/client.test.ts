@@ -53,7 +53,13 @@ describe('the nine operations', () => {
 
   it('getKUTemplates: typed KeyUsage codes and EKU OIDs, retired templates left out', async () => {
     const templates = await client.getKUTemplates();
-    expect(templates.map((t) => t.shortName)).toEqual(['smime-standard', 'smime-signing', 'smime-encryption', 'client-auth', 'code-signing-only']);
+    expect(templates.map((t) => t.shortName)).toEqual([
+      'smime-standard',
+      'smime-signing',
+      'smime-encryption',
+      'client-auth',
+      'code-signing-only',
+    ]);
     expect(templates[0]).toEqual({
       shortName: 'smime-standard',
       description: 'S/MIME signing and encryption',
@@ -69,7 +75,9 @@ describe('the nine operations', () => {
   });
 
   it('getKUTemplates with refused credentials is an empty list (the operation has no status code)', async () => {
-    expect(await new CcmClient({ endpoint: mock.endpoint, auth: { ...SANDBOX, password: 'wrong' } }).getKUTemplates()).toEqual([]);
+    expect(
+      await new CcmClient({ endpoint: mock.endpoint, auth: { ...SANDBOX, password: 'wrong' } }).getKUTemplates(),
+    ).toEqual([]);
   });
 
   it('enroll, getCollectStatus, collect: the certificate parsed into leaf + chain, verified by openssl', async () => {
@@ -94,26 +102,45 @@ describe('the nine operations', () => {
 
   it('enroll with templates uses enrollUsingKUTemplates: the certificate carries the template KU/EKU', async () => {
     const counting = countingFetch();
-    const c = new CcmClient({ endpoint: mock.endpoint, auth: SANDBOX, orgId: 1001, secretKey: 'sandbox-secret', fetch: counting.fetch });
-    const order = await c.enrollUsingKUTemplates({ username: 'Signer', email: email(), csr, templates: ['smime-signing'] });
+    const c = new CcmClient({
+      endpoint: mock.endpoint,
+      auth: SANDBOX,
+      orgId: 1001,
+      secretKey: 'sandbox-secret',
+      fetch: counting.fetch,
+    });
+    const order = await c.enrollUsingKUTemplates({
+      username: 'Signer',
+      email: email(),
+      csr,
+      templates: ['smime-signing'],
+    });
     expect(counting.counts).toEqual({ enrollUsingKUTemplates: 1 });
     const outcome = await c.collect(order);
     if (!outcome.ready) throw new Error('not ready');
     const text = certText(outcome.certificate.leafPem);
     expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Non Repudiation\n/);
     expect(text).toMatch(/Extended Key Usage:\s+E-mail Protection\n/);
-    await expect(() => c.enrollUsingKUTemplates({ username: 'x', email: email(), csr, templates: [] })).toThrow(TypeError);
+    await expect(() => c.enrollUsingKUTemplates({ username: 'x', email: email(), csr, templates: [] })).toThrow(
+      TypeError,
+    );
   });
 
   it('revoke: 0, then the order answers -21', async () => {
     const order = await client.enroll({ username: 'Revoked', email: email(), csr });
     await client.revoke(order, 'key compromise');
     expect(mock.store.get(order)!.state).toBe('revoked');
-    await expect(client.getCollectStatus(order)).rejects.toSatisfy((e) => isStatus(e, Status.REVOKED) && e.orderNumber === order);
+    await expect(client.getCollectStatus(order)).rejects.toSatisfy(
+      (e) => isStatus(e, Status.REVOKED) && e.orderNumber === order,
+    );
   });
 
   it('revokeBySerialNumber with the serial the collected certificate shows, in any notation openssl prints', async () => {
-    for (const notation of [(s: string) => s, (s: string) => s.toUpperCase(), (s: string) => s.match(/../g)!.join(':')]) {
+    for (const notation of [
+      (s: string) => s,
+      (s: string) => s.toUpperCase(),
+      (s: string) => s.match(/../g)!.join(':'),
+    ]) {
       const order = await client.enroll({ username: 'By Serial', email: email(), csr });
       const outcome = await client.collect(order);
       if (!outcome.ready) throw new Error('not ready');
@@ -135,7 +162,9 @@ describe('the nine operations', () => {
   });
 
   it('call() is the wire without interpretation: a negative code is a value, not an error', async () => {
-    expect(await client.call('getCollectStatus', { authData: SANDBOX, orderNumber: 2_000_000_000 })).toBe(Status.ORDER_NUMBER_NOT_FOUND);
+    expect(await client.call('getCollectStatus', { authData: SANDBOX, orderNumber: 2_000_000_000 })).toBe(
+      Status.ORDER_NUMBER_NOT_FOUND,
+    );
     expect(await client.call('collect', { authData: SANDBOX, orderNumber: -1 })).toEqual({ statusCode: -1 });
   });
 
@@ -150,7 +179,9 @@ describe('the nine operations', () => {
       expect((await c.getKUTemplates()).length).toBeGreaterThan(0);
       expect(await c.getWebServiceInfo()).toBeTruthy();
       await c.revokeAllByPerson({ email: 'nobody@example.com', org: 'Sandbox Org', dep: 'Sales' });
-      await expect(c.revokeBySerialNumber('0abc', '')).rejects.toSatisfy((e) => isStatus(e, Status.SERIAL_NUMBER_NOT_FOUND));
+      await expect(c.revokeBySerialNumber('0abc', '')).rejects.toSatisfy((e) =>
+        isStatus(e, Status.SERIAL_NUMBER_NOT_FOUND),
+      );
       await c.revoke(order, 'strict');
     } finally {
       await strict.close();
@@ -172,11 +203,17 @@ describe('endpoint and namespace', () => {
     const ns = 'http://smime.ws.epki.comodo.com/';
     const other = await createMockServer({ namespace: ns, ca: mock.ca });
     try {
-      expect(await new CcmClient({ endpoint: other.endpoint, namespace: ns, auth: SANDBOX }).getWebServiceInfo()).toMatch(/ccm-mock/);
-      const err = await new CcmClient({ endpoint: other.endpoint, auth: SANDBOX }).getWebServiceInfo().catch((e: unknown) => e);
+      expect(
+        await new CcmClient({ endpoint: other.endpoint, namespace: ns, auth: SANDBOX }).getWebServiceInfo(),
+      ).toMatch(/ccm-mock/);
+      const err = await new CcmClient({ endpoint: other.endpoint, auth: SANDBOX })
+        .getWebServiceInfo()
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CcmFaultError);
       expect(err).toMatchObject({ faultCode: 'Client', httpStatus: 500, operation: 'getWebServiceInfo' });
-      expect((err as CcmFaultError).faultString).toBe('Cannot find dispatch method for {http://ws.epki.comodo.com/}getWebServiceInfo');
+      expect((err as CcmFaultError).faultString).toBe(
+        'Cannot find dispatch method for {http://ws.epki.comodo.com/}getWebServiceInfo',
+      );
     } finally {
       await other.close();
     }
@@ -207,7 +244,10 @@ describe('waiting for a certificate', () => {
   it('enrollAndCollect polls with backoff until issued and reports each poll', async () => {
     const polls: PollEvent[] = [];
     const enrolled: number[] = [];
-    const cert = await client.enrollAndCollect({ username: 'Patient', email: email('pending3'), csr }, { ...fast, onPoll: (e) => polls.push(e), onEnrolled: (o) => enrolled.push(o) });
+    const cert = await client.enrollAndCollect(
+      { username: 'Patient', email: email('pending3'), csr },
+      { ...fast, onPoll: (e) => polls.push(e), onEnrolled: (o) => enrolled.push(o) },
+    );
     expect(enrolled).toEqual([cert.orderNumber]);
     expect(polls.map((p) => [p.poll, p.code])).toEqual([
       [1, 0],
@@ -220,7 +260,10 @@ describe('waiting for a certificate', () => {
   it('each poll event reports the backoff pause that follows it: growing by the factor, capped', async () => {
     const polls: PollEvent[] = [];
     // pauses of a few milliseconds: the schedule is what is checked, not the time it takes
-    await client.enrollAndCollect({ username: 'Backoff', email: email('pending5'), csr }, { backoff: { initialDelayMs: 1, factor: 2, maxDelayMs: 4, jitter: 0 }, onPoll: (e) => polls.push(e) });
+    await client.enrollAndCollect(
+      { username: 'Backoff', email: email('pending5'), csr },
+      { backoff: { initialDelayMs: 1, factor: 2, maxDelayMs: 4, jitter: 0 }, onPoll: (e) => polls.push(e) },
+    );
     expect(polls.map((p) => p.nextDelayMs)).toEqual([1, 2, 4, 4, 4]);
   });
 
@@ -251,7 +294,9 @@ describe('waiting for a certificate', () => {
       expect(err).toBeInstanceOf(CcmWaitTimeoutError);
       expect(err).toMatchObject({ orderNumber: 7, polls: 0, lastCode: undefined });
       // the poll was never answered: the error says so, not that the order was still being processed
-      expect((err as Error).message).toBe('order 7: no answer came to poll 1 within the wait (200 ms); collect it later with its order number');
+      expect((err as Error).message).toBe(
+        'order 7: no answer came to poll 1 within the wait (200 ms); collect it later with its order number',
+      );
       expect((err as Error).stack).toContain('no answer came to poll 1');
       expect(hung.requests).toHaveLength(1);
       // the hung request itself was aborted, not left running: the endpoint sees its connection close
@@ -261,12 +306,14 @@ describe('waiting for a certificate', () => {
     }
   });
 
-  it('the caller\'s abort during a poll in flight is still an abort, not a timeout', async () => {
+  it("the caller's abort during a poll in flight is still an abort, not a timeout", async () => {
     const controller = new AbortController();
     const hung = await fakeEndpoint(() => controller.abort());
     try {
       const c = new CcmClient({ endpoint: hung.url, auth: SANDBOX, requestTimeoutMs: 60_000 });
-      const err = await c.waitForCertificate(8, { ...fast, timeoutMs: 60_000, signal: controller.signal }).catch((e: unknown) => e);
+      const err = await c
+        .waitForCertificate(8, { ...fast, timeoutMs: 60_000, signal: controller.signal })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CcmAbortError);
       expect(err).toMatchObject({ orderNumber: 8 });
     } finally {
@@ -278,7 +325,10 @@ describe('waiting for a certificate', () => {
     const controller = new AbortController();
     // a one-minute pause that only the abort can end
     const err = await client
-      .enrollAndCollect({ username: 'Aborted', email: email('pending100'), csr }, { backoff: { initialDelayMs: 60_000 }, signal: controller.signal, onPoll: () => controller.abort() })
+      .enrollAndCollect(
+        { username: 'Aborted', email: email('pending100'), csr },
+        { backoff: { initialDelayMs: 60_000 }, signal: controller.signal, onPoll: () => controller.abort() },
+      )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcmAbortError);
     expect((err as CcmAbortError).orderNumber).toBeGreaterThan(0);
@@ -293,39 +343,67 @@ describe('waiting for a certificate', () => {
 
   it('retries a poll that failed transiently (-14), not a refusal', async () => {
     const polls: PollEvent[] = [];
-    const cert = await client.enrollAndCollect({ username: 'Unlucky', email: email('fail14'), csr }, { ...fast, onPoll: (e) => polls.push(e) });
+    const cert = await client.enrollAndCollect(
+      { username: 'Unlucky', email: email('fail14'), csr },
+      { ...fast, onPoll: (e) => polls.push(e) },
+    );
     expect(cert.leaf).toBeDefined();
     expect(polls[0].error).toBeInstanceOf(CcmStatusError);
     expect((polls[0].error as CcmStatusError).code).toBe(Status.UNKNOWN_ERROR);
 
-    const rejected = await client.enrollAndCollect({ username: 'Rejected', email: email('reject'), csr }, fast).catch((e: unknown) => e);
+    const rejected = await client
+      .enrollAndCollect({ username: 'Rejected', email: email('reject'), csr }, fast)
+      .catch((e: unknown) => e);
     expect(rejected).toBeInstanceOf(CcmStatusError);
     expect(rejected).toMatchObject({ code: Status.REJECTED, operation: 'getCollectStatus' });
     expect((rejected as CcmStatusError).orderNumber).toBeGreaterThan(0);
   });
 
   it('retries polls lost in transit up to maxConsecutiveErrors', async () => {
-    const flaky = countingFetch((op, count) => (op === 'getCollectStatus' && count <= 2 ? new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }) : undefined));
-    const c = new CcmClient({ endpoint: mock.endpoint, auth: SANDBOX, orgId: 1001, secretKey: 'sandbox-secret', fetch: flaky.fetch });
+    const flaky = countingFetch((op, count) =>
+      op === 'getCollectStatus' && count <= 2
+        ? new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } })
+        : undefined,
+    );
+    const c = new CcmClient({
+      endpoint: mock.endpoint,
+      auth: SANDBOX,
+      orgId: 1001,
+      secretKey: 'sandbox-secret',
+      fetch: flaky.fetch,
+    });
     await c.enrollAndCollect({ username: 'Flaky', email: email(), csr }, fast);
     expect(flaky.counts).toEqual({ enroll: 1, getCollectStatus: 3, collect: 1 });
 
-    const broken = countingFetch((op) => (op === 'getCollectStatus' ? new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }) : undefined));
-    const d = new CcmClient({ endpoint: mock.endpoint, auth: SANDBOX, orgId: 1001, secretKey: 'sandbox-secret', fetch: broken.fetch });
-    const err = await d.enrollAndCollect({ username: 'Broken', email: email(), csr }, { ...fast, maxConsecutiveErrors: 1 }).catch((e: unknown) => e);
+    const broken = countingFetch((op) =>
+      op === 'getCollectStatus' ? new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }) : undefined,
+    );
+    const d = new CcmClient({
+      endpoint: mock.endpoint,
+      auth: SANDBOX,
+      orgId: 1001,
+      secretKey: 'sandbox-secret',
+      fetch: broken.fetch,
+    });
+    const err = await d
+      .enrollAndCollect({ username: 'Broken', email: email(), csr }, { ...fast, maxConsecutiveErrors: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcmTransportError);
     expect(broken.counts).toEqual({ enroll: 1, getCollectStatus: 2 });
   });
 
   it('polling with collect surfaces -22 (awaiting payment), which getCollectStatus reports as processing', async () => {
-    const err = await client.enrollAndCollect({ username: 'Unpaid', email: email('payment'), csr }, { ...fast, pollWith: 'collect' }).catch((e: unknown) => e);
+    const err = await client
+      .enrollAndCollect({ username: 'Unpaid', email: email('payment'), csr }, { ...fast, pollWith: 'collect' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcmStatusError);
     expect(err).toMatchObject({ code: Status.AWAITING_PAYMENT, operation: 'collect' });
   });
 });
 
 describe("the mock's injected transport faults, as the client reports them", () => {
-  const queue = (operation: string, transport: string, extra: Record<string, unknown> = {}) => mock.admin.queueFault({ customer: 'sandbox', operation, transport, ...extra });
+  const queue = (operation: string, transport: string, extra: Record<string, unknown> = {}) =>
+    mock.admin.queueFault({ customer: 'sandbox', operation, transport, ...extra });
 
   it.each([
     ['reset', { kind: 'network', details: { mayHaveReachedService: false } }],
@@ -337,7 +415,11 @@ describe("the mock's injected transport faults, as the client reports them", () 
   ])('%s: CcmTransportError %o', async (transport, expected) => {
     queue('getCollectStatus', transport, transport === 'hang' ? { hangMs: 2000 } : {});
     try {
-      const c = new CcmClient({ endpoint: mock.endpoint, auth: SANDBOX, requestTimeoutMs: transport === 'hang' ? 100 : undefined });
+      const c = new CcmClient({
+        endpoint: mock.endpoint,
+        auth: SANDBOX,
+        requestTimeoutMs: transport === 'hang' ? 100 : undefined,
+      });
       const err = await c.getCollectStatus(1).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CcmTransportError);
       expect(err).toMatchObject({ operation: 'getCollectStatus', ...expected });
@@ -356,7 +438,9 @@ describe("the mock's injected transport faults, as the client reports them", () 
   it('an enroll carried out but its answer lost: the error says so, the order exists, and the client did not enroll again', async () => {
     const address = email();
     queue('enroll', 'reset', { after: true });
-    const err = await client.enrollAndCollect({ username: 'Lost Answer', email: address, csr }, fast).catch((e: unknown) => e);
+    const err = await client
+      .enrollAndCollect({ username: 'Lost Answer', email: address, csr }, fast)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'network', operation: 'enroll', details: { mayHaveReachedService: true } });
     expect(mock.admin.orders({ customer: 'sandbox', email: address }).map((o) => o.email)).toEqual([address]);
   });
@@ -364,7 +448,10 @@ describe("the mock's injected transport faults, as the client reports them", () 
   it('polls lost to an overloaded service (503) are retried', async () => {
     queue('getCollectStatus', 'http503', { count: 2 });
     const polls: PollEvent[] = [];
-    const cert = await client.enrollAndCollect({ username: 'Retried', email: email(), csr }, { ...fast, onPoll: (e) => polls.push(e) });
+    const cert = await client.enrollAndCollect(
+      { username: 'Retried', email: email(), csr },
+      { ...fast, onPoll: (e) => polls.push(e) },
+    );
     expect(cert.orderNumber).toBeGreaterThan(0);
     expect(polls.map((p) => (p.error as CcmTransportError | undefined)?.details.httpStatus)).toEqual([503, 503]);
   });
@@ -379,7 +466,9 @@ describe('never repeats enroll or revoke on its own', () => {
 
   it('a connection dropped after enroll was sent: one request, and an error saying it may have been processed', async () => {
     const c = new CcmClient({ endpoint: reset.url, auth: SANDBOX, orgId: 1001, secretKey: 's' });
-    const err = await c.enrollAndCollect({ username: 'Once', email: 'once@example.com', csr }, fast).catch((e: unknown) => e);
+    const err = await c
+      .enrollAndCollect({ username: 'Once', email: 'once@example.com', csr }, fast)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcmTransportError);
     expect(err).toMatchObject({ kind: 'network', operation: 'enroll', details: { mayHaveReachedService: true } });
     const revokeErr = await c.revoke(1).catch((e: unknown) => e);
@@ -392,7 +481,9 @@ describe('never repeats enroll or revoke on its own', () => {
     const hung = await fakeEndpoint(() => controller.abort()); // the request arrived: now the caller gives up
     try {
       const c = new CcmClient({ endpoint: hung.url, auth: SANDBOX, orgId: 1001, secretKey: 's' });
-      const inFlight = await c.enroll({ username: 'Once', email: 'once@example.com', csr }, { signal: controller.signal }).catch((e: unknown) => e);
+      const inFlight = await c
+        .enroll({ username: 'Once', email: 'once@example.com', csr }, { signal: controller.signal })
+        .catch((e: unknown) => e);
       expect(inFlight).toBeInstanceOf(CcmAbortError);
       expect(inFlight).toMatchObject({ operation: 'enroll', details: { mayHaveReachedService: true } });
       expect((inFlight as Error).message).toMatch(/may have been carried out/);
@@ -402,7 +493,9 @@ describe('never repeats enroll or revoke on its own', () => {
       expect(poll).toBeInstanceOf(CcmAbortError);
       expect((poll as CcmAbortError).details.mayHaveReachedService).toBeUndefined();
 
-      const before = await c.enroll({ username: 'Once', email: 'once@example.com', csr }, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+      const before = await c
+        .enroll({ username: 'Once', email: 'once@example.com', csr }, { signal: AbortSignal.abort() })
+        .catch((e: unknown) => e);
       expect(before).toMatchObject({ operation: 'enroll' });
       expect((before as CcmAbortError).details.mayHaveReachedService).toBeUndefined();
       expect(hung.requests).toHaveLength(2);
@@ -414,11 +507,15 @@ describe('never repeats enroll or revoke on its own', () => {
   it('an enroll answered -14 is reported, not repeated', async () => {
     const answers = await fakeEndpoint((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8' });
-      res.end(`<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:enrollResponse xmlns:ns2="http://ws.epki.comodo.com/"><return>-14</return></ns2:enrollResponse></S:Body></S:Envelope>`);
+      res.end(
+        `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:enrollResponse xmlns:ns2="http://ws.epki.comodo.com/"><return>-14</return></ns2:enrollResponse></S:Body></S:Envelope>`,
+      );
     });
     try {
       const c = new CcmClient({ endpoint: answers.url, auth: SANDBOX, orgId: 1001, secretKey: 's' });
-      const err = await c.enrollAndCollect({ username: 'Once', email: 'once@example.com', csr }, fast).catch((e: unknown) => e);
+      const err = await c
+        .enrollAndCollect({ username: 'Once', email: 'once@example.com', csr }, fast)
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: -14, operation: 'enroll', meaning: 'An unknown error occurred!' });
       expect(answers.requests).toHaveLength(1);
     } finally {
@@ -429,24 +526,37 @@ describe('never repeats enroll or revoke on its own', () => {
 
 describe('SOAP faults and transport failures', () => {
   it('a value the service cannot unmarshal: Client fault, HTTP 500', async () => {
-    const err = await client.call('getCollectStatus', { authData: SANDBOX, orderNumber: 'abc' as never }).catch((e: unknown) => e);
+    const err = await client
+      .call('getCollectStatus', { authData: SANDBOX, orderNumber: 'abc' as never })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcmFaultError);
     expect(err).toMatchObject({ faultCode: 'Client', httpStatus: 500 });
     expect((err as CcmFaultError).faultString).toMatch(/Unmarshalling Error/);
   });
 
   it('a body over the size limit: a fault with HTTP 413', async () => {
-    const err = await client.enroll({ username: 'Big', email: email(), csr: 'A'.repeat(1_100_000) }).catch((e: unknown) => e);
+    const err = await client
+      .enroll({ username: 'Big', email: email(), csr: 'A'.repeat(1_100_000) })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcmFaultError);
     expect(err).toMatchObject({ httpStatus: 413, operation: 'enroll' });
   });
 
-  const cases: Array<[string, (req: unknown, res: import('node:http').ServerResponse) => void, Record<string, unknown>, (e: unknown) => void]> = [
+  const cases: Array<
+    [
+      string,
+      (req: unknown, res: import('node:http').ServerResponse) => void,
+      Record<string, unknown>,
+      (e: unknown) => void,
+    ]
+  > = [
     [
       'a SOAP fault at HTTP 200 is still a fault',
       (_q, res) => {
         res.writeHead(200, { 'Content-Type': 'text/xml' });
-        res.end('<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><S:Fault><faultcode>S:Server</faultcode><faultstring>boom</faultstring></S:Fault></S:Body></S:Envelope>');
+        res.end(
+          '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><S:Fault><faultcode>S:Server</faultcode><faultstring>boom</faultstring></S:Fault></S:Body></S:Envelope>',
+        );
       },
       {},
       (e) => expect(e).toMatchObject({ faultCode: 'Server', faultString: 'boom', httpStatus: 200 }),
@@ -473,18 +583,27 @@ describe('SOAP faults and transport failures', () => {
       'a 200 with another operation in the body is malformed',
       (_q, res) => {
         res.writeHead(200, { 'Content-Type': 'text/xml' });
-        res.end('<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:enrollResponse xmlns:ns2="x"><return>1</return></ns2:enrollResponse></S:Body></S:Envelope>');
+        res.end(
+          '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:enrollResponse xmlns:ns2="x"><return>1</return></ns2:enrollResponse></S:Body></S:Envelope>',
+        );
       },
       {},
       (e) => expect((e as Error).message).toMatch(/expected <getWebServiceInfoResponse>/),
     ],
-    ['no answer within requestTimeoutMs is a timeout', () => undefined, { requestTimeoutMs: 50 }, (e) => expect(e).toMatchObject({ kind: 'timeout' })],
+    [
+      'no answer within requestTimeoutMs is a timeout',
+      () => undefined,
+      { requestTimeoutMs: 50 },
+      (e) => expect(e).toMatchObject({ kind: 'timeout' }),
+    ],
   ];
 
   it.each(cases)('%s', async (_name, handler, options, check) => {
     const fake = await fakeEndpoint((req, res) => handler(req, res));
     try {
-      const err = await new CcmClient({ endpoint: fake.url, auth: SANDBOX, ...options }).getWebServiceInfo().catch((e: unknown) => e);
+      const err = await new CcmClient({ endpoint: fake.url, auth: SANDBOX, ...options })
+        .getWebServiceInfo()
+        .catch((e: unknown) => e);
       expect(err instanceof CcmFaultError || err instanceof CcmTransportError).toBe(true);
       check(err);
     } finally {
@@ -495,7 +614,9 @@ describe('SOAP faults and transport failures', () => {
   it('a certificate that cannot be read is malformed, with the start of it', async () => {
     const fake = await fakeEndpoint((_q, res) => {
       res.writeHead(200, { 'Content-Type': 'text/xml' });
-      res.end('<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:collectResponse xmlns:ns2="x"><return><statusCode>1</statusCode><certificate>bm90IGEgY2VydGlmaWNhdGU=</certificate></return></ns2:collectResponse></S:Body></S:Envelope>');
+      res.end(
+        '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:collectResponse xmlns:ns2="x"><return><statusCode>1</statusCode><certificate>bm90IGEgY2VydGlmaWNhdGU=</certificate></return></ns2:collectResponse></S:Body></S:Envelope>',
+      );
     });
     try {
       const err = await new CcmClient({ endpoint: fake.url, auth: SANDBOX }).collect(5).catch((e: unknown) => e);
@@ -506,7 +627,9 @@ describe('SOAP faults and transport failures', () => {
   });
 
   it('nothing listening: a network error that certainly did not reach the service', async () => {
-    const err = await new CcmClient({ endpoint: await closedPortUrl(), auth: SANDBOX }).revoke(1).catch((e: unknown) => e);
+    const err = await new CcmClient({ endpoint: await closedPortUrl(), auth: SANDBOX })
+      .revoke(1)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CcmTransportError);
     expect(err).toMatchObject({ kind: 'network', details: { mayHaveReachedService: false } });
     expect((err as Error).message).toMatch(/ECONNREFUSED/);

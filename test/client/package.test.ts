@@ -35,9 +35,16 @@ const DIST_BIN = join(packageRoot, pkg.bin.ccm);
 function staleDist(): string | undefined {
   if (!existsSync(DIST_INDEX) || !existsSync(DIST_BIN)) return 'dist/ is missing';
   const built = statSync(DIST_INDEX).mtimeMs;
-  const sources = [...['server', 'client', 'wsdl'].flatMap((d) => tsFiles(join(packageRoot, d))), ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => join(packageRoot, f))];
+  const sources = [
+    ...['server', 'client', 'wsdl'].flatMap((d) => tsFiles(join(packageRoot, d))),
+    ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => join(packageRoot, f)),
+  ];
   const newer = sources.filter((f) => statSync(f).mtimeMs > built);
-  if (newer.length) return `dist/ is older than ${newer.length} source${newer.length > 1 ? 's' : ''} (${newer.slice(0, 3).map((f) => relative(packageRoot, f)).join(', ')}${newer.length > 3 ? ', ...' : ''})`;
+  if (newer.length)
+    return `dist/ is older than ${newer.length} source${newer.length > 1 ? 's' : ''} (${newer
+      .slice(0, 3)
+      .map((f) => relative(packageRoot, f))
+      .join(', ')}${newer.length > 3 ? ', ...' : ''})`;
   return undefined;
 }
 
@@ -46,7 +53,10 @@ describe('the built package (dist/)', () => {
 
   beforeAll(async () => {
     const stale = staleDist();
-    if (stale) throw new Error(`${stale}: run \`npm run build\` first (this suite tests the built package and does not build it)`);
+    if (stale)
+      throw new Error(
+        `${stale}: run \`npm run build\` first (this suite tests the built package and does not build it)`,
+      );
     mock = await createMockServer();
   });
   afterAll(() => mock?.close());
@@ -57,19 +67,40 @@ describe('the built package (dist/)', () => {
       `const info = await new m.CcmClient({ endpoint: process.env.ENDPOINT, auth: {} }).getWebServiceInfo();`,
       `console.log(JSON.stringify({ url: import.meta.resolve('ccm-mock/client'), names: Object.keys(m), info }));`,
     ].join('\n');
-    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script], { cwd: packageRoot, env: { PATH: process.env.PATH, ENDPOINT: mock.endpoint } });
+    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: packageRoot,
+      env: { PATH: process.env.PATH, ENDPOINT: mock.endpoint },
+    });
     const out = JSON.parse(stdout) as { url: string; names: string[]; info: string };
     expect(out.url).toBe(pathToFileURL(DIST_INDEX).href);
-    expect(out.names).toEqual(expect.arrayContaining(['CcmClient', 'CcmStatusError', 'Status', 'generateKeyAndCsr', 'parseCollectedCertificate', 'runConformance', 'formatTable']));
+    expect(out.names).toEqual(
+      expect.arrayContaining([
+        'CcmClient',
+        'CcmStatusError',
+        'Status',
+        'generateKeyAndCsr',
+        'parseCollectedCertificate',
+        'runConformance',
+        'formatTable',
+      ]),
+    );
     expect(out.info).toMatch(/^ccm-mock EPKIManager/);
     expect(existsSync(join(packageRoot, pkg.exports['./client'].types))).toBe(true);
   });
 
   it('the ccm bin runs from dist/: --help, and a call against the mock', async () => {
     expect(readFileSync(DIST_BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
-    const help = await exec(process.execPath, [DIST_BIN, '--help'], { cwd: packageRoot, env: { PATH: process.env.PATH } });
-    expect(help.stdout).toMatch(/^Usage: ccm COMMAND \[options\][\s\S]*Commands:[\s\S]*conformance[\s\S]*Exit codes:[\s\S]*130 {2}interrupted/);
-    const info = await exec(process.execPath, [DIST_BIN, 'info', '--url', mock.url], { cwd: packageRoot, env: { PATH: process.env.PATH } });
+    const help = await exec(process.execPath, [DIST_BIN, '--help'], {
+      cwd: packageRoot,
+      env: { PATH: process.env.PATH },
+    });
+    expect(help.stdout).toMatch(
+      /^Usage: ccm COMMAND \[options\][\s\S]*Commands:[\s\S]*conformance[\s\S]*Exit codes:[\s\S]*130 {2}interrupted/,
+    );
+    const info = await exec(process.execPath, [DIST_BIN, 'info', '--url', mock.url], {
+      cwd: packageRoot,
+      env: { PATH: process.env.PATH },
+    });
     expect(info.stdout).toMatch(/^ccm-mock EPKIManager/);
   });
 });

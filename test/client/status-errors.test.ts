@@ -15,7 +15,8 @@ let mock: MockServer;
 let altered: MockServer; // a second mock whose state the -101 / -14 scenarios change (admin handle) for the length of one call
 
 const SANDBOX = { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' };
-const client = (m: MockServer, auth: Partial<typeof SANDBOX> = SANDBOX) => new CcmClient({ endpoint: m.endpoint, auth, orgId: 1001, secretKey: 'sandbox-secret' });
+const client = (m: MockServer, auth: Partial<typeof SANDBOX> = SANDBOX) =>
+  new CcmClient({ endpoint: m.endpoint, auth, orgId: 1001, secretKey: 'sandbox-secret' });
 
 beforeAll(async () => {
   mock = await createMockServer();
@@ -29,12 +30,24 @@ afterAll(async () => {
 const admin = () => client(mock);
 const second = () => client(mock, { login: 'second-admin', password: 'second', customerLoginUri: 'sandbox' });
 const wrongPassword = () => client(mock, { ...SANDBOX, password: 'wrong' });
-const readonly = () => new CcmClient({ endpoint: mock.endpoint, auth: { login: 'readonly-admin', password: 'readonly', customerLoginUri: 'readonly' }, orgId: 3001, secretKey: 'readonly-secret' });
+const readonly = () =>
+  new CcmClient({
+    endpoint: mock.endpoint,
+    auth: { login: 'readonly-admin', password: 'readonly', customerLoginUri: 'readonly' },
+    orgId: 3001,
+    secretKey: 'readonly-secret',
+  });
 const csr = readCsr();
 let n = 0;
 const email = (tag = '') => `errors-${++n}${tag ? '+' + tag : ''}@example.com`;
-const enrollReq = (over: Partial<Parameters<CcmClient['enroll']>[0]> = {}) => ({ username: 'Error Path', email: email(), csr, ...over });
-const tplReq = (over: Partial<Parameters<CcmClient['enroll']>[0]> = {}) => enrollReq({ templates: ['smime-standard'], ...over });
+const enrollReq = (over: Partial<Parameters<CcmClient['enroll']>[0]> = {}) => ({
+  username: 'Error Path',
+  email: email(),
+  csr,
+  ...over,
+});
+const tplReq = (over: Partial<Parameters<CcmClient['enroll']>[0]> = {}) =>
+  enrollReq({ templates: ['smime-standard'], ...over });
 
 /** an issued order of org 1001 and its serial */
 async function issued(m = mock, tag = ''): Promise<{ order: number; serial: string }> {
@@ -98,7 +111,8 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   '-13 enroll': () => admin().enroll(enrollReq({ csr: readCsr('rsa-384.csr') })),
   '-13 enrollUsingKUTemplates': () => admin().enroll(tplReq({ csr: readCsr('rsa-8200.csr') })),
   '-14 enroll': () => injected('enroll', Status.UNKNOWN_ERROR, (c) => c.enroll(enrollReq())),
-  '-14 enrollUsingKUTemplates': () => injected('enrollUsingKUTemplates', Status.UNKNOWN_ERROR, (c) => c.enroll(tplReq())),
+  '-14 enrollUsingKUTemplates': () =>
+    injected('enrollUsingKUTemplates', Status.UNKNOWN_ERROR, (c) => c.enroll(tplReq())),
   '-14 getCollectStatus': async () => admin().getCollectStatus(await tagged('fail14')),
   '-14 collect': async () => admin().collect(await tagged('fail14')),
   '-14 revoke': async () => admin().revoke(await tagged('fail14')),
@@ -107,7 +121,10 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
     const order = await tagged('fail14');
     return admin().revokeBySerialNumber(mock.store.get(order)!.certificate!.serial);
   },
-  '-14 revokeAllByPerson': () => injected('revokeAllByPerson', Status.UNKNOWN_ERROR, (c) => c.revokeAllByPerson({ email: email(), org: 'Sandbox Org' })),
+  '-14 revokeAllByPerson': () =>
+    injected('revokeAllByPerson', Status.UNKNOWN_ERROR, (c) =>
+      c.revokeAllByPerson({ email: email(), org: 'Sandbox Org' }),
+    ),
   '-16 enroll': () => second().enroll(enrollReq()),
   '-16 enrollUsingKUTemplates': () => second().enroll(tplReq()),
   '-16 getCollectStatus': async () => second().getCollectStatus((await issued()).order),
@@ -118,15 +135,18 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   '-20 getCollectStatus': async () => admin().getCollectStatus(await tagged('reject')),
   '-20 collect': async () => admin().collect(await tagged('reject')),
   '-20 revoke': async () => admin().revoke(await tagged('reject')),
-  '-20 revokeAllByPerson': async () => admin().revokeAllByPerson({ email: mock.store.get(await tagged('reject'))!.email, org: 'Sandbox Org' }),
+  '-20 revokeAllByPerson': async () =>
+    admin().revokeAllByPerson({ email: mock.store.get(await tagged('reject'))!.email, org: 'Sandbox Org' }),
   '-21 getCollectStatus': async () => admin().getCollectStatus((await revoked()).order),
   '-21 collect': async () => admin().collect((await revoked()).order),
   '-21 revoke': async () => admin().revoke((await revoked()).order),
   '-21 revokeBySerialNumber': async () => admin().revokeBySerialNumber((await revoked()).serial),
-  '-21 revokeAllByPerson': async () => admin().revokeAllByPerson({ email: mock.store.get((await revoked()).order)!.email, org: 'Sandbox Org' }),
+  '-21 revokeAllByPerson': async () =>
+    admin().revokeAllByPerson({ email: mock.store.get((await revoked()).order)!.email, org: 'Sandbox Org' }),
   '-22 collect': async () => admin().collect(await tagged('payment')),
   '-26 revoke': async () => admin().revoke(await tagged('issuing')),
-  '-26 revokeAllByPerson': async () => admin().revokeAllByPerson({ email: mock.store.get(await tagged('issuing'))!.email, org: 'Sandbox Org' }),
+  '-26 revokeAllByPerson': async () =>
+    admin().revokeAllByPerson({ email: mock.store.get(await tagged('issuing'))!.email, org: 'Sandbox Org' }),
   '-30 enroll': () => admin().enroll(enrollReq({ username: 'x'.repeat(65) })),
   '-30 enrollUsingKUTemplates': () => admin().enroll(tplReq({ username: '   ' })),
   '-31 enroll': () => admin().enroll(enrollReq({ email: 'not-an-address' })),

@@ -19,8 +19,12 @@ function seeded(seed: number): () => number {
 
 describe('backoffDelays', () => {
   it('grows by the factor from the initial delay up to maxDelayMs, then stays there', () => {
-    expect(take(backoffDelays({ initialDelayMs: 100, factor: 2, maxDelayMs: 1000, jitter: 0 }), 7)).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
-    expect(take(backoffDelays({ initialDelayMs: 1000, factor: 1.5, maxDelayMs: 4000, jitter: 0 }), 5)).toEqual([1000, 1500, 2250, 3375, 4000]);
+    expect(take(backoffDelays({ initialDelayMs: 100, factor: 2, maxDelayMs: 1000, jitter: 0 }), 7)).toEqual([
+      100, 200, 400, 800, 1000, 1000, 1000,
+    ]);
+    expect(take(backoffDelays({ initialDelayMs: 1000, factor: 1.5, maxDelayMs: 4000, jitter: 0 }), 5)).toEqual([
+      1000, 1500, 2250, 3375, 4000,
+    ]);
   });
 
   it('defaults: 1 s, growing 1.5x, capped at 30 s', () => {
@@ -31,26 +35,56 @@ describe('backoffDelays', () => {
 
   it('jitter spreads each delay within +-jitter of its base, never beyond', () => {
     const base = take(backoffDelays({ initialDelayMs: 1000, factor: 1.5, maxDelayMs: 30_000, jitter: 0 }), 200);
-    const jittered = take(backoffDelays({ initialDelayMs: 1000, factor: 1.5, maxDelayMs: 30_000, jitter: 0.2 }, seeded(42)), 200);
+    const jittered = take(
+      backoffDelays({ initialDelayMs: 1000, factor: 1.5, maxDelayMs: 30_000, jitter: 0.2 }, seeded(42)),
+      200,
+    );
     for (const [i, d] of jittered.entries()) {
       expect(d).toBeGreaterThanOrEqual(Math.floor(base[i] * 0.8));
       expect(d).toBeLessThanOrEqual(Math.ceil(base[i] * 1.2));
     }
     expect(new Set(jittered.slice(-50)).size).toBeGreaterThan(1); // it does spread
     // the ends of the range: random() = 0 gives the low bound, random() near 1 the high one
-    expect(take(backoffDelays({ initialDelayMs: 1000, factor: 2, jitter: 0.1 }, () => 0), 2)).toEqual([900, 1800]);
-    expect(take(backoffDelays({ initialDelayMs: 1000, factor: 2, jitter: 0.1 }, () => 0.999999), 2)).toEqual([1100, 2200]);
+    expect(
+      take(
+        backoffDelays({ initialDelayMs: 1000, factor: 2, jitter: 0.1 }, () => 0),
+        2,
+      ),
+    ).toEqual([900, 1800]);
+    expect(
+      take(
+        backoffDelays({ initialDelayMs: 1000, factor: 2, jitter: 0.1 }, () => 0.999999),
+        2,
+      ),
+    ).toEqual([1100, 2200]);
   });
 
   it('jitter does not compound: the next base grows from the base, not from the jittered delay', () => {
-    expect(take(backoffDelays({ initialDelayMs: 100, factor: 2, maxDelayMs: 10_000, jitter: 0.5 }, () => 0), 4)).toEqual([50, 100, 200, 400]);
+    expect(
+      take(
+        backoffDelays({ initialDelayMs: 100, factor: 2, maxDelayMs: 10_000, jitter: 0.5 }, () => 0),
+        4,
+      ),
+    ).toEqual([50, 100, 200, 400]);
   });
 
   it('clamps nonsense: factor below 1, jitter outside 0..1, a ceiling below the start, a negative start', () => {
     expect(take(backoffDelays({ initialDelayMs: 100, factor: 0.5, jitter: 0 }), 3)).toEqual([100, 100, 100]);
-    expect(take(backoffDelays({ initialDelayMs: 100, factor: 1, jitter: 5 }, () => 0), 2)).toEqual([0, 0]);
-    expect(take(backoffDelays({ initialDelayMs: 100, factor: 1, jitter: -1 }, () => 0), 2)).toEqual([100, 100]);
-    expect(take(backoffDelays({ initialDelayMs: 500, maxDelayMs: 100, factor: 2, jitter: 0 }), 3)).toEqual([500, 500, 500]);
+    expect(
+      take(
+        backoffDelays({ initialDelayMs: 100, factor: 1, jitter: 5 }, () => 0),
+        2,
+      ),
+    ).toEqual([0, 0]);
+    expect(
+      take(
+        backoffDelays({ initialDelayMs: 100, factor: 1, jitter: -1 }, () => 0),
+        2,
+      ),
+    ).toEqual([100, 100]);
+    expect(take(backoffDelays({ initialDelayMs: 500, maxDelayMs: 100, factor: 2, jitter: 0 }), 3)).toEqual([
+      500, 500, 500,
+    ]);
     expect(take(backoffDelays({ initialDelayMs: -5, factor: 2, jitter: 0 }), 2)).toEqual([0, 0]);
   });
 });

@@ -27,7 +27,10 @@ let deviating: MockProcess;
 const dir = tempDir();
 
 beforeAll(async () => {
-  [faithful, deviating] = await Promise.all([startMockProcess(), startMockProcess(['--namespace', 'http://smime.ws.epki.comodo.com/'])]);
+  [faithful, deviating] = await Promise.all([
+    startMockProcess(),
+    startMockProcess(['--namespace', 'http://smime.ws.epki.comodo.com/']),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([faithful?.stop(), deviating?.stop()]);
@@ -37,7 +40,24 @@ describe('ccm conformance against ccm-mock as a separate process', () => {
   it('passes every check that is not mock-only, with --allow-issue --allow-revoke', async () => {
     const junit = join(dir, 'junit.xml');
     const json = join(dir, 'report.json');
-    const { done } = ccmProcess(['conformance', '--endpoint', faithful.endpoint, '--allow-issue', '--allow-revoke', '--csr', csrPath('rsa-2048.csr'), '--poll-interval', '0', '--junit', junit, '--json-report', json], CREDENTIALS);
+    const { done } = ccmProcess(
+      [
+        'conformance',
+        '--endpoint',
+        faithful.endpoint,
+        '--allow-issue',
+        '--allow-revoke',
+        '--csr',
+        csrPath('rsa-2048.csr'),
+        '--poll-interval',
+        '0',
+        '--junit',
+        junit,
+        '--json-report',
+        json,
+      ],
+      CREDENTIALS,
+    );
     const run = await done;
     expect(run.stderr).toContain('[1/'); // progress while checks run
     expect(run.code, run.stdout + run.stderr).toBe(EXIT.OK);
@@ -46,8 +66,14 @@ describe('ccm conformance against ccm-mock as a separate process', () => {
 
     const report = JSON.parse(readFileSync(json, 'utf8'));
     const notMockOnly = report.results.filter((r: { tags: string[] }) => !r.tags.includes('mock-only'));
-    expect(notMockOnly.map((r: { name: string; status: string }) => `${r.name} ${r.status}`)).toEqual(notMockOnly.map((r: { name: string }) => `${r.name} passed`));
-    expect(report.results.filter((r: { tags: string[] }) => r.tags.includes('mock-only')).every((r: { status: string }) => r.status === 'skipped')).toBe(true);
+    expect(notMockOnly.map((r: { name: string; status: string }) => `${r.name} ${r.status}`)).toEqual(
+      notMockOnly.map((r: { name: string }) => `${r.name} passed`),
+    );
+    expect(
+      report.results
+        .filter((r: { tags: string[] }) => r.tags.includes('mock-only'))
+        .every((r: { status: string }) => r.status === 'skipped'),
+    ).toBe(true);
     expect(report.created.length).toBeGreaterThan(0);
     expect(report.created.every((o: { revoked: boolean }) => o.revoked)).toBe(true);
 
@@ -80,9 +106,26 @@ describe('ccm conformance against ccm-mock as a separate process', () => {
   });
 
   it('given our namespace explicitly, every call against that endpoint fails as a SOAP fault would', async () => {
-    const { done } = ccmProcess(['conformance', '--endpoint', deviating.endpoint, '--namespace', 'http://ws.epki.comodo.com/', '--only', 'web-service-info', '--json'], CREDENTIALS);
+    const { done } = ccmProcess(
+      [
+        'conformance',
+        '--endpoint',
+        deviating.endpoint,
+        '--namespace',
+        'http://ws.epki.comodo.com/',
+        '--only',
+        'web-service-info',
+        '--json',
+      ],
+      CREDENTIALS,
+    );
     const run = await done;
     expect(run.code).toBe(EXIT.CHECKS_FAILED);
-    expect(run.json.results[0]).toMatchObject({ status: 'error', message: expect.stringMatching(/CcmFaultError: .*Cannot find dispatch method for \{http:\/\/ws\.epki\.comodo\.com\/\}getWebServiceInfo/) });
+    expect(run.json.results[0]).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(
+        /CcmFaultError: .*Cannot find dispatch method for \{http:\/\/ws\.epki\.comodo\.com\/\}getWebServiceInfo/,
+      ),
+    });
   });
 });

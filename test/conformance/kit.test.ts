@@ -1,6 +1,13 @@
 import { Pkcs10CertificateRequest, X509Certificate } from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_CHECKS, CHECK_TAGS, formatJunit, formatTable, runConformance, type ConformanceOptions } from '../../client/index.js';
+import {
+  ALL_CHECKS,
+  CHECK_TAGS,
+  formatJunit,
+  formatTable,
+  runConformance,
+  type ConformanceOptions,
+} from '../../client/index.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { wsdlText } from '../../wsdl/contract.js';
 import { XmlDocument } from 'libxml2-wasm';
@@ -42,7 +49,9 @@ describe('the checks', () => {
       // read-only means read-only: no check that issues or revokes carries the tag
       if (c.tags.includes('read-only')) expect(c.tags).toEqual(['read-only']);
     }
-    expect(ALL_CHECKS.filter((c) => c.tags.includes('mock-only')).every((c) => c.tags.includes('issues-certificate'))).toBe(true);
+    expect(
+      ALL_CHECKS.filter((c) => c.tags.includes('mock-only')).every((c) => c.tags.includes('issues-certificate')),
+    ).toBe(true);
   });
 });
 
@@ -54,76 +63,122 @@ describe('runConformance against the mock in-process', () => {
     const ran = report.results.filter((r) => r.status !== 'skipped');
     expect(ran.every((r) => r.status === 'passed' && r.tags.join() === 'read-only')).toBe(true);
     expect(ran.length).toBe(ALL_CHECKS.filter((c) => c.tags.join() === 'read-only').length);
-    expect(report.results.find((r) => r.name === 'revoke-by-order-number')).toMatchObject({ status: 'skipped', message: 'needs --allow-issue and --allow-revoke' });
+    expect(report.results.find((r) => r.name === 'revoke-by-order-number')).toMatchObject({
+      status: 'skipped',
+      message: 'needs --allow-issue and --allow-revoke',
+    });
     expect(report.created).toEqual([]);
     expect(mock.store.maxOrderNumber()).toBe(before);
   });
 
   it('with every flag passes every check, and revokes exactly what it created', async () => {
     const bystander = await createBystander();
-    const report = await runConformance(config(mock.endpoint, { allowIssue: true, allowRevoke: true, allowMockOnly: true }));
-    expect(report.results.filter((r) => r.status !== 'passed').map((r) => `${r.name}: ${r.message} ${r.details.join('; ')}`)).toEqual([]);
+    const report = await runConformance(
+      config(mock.endpoint, { allowIssue: true, allowRevoke: true, allowMockOnly: true }),
+    );
+    expect(
+      report.results.filter((r) => r.status !== 'passed').map((r) => `${r.name}: ${r.message} ${r.details.join('; ')}`),
+    ).toEqual([]);
     expect(report.summary).toMatchObject({ total: ALL_CHECKS.length, passed: ALL_CHECKS.length });
     expect(report.namespaceSource).toBe('wsdl');
     for (const o of report.created) {
       expect(o.email).toMatch(new RegExp(`^ccm-conformance-${report.runId}-`));
       const state = mock.store.get(o.orderNumber)!.state;
       // what could be revoked was; rejected / unpaid / being-issued orders are left as the mock scripted them
-      expect(o.revoked ? state === 'revoked' : ['rejected', 'awaiting-payment', 'issuing', 'processing'].includes(state)).toBe(true);
+      expect(
+        o.revoked ? state === 'revoked' : ['rejected', 'awaiting-payment', 'issuing', 'processing'].includes(state),
+      ).toBe(true);
     }
     expect(report.created.filter((o) => o.revoked).length).toBeGreaterThanOrEqual(7);
     expect(mock.store.get(bystander)!.state).toBe('issued');
   });
 
   it('with --allow-issue alone leaves the certificates it made, and says so', async () => {
-    const report = await runConformance(config(mock.endpoint, { allowIssue: true, only: ['enroll-collect', 'revoke-by-order-number'] }));
+    const report = await runConformance(
+      config(mock.endpoint, { allowIssue: true, only: ['enroll-collect', 'revoke-by-order-number'] }),
+    );
     expect(report.results.map((r) => [r.name, r.status])).toEqual([
       ['enroll-collect', 'passed'],
       ['revoke-by-order-number', 'skipped'],
     ]);
     expect(report.created).toHaveLength(1);
-    expect(report.created[0]).toMatchObject({ revoked: false, cleanup: expect.stringMatching(/--allow-revoke not given/) });
+    expect(report.created[0]).toMatchObject({
+      revoked: false,
+      cleanup: expect.stringMatching(/--allow-revoke not given/),
+    });
     expect(mock.store.get(report.created[0].orderNumber)!.state).toBe('issued');
-    expect(report.results[0].details.join('\n')).toMatch(/collect's certificate format: base64 DER PKCS#7 \(3 certificates\); the mock's matching setting: --cert-format pkcs7/);
+    expect(report.results[0].details.join('\n')).toMatch(
+      /collect's certificate format: base64 DER PKCS#7 \(3 certificates\); the mock's matching setting: --cert-format pkcs7/,
+    );
   });
 
   it('with --allow-revoke and --no-cleanup runs the revoking checks but leaves the rest, saying why', async () => {
-    const report = await runConformance(config(mock.endpoint, { allowIssue: true, allowRevoke: true, cleanup: false, only: ['enroll-collect', 'revoke-by-order-number'] }));
+    const report = await runConformance(
+      config(mock.endpoint, {
+        allowIssue: true,
+        allowRevoke: true,
+        cleanup: false,
+        only: ['enroll-collect', 'revoke-by-order-number'],
+      }),
+    );
     expect(report.results.map((r) => [r.name, r.status])).toEqual([
       ['enroll-collect', 'passed'],
       ['revoke-by-order-number', 'passed'],
     ]);
     const kept = report.created.filter((o) => !o.revoked);
     expect(kept).toHaveLength(1);
-    expect(kept[0].cleanup).toBe(`left as it is (--no-cleanup given): revoke it yourself with \`ccm revoke ${kept[0].orderNumber}\` if it was issued`);
+    expect(kept[0].cleanup).toBe(
+      `left as it is (--no-cleanup given): revoke it yourself with \`ccm revoke ${kept[0].orderNumber}\` if it was issued`,
+    );
     expect(mock.store.get(kept[0].orderNumber)!.state).toBe('issued');
   });
 
   it('without a configured CSR, makes a fresh RSA key for each enrollment', async () => {
-    const report = await runConformance(config(mock.endpoint, { csr: undefined, allowIssue: true, allowRevoke: true, only: ['enroll-collect', 'revoke-by-order-number'] }));
+    const report = await runConformance(
+      config(mock.endpoint, {
+        csr: undefined,
+        allowIssue: true,
+        allowRevoke: true,
+        only: ['enroll-collect', 'revoke-by-order-number'],
+      }),
+    );
     expect(report.results.map((r) => [r.name, r.status])).toEqual([
       ['enroll-collect', 'passed'],
       ['revoke-by-order-number', 'passed'],
     ]);
     // enroll-collect itself checks that the certificate has the key of the CSR it sent
     const spki = (key: { rawData: ArrayBuffer }) => Buffer.from(key.rawData).toString('base64');
-    const keys = report.created.map((o) => spki(new X509Certificate(mock.store.get(o.orderNumber)!.certificate!.der).publicKey));
+    const keys = report.created.map((o) =>
+      spki(new X509Certificate(mock.store.get(o.orderNumber)!.certificate!.der).publicKey),
+    );
     const fixtureKey = spki(new Pkcs10CertificateRequest(readCsr()).publicKey);
     expect(keys).toHaveLength(2);
     expect(new Set([...keys, fixtureKey]).size).toBe(3);
   });
 
   it('skips checks whose configuration is missing, naming it', async () => {
-    const report = await runConformance({ endpoint: mock.endpoint, auth: SANDBOX, allowIssue: true, only: ['enroll-collect', 'enroll-wrong-secret-key'] });
-    expect(report.results.map((r) => r.message)).toEqual(['needs --org-id / CCM_ORG_ID, --email-domain / CCM_EMAIL_DOMAIN', 'needs --org-id / CCM_ORG_ID, --secret-key / CCM_SECRET_KEY, --email-domain / CCM_EMAIL_DOMAIN']);
+    const report = await runConformance({
+      endpoint: mock.endpoint,
+      auth: SANDBOX,
+      allowIssue: true,
+      only: ['enroll-collect', 'enroll-wrong-secret-key'],
+    });
+    expect(report.results.map((r) => r.message)).toEqual([
+      'needs --org-id / CCM_ORG_ID, --email-domain / CCM_EMAIL_DOMAIN',
+      'needs --org-id / CCM_ORG_ID, --secret-key / CCM_SECRET_KEY, --email-domain / CCM_EMAIL_DOMAIN',
+    ]);
     expect(report.ok).toBe(true);
   });
 
   it('reports the certificate format of an endpoint that answers bare X.509', async () => {
     const x509 = await createMockServer({ certificateFormat: 'x509', ca: mock.ca });
     try {
-      const report = await runConformance(config(x509.endpoint, { allowIssue: true, allowRevoke: true, only: ['enroll-collect'] }));
-      expect(report.results[0].details).toContain("collect's certificate format: base64 DER X.509 (the leaf alone); the mock's matching setting: --cert-format x509");
+      const report = await runConformance(
+        config(x509.endpoint, { allowIssue: true, allowRevoke: true, only: ['enroll-collect'] }),
+      );
+      expect(report.results[0].details).toContain(
+        "collect's certificate format: base64 DER X.509 (the leaf alone); the mock's matching setting: --cert-format x509",
+      );
     } finally {
       await x509.close();
     }
@@ -131,18 +186,37 @@ describe('runConformance against the mock in-process', () => {
 
   it('fails with a drift report against an endpoint whose WSDL differs, while the calls themselves still pass', async () => {
     // an endpoint that forwards SOAP to the mock but publishes a WSDL with a renamed type and a required element
-    const deviating = wsdlText.replace(/name="AuthData"/, 'name="authData"').replace(/tns:AuthData"/g, 'tns:authData"').replace(/(<xs:element name="email" type="xs:string") minOccurs="0"/, '$1');
+    const deviating = wsdlText
+      .replace(/name="AuthData"/, 'name="authData"')
+      .replace(/tns:AuthData"/g, 'tns:authData"')
+      .replace(/(<xs:element name="email" type="xs:string") minOccurs="0"/, '$1');
     const proxy = await fakeEndpoint(async (req, res, body) => {
-      answerWith(res, req.method === 'GET' ? { status: 200, contentType: 'text/xml;charset=utf-8', text: deviating } : await relay(mock.endpoint, req, body));
+      answerWith(
+        res,
+        req.method === 'GET'
+          ? { status: 200, contentType: 'text/xml;charset=utf-8', text: deviating }
+          : await relay(mock.endpoint, req, body),
+      );
     });
     try {
       const report = await runConformance(config(proxy.url));
       expect(report.ok).toBe(false);
       const drift = report.results[0];
-      expect(drift).toMatchObject({ name: 'wsdl-drift', status: 'failed', message: '2 structural differences from wsdl/EPKIManager.wsdl' });
+      expect(drift).toMatchObject({
+        name: 'wsdl-drift',
+        status: 'failed',
+        message: '2 structural differences from wsdl/EPKIManager.wsdl',
+      });
       expect(drift.drift!.map((d) => d.path)).toEqual(['enroll > authData (type name)', 'enroll > email']);
-      expect(report.results.slice(1).filter((r) => r.status !== 'skipped').every((r) => r.status === 'passed')).toBe(true);
-      expect(formatTable(report)).toContain('enroll > email: ccm-mock has 0..1, endpoint has 1..1\n              fix: set minOccurs/maxOccurs of <email> in enroll in wsdl/EPKIManager.wsdl');
+      expect(
+        report.results
+          .slice(1)
+          .filter((r) => r.status !== 'skipped')
+          .every((r) => r.status === 'passed'),
+      ).toBe(true);
+      expect(formatTable(report)).toContain(
+        'enroll > email: ccm-mock has 0..1, endpoint has 1..1\n              fix: set minOccurs/maxOccurs of <email> in enroll in wsdl/EPKIManager.wsdl',
+      );
     } finally {
       await proxy.close();
     }
@@ -152,14 +226,25 @@ describe('runConformance against the mock in-process', () => {
     // the mock's answers passed through with a Content-Type and an extra element the schema does not allow
     const proxy = await fakeEndpoint(async (req, res, body) => {
       const answer = await relay(mock.endpoint, req, body);
-      answerWith(res, req.method === 'GET' ? answer : { ...answer, contentType: 'application/xml', text: answer.text.replace('<return>', '<unexpected/><return>') });
+      answerWith(
+        res,
+        req.method === 'GET'
+          ? answer
+          : {
+              ...answer,
+              contentType: 'application/xml',
+              text: answer.text.replace('<return>', '<unexpected/><return>'),
+            },
+      );
     });
     try {
       const report = await runConformance(config(proxy.url, { only: ['web-service-info'] }));
       expect(report.results[0].status).toBe('failed');
       expect(report.results[0].details.filter((d) => d.startsWith('wire: '))).toEqual([
         'wire: getWebServiceInfo answer: Content-Type application/xml, expected text/xml',
-        expect.stringMatching(/^wire: getWebServiceInfo answer is not valid against wsdl\/EPKIManager.wsdl: .*unexpected/),
+        expect.stringMatching(
+          /^wire: getWebServiceInfo answer is not valid against wsdl\/EPKIManager.wsdl: .*unexpected/,
+        ),
       ]);
     } finally {
       await proxy.close();
@@ -169,7 +254,14 @@ describe('runConformance against the mock in-process', () => {
   it('read-only checks cannot issue, even against a service that ignores the secret key', async () => {
     // a proxy that puts the right secret key into every enroll: -101 can no longer happen
     const lenient = await fakeEndpoint(async (req, res, body) => {
-      answerWith(res, await relay(mock.endpoint, req, body.replace(/<secretKey>[^<]*<\/secretKey>/, '<secretKey>sandbox-secret</secretKey>')));
+      answerWith(
+        res,
+        await relay(
+          mock.endpoint,
+          req,
+          body.replace(/<secretKey>[^<]*<\/secretKey>/, '<secretKey>sandbox-secret</secretKey>'),
+        ),
+      );
     });
     try {
       const before = mock.store.maxOrderNumber();
@@ -178,7 +270,9 @@ describe('runConformance against the mock in-process', () => {
       expect(report.created).toEqual([]);
       const check = report.results.find((r) => r.name === 'enroll-wrong-secret-key')!;
       expect(check.status).toBe('failed');
-      expect(check.message).toMatch(/^enroll: expected -101 \(.*\), got -12 \(The CSR has an invalid signature!\): the endpoint judged the CSR .* before the secret key, or it does not check the secret key/);
+      expect(check.message).toMatch(
+        /^enroll: expected -101 \(.*\), got -12 \(The CSR has an invalid signature!\): the endpoint judged the CSR .* before the secret key, or it does not check the secret key/,
+      );
     } finally {
       await lenient.close();
     }
@@ -200,20 +294,45 @@ describe('runConformance against the mock in-process', () => {
       res.end(envelope(`${op}Response`, `<return>${value}</return>`));
     });
     try {
-      const report = await runConformance(config(anything.url, { only: ['enroll-wrong-secret-key', 'enroll-csr-not-base64'], allowRevoke: true }));
+      const report = await runConformance(
+        config(anything.url, { only: ['enroll-wrong-secret-key', 'enroll-csr-not-base64'], allowRevoke: true }),
+      );
       expect(report.results.map((r) => [r.name, r.status, r.message])).toEqual([
-        ['enroll-wrong-secret-key', 'failed', expect.stringMatching(/expected -101 .*, the call succeeded with "order 5001 \(recorded for cleanup\)"/)],
-        ['enroll-csr-not-base64', 'failed', expect.stringMatching(/expected -9 .*, the call succeeded with "order 5002 \(recorded for cleanup\)"/)],
+        [
+          'enroll-wrong-secret-key',
+          'failed',
+          expect.stringMatching(/expected -101 .*, the call succeeded with "order 5001 \(recorded for cleanup\)"/),
+        ],
+        [
+          'enroll-csr-not-base64',
+          'failed',
+          expect.stringMatching(/expected -9 .*, the call succeeded with "order 5002 \(recorded for cleanup\)"/),
+        ],
       ]);
       expect(report.created).toEqual([
-        { orderNumber: 5001, email: `ccm-conformance-${report.runId}-wrong-secret@example.com`, check: 'enroll-wrong-secret-key', revoked: true, cleanup: 'revoked' },
-        { orderNumber: 5002, email: `ccm-conformance-${report.runId}-bad-csr@example.com`, check: 'enroll-csr-not-base64', revoked: true, cleanup: 'revoked' },
+        {
+          orderNumber: 5001,
+          email: `ccm-conformance-${report.runId}-wrong-secret@example.com`,
+          check: 'enroll-wrong-secret-key',
+          revoked: true,
+          cleanup: 'revoked',
+        },
+        {
+          orderNumber: 5002,
+          email: `ccm-conformance-${report.runId}-bad-csr@example.com`,
+          check: 'enroll-csr-not-base64',
+          revoked: true,
+          cleanup: 'revoked',
+        },
       ]);
       expect(revoked).toEqual([5001, 5002]);
 
       // the checks' client records whichever way an enroll is sent
       const recorded: number[] = [];
-      const client = new RecordingClient({ endpoint: anything.url, auth: SANDBOX, orgId: 1001, secretKey: 's' }, { created: (n) => recorded.push(n), lost: () => undefined });
+      const client = new RecordingClient(
+        { endpoint: anything.url, auth: SANDBOX, orgId: 1001, secretKey: 's' },
+        { created: (n) => recorded.push(n), lost: () => undefined },
+      );
       const request = { username: 'u', email: 'u@example.com', csr: readCsr() };
       await client.enroll(request);
       await client.enrollUsingKUTemplates({ ...request, templates: ['smime-standard'] });
@@ -230,7 +349,15 @@ describe('runConformance against the mock in-process', () => {
     void proxy.polled.then(() => controller.abort(new Error('interrupted')));
     try {
       // a request timeout longer than the test's: only the abort can end the hung poll
-      const report = await runConformance(config(proxy.url, { allowIssue: true, allowRevoke: true, only: ['enroll-collect', 'revoke-by-order-number'], requestTimeoutMs: 60_000, signal: controller.signal }));
+      const report = await runConformance(
+        config(proxy.url, {
+          allowIssue: true,
+          allowRevoke: true,
+          only: ['enroll-collect', 'revoke-by-order-number'],
+          requestTimeoutMs: 60_000,
+          signal: controller.signal,
+        }),
+      );
       expect(report.interrupted).toBe(true);
       expect(report.ok).toBe(false);
       expect(report.results.map((r) => [r.name, r.status, r.message])).toEqual([
@@ -239,7 +366,9 @@ describe('runConformance against the mock in-process', () => {
       ]);
       expect(report.created).toMatchObject([{ check: 'enroll-collect', revoked: true, cleanup: 'revoked' }]);
       expect(mock.store.get(report.created[0].orderNumber)!.state).toBe('revoked');
-      expect(formatTable(report)).toMatch(/-> INTERRUPTED\n\n {2}orders created by this run \(1\):\n {4}\d+ {2}ccm-conformance-\S+ {2}\(enroll-collect\) {2}revoked\n$/);
+      expect(formatTable(report)).toMatch(
+        /-> INTERRUPTED\n\n {2}orders created by this run \(1\):\n {4}\d+ {2}ccm-conformance-\S+ {2}\(enroll-collect\) {2}revoked\n$/,
+      );
     } finally {
       await proxy.close();
     }
@@ -247,13 +376,27 @@ describe('runConformance against the mock in-process', () => {
 
   it('an abort during the last check, which still passes, or during the cleanup still makes the run interrupted', async () => {
     const lastCheck = new AbortController();
-    const report = await runConformance(config(mock.endpoint, { only: ['web-service-info'], signal: lastCheck.signal, fetch: abortAfterAnswer(/getWebServiceInfo/, lastCheck) }));
+    const report = await runConformance(
+      config(mock.endpoint, {
+        only: ['web-service-info'],
+        signal: lastCheck.signal,
+        fetch: abortAfterAnswer(/getWebServiceInfo/, lastCheck),
+      }),
+    );
     expect(lastCheck.signal.aborted).toBe(true);
     expect(report.results.map((r) => [r.name, r.status])).toEqual([['web-service-info', 'passed']]);
     expect(report).toMatchObject({ interrupted: true, ok: false });
 
     const cleanup = new AbortController();
-    const cleaned = await runConformance(config(mock.endpoint, { allowIssue: true, allowRevoke: true, only: ['enroll-collect'], signal: cleanup.signal, fetch: abortAfterAnswer(/cleanup of a test certificate/, cleanup) }));
+    const cleaned = await runConformance(
+      config(mock.endpoint, {
+        allowIssue: true,
+        allowRevoke: true,
+        only: ['enroll-collect'],
+        signal: cleanup.signal,
+        fetch: abortAfterAnswer(/cleanup of a test certificate/, cleanup),
+      }),
+    );
     expect(cleanup.signal.aborted).toBe(true);
     expect(cleaned.results.map((r) => [r.name, r.status])).toEqual([['enroll-collect', 'passed']]);
     expect(cleaned.created).toMatchObject([{ revoked: true, cleanup: 'revoked' }]);
@@ -261,7 +404,9 @@ describe('runConformance against the mock in-process', () => {
   });
 
   it('writes JUnit XML that parses, with a testcase per check', async () => {
-    const report = await runConformance(config(mock.endpoint, { only: ['wsdl-drift', 'web-service-info', 'enroll-collect'] }));
+    const report = await runConformance(
+      config(mock.endpoint, { only: ['wsdl-drift', 'web-service-info', 'enroll-collect'] }),
+    );
     const doc = XmlDocument.fromString(formatJunit(report));
     try {
       expect(doc.root.name).toBe('testsuites');

@@ -55,12 +55,18 @@ function run(i: number, expected: string): string {
   const line = LINES[i];
   expect(line, `README Docker line ${i + 1}`).toBeDefined();
   expect(line.startsWith(expected), `README Docker line ${i + 1} should start with "${expected}": ${line}`).toBe(true);
-  const result = spawnSync('sh', ['-c', translate(line)], { cwd: packageRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`"${translate(line)}" exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync('sh', ['-c', translate(line)], {
+    cwd: packageRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0)
+    throw new Error(`"${translate(line)}" exited ${result.status}\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
-const podman = (...args: string[]) => execFileSync('podman', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const podman = (...args: string[]) =>
+  execFileSync('podman', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** README line 3 (docker inspect ... Health.Status) until "healthy", running a check when it is due. */
 async function waitHealthy(): Promise<string[]> {
@@ -73,7 +79,9 @@ async function waitHealthy(): Promise<string[]> {
     spawnSync('podman', ['healthcheck', 'run', NAME], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the container did not turn healthy in 60 s (states seen: ${seen.join(', ')})\n${podman('logs', NAME)}`);
+  throw new Error(
+    `the container did not turn healthy in 60 s (states seen: ${seen.join(', ')})\n${podman('logs', NAME)}`,
+  );
 }
 
 let endpoint = '';
@@ -84,7 +92,9 @@ const ok = (a: SoapAnswer) => {
 };
 
 beforeAll(async () => {
-  expect(LINES.length, 'the README has a Docker section between <!-- BEGIN: docker --> and <!-- END: docker -->').toBe(10);
+  expect(LINES.length, 'the README has a Docker section between <!-- BEGIN: docker --> and <!-- END: docker -->').toBe(
+    10,
+  );
   // podman must be there: a missing tool fails this suite, it never skips
   podman('--version');
   const leftovers = podman('ps', '-a', '--filter', `name=^${NAME}$`, '--format', '{{.Names}}');
@@ -119,11 +129,15 @@ describe("the README's Docker section, run with podman", () => {
     expect(config.User).toBe('node');
     expect(Object.keys(config.ExposedPorts)).toEqual(['8080/tcp']);
     expect(Object.keys(config.Volumes)).toEqual(['/data']);
-    const healthcheck = JSON.parse(podman('image', 'inspect', '--format', '{{json .Config.Healthcheck}}', 'ccm-mock')) as { Test: string[] } | null;
+    const healthcheck = JSON.parse(
+      podman('image', 'inspect', '--format', '{{json .Config.Healthcheck}}', 'ccm-mock'),
+    ) as { Test: string[] } | null;
     expect(healthcheck?.Test).toEqual(['CMD', 'node', '/app/dist/server/healthcheck.js']);
     expect(config.Env).toContain('CCM_MOCK_DATA_DIR=/data');
     expect(config.Entrypoint).toEqual(['ccm-mock']);
-    console.log(`image size ${(Number(podman('image', 'inspect', '--format', '{{.Size}}', 'ccm-mock')) / 1e6).toFixed(0)} MB`);
+    console.log(
+      `image size ${(Number(podman('image', 'inspect', '--format', '{{.Size}}', 'ccm-mock')) / 1e6).toFixed(0)} MB`,
+    );
   });
 
   it('runs: health turns healthy, the WSDL points at the published port, enroll -> collect works from outside', async () => {
@@ -137,7 +151,9 @@ describe("the README's Docker section, run with podman", () => {
 
     expect(ok(await call(endpoint, 'getWebServiceInfo')).returns[0]).toMatch(/ccm-mock/);
     // +pending1: one poll answers 0 (being processed), the next 1, without waiting for a delay
-    issued = ok(await call(endpoint, 'enroll', enrollXml({ email: 'alice+pending1@example.com', csr: readCsr() }))).code;
+    issued = ok(
+      await call(endpoint, 'enroll', enrollXml({ email: 'alice+pending1@example.com', csr: readCsr() })),
+    ).code;
     expect(issued).toBeGreaterThan(0);
     expect(ok(await call(endpoint, 'getCollectStatus', orderXml(issued))).code).toBe(0);
     expect(ok(await call(endpoint, 'getCollectStatus', orderXml(issued))).code).toBe(1);
@@ -152,14 +168,19 @@ describe("the README's Docker section, run with podman", () => {
     revoked = ok(await call(endpoint, 'enroll', enrollXml({ email: 'bob+pending1@example.com', csr: readCsr() }))).code;
     ok(await call(endpoint, 'getCollectStatus', orderXml(revoked)));
     expect(ok(await call(endpoint, 'getCollectStatus', orderXml(revoked))).code).toBe(1);
-    expect(ok(await call(endpoint, 'revoke', orderXml(revoked, undefined, xmlEl('reason', 'superseded')))).code).toBe(0);
+    expect(ok(await call(endpoint, 'revoke', orderXml(revoked, undefined, xmlEl('reason', 'superseded')))).code).toBe(
+      0,
+    );
   });
 
   it('logs the banner and one JSON line per SOAP call', () => {
     const logs = run(4, 'docker logs ccm-mock');
     expect(logs).toContain('TEST CERTIFICATES ONLY');
     expect(logs).toContain('storage   /data/ccm-mock.db (SQLite, 0 orders)');
-    const lines = logs.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logs
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l.msg === 'soap call').map((l) => l.operation)).toEqual([
       'getWebServiceInfo',
       'enroll',
@@ -171,7 +192,12 @@ describe("the README's Docker section, run with podman", () => {
       'getCollectStatus',
       'revoke',
     ]);
-    expect(lines.find((l) => l.operation === 'collect')).toMatchObject({ customer: 'sandbox', order: issued, code: 1, status: 200 });
+    expect(lines.find((l) => l.operation === 'collect')).toMatchObject({
+      customer: 'sandbox',
+      order: issued,
+      code: 1,
+      status: 200,
+    });
   });
 
   it('stops on SIGTERM with exit code 0', () => {
@@ -189,10 +215,21 @@ describe("the README's Docker section, run with podman", () => {
     await waitHealthy();
     expect(podman('logs', NAME)).toContain('storage   /data/ccm-mock.db (SQLite, 2 orders)');
     expect(await (await fetch(`http://localhost:${port}/ca/root.pem`)).text()).toBe(rootPem);
-    expect(ok(await call(endpoint, 'collect', orderXml(issued))).fields).toEqual({ statusCode: '1', certificate: issuedCertificate });
+    expect(ok(await call(endpoint, 'collect', orderXml(issued))).fields).toEqual({
+      statusCode: '1',
+      certificate: issuedCertificate,
+    });
     expect(ok(await call(endpoint, 'getCollectStatus', orderXml(revoked))).code).toBe(-21);
     const serial = new X509Certificate(certificatesOf(issuedCertificate)[0]).serialNumber;
-    expect(ok(await call(endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', 'done'))).code).toBe(0);
+    expect(
+      ok(
+        await call(
+          endpoint,
+          'revokeBySerialNumber',
+          authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', 'done'),
+        ),
+      ).code,
+    ).toBe(0);
   });
 
   it('removes the container and the state', () => {

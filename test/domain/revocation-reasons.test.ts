@@ -9,7 +9,10 @@ import { readmePath } from '../support/readme-tables.js';
 /** [phrase, reason name] for every phrase of the README's bullet: `"a", "b" → name; "c" → other; ...` */
 function readmePhrases(): Array<[string, string]> {
   const readme = readFileSync(readmePath, 'utf8');
-  const bullet = /\*\*Reasons\*\* come from the revoke call's free-text `reason`: ([\s\S]*?)\. Anything\s+else is unspecified/.exec(readme);
+  const bullet =
+    /\*\*Reasons\*\* come from the revoke call's free-text `reason`: ([\s\S]*?)\. Anything\s+else is unspecified/.exec(
+      readme,
+    );
   if (!bullet) throw new Error('the README has no "Reasons" bullet in the form this test reads');
   return bullet[1].split(';').flatMap((group) => {
     const [phrases, name] = group.split('→').map((s) => s.trim());
@@ -25,7 +28,14 @@ describe('revocation reasons from free text', () => {
   it('the README lists phrases for every reason it names', () => {
     expect(phrases.length).toBeGreaterThanOrEqual(18);
     expect(new Set(phrases.map(([, name]) => name))).toEqual(
-      new Set(['keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn']),
+      new Set([
+        'keyCompromise',
+        'cACompromise',
+        'affiliationChanged',
+        'superseded',
+        'cessationOfOperation',
+        'privilegeWithdrawn',
+      ]),
     );
   });
 

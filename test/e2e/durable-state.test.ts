@@ -44,14 +44,22 @@ async function enroll(p: ServeProcess, email: string): Promise<number> {
 const status = async (p: ServeProcess, n: number) => ok(await call(p.endpoint, 'getCollectStatus', orderXml(n))).code;
 const collect = async (p: ServeProcess, n: number) => ok(await call(p.endpoint, 'collect', orderXml(n))).fields;
 const revokeSerial = async (p: ServeProcess, serial: string) =>
-  ok(await call(p.endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', 'again'))).code;
+  ok(
+    await call(
+      p.endpoint,
+      'revokeBySerialNumber',
+      authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', 'again'),
+    ),
+  ).code;
 const text = async (url: string, headers: Record<string, string> = {}) => (await fetch(url, { headers })).text();
 
 /** The status answers a +pending3 order gives poll after poll, from an uninterrupted in-memory mock. */
 async function pendingSequence(polls: number): Promise<number[]> {
   const mock = await createMockServer();
   try {
-    const n = ok(await call(mock.endpoint, 'enroll', enrollXml({ email: 'carol+pending3@example.com', csr: readCsr() }))).code;
+    const n = ok(
+      await call(mock.endpoint, 'enroll', enrollXml({ email: 'carol+pending3@example.com', csr: readCsr() })),
+    ).code;
     const out: number[] = [];
     for (let i = 0; i < polls; i++) out.push(ok(await call(mock.endpoint, 'getCollectStatus', orderXml(n))).code);
     return out;
@@ -75,11 +83,19 @@ describe('durable state with a data directory', () => {
     const bob = await enroll(first, 'bob@example.com');
     const [bobLeaf] = certificatesOf((await collect(first, bob)).certificate);
     const bobSerial = new X509Certificate(bobLeaf).serialNumber.toLowerCase();
-    expect(ok(await call(first.endpoint, 'revoke', orderXml(bob, undefined, xmlEl('reason', 'key compromise')))).code).toBe(0);
+    expect(
+      ok(await call(first.endpoint, 'revoke', orderXml(bob, undefined, xmlEl('reason', 'key compromise')))).code,
+    ).toBe(0);
     const carol = await enroll(first, 'carol+pending3@example.com');
     const seen = [await status(first, carol), await status(first, carol)];
     // the mock's clock, moved forward through the admin API, resumes as far ahead after the restart
-    const advanced = await (await fetch(first.url + '/admin/api/clock/advance', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"by":"2d"}' })).json();
+    const advanced = await (
+      await fetch(first.url + '/admin/api/clock/advance', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"by":"2d"}',
+      })
+    ).json();
     expect(advanced).toMatchObject({ offsetMs: 2 * 86_400_000 });
     // told about dave's order number, then killed at once: no shutdown, no checkpoint
     const dave = await enroll(first, 'dave@example.com');

@@ -14,7 +14,11 @@ afterAll(() => mock.close());
 
 let n = 0;
 async function enrollCode(fields: EnrollFields): Promise<number> {
-  const answer = await call(mock.endpoint, 'enroll', enrollXml({ csr: readCsr(), email: `rules${++n}@example.com`, ...fields }));
+  const answer = await call(
+    mock.endpoint,
+    'enroll',
+    enrollXml({ csr: readCsr(), email: `rules${++n}@example.com`, ...fields }),
+  );
   expect(answer.schemaProblems).toEqual([]);
   return answer.code;
 }
@@ -37,15 +41,26 @@ describe('CSR notations the guide allows ("with or without the -----BEGIN xxxxx-
 });
 
 describe('CSR algorithms and sizes', () => {
-  it.each(['rsa-512.csr', 'rsa-8192.csr', 'rsa-2048-md5.csr', 'rsa-2048-sha1.csr', 'rsa-2048-sha384.csr', 'rsa-4096-sha512.csr', 'no-subject.csr'])('%s is issued', async (file) => {
+  it.each([
+    'rsa-512.csr',
+    'rsa-8192.csr',
+    'rsa-2048-md5.csr',
+    'rsa-2048-sha1.csr',
+    'rsa-2048-sha384.csr',
+    'rsa-4096-sha512.csr',
+    'no-subject.csr',
+  ])('%s is issued', async (file) => {
     const order = await enrollCode({ csr: readCsr(file) });
     expect(order).toBeGreaterThan(0);
     expect(mock.store.get(order)?.state).toBe('issued');
   });
 
-  it.each(['ec-p256.csr', 'ed25519.csr', 'dsa.csr', 'rsa-pss.csr', 'rsa-2048-pss-signature.csr'])('%s is an unsupported algorithm (-11)', async (file) => {
-    expect(await enrollCode({ csr: readCsr(file) })).toBe(-11);
-  });
+  it.each(['ec-p256.csr', 'ed25519.csr', 'dsa.csr', 'rsa-pss.csr', 'rsa-2048-pss-signature.csr'])(
+    '%s is an unsupported algorithm (-11)',
+    async (file) => {
+      expect(await enrollCode({ csr: readCsr(file) })).toBe(-11);
+    },
+  );
 
   it.each(['rsa-384.csr', 'rsa-8200.csr'])('%s is an unsupported key size (-13)', async (file) => {
     expect(await enrollCode({ csr: readCsr(file) })).toBe(-13);
@@ -59,7 +74,9 @@ describe('CSR algorithms and sizes', () => {
   });
 
   it('text that is not base64 is -9, an empty CSR too', async () => {
-    expect(await enrollCode({ csr: '-----BEGIN CERTIFICATE REQUEST-----\n@@@@\n-----END CERTIFICATE REQUEST-----' })).toBe(-9);
+    expect(
+      await enrollCode({ csr: '-----BEGIN CERTIFICATE REQUEST-----\n@@@@\n-----END CERTIFICATE REQUEST-----' }),
+    ).toBe(-9);
     expect(await enrollCode({ csr: '' })).toBe(-9);
   });
 });
@@ -76,7 +93,8 @@ describe('field limits of the guide', () => {
     expect(at128.length).toBe(128);
     expect(await enrollCode({ email: at128 })).toBeGreaterThan(0); // a subdomain of example.com
     expect(await enrollCode({ email: `${'e'.repeat(64)}@${'d'.repeat(52)}.example.com` })).toBe(-31);
-    for (const bad of ['plainaddress', 'a@b', 'a b@example.com', '.a@example.com']) expect(await enrollCode({ email: bad })).toBe(-31);
+    for (const bad of ['plainaddress', 'a@b', 'a b@example.com', '.a@example.com'])
+      expect(await enrollCode({ email: bad })).toBe(-31);
   });
 
   it('secretKey: the 20-character limit holds in the accounts fixture; a 20-character key works, a 21-character one stops the start', async () => {
@@ -91,7 +109,9 @@ describe('field limits of the guide', () => {
       const answer = await call(twenty.endpoint, 'enroll', enrollXml({ csr: readCsr(), secretKey: key20 }));
       expect(answer.code).toBeGreaterThan(0);
       // so a longer key in a request can never be the organization's: -101 like any wrong key
-      expect((await call(twenty.endpoint, 'enroll', enrollXml({ csr: readCsr(), secretKey: key20 + 'k' }))).code).toBe(-101);
+      expect((await call(twenty.endpoint, 'enroll', enrollXml({ csr: readCsr(), secretKey: key20 + 'k' }))).code).toBe(
+        -101,
+      );
     } finally {
       await twenty.close();
     }
@@ -108,10 +128,17 @@ describe('field limits of the guide', () => {
   });
 
   it('reason: exactly 128 characters accepted by revoke and revokeBySerialNumber, 129 refused (-5)', async () => {
-    const revokeWith = async (reason: string) => (await call(mock.endpoint, 'revoke', orderXml(await enrollCode({}), SANDBOX, xmlEl('reason', reason)))).code;
+    const revokeWith = async (reason: string) =>
+      (await call(mock.endpoint, 'revoke', orderXml(await enrollCode({}), SANDBOX, xmlEl('reason', reason)))).code;
     const bySerialWith = async (reason: string) => {
       const serial = mock.store.get(await enrollCode({}))!.certificate!.serial;
-      return (await call(mock.endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', reason))).code;
+      return (
+        await call(
+          mock.endpoint,
+          'revokeBySerialNumber',
+          authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', reason),
+        )
+      ).code;
     };
     for (const revoke of [revokeWith, bySerialWith]) {
       expect(await revoke('r'.repeat(128))).toBe(0);
@@ -121,7 +148,15 @@ describe('field limits of the guide', () => {
 
   it('orgId: unknown or missing is -101', async () => {
     expect(await enrollCode({ orgId: 4242 })).toBe(-101);
-    const answer = await call(mock.endpoint, 'enroll', authXml() + xmlEl('secretKey', 'sandbox-secret') + xmlEl('username', 'A') + xmlEl('email', 'a@example.com') + xmlEl('csr', readCsr()));
+    const answer = await call(
+      mock.endpoint,
+      'enroll',
+      authXml() +
+        xmlEl('secretKey', 'sandbox-secret') +
+        xmlEl('username', 'A') +
+        xmlEl('email', 'a@example.com') +
+        xmlEl('csr', readCsr()),
+    );
     expect(answer.code).toBe(-101);
   });
 });
@@ -149,7 +184,11 @@ describe('email domains and persons', () => {
 
   it('revokeAllByPerson answers 0 for a person without certificates, and a department narrows the match', async () => {
     const byPerson = (email: string, dep: string) =>
-      call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', email) + xmlEl('org', 'Sandbox Org') + xmlEl('dep', dep));
+      call(
+        mock.endpoint,
+        'revokeAllByPerson',
+        authXml() + xmlEl('email', email) + xmlEl('org', 'Sandbox Org') + xmlEl('dep', dep),
+      );
     expect((await byPerson('nobody@example.com', '')).code).toBe(0);
     const grace = await enrollCode({ email: 'grace@example.com' }); // in no department
     expect((await byPerson('grace@example.com', 'Engineering')).code).toBe(0);
@@ -162,7 +201,9 @@ describe('email domains and persons', () => {
   it('revokeAllByPerson with nothing valid to revoke answers why, as revoke would: -26 before -21 before -20', async () => {
     // one person whose orders wait an hour, moved on through the admin handle
     const person = 'lee+delay1h@example.com';
-    const byPerson = async () => (await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', person) + xmlEl('org', 'Sandbox Org'))).code;
+    const byPerson = async () =>
+      (await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', person) + xmlEl('org', 'Sandbox Org')))
+        .code;
     const a = await enrollCode({ email: person });
     expect(await byPerson()).toBe(-26); // still processing
     mock.admin.reject(a);
@@ -184,7 +225,10 @@ describe('email domains and persons', () => {
     const valid = await enrollCode({ email: person });
     mock.admin.issue(valid);
     const pending = await enrollCode({ email: person });
-    expect((await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', person) + xmlEl('org', 'Sandbox Org'))).code).toBe(0);
+    expect(
+      (await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', person) + xmlEl('org', 'Sandbox Org')))
+        .code,
+    ).toBe(0);
     expect([mock.store.get(valid)?.state, mock.store.get(pending)?.state]).toEqual(['revoked', 'processing']);
   });
 });
@@ -200,7 +244,11 @@ describe('order ownership and precedence', () => {
   it('an admin limited to one organization does all of it there: second-admin in Second Org (1002)', async () => {
     const second = { login: 'second-admin', password: 'second', customerLoginUri: 'sandbox' };
     const enrollSecond = async (email: string) => {
-      const answer = await call(mock.endpoint, 'enroll', enrollXml({ auth: second, orgId: 1002, secretKey: 'second-secret', email, csr: readCsr() }));
+      const answer = await call(
+        mock.endpoint,
+        'enroll',
+        enrollXml({ auth: second, orgId: 1002, secretKey: 'second-secret', email, csr: readCsr() }),
+      );
       expect(answer.schemaProblems).toEqual([]);
       expect(answer.code).toBeGreaterThan(0);
       return answer.code;
@@ -210,19 +258,39 @@ describe('order ownership and precedence', () => {
     const collected = await call(mock.endpoint, 'collect', orderXml(order, second));
     expect(collected.code).toBe(1);
     expect(collected.fields.certificate).toBeTruthy();
-    expect((await call(mock.endpoint, 'revoke', orderXml(order, second, xmlEl('reason', 'left the company')))).code).toBe(0);
+    expect(
+      (await call(mock.endpoint, 'revoke', orderXml(order, second, xmlEl('reason', 'left the company')))).code,
+    ).toBe(0);
     expect(mock.store.get(order)?.state).toBe('revoked');
     const bySerial = mock.store.get(await enrollSecond('pat@example.org'))!.certificate!.serial;
-    expect((await call(mock.endpoint, 'revokeBySerialNumber', authXml(second) + xmlEl('serialNumber', bySerial) + xmlEl('reason', ''))).code).toBe(0);
+    expect(
+      (
+        await call(
+          mock.endpoint,
+          'revokeBySerialNumber',
+          authXml(second) + xmlEl('serialNumber', bySerial) + xmlEl('reason', ''),
+        )
+      ).code,
+    ).toBe(0);
     const byPerson = await enrollSecond('quinn@example.org');
-    expect((await call(mock.endpoint, 'revokeAllByPerson', authXml(second) + xmlEl('email', 'quinn@example.org') + xmlEl('org', 'Second Org'))).code).toBe(0);
+    expect(
+      (
+        await call(
+          mock.endpoint,
+          'revokeAllByPerson',
+          authXml(second) + xmlEl('email', 'quinn@example.org') + xmlEl('org', 'Second Org'),
+        )
+      ).code,
+    ).toBe(0);
     expect(mock.store.get(byPerson)?.state).toBe('revoked');
   });
 
   it('bad auth data wins over everything else (-100 before -120 and -1)', async () => {
     const readonlyWrong = { login: 'readonly-admin', password: 'wrong', customerLoginUri: 'readonly' };
     expect((await call(mock.endpoint, 'collect', orderXml(0, readonlyWrong))).code).toBe(-100);
-    expect((await call(mock.endpoint, 'collect', orderXml(0, { ...SANDBOX, customerLoginUri: 'nope' }))).code).toBe(-100);
+    expect((await call(mock.endpoint, 'collect', orderXml(0, { ...SANDBOX, customerLoginUri: 'nope' }))).code).toBe(
+      -100,
+    );
   });
 
   it('getKUTemplates answers an empty list to bad auth data', async () => {

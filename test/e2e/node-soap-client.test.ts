@@ -22,9 +22,17 @@ describe('node-soap client', () => {
   it('targets the mock through the rewritten soap:address', () => {
     const port = (client as any).wsdl.definitions.services.EPKIService.ports.EPKIManagerPort;
     expect(port.location).toBe(mock.endpoint);
-    expect(Object.keys(client.describe().EPKIService.EPKIManagerPort).sort()).toEqual(
-      ['collect', 'enroll', 'enrollUsingKUTemplates', 'getCollectStatus', 'getKUTemplates', 'getWebServiceInfo', 'revoke', 'revokeAllByPerson', 'revokeBySerialNumber'],
-    );
+    expect(Object.keys(client.describe().EPKIService.EPKIManagerPort).sort()).toEqual([
+      'collect',
+      'enroll',
+      'enrollUsingKUTemplates',
+      'getCollectStatus',
+      'getKUTemplates',
+      'getWebServiceInfo',
+      'revoke',
+      'revokeAllByPerson',
+      'revokeBySerialNumber',
+    ]);
   });
 
   it('calls all nine operations', async () => {
@@ -35,7 +43,13 @@ describe('node-soap client', () => {
     const base = { authData, orgId: 1001, secretKey: 'sandbox-secret', username: 'Node Soap', csr: readCsr() };
     const order = (await callOp('enroll', { ...base, email: 'node-soap@example.com' })).return;
     expect(order).toBeGreaterThan(0);
-    const templated = (await callOp('enrollUsingKUTemplates', { ...base, email: 'node-soap2@example.com', kuTemplate: [{ shortName: 'smime-standard' }] })).return;
+    const templated = (
+      await callOp('enrollUsingKUTemplates', {
+        ...base,
+        email: 'node-soap2@example.com',
+        kuTemplate: [{ shortName: 'smime-standard' }],
+      })
+    ).return;
     expect(templated).toBeGreaterThan(0);
 
     expect((await callOp('getCollectStatus', { authData, orderNumber: order })).return).toBe(1);
@@ -46,12 +60,20 @@ describe('node-soap client', () => {
 
     expect((await callOp('revoke', { authData, orderNumber: order, reason: '' })).return).toBe(0);
     const serial = mock.store.get(templated)!.certificate!.serial;
-    expect((await callOp('revokeBySerialNumber', { authData, serialNumber: serial, reason: 'superseded' })).return).toBe(0);
+    expect(
+      (await callOp('revokeBySerialNumber', { authData, serialNumber: serial, reason: 'superseded' })).return,
+    ).toBe(0);
     const person = (await callOp('enroll', { ...base, email: 'node-soap3@example.com' })).return;
-    expect((await callOp('revokeAllByPerson', { authData, email: 'node-soap3@example.com', org: 'Sandbox Org', dep: '' })).return).toBe(0);
+    expect(
+      (await callOp('revokeAllByPerson', { authData, email: 'node-soap3@example.com', org: 'Sandbox Org', dep: '' }))
+        .return,
+    ).toBe(0);
     expect(mock.store.get(person)!.state).toBe('revoked');
     // the person's one certificate revoked already, as revoke answers for its order
-    expect((await callOp('revokeAllByPerson', { authData, email: 'node-soap@example.com', org: 'Sandbox Org', dep: '' })).return).toBe(-21);
+    expect(
+      (await callOp('revokeAllByPerson', { authData, email: 'node-soap@example.com', org: 'Sandbox Org', dep: '' }))
+        .return,
+    ).toBe(-21);
     expect((await callOp('collect', { authData, orderNumber: templated })).return.statusCode).toBe(-21);
   });
 });

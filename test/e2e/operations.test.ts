@@ -18,7 +18,11 @@ function ok(answer: SoapAnswer): SoapAnswer {
   expect(answer.schemaProblems).toEqual([]);
   expect(answer.status).toBe(200);
   expect(answer.contentType).toBe('text/xml;charset=utf-8');
-  expect(answer.text.startsWith("<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S=\"http://schemas.xmlsoap.org/soap/envelope/\"><S:Body><ns2:")).toBe(true);
+  expect(
+    answer.text.startsWith(
+      "<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S=\"http://schemas.xmlsoap.org/soap/envelope/\"><S:Body><ns2:",
+    ),
+  ).toBe(true);
   return answer;
 }
 
@@ -68,7 +72,13 @@ describe('the nine operations, happy path', () => {
   });
 
   it('enrollUsingKUTemplates issues a certificate carrying the template KU/EKU', async () => {
-    const answer = ok(await call(mock.endpoint, 'enrollUsingKUTemplates', enrollXml({ email: 'signer@example.com', csr: readCsr(), templates: ['smime-signing'] })));
+    const answer = ok(
+      await call(
+        mock.endpoint,
+        'enrollUsingKUTemplates',
+        enrollXml({ email: 'signer@example.com', csr: readCsr(), templates: ['smime-signing'] }),
+      ),
+    );
     expect(answer.code).toBeGreaterThan(0);
     const collected = ok(await call(mock.endpoint, 'collect', orderXml(answer.code)));
     const [leaf, intermediate, root] = certificatesOf(collected.fields.certificate);
@@ -96,7 +106,9 @@ describe('the nine operations, happy path', () => {
 
   it('revoke marks the order revoked; collect then answers -21', async () => {
     const orderNumber = await enrollOne('revoke-me@example.com');
-    expect(ok(await call(mock.endpoint, 'revoke', orderXml(orderNumber, SANDBOX, xmlEl('reason', 'key compromise')))).code).toBe(0);
+    expect(
+      ok(await call(mock.endpoint, 'revoke', orderXml(orderNumber, SANDBOX, xmlEl('reason', 'key compromise')))).code,
+    ).toBe(0);
     expect(ok(await call(mock.endpoint, 'collect', orderXml(orderNumber))).code).toBe(-21);
     expect(mock.store.get(orderNumber)?.state).toBe('revoked');
     expect(mock.store.get(orderNumber)?.revocation?.reasonCode).toBe(1);
@@ -105,7 +117,13 @@ describe('the nine operations, happy path', () => {
   it('revokeBySerialNumber takes the serial in hex, case-insensitively', async () => {
     const orderNumber = await enrollOne('by-serial@example.com');
     const serial = mock.store.get(orderNumber)!.certificate!.serial;
-    const answer = ok(await call(mock.endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial.toUpperCase()) + xmlEl('reason', '')));
+    const answer = ok(
+      await call(
+        mock.endpoint,
+        'revokeBySerialNumber',
+        authXml() + xmlEl('serialNumber', serial.toUpperCase()) + xmlEl('reason', ''),
+      ),
+    );
     expect(answer.code).toBe(0);
     expect(mock.store.get(orderNumber)?.state).toBe('revoked');
   });
@@ -114,7 +132,13 @@ describe('the nine operations, happy path', () => {
     const first = await enrollOne('carol@example.com');
     const second = await enrollOne('carol@example.com');
     const other = await enrollOne('dave@example.com');
-    const answer = ok(await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', 'carol@example.com') + xmlEl('org', 'Sandbox Org') + xmlEl('dep', 'Engineering')));
+    const answer = ok(
+      await call(
+        mock.endpoint,
+        'revokeAllByPerson',
+        authXml() + xmlEl('email', 'carol@example.com') + xmlEl('org', 'Sandbox Org') + xmlEl('dep', 'Engineering'),
+      ),
+    );
     expect(answer.code).toBe(0);
     expect(mock.store.get(first)?.state).toBe('revoked');
     expect(mock.store.get(second)?.state).toBe('revoked');

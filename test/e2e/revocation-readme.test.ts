@@ -84,8 +84,10 @@ describe.each(setups)('README: revocation commands, %s', (_name, start) => {
   });
   afterAll(() => setup.close());
 
-  const runBlock = (script: string) => run('bash', ['-c', script], { cwd: alice.dir, env: { ...process.env, MOCK: setup.base } });
-  const urlsOf = (file: string) => openssl(['x509', '-noout', '-ext', 'crlDistributionPoints,authorityInfoAccess', '-in', join(alice.dir, file)]);
+  const runBlock = (script: string) =>
+    run('bash', ['-c', script], { cwd: alice.dir, env: { ...process.env, MOCK: setup.base } });
+  const urlsOf = (file: string) =>
+    openssl(['x509', '-noout', '-ext', 'crlDistributionPoints,authorityInfoAccess', '-in', join(alice.dir, file)]);
 
   it('CRL and OCSP checks print OK / good before a revoke and revoked after it', async () => {
     const [checks] = readmeBlocks();
@@ -97,7 +99,11 @@ describe.each(setups)('README: revocation commands, %s', (_name, start) => {
     expect(urlsOf('int.pem')).toContain(`URI:${setup.base}/crl/root.crl`);
     expect(urlsOf('int.pem')).toContain(`CA Issuers - URI:${setup.base}/ca/root.cer`);
 
-    const revoked = await call(setup.base + '/ws/EPKIManager', 'revoke', orderXml(alice.orderNumber, SANDBOX, xmlEl('reason', 'key compromise')));
+    const revoked = await call(
+      setup.base + '/ws/EPKIManager',
+      'revoke',
+      orderXml(alice.orderNumber, SANDBOX, xmlEl('reason', 'key compromise')),
+    );
     expect(revoked.code).toBe(0);
 
     const after = await runBlock(checks);

@@ -17,7 +17,11 @@ const crlNumber = async (base: string) => {
 
 /** The responder certificate an OCSP answer carries, PEM. */
 async function responderOf(base: string, dir: string): Promise<string> {
-  const r = await run('openssl', ['ocsp', '-issuer', 'int.pem', '-serial', '0x01', '-url', `${base}/ocsp`, '-CAfile', 'root.pem', '-resp_text'], { cwd: dir });
+  const r = await run(
+    'openssl',
+    ['ocsp', '-issuer', 'int.pem', '-serial', '0x01', '-url', `${base}/ocsp`, '-CAfile', 'root.pem', '-resp_text'],
+    { cwd: dir },
+  );
   expect(r.stderr).toContain('Response verify OK');
   return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/.exec(r.stdout)![0];
 }
@@ -48,14 +52,24 @@ describe('with a data directory', () => {
       expect(await responderOf(second.url, leaf.dir)).toBe(responder);
 
       // the revoked leaf is still revoked: OCSP says so and the CRL lists its serial
-      const ocsp = await run('openssl', ['ocsp', '-issuer', 'int.pem', '-cert', 'leaf.pem', '-url', `${second.url}/ocsp`, '-CAfile', 'root.pem'], { cwd: leaf.dir });
+      const ocsp = await run(
+        'openssl',
+        ['ocsp', '-issuer', 'int.pem', '-cert', 'leaf.pem', '-url', `${second.url}/ocsp`, '-CAfile', 'root.pem'],
+        { cwd: leaf.dir },
+      );
       expect(ocsp.stderr).toContain('Response verify OK');
       expect(ocsp.stdout).toMatch(/^leaf\.pem: revoked$/m);
-      const serial = openssl(['x509', '-noout', '-serial', '-in', join(leaf.dir, 'leaf.pem')]).trim().replace('serial=', '');
+      const serial = openssl(['x509', '-noout', '-serial', '-in', join(leaf.dir, 'leaf.pem')])
+        .trim()
+        .replace('serial=', '');
       const crl = Buffer.from(await (await fetch(`${second.url}/crl/intermediate.crl`)).arrayBuffer());
       expect(openssl(['crl', '-inform', 'DER', '-noout', '-text'], crl)).toContain(`Serial Number: ${serial}\n`);
       writeFileSync(join(leaf.dir, 'int-crl.der'), crl);
-      const verified = await run('openssl', ['verify', '-crl_check', '-CAfile', 'root.pem', '-untrusted', 'int.pem', '-CRLfile', 'int-crl.der', 'leaf.pem'], { cwd: leaf.dir });
+      const verified = await run(
+        'openssl',
+        ['verify', '-crl_check', '-CAfile', 'root.pem', '-untrusted', 'int.pem', '-CRLfile', 'int-crl.der', 'leaf.pem'],
+        { cwd: leaf.dir },
+      );
       expect(verified.output).toMatch(/^error 23 at 0 depth lookup: certificate revoked$/m);
     } finally {
       await second.close();
@@ -73,7 +87,11 @@ describe('with a data directory', () => {
       expect(responder).not.toBe(old);
       expect(readFileSync(join(files, 'ocsp.pem'), 'utf8')).toBe(responder);
       writeFileSync(join(leaf.dir, 'responder.pem'), responder);
-      const verified = await run('openssl', ['verify', '-purpose', 'ocsphelper', '-CAfile', 'root.pem', '-untrusted', 'int.pem', 'responder.pem'], { cwd: leaf.dir });
+      const verified = await run(
+        'openssl',
+        ['verify', '-purpose', 'ocsphelper', '-CAfile', 'root.pem', '-untrusted', 'int.pem', 'responder.pem'],
+        { cwd: leaf.dir },
+      );
       expect(verified.output).toBe('responder.pem: OK\n');
       // a new CA key, a new numbering scope
       expect(await crlNumber(mock.url)).toBe(1);
@@ -91,8 +109,15 @@ describe('a CA configured from files, root key left out', () => {
     source = await createMockServer({ caKeyBits: 1024 });
     writeFileSync(join(dir, 'root.pem'), source.ca.root.pem);
     writeFileSync(join(dir, 'intermediate.pem'), source.ca.issuing.pem);
-    writeFileSync(join(dir, 'intermediate.key'), source.ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
-    mock = await createMockServer({ caRootCertFile: join(dir, 'root.pem'), caCertFile: join(dir, 'intermediate.pem'), caKeyFile: join(dir, 'intermediate.key') });
+    writeFileSync(
+      join(dir, 'intermediate.key'),
+      source.ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string,
+    );
+    mock = await createMockServer({
+      caRootCertFile: join(dir, 'root.pem'),
+      caCertFile: join(dir, 'intermediate.pem'),
+      caKeyFile: join(dir, 'intermediate.key'),
+    });
   });
   afterAll(async () => {
     await mock.close();
@@ -113,7 +138,20 @@ describe('a CA configured from files, root key left out', () => {
     // the leaf chains to the configured files themselves, not only to what the collect answer carries
     const leaf = await enrollLeaf(mock.endpoint, { email: 'issued-by-files@example.com' });
     expect([leaf.intermediate, leaf.root]).toEqual([intermediateFile, rootFile]);
-    const verified = await run('openssl', ['verify', '-purpose', 'smimesign', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'intermediate.pem'), 'leaf.pem'], { cwd: leaf.dir });
+    const verified = await run(
+      'openssl',
+      [
+        'verify',
+        '-purpose',
+        'smimesign',
+        '-CAfile',
+        join(dir, 'root.pem'),
+        '-untrusted',
+        join(dir, 'intermediate.pem'),
+        'leaf.pem',
+      ],
+      { cwd: leaf.dir },
+    );
     expect(verified.output).toBe('leaf.pem: OK\n');
     const [leafCert, issuer] = [new X509Certificate(leaf.leaf), new X509Certificate(intermediateFile)];
     expect(leafCert.issuer).toBe(issuer.subject);
@@ -128,11 +166,17 @@ describe('a CA configured from files, root key left out', () => {
     expect((await fetch(`${mock.url}/crl/intermediate.crl`)).status).toBe(200);
 
     const leaf = await enrollLeaf(mock.endpoint, { email: 'configured@example.com' });
-    const r = await run('openssl', ['ocsp', '-issuer', 'int.pem', '-cert', 'leaf.pem', '-url', `${mock.url}/ocsp`, '-CAfile', 'root.pem'], { cwd: leaf.dir });
+    const r = await run(
+      'openssl',
+      ['ocsp', '-issuer', 'int.pem', '-cert', 'leaf.pem', '-url', `${mock.url}/ocsp`, '-CAfile', 'root.pem'],
+      { cwd: leaf.dir },
+    );
     expect(r.stdout).toMatch(/^leaf\.pem: good$/m);
     expect(r.stderr).toContain('Response verify OK');
     // a responder made for this run, issued by the configured intermediate
     const responder = fromPem(await responderOf(mock.url, leaf.dir), 'CERTIFICATE')[0];
-    expect(openssl(['x509', '-inform', 'DER', '-noout', '-issuer'], responder)).toContain('ccm-mock TEST S/MIME Issuing CA');
+    expect(openssl(['x509', '-inform', 'DER', '-noout', '-issuer'], responder)).toContain(
+      'ccm-mock TEST S/MIME Issuing CA',
+    );
   });
 });

@@ -41,14 +41,26 @@ describe('ccm-mock --help / --version / bad options', () => {
   });
 
   it('--version prints the package version; unknown options and commands exit 2 with the usage', async () => {
-    const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+      version: string;
+      bin: Record<string, string>;
+    };
     expect(await runMain(['--version'])).toMatchObject({ code: 0, stdout: pkg.version });
     const bad = await runMain(['serve', '--no-such-option']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option --no-such-option[\s\S]*Usage: ccm-mock serve/);
-    expect(await runMain(['serve', '--port'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--port needs a value') });
-    expect(await runMain(['serve', '--log-level', 'loud'])).toMatchObject({ code: 2, stderr: expect.stringContaining('logLevel must be one of') });
-    expect(await runMain(['launch'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command launch') });
+    expect(await runMain(['serve', '--port'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--port needs a value'),
+    });
+    expect(await runMain(['serve', '--log-level', 'loud'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('logLevel must be one of'),
+    });
+    expect(await runMain(['launch'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command launch'),
+    });
     // an accounts file the guide's limits refuse stops the start, naming the JSON path
     const dir = tempDir();
     const accounts = defaultAccounts();
@@ -57,7 +69,9 @@ describe('ccm-mock --help / --version / bad options', () => {
       writeFileSync(join(dir, 'accounts.json'), JSON.stringify(accounts));
       expect(await runMain(['serve', '--accounts', join(dir, 'accounts.json')])).toMatchObject({
         code: 2,
-        stderr: expect.stringContaining('customers.0.organizations.0.secretKey: a secret key has at most 20 characters (guide 2.1.1.1)'),
+        stderr: expect.stringContaining(
+          'customers.0.organizations.0.secretKey: a secret key has at most 20 characters (guide 2.1.1.1)',
+        ),
       });
     } finally {
       rmSync(dir, { recursive: true });
@@ -70,14 +84,17 @@ describe('ccm-mock --help / --version / bad options', () => {
 describe("the banner's accounts line", () => {
   it('prints the credentials read from the package fixture, known by its resolved path; for any other file, its path', () => {
     const fixture = defaultAccounts();
-    const shown = 'customerLoginUri "sandbox", login "admin", password "sandbox", orgId 1001, secretKey "sandbox-secret", emails @example.com';
+    const shown =
+      'customerLoginUri "sandbox", login "admin", password "sandbox", orgId 1001, secretKey "sandbox-secret", emails @example.com';
     expect(accountsSummary(DEFAULT_ACCOUNTS_FILE, new Accounts(fixture))).toBe(shown);
     expect(accountsSummary(relative(process.cwd(), DEFAULT_ACCOUNTS_FILE), new Accounts(fixture))).toBe(shown);
     // the credentials come from the file, not from the banner's code
     const changed = structuredClone(fixture);
     changed.customers[0].admins[0].password = 'changed-password';
     changed.customers[0].organizations[0].secretKey = 'changed-secret';
-    expect(accountsSummary(DEFAULT_ACCOUNTS_FILE, new Accounts(changed))).toContain('password "changed-password", orgId 1001, secretKey "changed-secret"');
+    expect(accountsSummary(DEFAULT_ACCOUNTS_FILE, new Accounts(changed))).toContain(
+      'password "changed-password", orgId 1001, secretKey "changed-secret"',
+    );
     const copy = join(tempDir(), 'fixtures', 'accounts.json');
     expect(accountsSummary(copy, new Accounts(fixture))).toBe(copy);
   });
@@ -91,7 +108,10 @@ describe('ccm-mock serve', () => {
   afterAll(() => p?.stop('SIGKILL'));
 
   it('prints a banner: endpoint, WSDL, CA, seed (from the environment), storage, default credentials, health', () => {
-    const banner = p.lines().filter((l) => !l.startsWith('{')).join('\n');
+    const banner = p
+      .lines()
+      .filter((l) => !l.startsWith('{'))
+      .join('\n');
     expect(banner).toContain('TEST CERTIFICATES ONLY');
     expect(banner).toContain(`endpoint  ${p.endpoint}`);
     expect(banner).toContain(`wsdl      ${p.endpoint}?wsdl`);
@@ -116,7 +136,11 @@ describe('ccm-mock serve', () => {
     expect((await call(p.endpoint, 'getCollectStatus', orderXml(n))).code).toBe(1);
     const wrong = { login: 'admin', password: 'hunter2-wrong', customerLoginUri: 'sandbox' };
     expect((await call(p.endpoint, 'collect', orderXml(n, wrong))).code).toBe(-100);
-    const fault = await call(p.endpoint, 'enroll', enrollXml({ auth: { ...wrong, password: 'hunter2-fault' }, orgId: 'abc', csr: readCsr() }));
+    const fault = await call(
+      p.endpoint,
+      'enroll',
+      enrollXml({ auth: { ...wrong, password: 'hunter2-fault' }, orgId: 'abc', csr: readCsr() }),
+    );
     expect(fault.status).toBe(500);
     await expect.poll(() => p.logs().filter((l) => l.operation !== undefined || l.fault !== undefined).length).toBe(4);
 
@@ -126,10 +150,23 @@ describe('ccm-mock serve', () => {
       expect(line).toMatchObject({ service: 'ccm-mock', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
       expect(typeof line.latencyMs).toBe('number');
     }
-    expect(calls[0]).toMatchObject({ level: 'info', msg: 'soap call', operation: 'enroll', customer: 'sandbox', order: n, code: n, status: 200 });
+    expect(calls[0]).toMatchObject({
+      level: 'info',
+      msg: 'soap call',
+      operation: 'enroll',
+      customer: 'sandbox',
+      order: n,
+      code: n,
+      status: 200,
+    });
     expect(calls[1]).toMatchObject({ operation: 'getCollectStatus', customer: 'sandbox', order: n, code: 1 });
     expect(calls[2]).toMatchObject({ operation: 'collect', order: n, code: -100 });
-    expect(calls[3]).toMatchObject({ level: 'warn', msg: 'soap fault', status: 500, fault: expect.stringMatching(/./) });
+    expect(calls[3]).toMatchObject({
+      level: 'warn',
+      msg: 'soap fault',
+      status: 500,
+      fault: expect.stringMatching(/./),
+    });
 
     const everything = p.lines().join('\n') + p.stderr();
     expect(everything).not.toContain('hunter2');
@@ -160,15 +197,32 @@ describe('ccm-mock serve with its own accounts, an admin token, a public URL and
       }),
     );
     // the environment says otherwise for two keys; the flags win
-    p = await startServe(['--accounts', accountsFile, '--admin-token', 'flag-token', '--public-url', PUBLIC, '--cert-format', 'x509', '--delay', '0'], {
-      CCM_MOCK_ADMIN_TOKEN: 'env-token',
-      CCM_MOCK_CERT_FORMAT: 'pem-chain',
-    });
+    p = await startServe(
+      [
+        '--accounts',
+        accountsFile,
+        '--admin-token',
+        'flag-token',
+        '--public-url',
+        PUBLIC,
+        '--cert-format',
+        'x509',
+        '--delay',
+        '0',
+      ],
+      {
+        CCM_MOCK_ADMIN_TOKEN: 'env-token',
+        CCM_MOCK_CERT_FORMAT: 'pem-chain',
+      },
+    );
   });
   afterAll(() => p?.stop('SIGKILL'));
 
   it('the banner names the accounts file, not its secrets, and shows the public URL and that a token is required', () => {
-    const banner = p.lines().filter((l) => !l.startsWith('{')).join('\n');
+    const banner = p
+      .lines()
+      .filter((l) => !l.startsWith('{'))
+      .join('\n');
     expect(banner).toContain(`accounts  ${accountsFile}`);
     expect(banner).not.toMatch(/ops-password-1|acme-secret-1|password "sandbox"/);
     expect(banner).toContain(`endpoint  ${PUBLIC}/ws/EPKIManager`);
@@ -184,14 +238,26 @@ describe('ccm-mock serve with its own accounts, an admin token, a public URL and
     const page = await fetch(p.url + '/admin');
     expect(page.status).toBe(401);
     expect(page.headers.get('www-authenticate')).toMatch(/^Basic /);
-    expect((await fetch(p.url + '/admin', { headers: { Authorization: 'Basic ' + Buffer.from('any:flag-token').toString('base64') } })).status).toBe(200);
+    expect(
+      (
+        await fetch(p.url + '/admin', {
+          headers: { Authorization: 'Basic ' + Buffer.from('any:flag-token').toString('base64') },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('serves the customers of the accounts file only, the WSDL and certificates name the public URL, collect answers the x509 format', async () => {
     const wsdl = await (await fetch(p.endpoint + '?wsdl')).text();
     expect(wsdl).toContain(`location="${PUBLIC}/ws/EPKIManager"`);
     expect((await call(p.endpoint, 'enroll', enrollXml({ csr: readCsr() }))).code).toBe(-100);
-    const n = (await call(p.endpoint, 'enroll', enrollXml({ auth: ACME, orgId: 2001, secretKey: 'acme-secret-1', email: 'bob@acme.test', csr: readCsr() }))).code;
+    const n = (
+      await call(
+        p.endpoint,
+        'enroll',
+        enrollXml({ auth: ACME, orgId: 2001, secretKey: 'acme-secret-1', email: 'bob@acme.test', csr: readCsr() }),
+      )
+    ).code;
     expect(n).toBeGreaterThan(0);
     const collected = await call(p.endpoint, 'collect', orderXml(n, ACME));
     expect(collected.code).toBe(1);
@@ -199,8 +265,10 @@ describe('ccm-mock serve with its own accounts, an admin token, a public URL and
     const leaf = new X509Certificate(Buffer.from(collected.fields.certificate, 'base64'));
     expect(certificatesOf(collected.fields.certificate, 'x509')).toHaveLength(1);
     expect(leaf.checkEmail('bob@acme.test')).toBe('bob@acme.test');
-    expect(openssl(['x509', '-noout', '-ext', 'crlDistributionPoints'], leaf.toString())).toContain(`URI:${PUBLIC}/crl/intermediate.crl`);
-    expect((await (await fetch(p.url + '/ca/intermediate.pem')).text())).toContain('BEGIN CERTIFICATE');
+    expect(openssl(['x509', '-noout', '-ext', 'crlDistributionPoints'], leaf.toString())).toContain(
+      `URI:${PUBLIC}/crl/intermediate.crl`,
+    );
+    expect(await (await fetch(p.url + '/ca/intermediate.pem')).text()).toContain('BEGIN CERTIFICATE');
   });
 });
 
@@ -217,7 +285,9 @@ describe('ccm-mock serve stopping with a request still in flight', () => {
       });
       expect(fault.status).toBe(201);
       const held = call(p.endpoint, 'enroll', enrollXml({ csr: readCsr() })).catch((err: Error) => err);
-      await expect.poll(async () => ((await (await fetch(p.url + '/admin/api/orders')).json()) as unknown[]).length).toBe(1);
+      await expect
+        .poll(async () => ((await (await fetch(p.url + '/admin/api/orders')).json()) as unknown[]).length)
+        .toBe(1);
 
       expect(await p.stop('SIGTERM')).toEqual({ code: 1, signal: null });
       const stopping = p.logs().find((l) => /stop timeout/.test(String(l.msg)));

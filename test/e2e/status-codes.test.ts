@@ -6,7 +6,17 @@ import { SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { adminClient } from '../support/admin.js';
 import { readCsr } from '../support/fixtures.js';
-import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type Auth, type EnrollFields, type SoapAnswer } from '../support/soap.js';
+import {
+  authXml,
+  call,
+  enrollXml,
+  orderXml,
+  SANDBOX,
+  xmlEl,
+  type Auth,
+  type EnrollFields,
+  type SoapAnswer,
+} from '../support/soap.js';
 
 /**
  * Walks the whole status-code catalog: for every (code, operation) pair it lists, a real SOAP request with
@@ -30,7 +40,10 @@ const READONLY: Auth = { login: 'readonly-admin', password: 'readonly', customer
 const WRONG_PASSWORD: Auth = { ...SANDBOX, password: 'not-the-password' };
 let unique = 0;
 
-async function enroll(fields: EnrollFields = {}, op: 'enroll' | 'enrollUsingKUTemplates' = 'enroll'): Promise<SoapAnswer> {
+async function enroll(
+  fields: EnrollFields = {},
+  op: 'enroll' | 'enrollUsingKUTemplates' = 'enroll',
+): Promise<SoapAnswer> {
   return call(mock.endpoint, op, enrollXml({ csr: readCsr(), email: `user${++unique}@example.com`, ...fields }));
 }
 
@@ -42,10 +55,16 @@ async function order(email = `person${++unique}@example.com`, fields: EnrollFiel
 }
 
 const serialOf = (n: number) => mock.store.get(n)!.certificate!.serial;
-const orderOp = (op: OperationName, n: number | string, auth: Auth = SANDBOX, extra = '') => call(mock.endpoint, op, orderXml(n, auth, extra));
-const bySerial = (serial: string, auth: Auth = SANDBOX, reason = '') => call(mock.endpoint, 'revokeBySerialNumber', authXml(auth) + xmlEl('serialNumber', serial) + xmlEl('reason', reason));
+const orderOp = (op: OperationName, n: number | string, auth: Auth = SANDBOX, extra = '') =>
+  call(mock.endpoint, op, orderXml(n, auth, extra));
+const bySerial = (serial: string, auth: Auth = SANDBOX, reason = '') =>
+  call(mock.endpoint, 'revokeBySerialNumber', authXml(auth) + xmlEl('serialNumber', serial) + xmlEl('reason', reason));
 const byPerson = (email: string, org = 'Sandbox Org', dep = '', auth: Auth = SANDBOX) =>
-  call(mock.endpoint, 'revokeAllByPerson', authXml(auth) + xmlEl('email', email) + xmlEl('org', org) + xmlEl('dep', dep));
+  call(
+    mock.endpoint,
+    'revokeAllByPerson',
+    authXml(auth) + xmlEl('email', email) + xmlEl('org', org) + xmlEl('dep', dep),
+  );
 
 /** Make a customer's next call of an operation answer a code: fault injection through the admin API. */
 async function injectOnce(customer: string, operation: OperationName, code: number): Promise<void> {
@@ -71,7 +90,9 @@ const add = (code: number, op: OperationName, s: Scenario) => scenarios.set(`${c
 // ---- success and progress ----
 add(1, 'getCollectStatus', async () => orderOp('getCollectStatus', await order()));
 add(1, 'collect', async () => orderOp('collect', await order()));
-add(0, 'getCollectStatus', async () => orderOp('getCollectStatus', await order(`alice+pending3+n${++unique}@example.com`)));
+add(0, 'getCollectStatus', async () =>
+  orderOp('getCollectStatus', await order(`alice+pending3+n${++unique}@example.com`)),
+);
 add(0, 'collect', async () => orderOp('collect', await order(`alice+pending2+n${++unique}@example.com`)));
 add(0, 'revoke', async () => orderOp('revoke', await order(), SANDBOX, xmlEl('reason', 'key compromise')));
 add(0, 'revokeBySerialNumber', async () => bySerial(serialOf(await order())));
@@ -103,7 +124,9 @@ add(-16, 'revokeAllByPerson', () => byPerson('someone@example.com', 'Sandbox Org
 // ---- lifecycle states ----
 add(-20, 'collect', async () => orderOp('collect', await order(`alice+reject+n${++unique}@example.com`)));
 add(-20, 'revoke', async () => orderOp('revoke', await order(`alice+reject+n${++unique}@example.com`)));
-add(-20, 'getCollectStatus', async () => orderOp('getCollectStatus', await order(`alice+reject+n${++unique}@example.com`)));
+add(-20, 'getCollectStatus', async () =>
+  orderOp('getCollectStatus', await order(`alice+reject+n${++unique}@example.com`)),
+);
 const revokedOrder = async () => {
   const n = await order();
   expect((await orderOp('revoke', n)).code).toBe(0);
@@ -155,7 +178,16 @@ const csrCase = (file: string) => (op: (typeof ENROLLS)[number]) => () => enroll
 for (const op of ENROLLS) {
   add(-7, op, csrCase('bad-country.csr')(op));
   add(-9, op, () => enroll({ csr: 'this is not base64 at all!' }, op));
-  add(-10, op, () => enroll({ csr: Buffer.from(readCsr().replace(/-----[^-]+-----|\s/g, ''), 'base64').subarray(0, 200).toString('base64') }, op));
+  add(-10, op, () =>
+    enroll(
+      {
+        csr: Buffer.from(readCsr().replace(/-----[^-]+-----|\s/g, ''), 'base64')
+          .subarray(0, 200)
+          .toString('base64'),
+      },
+      op,
+    ),
+  );
   add(-11, op, csrCase('ec-p256.csr')(op));
   add(-12, op, csrCase('bad-signature.csr')(op));
   add(-13, op, csrCase('rsa-384.csr')(op));
@@ -180,8 +212,16 @@ describe("the guide's (operation, code) pairs (wsdl/guide-codes.ts) against the 
 
   it('every pair the guide lists is answered by the catalog or explained in NOT_ANSWERED, never both', () => {
     const answered = (p: GuidePair) => statusSource(p.code, p.operation) !== undefined;
-    expect(GUIDE_PAIRS.filter((p) => !answered(p) && !notAnswered.includes(`${p.code} ${p.operation}`)).map((p) => `${p.code} ${p.operation} (${p.section})`)).toEqual([]);
-    expect(GUIDE_PAIRS.filter((p) => answered(p) && notAnswered.includes(`${p.code} ${p.operation}`)).map((p) => `${p.code} ${p.operation}`)).toEqual([]);
+    expect(
+      GUIDE_PAIRS.filter((p) => !answered(p) && !notAnswered.includes(`${p.code} ${p.operation}`)).map(
+        (p) => `${p.code} ${p.operation} (${p.section})`,
+      ),
+    ).toEqual([]);
+    expect(
+      GUIDE_PAIRS.filter((p) => answered(p) && notAnswered.includes(`${p.code} ${p.operation}`)).map(
+        (p) => `${p.code} ${p.operation}`,
+      ),
+    ).toEqual([]);
     expect(notAnswered.filter((k) => !GUIDE_PAIRS.some((p) => `${p.code} ${p.operation}` === k))).toEqual([]); // explains only guide pairs
   });
 
@@ -211,7 +251,11 @@ describe("the catalog's operation-specific triggers say what the mock does", () 
   /** one call of each authenticated operation for, or about, a fresh +fail14 order */
   const withFail14: Record<string, () => Promise<SoapAnswer>> = {
     enroll: () => enroll({ email: `alice+fail14+n${++unique}@example.com` }),
-    enrollUsingKUTemplates: () => enroll({ email: `alice+fail14+n${++unique}@example.com`, templates: ['smime-standard'] }, 'enrollUsingKUTemplates'),
+    enrollUsingKUTemplates: () =>
+      enroll(
+        { email: `alice+fail14+n${++unique}@example.com`, templates: ['smime-standard'] },
+        'enrollUsingKUTemplates',
+      ),
     getCollectStatus: async () => orderOp('getCollectStatus', await order(`alice+fail14+n${++unique}@example.com`)),
     collect: async () => orderOp('collect', await order(`alice+fail14+n${++unique}@example.com`)),
     revoke: async () => orderOp('revoke', await order(`alice+fail14+n${++unique}@example.com`)),
@@ -228,14 +272,18 @@ describe("the catalog's operation-specific triggers say what the mock does", () 
       else expect(answer.code, op).toBeGreaterThanOrEqual(0); // carried out as usual
     }
     const inTagRow = /\(([^)]*)\)/.exec(SCRIPT_TAGS.fail14)![1].split(', ');
-    const offeredByCatalog = STATUS_CODES.find((e) => e.code === -14)!.operations.filter((op) => statusTrigger(-14, op).includes('or the `+fail14` email tag'));
+    const offeredByCatalog = STATUS_CODES.find((e) => e.code === -14)!.operations.filter((op) =>
+      statusTrigger(-14, op).includes('or the `+fail14` email tag'),
+    );
     expect(answered).toEqual(inTagRow);
     expect(offeredByCatalog).toEqual(inTagRow);
   });
 
   it('-101: enrolling into a suspended organization, and revokeAllByPerson naming one (Suspended Org in the fixture)', async () => {
     for (const op of ENROLLS) {
-      expect((await enroll({ orgId: 1004, secretKey: 'suspended-secret', email: 'a@suspended.example.net' }, op)).code).toBe(-101);
+      expect(
+        (await enroll({ orgId: 1004, secretKey: 'suspended-secret', email: 'a@suspended.example.net' }, op)).code,
+      ).toBe(-101);
     }
     expect((await byPerson('a@suspended.example.net', 'Suspended Org')).code).toBe(-101);
   });

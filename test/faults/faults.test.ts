@@ -33,7 +33,13 @@ describe('status-code faults', () => {
   it('the next N calls of an operation answer the code, then normal service resumes', async () => {
     const n = await enroll();
     await queue({ customer: 'sandbox', operation: 'getCollectStatus', code: -14, count: 2 });
-    expect((await admin('GET', '/admin/api/faults')).body[0]).toMatchObject({ customer: 'sandbox', operation: 'getCollectStatus', code: -14, remaining: 2, fired: 0 });
+    expect((await admin('GET', '/admin/api/faults')).body[0]).toMatchObject({
+      customer: 'sandbox',
+      operation: 'getCollectStatus',
+      code: -14,
+      remaining: 2,
+      fired: 0,
+    });
     expect((await call(mock.endpoint, 'collect', orderXml(n))).code).toBe(1); // another operation: untouched
     expect(await status(n)).toBe(-14);
     expect(await status(n)).toBe(-14);
@@ -65,7 +71,9 @@ describe('status-code faults', () => {
   it('faults come after authentication: a wrong password still gets -100', async () => {
     const n = await enroll();
     await queue({ customer: 'sandbox', code: -14 });
-    expect((await call(mock.endpoint, 'getCollectStatus', orderXml(n, { ...SANDBOX, password: 'nope' }))).code).toBe(-100);
+    expect((await call(mock.endpoint, 'getCollectStatus', orderXml(n, { ...SANDBOX, password: 'nope' }))).code).toBe(
+      -100,
+    );
     expect(await status(n)).toBe(-14);
   });
 
@@ -78,7 +86,10 @@ describe('status-code faults', () => {
       [{ customer: 'sandbox', operation: 'fetch', code: -14 }, /operation must be one of/],
       [{ customer: 'sandbox' }, /exactly one of code .* or transport/],
       [{ customer: 'sandbox', code: -14, transport: 'reset' }, /exactly one/],
-      [{ customer: 'sandbox', transport: 'explode' }, /transport must be one of reset, empty, malformed, hang, http500, http503, soap-fault/],
+      [
+        { customer: 'sandbox', transport: 'explode' },
+        /transport must be one of reset, empty, malformed, hang, http500, http503, soap-fault/,
+      ],
       [{ customer: 'sandbox', transport: 'hang', hangMs: 301 }, /above the limit of 300/],
       [{ customer: 'sandbox', transport: 'reset', hangMs: 10 }, /hangMs applies to transport "hang" only/],
       [{ customer: 'sandbox', code: -14, rate: 1.5 }, /0 < rate <= 1/],
@@ -93,14 +104,16 @@ describe('status-code faults', () => {
     }
   });
 
-  it('GET ?customer= lists one customer\'s; DELETE clears by id, by customer, or all', async () => {
+  it("GET ?customer= lists one customer's; DELETE clears by id, by customer, or all", async () => {
     const a = await queue({ customer: 'sandbox', code: -14, count: 9 });
     await queue({ customer: 'sandbox', transport: 'empty', count: 9 });
     await queue({ customer: 'other', code: -14, count: 9 });
     expect((await admin('GET', '/admin/api/faults?customer=other')).body).toHaveLength(1);
     expect((await admin('DELETE', `/admin/api/faults?id=${a.id}`)).body).toEqual({ cleared: 1 });
     expect((await admin('DELETE', '/admin/api/faults?customer=sandbox')).body).toEqual({ cleared: 1 });
-    expect((await admin('GET', '/admin/api/faults')).body.map((f: { customer: string }) => f.customer)).toEqual(['other']);
+    expect((await admin('GET', '/admin/api/faults')).body.map((f: { customer: string }) => f.customer)).toEqual([
+      'other',
+    ]);
     expect((await admin('DELETE', '/admin/api/faults')).body).toEqual({ cleared: 1 });
   });
 
@@ -125,7 +138,9 @@ describe('transport faults', () => {
     expect((await call(mock.endpoint, 'getWebServiceInfo')).status).toBe(200);
     await admin('DELETE', '/admin/api/faults');
     await queue({ customer: 'sandbox', operation: 'getKUTemplates', transport: 'reset' });
-    const err = await call(mock.endpoint, 'getKUTemplates', authXml()).catch((e: Error & { cause?: { code?: string } }) => e);
+    const err = await call(mock.endpoint, 'getKUTemplates', authXml()).catch(
+      (e: Error & { cause?: { code?: string } }) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect((err as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
     expect((await call(mock.endpoint, 'getKUTemplates', authXml())).status).toBe(200);
@@ -133,16 +148,24 @@ describe('transport faults', () => {
     expect(entry).toMatchObject({ fault: 'injected reset', httpStatus: 0 });
   });
 
-  it("only a call whose authData authenticates meets one: a wrong password gets -100 and leaves it queued", async () => {
+  it('only a call whose authData authenticates meets one: a wrong password gets -100 and leaves it queued', async () => {
     const n = await enroll();
     await queue({ customer: 'sandbox', operation: 'getCollectStatus', transport: 'reset' });
     const wrongPassword = await call(mock.endpoint, 'getCollectStatus', orderXml(n, { ...SANDBOX, password: 'nope' }));
     expect(wrongPassword).toMatchObject({ status: 200, code: -100 });
     // another customer's admin naming sandbox: not sandbox's call either
-    const otherAdmin = await call(mock.endpoint, 'getCollectStatus', orderXml(n, { login: 'other-admin', password: 'other', customerLoginUri: 'sandbox' }));
+    const otherAdmin = await call(
+      mock.endpoint,
+      'getCollectStatus',
+      orderXml(n, { login: 'other-admin', password: 'other', customerLoginUri: 'sandbox' }),
+    );
     expect(otherAdmin).toMatchObject({ status: 200, code: -100 });
-    expect((await admin('GET', '/admin/api/faults')).body).toEqual([expect.objectContaining({ transport: 'reset', remaining: 1, fired: 0, seen: 0 })]);
-    const err = await call(mock.endpoint, 'getCollectStatus', orderXml(n)).catch((e: Error & { cause?: { code?: string } }) => e);
+    expect((await admin('GET', '/admin/api/faults')).body).toEqual([
+      expect.objectContaining({ transport: 'reset', remaining: 1, fired: 0, seen: 0 }),
+    ]);
+    const err = await call(mock.endpoint, 'getCollectStatus', orderXml(n)).catch(
+      (e: Error & { cause?: { code?: string } }) => e,
+    );
     expect((err as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
     expect(await status(n)).toBe(1);
   });
@@ -173,7 +196,11 @@ describe('transport faults', () => {
     const a = await call(mock.endpoint, 'getCollectStatus', orderXml(n));
     expect(a.status).toBe(500);
     expect(a.contentType).toMatch(/^text\/html/);
-    const res = await fetch(mock.endpoint, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: (await import('../support/soap.js')).envelope('getCollectStatus', orderXml(n)) });
+    const res = await fetch(mock.endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml' },
+      body: (await import('../support/soap.js')).envelope('getCollectStatus', orderXml(n)),
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(await status(n)).toBe(1);
@@ -201,13 +228,21 @@ describe('transport faults', () => {
 
   it('after: the call takes effect, but the client never hears the answer', async () => {
     await queue({ customer: 'sandbox', operation: 'enroll', transport: 'reset', after: true });
-    const err = await call(mock.endpoint, 'enroll', enrollXml({ email: 'lost-answer@example.com', csr: readCsr() })).catch((e: Error) => e);
+    const err = await call(
+      mock.endpoint,
+      'enroll',
+      enrollXml({ email: 'lost-answer@example.com', csr: readCsr() }),
+    ).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     const orders = (await admin('GET', '/admin/api/orders?email=lost-answer@example.com')).body;
     expect(orders).toHaveLength(1);
     expect(orders[0].state).toBe('issued');
     const entry = (await admin('GET', '/admin/api/journal?operation=enroll&limit=1')).body[0];
-    expect(entry).toMatchObject({ fault: 'injected reset (after dispatch)', orderNumber: orders[0].orderNumber, httpStatus: 0 });
+    expect(entry).toMatchObject({
+      fault: 'injected reset (after dispatch)',
+      orderNumber: orders[0].orderNumber,
+      httpStatus: 0,
+    });
   });
 });
 

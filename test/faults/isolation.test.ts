@@ -30,7 +30,11 @@ async function noisySuite(): Promise<{ codes: number[]; transportFailures: numbe
   const codes: number[] = [];
   let transportFailures = 0;
   for (let i = 0; i < 15; i++) {
-    const e = await call(mock.endpoint, 'enroll', enrollXml({ auth: SANDBOX, email: `noisy${i}@example.com`, csr: readCsr() }));
+    const e = await call(
+      mock.endpoint,
+      'enroll',
+      enrollXml({ auth: SANDBOX, email: `noisy${i}@example.com`, csr: readCsr() }),
+    );
     codes.push(e.code);
     const n = e.code > 0 ? e.code : 1;
     codes.push((await call(mock.endpoint, 'getCollectStatus', orderXml(n, SANDBOX))).code);
@@ -50,7 +54,19 @@ const QUIET_FAULT = { customer: 'other', operation: 'getCollectStatus', code: -1
 async function quietSuite(target: MockServer): Promise<number[]> {
   const codes: number[] = [];
   for (let i = 0; i < 15; i++) {
-    const n = (await call(target.endpoint, 'enroll', enrollXml({ auth: OTHER, orgId: 2001, secretKey: 'other-secret', email: `quiet${i}@other.example`, csr: readCsr() }))).code;
+    const n = (
+      await call(
+        target.endpoint,
+        'enroll',
+        enrollXml({
+          auth: OTHER,
+          orgId: 2001,
+          secretKey: 'other-secret',
+          email: `quiet${i}@other.example`,
+          csr: readCsr(),
+        }),
+      )
+    ).code;
     expect(n).toBeGreaterThan(0);
     codes.push((await call(target.endpoint, 'getCollectStatus', orderXml(n, OTHER))).code);
     codes.push((await call(target.endpoint, 'collect', orderXml(n, OTHER))).code);
@@ -85,7 +101,11 @@ describe('faults scoped to a customer', () => {
     expect(journal).toHaveLength(60);
     expect(journal.every((e) => e.fault === undefined && e.httpStatus === 200)).toBe(true);
     const left = mock.admin.faults();
-    expect(left.filter((f) => f.customer === 'other')).toEqual([expect.objectContaining({ ...QUIET_FAULT, seen: 15, fired: polls.filter((c) => c === -14).length })]);
-    expect(left.find((f) => f.customer === 'sandbox' && f.code === -14 && f.operation === 'getCollectStatus')).toBeUndefined(); // all ten used by sandbox
+    expect(left.filter((f) => f.customer === 'other')).toEqual([
+      expect.objectContaining({ ...QUIET_FAULT, seen: 15, fired: polls.filter((c) => c === -14).length }),
+    ]);
+    expect(
+      left.find((f) => f.customer === 'sandbox' && f.code === -14 && f.operation === 'getCollectStatus'),
+    ).toBeUndefined(); // all ten used by sandbox
   });
 });

@@ -24,7 +24,8 @@ afterAll(async () => {
 
 const clients = join(import.meta.dirname, 'clients');
 // asynchronous on purpose: the mock runs in this process and must keep answering while the client runs
-const run = async (cmd: string, args: string[]) => JSON.parse((await promisify(execFile)(cmd, args, { encoding: 'utf8' })).stdout);
+const run = async (cmd: string, args: string[]) =>
+  JSON.parse((await promisify(execFile)(cmd, args, { encoding: 'utf8' })).stdout);
 
 const expectAllNine = (out: Record<string, any>) => {
   expect(out.getWebServiceInfo).toMatch(/ccm-mock/);
@@ -44,7 +45,12 @@ const expectAllNine = (out: Record<string, any>) => {
 
 describe('third-party SOAP clients', () => {
   it('python-zeep (strict) calls all nine operations', async () => {
-    const out = await run('/usr/bin/python3', [join(clients, 'zeep_client.py'), mock.wsdlUrl, csrPath('rsa-2048.csr'), otherNamespace.endpoint]);
+    const out = await run('/usr/bin/python3', [
+      join(clients, 'zeep_client.py'),
+      mock.wsdlUrl,
+      csrPath('rsa-2048.csr'),
+      otherNamespace.endpoint,
+    ]);
     expectAllNine(out);
     expect(out.keyUsagesOfFirst).toEqual([
       [0, 'Digital Signature'],
@@ -53,7 +59,14 @@ describe('third-party SOAP clients', () => {
   });
 
   it('PHP SoapClient calls all nine operations', async () => {
-    const out = await run('php', ['-d', 'soap.wsdl_cache_enabled=0', join(clients, 'php_client.php'), mock.wsdlUrl, csrPath('rsa-2048.csr'), otherNamespace.endpoint]);
+    const out = await run('php', [
+      '-d',
+      'soap.wsdl_cache_enabled=0',
+      join(clients, 'php_client.php'),
+      mock.wsdlUrl,
+      csrPath('rsa-2048.csr'),
+      otherNamespace.endpoint,
+    ]);
     expectAllNine(out);
   });
 });

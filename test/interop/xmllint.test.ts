@@ -51,23 +51,35 @@ function payloadOf(soap: string): string {
 
 describe('xmllint --schema', () => {
   it('compiles the schema published in the WSDL', async () => {
-    const { stdout, stderr } = await promisify(execFile)('xmllint', ['--noout', '--schema', xsd, xsd], { encoding: 'utf8' }).catch((e) => e);
+    const { stdout, stderr } = await promisify(execFile)('xmllint', ['--noout', '--schema', xsd, xsd], {
+      encoding: 'utf8',
+    }).catch((e) => e);
     // validating the schema file against itself fails on content, but a schema that does not compile says so first
     expect(String(stdout) + String(stderr)).not.toMatch(/failed to compile|Schemas parser error/);
   });
 
   it('accepts every response the mock produces', async () => {
     const enrolled = await call(mock.endpoint, 'enroll', enrollXml({ csr: readCsr() }));
-    const templatedAnswer = await call(mock.endpoint, 'enrollUsingKUTemplates', enrollXml({ csr: readCsr(), email: 'x@example.com', templates: ['client-auth'] }));
+    const templatedAnswer = await call(
+      mock.endpoint,
+      'enrollUsingKUTemplates',
+      enrollXml({ csr: readCsr(), email: 'x@example.com', templates: ['client-auth'] }),
+    );
     const [order, templated] = [enrolled.code, templatedAnswer.code];
     expect([order, templated].every((n) => n > 0)).toBe(true);
     const serial = mock.store.get(templated)!.certificate!.serial;
-    const pending = (await call(mock.endpoint, 'enroll', enrollXml({ csr: readCsr(), email: 'x+pending2@example.com' }))).code;
+    const pending = (
+      await call(mock.endpoint, 'enroll', enrollXml({ csr: readCsr(), email: 'x+pending2@example.com' }))
+    ).code;
     const responses = [
       enrolled,
       templatedAnswer,
       await call(mock.endpoint, 'enroll', enrollXml({ csr: 'not base64!' })),
-      await call(mock.endpoint, 'enrollUsingKUTemplates', enrollXml({ csr: readCsr(), templates: ['no-such-template'] })),
+      await call(
+        mock.endpoint,
+        'enrollUsingKUTemplates',
+        enrollXml({ csr: readCsr(), templates: ['no-such-template'] }),
+      ),
       await call(mock.endpoint, 'collect', orderXml(pending)),
       await call(mock.endpoint, 'getWebServiceInfo'),
       await call(mock.endpoint, 'getKUTemplates', authXml()),
@@ -76,8 +88,16 @@ describe('xmllint --schema', () => {
       await call(mock.endpoint, 'collect', orderXml(order)),
       await call(mock.endpoint, 'collect', orderXml(0)),
       await call(mock.endpoint, 'revoke', orderXml(order, undefined, xmlEl('reason', 'test'))),
-      await call(mock.endpoint, 'revokeBySerialNumber', authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', '')),
-      await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', 'x@example.com') + xmlEl('org', 'Sandbox Org') + xmlEl('dep', '')),
+      await call(
+        mock.endpoint,
+        'revokeBySerialNumber',
+        authXml() + xmlEl('serialNumber', serial) + xmlEl('reason', ''),
+      ),
+      await call(
+        mock.endpoint,
+        'revokeAllByPerson',
+        authXml() + xmlEl('email', 'x@example.com') + xmlEl('org', 'Sandbox Org') + xmlEl('dep', ''),
+      ),
     ];
     expect(responses.slice(2, 5).map((r) => r.code)).toEqual([-9, -112, 0]); // refusals and a collect without a certificate
     for (const r of responses) expect(await xmllint(payloadOf(r.text)), r.text).toMatch(/validates$/);
@@ -88,7 +108,10 @@ describe('xmllint --schema', () => {
       envelope('enroll', enrollXml({ csr: readCsr() })),
       envelope('enrollUsingKUTemplates', enrollXml({ csr: readCsr(), templates: ['smime-standard'] })),
       envelope('getCollectStatus', orderXml(1)),
-      envelope('revokeAllByPerson', authXml() + xmlEl('email', 'a@example.com') + xmlEl('org', 'Sandbox Org') + xmlEl('dep', 'Sales')),
+      envelope(
+        'revokeAllByPerson',
+        authXml() + xmlEl('email', 'a@example.com') + xmlEl('org', 'Sandbox Org') + xmlEl('dep', 'Sales'),
+      ),
       envelope('getWebServiceInfo'),
     ];
     for (const r of requests) expect(await xmllint(payloadOf(r))).toMatch(/validates$/);

@@ -82,7 +82,10 @@ describe('AdjustableClock', () => {
 describe('configuration: clockStart and clockFrozen', () => {
   it('take an ISO 8601 date or an instant with its zone, from options or the environment', () => {
     expect(resolveConfig({ clockStart: '2030-01-01T00:00:00Z' }, {}).clockStart).toBe('2030-01-01T00:00:00Z');
-    expect(resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-01-01', CCM_MOCK_CLOCK_FROZEN: 'true' })).toMatchObject({ clockStart: '2030-01-01', clockFrozen: true });
+    expect(resolveConfig({}, { CCM_MOCK_CLOCK_START: '2030-01-01', CCM_MOCK_CLOCK_FROZEN: 'true' })).toMatchObject({
+      clockStart: '2030-01-01',
+      clockFrozen: true,
+    });
     expect(resolveConfig({}, {}).clockFrozen).toBe(false);
     expect(resolveConfig({}, {}).clockStart).toBeUndefined();
   });
@@ -97,7 +100,12 @@ let ca: TestCa | undefined;
 
 describe('a mock with a fixed clock', () => {
   it('issues at the start instant, delays elapse only by advance, certificates are valid from the mock time', async () => {
-    const mock = await createMockServer({ clockStart: '2030-01-01T00:00:00Z', clockFrozen: true, delay: '30s', ...(ca ? { ca } : {}) });
+    const mock = await createMockServer({
+      clockStart: '2030-01-01T00:00:00Z',
+      clockFrozen: true,
+      delay: '30s',
+      ...(ca ? { ca } : {}),
+    });
     ca = mock.ca;
     try {
       expect(mock.admin.clock()).toMatchObject({ now: '2030-01-01T00:00:00.000Z', frozen: true });
@@ -134,7 +142,7 @@ describe('a mock with a fixed clock', () => {
   });
 });
 
-describe('a CA the mock generates covers the mock\'s time, not only real time', () => {
+describe("a CA the mock generates covers the mock's time, not only real time", () => {
   /** enroll and collect at the mock's (frozen) time; openssl verify the leaf at that time and a minute later */
   async function verifiedAt(clockStart: string): Promise<{ ca: TestCa; verify: string }> {
     const mock = await createMockServer({ clockStart, clockFrozen: true, caKeyBits: 1024 });
@@ -148,7 +156,18 @@ describe('a CA the mock generates covers the mock\'s time, not only real time', 
       writeFileSync(join(dir, 'root.pem'), mock.ca.root.pem);
       writeFileSync(join(dir, 'int.pem'), mock.ca.issuingFor(mock.url).pem);
       const at = String(Math.floor(Date.parse(clockStart) / 1000) + 60);
-      const verify = openssl(['verify', '-attime', at, '-purpose', 'smimesign', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'int.pem'), join(dir, 'leaf.pem')]);
+      const verify = openssl([
+        'verify',
+        '-attime',
+        at,
+        '-purpose',
+        'smimesign',
+        '-CAfile',
+        join(dir, 'root.pem'),
+        '-untrusted',
+        join(dir, 'int.pem'),
+        join(dir, 'leaf.pem'),
+      ]);
       rmSync(dir, { recursive: true, force: true });
       return { ca: mock.ca, verify };
     } finally {
@@ -156,20 +175,25 @@ describe('a CA the mock generates covers the mock\'s time, not only real time', 
     }
   }
 
-  it('a clock started in the past: the CA is dated from the mock\'s time, an hour back, and lasts its term from now', async () => {
+  it("a clock started in the past: the CA is dated from the mock's time, an hour back, and lasts its term from now", async () => {
     const { ca: made, verify } = await verifiedAt('2001-01-01T00:00:00Z');
     expect(verify).toMatch(/leaf\.pem: OK/);
-    for (const cert of [made.root.x509, made.issuing.x509]) expect(new Date(cert.validFrom).toISOString()).toBe('2000-12-31T23:00:00.000Z');
+    for (const cert of [made.root.x509, made.issuing.x509])
+      expect(new Date(cert.validFrom).toISOString()).toBe('2000-12-31T23:00:00.000Z');
     expect(Date.parse(made.issuing.x509.validTo)).toBeGreaterThan(Date.now() + 9 * 365 * 86_400_000);
   });
 
   it('the latest clockStart (the end of 9979): the CA ends within 9999, in DER GeneralizedTime', async () => {
-    const made = await generateTestCa({ baseUrl: 'http://localhost:8080', keyBits: 1024, mockNow: new Date(clockStartMs('9979-12-31T23:59:59Z')) });
+    const made = await generateTestCa({
+      baseUrl: 'http://localhost:8080',
+      keyBits: 1024,
+      mockNow: new Date(clockStartMs('9979-12-31T23:59:59Z')),
+    });
     expect(new Date(made.root.x509.validTo).getUTCFullYear()).toBe(9999);
     expect(openssl(['x509', '-noout', '-enddate'], made.root.pem)).toMatch(/notAfter=.* 9999 GMT/);
   });
 
-  it('a clock started past the CA\'s usual term: the CA lasts its term from the mock\'s time', async () => {
+  it("a clock started past the CA's usual term: the CA lasts its term from the mock's time", async () => {
     const start = new Date(Date.now() + 15 * 365 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z';
     const { ca: made, verify } = await verifiedAt(start);
     expect(verify).toMatch(/leaf\.pem: OK/);
@@ -181,16 +205,29 @@ describe('a CA that exists keeps its dates: a mock clock outside its validity is
   it('configured CA files: a clockStart before or after the issuing CA is a ConfigError; one inside starts', async () => {
     const made = await generateTestCa({ baseUrl: 'http://localhost:8080', keyBits: 1024 });
     const dir = tempDir();
-    const files = { caRootCertFile: join(dir, 'root.pem'), caCertFile: join(dir, 'int.pem'), caKeyFile: join(dir, 'int.key') };
+    const files = {
+      caRootCertFile: join(dir, 'root.pem'),
+      caCertFile: join(dir, 'int.pem'),
+      caKeyFile: join(dir, 'int.key'),
+    };
     writeFileSync(files.caRootCertFile, made.root.pem);
     writeFileSync(files.caCertFile, made.issuing.pem);
     writeFileSync(files.caKeyFile, made.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
-    for (const clockStart of ['2001-01-01', new Date(Date.parse(made.issuing.x509.validTo) + 86_400_000).toISOString()]) {
+    for (const clockStart of [
+      '2001-01-01',
+      new Date(Date.parse(made.issuing.x509.validTo) + 86_400_000).toISOString(),
+    ]) {
       const start = createMockServer({ ...files, clockStart, clockFrozen: true });
       await expect(start).rejects.toThrow(ConfigError);
-      await expect(start).rejects.toThrow(/outside the validity of the issuing CA from configured files .*Use a clockStart inside it/);
+      await expect(start).rejects.toThrow(
+        /outside the validity of the issuing CA from configured files .*Use a clockStart inside it/,
+      );
     }
-    const inside = await createMockServer({ ...files, clockStart: new Date(Date.now() + 365 * 86_400_000).toISOString(), clockFrozen: true });
+    const inside = await createMockServer({
+      ...files,
+      clockStart: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+      clockFrozen: true,
+    });
     await inside.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -199,7 +236,9 @@ describe('a CA that exists keeps its dates: a mock clock outside its validity is
     const dataDir = tempDir();
     await (await createMockServer({ dataDir, caKeyBits: 1024 })).close();
     for (const f of ['ccm-mock.db', 'ccm-mock.db-wal', 'ccm-mock.db-shm']) rmSync(join(dataDir, f), { force: true });
-    await expect(createMockServer({ dataDir, clockStart: '2001-01-01' })).rejects.toThrow(/clock \(clockStart\) reads 2001-01-01T00:00:00\.000Z, outside the validity/);
+    await expect(createMockServer({ dataDir, clockStart: '2001-01-01' })).rejects.toThrow(
+      /clock \(clockStart\) reads 2001-01-01T00:00:00\.000Z, outside the validity/,
+    );
     rmSync(dataDir, { recursive: true, force: true });
   });
 });
@@ -213,7 +252,11 @@ describe('the clock kept in a data directory', () => {
     return join(dir, 'ccm-mock.db');
   };
   /** open the store, make its clock, hand both to `use`, close */
-  const life = <T>(file: string, options: Parameters<typeof clockFor>[1], use: (c: ReturnType<typeof clockFor>) => T): T => {
+  const life = <T>(
+    file: string,
+    options: Parameters<typeof clockFor>[1],
+    use: (c: ReturnType<typeof clockFor>) => T,
+  ): T => {
     const store = new SqliteOrderStore(file);
     try {
       const kept = clockFor(store, options);
@@ -242,7 +285,8 @@ describe('the clock kept in a data directory', () => {
   it('createMockServer on a data directory: a second start resumes the frozen clock, whatever clockStart says', async () => {
     const dataDir = tempDir();
     dirs.push(dataDir);
-    const start = async (clockStart: string) => createMockServer({ dataDir, clockStart, clockFrozen: true, ...(ca ? { ca } : {}) });
+    const start = async (clockStart: string) =>
+      createMockServer({ dataDir, clockStart, clockFrozen: true, ...(ca ? { ca } : {}) });
     const first = await start('2030-01-01T00:00:00Z');
     ca = first.ca;
     try {
@@ -265,7 +309,9 @@ describe('the clock kept in a data directory', () => {
     old.close();
     // an order written at real time by a version that saved the clock only when it was advanced
     const raw = new Database(file);
-    raw.prepare("INSERT INTO orders VALUES (1000001, 'sandbox', 1001, 'a@example.com', 'issued', NULL, ?, '{}')").run(real());
+    raw
+      .prepare("INSERT INTO orders VALUES (1000001, 'sandbox', 1001, 'a@example.com', 'issued', NULL, ?, '{}')")
+      .run(real());
     raw.close();
     life(file, { startAt: START - 365 * 86_400_000, source: real }, ({ clock, resumed }) => {
       expect(resumed).toBe(true);
@@ -285,9 +331,16 @@ describe('the clock kept in a data directory', () => {
     dirs.push(dataDir);
     // a file where the CA's folder goes: the new CA cannot be kept, after the store is open
     writeFileSync(join(dataDir, 'ca'), 'in the way');
-    await expect(createMockServer({ dataDir, clockStart: '2030-01-01T00:00:00Z', clockFrozen: true, caKeyBits: 1024 })).rejects.toThrow();
+    await expect(
+      createMockServer({ dataDir, clockStart: '2030-01-01T00:00:00Z', clockFrozen: true, caKeyBits: 1024 }),
+    ).rejects.toThrow();
     rmSync(join(dataDir, 'ca'));
-    const mock = await createMockServer({ dataDir, clockStart: '2031-01-01T00:00:00Z', clockFrozen: true, caKeyBits: 1024 });
+    const mock = await createMockServer({
+      dataDir,
+      clockStart: '2031-01-01T00:00:00Z',
+      clockFrozen: true,
+      caKeyBits: 1024,
+    });
     try {
       expect(mock.admin.clock()).toMatchObject({ now: '2031-01-01T00:00:00.000Z', frozen: true });
     } finally {

@@ -31,7 +31,22 @@ describe('parseDelay', () => {
     expect(parseDelay(text)).toEqual(spec);
   });
 
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '', 'soon', '-5s', '5x', '8s-2s', '1s-2s-3s', '2s-', '-', '1.5polls', 'polls', '3s polls'])('refuses %j', (text) => {
+  it.each([
+    -1,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    '',
+    'soon',
+    '-5s',
+    '5x',
+    '8s-2s',
+    '1s-2s-3s',
+    '2s-',
+    '-',
+    '1.5polls',
+    'polls',
+    '3s polls',
+  ])('refuses %j', (text) => {
     expect(() => parseDelay(text)).toThrow(/invalid delay/);
   });
 
@@ -75,7 +90,11 @@ describe('stepAfter', () => {
 describe('+delay<D> in the enroll email', () => {
   it('takes the whole notation: fixed, range and polls', () => {
     expect(scriptOf(scriptTags('alice+delay30s@example.com')).delay).toEqual({ kind: 'fixed', ms: 30_000 });
-    expect(scriptOf(scriptTags('alice+delay2s-8s@example.com')).delay).toEqual({ kind: 'range', minMs: 2000, maxMs: 8000 });
+    expect(scriptOf(scriptTags('alice+delay2s-8s@example.com')).delay).toEqual({
+      kind: 'range',
+      minMs: 2000,
+      maxMs: 8000,
+    });
     expect(scriptOf(scriptTags('alice+DELAY5polls@example.com')).delay).toEqual({ kind: 'polls', polls: 5 });
   });
 

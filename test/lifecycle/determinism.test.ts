@@ -19,13 +19,24 @@ interface Run {
 }
 
 const OTHER: Auth = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
-const enrollOther = (mock: MockServer, email: string) => call(mock.endpoint, 'enroll', enrollXml({ auth: OTHER, orgId: 2001, secretKey: 'other-secret', email, csr: readCsr() }));
+const enrollOther = (mock: MockServer, email: string) =>
+  call(
+    mock.endpoint,
+    'enroll',
+    enrollXml({ auth: OTHER, orgId: 2001, secretKey: 'other-secret', email, csr: readCsr() }),
+  );
 
 // one CA for all runs: key generation is slow and the CA is not what the seed fixes
 let ca: TestCa | undefined;
 
 async function run(seed: string): Promise<Run> {
-  const mock = await createMockServer({ seed, delay: '1s-9s', clockStart: '2030-01-01T00:00:00Z', clockFrozen: true, ...(ca ? { ca } : {}) });
+  const mock = await createMockServer({
+    seed,
+    delay: '1s-9s',
+    clockStart: '2030-01-01T00:00:00Z',
+    clockFrozen: true,
+    ...(ca ? { ca } : {}),
+  });
   ca = mock.ca;
   try {
     const admin = adminClient(mock.url);
@@ -36,7 +47,9 @@ async function run(seed: string): Promise<Run> {
     const orderNumbers: number[] = [];
     const answers: string[] = [];
     for (let i = 0; i < 6; i++) {
-      orderNumbers.push((await call(mock.endpoint, 'enroll', enrollXml({ email: `seeded${i}@example.com`, csr: readCsr() }))).code);
+      orderNumbers.push(
+        (await call(mock.endpoint, 'enroll', enrollXml({ email: `seeded${i}@example.com`, csr: readCsr() }))).code,
+      );
     }
     const delays = orderNumbers.map((n) => drawnDelay(mock, n));
     await admin('POST', '/admin/api/clock/advance', { by: '9s' });
@@ -79,7 +92,8 @@ describe('seeded determinism', () => {
     /** status codes of `count` polls of another customer's order: 1, or -14 when its rate rule fired */
     const otherPolls = async (target: MockServer, n: number, count: number) => {
       const codes: number[] = [];
-      for (let i = 0; i < count; i++) codes.push((await call(target.endpoint, 'getCollectStatus', orderXml(n, OTHER))).code);
+      for (let i = 0; i < count; i++)
+        codes.push((await call(target.endpoint, 'getCollectStatus', orderXml(n, OTHER))).code);
       return codes;
     };
     const mock = await createMockServer({ seed: 'customer-replay', ...(ca ? { ca } : {}) });
@@ -89,7 +103,8 @@ describe('seeded determinism', () => {
       const otherBefore = await otherPolls(mock, theirs, 8);
       const pattern = async () => {
         mock.admin.queueFault(rule('sandbox'));
-        const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() }))).code;
+        const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() })))
+          .code;
         const codes: number[] = [];
         for (let i = 0; i < 16; i++) codes.push((await call(mock.endpoint, 'getCollectStatus', orderXml(n))).code);
         return codes;
@@ -125,7 +140,8 @@ describe('seeded determinism', () => {
         const drawn: number[] = [];
         for (let i = 0; i < 6; i++) {
           if (interleaved) expect((await enrollOther(mock, `between${i}@other.example`)).code).toBeGreaterThan(0);
-          const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: `a${i}@example.com`, csr: readCsr() }))).code;
+          const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: `a${i}@example.com`, csr: readCsr() })))
+            .code;
           drawn.push(drawnDelay(mock, n));
         }
         return drawn;
@@ -143,12 +159,19 @@ describe('seeded determinism', () => {
     try {
       const sandbox = async () => {
         const drawn: number[] = [];
-        for (let i = 0; i < 4; i++) drawn.push(drawnDelay(mock, (await call(mock.endpoint, 'enroll', enrollXml({ email: `d${i}@example.com`, csr: readCsr() }))).code));
+        for (let i = 0; i < 4; i++)
+          drawn.push(
+            drawnDelay(
+              mock,
+              (await call(mock.endpoint, 'enroll', enrollXml({ email: `d${i}@example.com`, csr: readCsr() }))).code,
+            ),
+          );
         return drawn;
       };
       const other = async (count: number) => {
         const drawn: number[] = [];
-        for (let i = 0; i < count; i++) drawn.push(drawnDelay(mock, (await enrollOther(mock, `o${i}@other.example`)).code));
+        for (let i = 0; i < count; i++)
+          drawn.push(drawnDelay(mock, (await enrollOther(mock, `o${i}@other.example`)).code));
         return drawn;
       };
       const otherBefore = await other(2);
@@ -160,7 +183,8 @@ describe('seeded determinism', () => {
       const reference = await createMockServer({ seed: 'delay-reset', delay: '1s-9s', ca: mock.ca });
       try {
         const all: number[] = [];
-        for (let i = 0; i < 4; i++) all.push(drawnDelay(reference, (await enrollOther(reference, `o${i}@other.example`)).code));
+        for (let i = 0; i < 4; i++)
+          all.push(drawnDelay(reference, (await enrollOther(reference, `o${i}@other.example`)).code));
         expect([...otherBefore, ...otherAfter]).toEqual(all);
       } finally {
         await reference.close();

@@ -35,8 +35,10 @@ async function enroll(email: string): Promise<number> {
 
 const status = async (n: number) => ok(await call(mock.endpoint, 'getCollectStatus', orderXml(n))).code;
 const collect = async (n: number) => ok(await call(mock.endpoint, 'collect', orderXml(n)));
-const revoke = async (n: number) => ok(await call(mock.endpoint, 'revoke', orderXml(n, SANDBOX, xmlEl('reason', 'test')))).code;
-const advance = async (by: string) => expect((await admin('POST', '/admin/api/clock/advance', { by })).status).toBe(200);
+const revoke = async (n: number) =>
+  ok(await call(mock.endpoint, 'revoke', orderXml(n, SANDBOX, xmlEl('reason', 'test')))).code;
+const advance = async (by: string) =>
+  expect((await admin('POST', '/admin/api/clock/advance', { by })).status).toBe(200);
 
 describe('scripted outcomes (+tags in the enroll email)', () => {
   it('no tag, default test delay 0: issued at once', async () => {
@@ -195,7 +197,9 @@ describe('processing delay: global and per organization', () => {
       polled.admin.advanceClock('1d'); // time does nothing to a poll delay
       const m = (await call(polled.endpoint, 'enroll', enrollXml({ email: 'bob@example.com', csr: readCsr() }))).code;
       expect(await statusOf(m)).toBe(0);
-      const k = (await call(polled.endpoint, 'enroll', enrollXml({ email: 'carol+delay0@example.com', csr: readCsr() }))).code;
+      const k = (
+        await call(polled.endpoint, 'enroll', enrollXml({ email: 'carol+delay0@example.com', csr: readCsr() }))
+      ).code;
       expect(await statusOf(k)).toBe(1);
     } finally {
       await polled.close();
@@ -207,7 +211,8 @@ describe('processing delay: global and per organization', () => {
     accounts.customers[0].organizations[0].delay = '2s-8s';
     const org = await createMockServer({ accounts, seed: 'org-range', clockFrozen: true, ca: mock.ca });
     try {
-      const enrollIn = async (email: string, orgId = 1001, secretKey = 'sandbox-secret') => (await call(org.endpoint, 'enroll', enrollXml({ email, orgId, secretKey, csr: readCsr() }))).code;
+      const enrollIn = async (email: string, orgId = 1001, secretKey = 'sandbox-secret') =>
+        (await call(org.endpoint, 'enroll', enrollXml({ email, orgId, secretKey, csr: readCsr() }))).code;
       const statusOf = async (n: number) => (await call(org.endpoint, 'getCollectStatus', orderXml(n))).code;
       const orders: number[] = [];
       for (let i = 0; i < 4; i++) orders.push(await enrollIn(`o${i}@example.com`));
@@ -239,7 +244,8 @@ describe('processing delay: global and per organization', () => {
     try {
       const drawn: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const n = (await call(ranged.endpoint, 'enroll', enrollXml({ email: `r${i}@example.com`, csr: readCsr() }))).code;
+        const n = (await call(ranged.endpoint, 'enroll', enrollXml({ email: `r${i}@example.com`, csr: readCsr() })))
+          .code;
         drawn.push(drawnDelay(ranged, n));
       }
       for (const d of drawn) expect(d >= 2000 && d <= 8000).toBe(true);
@@ -267,7 +273,8 @@ describe('processing delay: global and per organization', () => {
       org.admin.advanceClock('1h');
       expect((await call(org.endpoint, 'getCollectStatus', orderXml(m))).code).toBe(1);
       // the per-order tag wins over the organization's delay
-      const k = (await call(org.endpoint, 'enroll', enrollXml({ email: 'carol+delay0@example.com', csr: readCsr() }))).code;
+      const k = (await call(org.endpoint, 'enroll', enrollXml({ email: 'carol+delay0@example.com', csr: readCsr() })))
+        .code;
       expect((await call(org.endpoint, 'getCollectStatus', orderXml(k))).code).toBe(1);
     } finally {
       await org.close();
@@ -277,6 +284,8 @@ describe('processing delay: global and per organization', () => {
   it('a bad delay in the accounts fixture stops the start with its JSON path', async () => {
     const accounts = defaultAccounts();
     accounts.customers[0].organizations[1].delay = 'soon';
-    await expect(createMockServer({ accounts, ca: mock.ca })).rejects.toThrow(/customers\.0\.organizations\.1\.delay: invalid delay "soon"/);
+    await expect(createMockServer({ accounts, ca: mock.ca })).rejects.toThrow(
+      /customers\.0\.organizations\.1\.delay: invalid delay "soon"/,
+    );
   });
 });

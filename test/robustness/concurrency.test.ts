@@ -17,7 +17,9 @@ const CUSTOMERS = 5;
 const extra = Array.from({ length: CUSTOMERS }, (_, i) => ({
   customerLoginUri: `load${i}`,
   admins: [{ login: `admin${i}`, password: `pw${i}`, organizations: 'all' }],
-  organizations: [{ orgId: 4001 + i, name: `Load Org ${i}`, secretKey: `secret${i}`, emailDomains: [`load${i}.example`] }],
+  organizations: [
+    { orgId: 4001 + i, name: `Load Org ${i}`, secretKey: `secret${i}`, emailDomains: [`load${i}.example`] },
+  ],
 }));
 const accounts = { customers: [...defaultAccounts().customers, ...extra] } as AccountsFile;
 
@@ -27,12 +29,27 @@ interface Who {
   secretKey: string;
   domain: string;
 }
-const sandbox: Who = { auth: { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' }, orgId: 1001, secretKey: 'sandbox-secret', domain: 'example.com' };
-const other: Who = { auth: { login: 'other-admin', password: 'other', customerLoginUri: 'other' }, orgId: 2001, secretKey: 'other-secret', domain: 'other.example' };
+const sandbox: Who = {
+  auth: { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' },
+  orgId: 1001,
+  secretKey: 'sandbox-secret',
+  domain: 'example.com',
+};
+const other: Who = {
+  auth: { login: 'other-admin', password: 'other', customerLoginUri: 'other' },
+  orgId: 2001,
+  secretKey: 'other-secret',
+  domain: 'other.example',
+};
 const everyone: Who[] = [
   sandbox,
   other,
-  ...extra.map((c, i) => ({ auth: { login: `admin${i}`, password: `pw${i}`, customerLoginUri: c.customerLoginUri }, orgId: 4001 + i, secretKey: `secret${i}`, domain: `load${i}.example` })),
+  ...extra.map((c, i) => ({
+    auth: { login: `admin${i}`, password: `pw${i}`, customerLoginUri: c.customerLoginUri },
+    orgId: 4001 + i,
+    secretKey: `secret${i}`,
+    domain: `load${i}.example`,
+  })),
 ];
 
 let mock: MockServer;
@@ -41,21 +58,36 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const enroll = (who: Who, email: string) => call(mock.endpoint, 'enroll', enrollXml({ auth: who.auth, orgId: who.orgId, secretKey: who.secretKey, email, csr: readCsr() }));
+const enroll = (who: Who, email: string) =>
+  call(
+    mock.endpoint,
+    'enroll',
+    enrollXml({ auth: who.auth, orgId: who.orgId, secretKey: who.secretKey, email, csr: readCsr() }),
+  );
 
 /** What must hold of every stored order, whatever interleaving produced it. */
 function consistent(order: Order): void {
   const { state, certificate, revocation, history } = order;
   expect(history[history.length - 1].state, `order ${order.orderNumber}: last history entry`).toBe(state);
-  if (state === 'issued' || state === 'revoked') expect(certificate, `order ${order.orderNumber}: ${state} without a certificate`).toBeDefined();
+  if (state === 'issued' || state === 'revoked')
+    expect(certificate, `order ${order.orderNumber}: ${state} without a certificate`).toBeDefined();
   if (state === 'revoked') expect(revocation).toBeDefined();
   else expect(revocation).toBeUndefined();
   if (certificate) {
     expect(mock.store.getBySerial(certificate.serial)?.orderNumber).toBe(order.orderNumber);
-    expect(new X509Certificate(Buffer.from(certificate.der, 'base64')).serialNumber.toLowerCase().replace(/^0+/, '')).toBe(certificate.serial.replace(/^0+/, ''));
+    expect(
+      new X509Certificate(Buffer.from(certificate.der, 'base64')).serialNumber.toLowerCase().replace(/^0+/, ''),
+    ).toBe(certificate.serial.replace(/^0+/, ''));
   }
   // states only move forward along the lifecycle
-  const rank: Record<string, number> = { processing: 0, 'awaiting-payment': 1, issuing: 2, issued: 3, rejected: 3, revoked: 4 };
+  const rank: Record<string, number> = {
+    processing: 0,
+    'awaiting-payment': 1,
+    issuing: 2,
+    issued: 3,
+    rejected: 3,
+    revoked: 4,
+  };
   history.slice(1).forEach((h, i) => expect(rank[h.state]).toBeGreaterThanOrEqual(rank[history[i].state]));
 }
 
@@ -73,7 +105,9 @@ describe('500 concurrent enrolls across customers', () => {
     const numbers = answers.map((a) => a.code);
     expect(new Set(numbers).size).toBe(500);
 
-    const collected = await Promise.all(requests.map((r, i) => call(mock.endpoint, 'collect', orderXml(numbers[i], r.who.auth))));
+    const collected = await Promise.all(
+      requests.map((r, i) => call(mock.endpoint, 'collect', orderXml(numbers[i], r.who.auth))),
+    );
     const serials = new Set<string>();
     collected.forEach((c, i) => {
       expect(c.code, `collect of order ${numbers[i]}`).toBe(1);
@@ -89,14 +123,22 @@ describe('500 concurrent enrolls across customers', () => {
     expect(serials.size).toBe(500);
 
     // and nobody sees another customer's orders
-    const crossed = await Promise.all(numbers.slice(0, 50).map((n, i) => call(mock.endpoint, 'collect', orderXml(n, everyone[(i + 1) % everyone.length].auth))));
+    const crossed = await Promise.all(
+      numbers
+        .slice(0, 50)
+        .map((n, i) => call(mock.endpoint, 'collect', orderXml(n, everyone[(i + 1) % everyone.length].auth))),
+    );
     for (const c of crossed) expect(c.code).toBe(-2);
   });
 });
 
 describe('revokes racing issuance', () => {
   /** Fire `calls` for each order all at once, shuffled together; `halfway` runs once half of them have answered. */
-  async function race(orders: number[], calls: (n: number) => Array<() => Promise<{ op: string; n: number; code: number }>>, halfway?: () => void) {
+  async function race(
+    orders: number[],
+    calls: (n: number) => Array<() => Promise<{ op: string; n: number; code: number }>>,
+    halfway?: () => void,
+  ) {
     const all = orders.flatMap(calls);
     for (let i = all.length - 1; i > 0; i--) {
       const j = Math.floor(Math.random() * (i + 1));
@@ -111,10 +153,16 @@ describe('revokes racing issuance', () => {
       }),
     );
   }
-  const op = (name: string, n: number, inner: string) => async () => ({ op: name, n, code: (await call(mock.endpoint, name, inner)).code });
+  const op = (name: string, n: number, inner: string) => async () => ({
+    op: name,
+    n,
+    code: (await call(mock.endpoint, name, inner)).code,
+  });
 
   it('an order being issued (+issuing2): each revoke answers -26 or 0, and the order ends consistent', async () => {
-    const orders = (await Promise.all(Array.from({ length: 100 }, (_, i) => enroll(sandbox, `race${i}+issuing2@example.com`)))).map((a) => a.code);
+    const orders = (
+      await Promise.all(Array.from({ length: 100 }, (_, i) => enroll(sandbox, `race${i}+issuing2@example.com`)))
+    ).map((a) => a.code);
     const results = await race(orders, (n) => [
       op('getCollectStatus', n, orderXml(n)),
       op('getCollectStatus', n, orderXml(n)),
@@ -136,15 +184,23 @@ describe('revokes racing issuance', () => {
   });
 
   it('orders still processing while the clock moves on: revokes answer -26 or 0, and issuance happens exactly once', async () => {
-    const orders = (await Promise.all(Array.from({ length: 100 }, (_, i) => enroll(sandbox, `clock${i}+delay5s@example.com`)))).map((a) => a.code);
+    const orders = (
+      await Promise.all(Array.from({ length: 100 }, (_, i) => enroll(sandbox, `clock${i}+delay5s@example.com`)))
+    ).map((a) => a.code);
     const results = await race(
       orders,
-      (n) => [op('revoke', n, orderXml(n)), op('getCollectStatus', n, orderXml(n)), op('revoke', n, orderXml(n)), op('collect', n, orderXml(n))],
+      (n) => [
+        op('revoke', n, orderXml(n)),
+        op('getCollectStatus', n, orderXml(n)),
+        op('revoke', n, orderXml(n)),
+        op('collect', n, orderXml(n)),
+      ],
       () => mock.clock.advance(5000), // the delay elapses in the middle of the race
     );
     expect(results.filter((r) => r.op === 'revoke' && r.code === -26).length).toBeGreaterThan(0);
     for (const r of results) {
-      if (r.op === 'revoke') expect([-26, 0, -21]).toContain(r.code); // -21: this order's other revoke came first
+      if (r.op === 'revoke')
+        expect([-26, 0, -21]).toContain(r.code); // -21: this order's other revoke came first
       else expect([0, 1, -21]).toContain(r.code);
     }
     for (const n of orders) {
@@ -162,7 +218,16 @@ describe('revokes racing issuance', () => {
     const email = 'same.person@example.com';
     const work = [
       ...Array.from({ length: 60 }, () => async () => ({ op: 'enroll', code: (await enroll(sandbox, email)).code })),
-      ...Array.from({ length: 20 }, () => async () => ({ op: 'revokeAllByPerson', code: (await call(mock.endpoint, 'revokeAllByPerson', authXml() + xmlEl('email', email) + xmlEl('org', 'Sandbox Org'))).code })),
+      ...Array.from({ length: 20 }, () => async () => ({
+        op: 'revokeAllByPerson',
+        code: (
+          await call(
+            mock.endpoint,
+            'revokeAllByPerson',
+            authXml() + xmlEl('email', email) + xmlEl('org', 'Sandbox Org'),
+          )
+        ).code,
+      })),
     ];
     const results = await Promise.all(work.sort(() => Math.random() - 0.5).map((f) => f()));
     for (const r of results) {
@@ -179,6 +244,8 @@ describe('revokes racing issuance', () => {
     const all = mock.store.list();
     all.forEach(consistent);
     expect(new Set(all.map((o) => o.orderNumber)).size).toBe(all.length);
-    expect(new Set(all.filter((o) => o.certificate).map((o) => o.certificate!.serial)).size).toBe(all.filter((o) => o.certificate).length);
+    expect(new Set(all.filter((o) => o.certificate).map((o) => o.certificate!.serial)).size).toBe(
+      all.filter((o) => o.certificate).length,
+    );
   });
 });

@@ -23,7 +23,22 @@ afterAll(async () => {
 async function serve(): Promise<Started> {
   const p = await startProcess(
     process.execPath,
-    ['--import', 'tsx', join(packageRoot, 'server', 'cli.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--delay', '0', '--data-dir', dataDir, '--log-level', 'info'],
+    [
+      '--import',
+      'tsx',
+      join(packageRoot, 'server', 'cli.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--delay',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'info',
+    ],
     /endpoint\s+(http\S+)/,
     { cwd: packageRoot },
   );
@@ -40,7 +55,12 @@ interface Acknowledged {
  * `workers` clients enrolling back to back until the process dies under them; returns what they were
  * answered. A request cut off by the kill is not an acknowledgement.
  */
-async function enrollUntilKilled(p: Started, workers: number, killAfterMs: number, round: number): Promise<Acknowledged[]> {
+async function enrollUntilKilled(
+  p: Started,
+  workers: number,
+  killAfterMs: number,
+  round: number,
+): Promise<Acknowledged[]> {
   const acknowledged: Acknowledged[] = [];
   let dead = false;
   const killer = setTimeout(() => {
@@ -62,33 +82,32 @@ async function enrollUntilKilled(p: Started, workers: number, killAfterMs: numbe
     }),
   );
   clearTimeout(killer);
-  await new Promise<void>((resolve) => (p.child.exitCode !== null || p.child.signalCode !== null ? resolve() : p.child.once('exit', () => resolve())));
+  await new Promise<void>((resolve) =>
+    p.child.exitCode !== null || p.child.signalCode !== null ? resolve() : p.child.once('exit', () => resolve()),
+  );
   return acknowledged;
 }
 
 describe('crash safety under load (SIGKILL)', () => {
-  it(
-    'every acknowledged order survives three kills mid-load, with its certificate once issued',
-    async () => {
-      const all: Acknowledged[] = [];
-      for (let round = 0; round < 3; round++) {
-        const p = await serve();
-        const acknowledged = await enrollUntilKilled(p, 8, 400 + round * 300, round);
-        expect(acknowledged.length).toBeGreaterThan(0);
-        all.push(...acknowledged);
-      }
-      expect(new Set(all.map((a) => a.orderNumber)).size).toBe(all.length); // no number given twice across lives
+  it('every acknowledged order survives three kills mid-load, with its certificate once issued', async () => {
+    const all: Acknowledged[] = [];
+    for (let round = 0; round < 3; round++) {
+      const p = await serve();
+      const acknowledged = await enrollUntilKilled(p, 8, 400 + round * 300, round);
+      expect(acknowledged.length).toBeGreaterThan(0);
+      all.push(...acknowledged);
+    }
+    expect(new Set(all.map((a) => a.orderNumber)).size).toBe(all.length); // no number given twice across lives
 
-      const after = await serve();
-      for (const { orderNumber, email } of all) {
-        let collected = await call(after.endpoint, 'collect', orderXml(orderNumber));
-        if (email.includes('+pending1') && collected.code === 0) collected = await call(after.endpoint, 'collect', orderXml(orderNumber));
-        expect({ orderNumber, code: collected.code }).toEqual({ orderNumber, code: 1 });
-        expect(collected.fields.certificate?.length).toBeGreaterThan(1000);
-      }
-      const next = await call(after.endpoint, 'enroll', enrollXml({ email: 'after.crash@example.com', csr: readCsr() }));
-      expect(next.code).toBeGreaterThan(Math.max(...all.map((a) => a.orderNumber)));
-    },
-    120_000,
-  );
+    const after = await serve();
+    for (const { orderNumber, email } of all) {
+      let collected = await call(after.endpoint, 'collect', orderXml(orderNumber));
+      if (email.includes('+pending1') && collected.code === 0)
+        collected = await call(after.endpoint, 'collect', orderXml(orderNumber));
+      expect({ orderNumber, code: collected.code }).toEqual({ orderNumber, code: 1 });
+      expect(collected.fields.certificate?.length).toBeGreaterThan(1000);
+    }
+    const next = await call(after.endpoint, 'enroll', enrollXml({ email: 'after.crash@example.com', csr: readCsr() }));
+    expect(next.code).toBeGreaterThan(Math.max(...all.map((a) => a.orderNumber)));
+  }, 120_000);
 });

@@ -46,7 +46,10 @@ describe('files named by a request are never opened', () => {
       `<ns0:getWebServiceInfo xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://ws.epki.comodo.com/ file://${trap.trapFile}" `,
     );
     checkAnswer(await rawPost(strict.endpoint, located), { ok: true }, trap.secret);
-    const noNamespace = envelope('getWebServiceInfo').replace('<ns0:getWebServiceInfo ', `<ns0:getWebServiceInfo xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="file://${trap.trapFile}" `);
+    const noNamespace = envelope('getWebServiceInfo').replace(
+      '<ns0:getWebServiceInfo ',
+      `<ns0:getWebServiceInfo xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="file://${trap.trapFile}" `,
+    );
     checkAnswer(await rawPost(strict.endpoint, noNamespace), { ok: true }, trap.secret);
   });
 
@@ -109,15 +112,29 @@ describe('bodies over the limit are refused early, and never kept', () => {
   });
 
   it('a gzip-compressed request within the limit is answered; a corrupt one is a 400 fault', async () => {
-    checkAnswer(await rawPost(mock.endpoint, gzipSync(envelope('getWebServiceInfo')), { ...XML, 'content-encoding': 'gzip' }), { ok: true }, trap.secret);
-    checkAnswer(await rawPost(mock.endpoint, Buffer.from('not gzip at all'), { ...XML, 'content-encoding': 'gzip' }), { fault: 'Client', status: 400 }, trap.secret);
+    checkAnswer(
+      await rawPost(mock.endpoint, gzipSync(envelope('getWebServiceInfo')), { ...XML, 'content-encoding': 'gzip' }),
+      { ok: true },
+      trap.secret,
+    );
+    checkAnswer(
+      await rawPost(mock.endpoint, Buffer.from('not gzip at all'), { ...XML, 'content-encoding': 'gzip' }),
+      { fault: 'Client', status: 400 },
+      trap.secret,
+    );
   });
 
   it('a body shorter than its Content-Length, then the client goes away: nothing breaks', async () => {
     const { request } = await import('node:http');
     const u = new URL(mock.endpoint);
     await new Promise<void>((resolve) => {
-      const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...XML, 'content-length': '100000' } });
+      const req = request({
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        headers: { ...XML, 'content-length': '100000' },
+      });
       req.on('error', () => resolve());
       req.write('<s:Envelope');
       setTimeout(() => {

@@ -18,7 +18,20 @@ let server: Started;
 beforeAll(async () => {
   server = await startProcess(
     process.execPath,
-    ['--import', 'tsx', join(packageRoot, 'server', 'cli.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--delay', '0', '--log-level', 'info'],
+    [
+      '--import',
+      'tsx',
+      join(packageRoot, 'server', 'cli.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--delay',
+      '0',
+      '--log-level',
+      'info',
+    ],
     /endpoint\s+(http\S+)/,
     { cwd: packageRoot },
   );
@@ -36,7 +49,11 @@ describe('a ccm-mock process under hostile input', () => {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let c = queue.shift(); c; c = queue.shift()) {
-          const answer = await rawPost(server.endpoint, c.body, c.headers ?? { 'content-type': 'text/xml; charset=utf-8' });
+          const answer = await rawPost(
+            server.endpoint,
+            c.body,
+            c.headers ?? { 'content-type': 'text/xml; charset=utf-8' },
+          );
           try {
             checkAnswer(answer, c.expect, trap.secret);
           } catch (err) {

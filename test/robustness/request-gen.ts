@@ -51,7 +51,24 @@ export interface Known {
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/;
 const anyText = fc.string({ unit: 'binary', maxLength: 40 });
 const validText = anyText.filter((s) => !XML_INVALID.test(s));
-const specials = fc.constantFrom('&', '<', '>', '"', "'", ']]>', '&amp;', '&#0;', '&#x41;', '\r\n', '\t', ' ', '\u00a0', '\u2028', '\uFEFF', '😀');
+const specials = fc.constantFrom(
+  '&',
+  '<',
+  '>',
+  '"',
+  "'",
+  ']]>',
+  '&amp;',
+  '&#0;',
+  '&#x41;',
+  '\r\n',
+  '\t',
+  ' ',
+  '\u00a0',
+  '\u2028',
+  '\uFEFF',
+  '😀',
+);
 const trickyText = fc.array(fc.oneof(validText, specials), { maxLength: 6 }).map((xs) => xs.join(''));
 
 /**
@@ -62,8 +79,18 @@ const textContent = (good: fc.Arbitrary<string>, hostile: boolean): fc.Arbitrary
   fc.oneof(
     { weight: 6, arbitrary: good.map((s) => clean(escapeXml(s))) },
     { weight: 3, arbitrary: trickyText.map((s) => clean(escapeXml(s))) },
-    { weight: hostile ? 1 : 0, arbitrary: fc.tuple(validText, fc.constantFrom('\u0001', '\u0008', '\u000B', '\u001F', '\uFFFE', '\uFFFF', '\u0000')).map(([s, bad]) => ({ ...clean(escapeXml(s) + bad), malformed: true })) },
-    { weight: hostile ? 1 : 0, arbitrary: fc.constantFrom('<', '&', '<a>', '&x;', '</nope>', '<![CDATA[x]]>', '<!-- c -->', '<?pi x?>').map((raw) => ({ ...clean(raw), unpredictable: true })) },
+    {
+      weight: hostile ? 1 : 0,
+      arbitrary: fc
+        .tuple(validText, fc.constantFrom('\u0001', '\u0008', '\u000B', '\u001F', '\uFFFE', '\uFFFF', '\u0000'))
+        .map(([s, bad]) => ({ ...clean(escapeXml(s) + bad), malformed: true })),
+    },
+    {
+      weight: hostile ? 1 : 0,
+      arbitrary: fc
+        .constantFrom('<', '&', '<a>', '&x;', '</nope>', '<![CDATA[x]]>', '<!-- c -->', '<?pi x?>')
+        .map((raw) => ({ ...clean(raw), unpredictable: true })),
+    },
   );
 
 const INT_MIN = -(2 ** 31);
@@ -79,7 +106,12 @@ function intContent(preferred: fc.Arbitrary<number>, hostile: boolean): fc.Arbit
   const good = fc.oneof(
     { weight: 4, arbitrary: preferred.map(String) },
     { weight: 2, arbitrary: fc.integer({ min: INT_MIN, max: INT_MAX }).map(String) },
-    { weight: 1, arbitrary: fc.tuple(fc.nat(50), fc.constantFrom('', '+'), preferred).map(([zeros, sign, n]) => ` ${n < 0 ? '-' : sign}${'0'.repeat(zeros)}${Math.abs(n)}\n`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.nat(50), fc.constantFrom('', '+'), preferred)
+        .map(([zeros, sign, n]) => ` ${n < 0 ? '-' : sign}${'0'.repeat(zeros)}${Math.abs(n)}\n`),
+    },
   );
   const outOfRange = fc
     .oneof(
@@ -89,7 +121,9 @@ function intContent(preferred: fc.Arbitrary<number>, hostile: boolean): fc.Arbit
       fc.bigInt({ min: -(10n ** 30n), max: BigInt(INT_MIN) - 1n }),
     )
     .map(String);
-  const mistyped = fc.oneof(trickyText, fc.constantFrom('', '1.0', '1e3', '0x1', 'NaN', '--1', '١', '１', 'true')).filter((s) => !isIntText(s) && !XML_INVALID.test(s));
+  const mistyped = fc
+    .oneof(trickyText, fc.constantFrom('', '1.0', '1e3', '0x1', 'NaN', '--1', '١', '１', 'true'))
+    .filter((s) => !isIntText(s) && !XML_INVALID.test(s));
   return fc.oneof(
     { weight: 8, arbitrary: good.map((s) => clean(escapeXml(s))) },
     { weight: hostile ? 1 : 0, arbitrary: outOfRange.map((s) => ({ ...clean(s), unconvertible: true })) },
@@ -99,12 +133,29 @@ function intContent(preferred: fc.Arbitrary<number>, hostile: boolean): fc.Arbit
 
 const NAME_START = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_';
 const xmlName = fc
-  .tuple(fc.constantFrom(...NAME_START), fc.string({ unit: fc.constantFrom(...(NAME_START + '0123456789-.')), maxLength: 12 }))
+  .tuple(
+    fc.constantFrom(...NAME_START),
+    fc.string({ unit: fc.constantFrom(...(NAME_START + '0123456789-.')), maxLength: 12 }),
+  )
   .map(([a, b]) => a + b);
 
 const emails = fc.oneof(
-  fc.constantFrom('alice@example.com', 'bob+pending2@example.com', 'carol+issuing2@example.com', 'dave@sub.example.com', 'x@example.org', 'mallory@example.net', 'no-at-sign', ''),
-  fc.tuple(fc.string({ unit: fc.constantFrom(...'abcxyz.+-_'), minLength: 1, maxLength: 20 }), fc.constantFrom('example.com', 'example.org', 'a.b.example.com')).map(([l, d]) => `${l}@${d}`),
+  fc.constantFrom(
+    'alice@example.com',
+    'bob+pending2@example.com',
+    'carol+issuing2@example.com',
+    'dave@sub.example.com',
+    'x@example.org',
+    'mallory@example.net',
+    'no-at-sign',
+    '',
+  ),
+  fc
+    .tuple(
+      fc.string({ unit: fc.constantFrom(...'abcxyz.+-_'), minLength: 1, maxLength: 20 }),
+      fc.constantFrom('example.com', 'example.org', 'a.b.example.com'),
+    )
+    .map(([l, d]) => `${l}@${d}`),
 );
 
 /** Values the domain knows, so generated calls reach past authentication into the rules. */
@@ -121,15 +172,31 @@ function stringFor(name: string, known: Known): fc.Arbitrary<string> {
     case 'email':
       return emails;
     case 'csr':
-      return fc.oneof({ weight: 3, arbitrary: fc.constant(readCsr()) }, { weight: 1, arbitrary: fc.base64String({ maxLength: 200 }) }, { weight: 1, arbitrary: trickyText });
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.constant(readCsr()) },
+        { weight: 1, arbitrary: fc.base64String({ maxLength: 200 }) },
+        { weight: 1, arbitrary: trickyText },
+      );
     case 'serialNumber':
-      return known.serials.length ? fc.oneof(fc.constantFrom(...known.serials), fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF: '), maxLength: 45 })) : validText;
+      return known.serials.length
+        ? fc.oneof(
+            fc.constantFrom(...known.serials),
+            fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF: '), maxLength: 45 }),
+          )
+        : validText;
     case 'org':
       return fc.constantFrom('Sandbox Org', 'Second Org', 'Nope Org');
     case 'dep':
       return fc.constantFrom('', 'Engineering', 'Sales', 'Research', 'Nope');
     case 'shortName':
-      return fc.constantFrom('smime-standard', 'smime-signing', 'client-auth', 'legacy-smime', 'code-signing-only', 'nope');
+      return fc.constantFrom(
+        'smime-standard',
+        'smime-signing',
+        'client-auth',
+        'legacy-smime',
+        'code-signing-only',
+        'nope',
+      );
     default:
       return validText;
   }
@@ -137,7 +204,8 @@ function stringFor(name: string, known: Known): fc.Arbitrary<string> {
 
 function intFor(name: string, known: Known): fc.Arbitrary<number> {
   if (name === 'orgId') return fc.constantFrom(1001, 1001, 1002, 1003, 1004, 2001, 0, -1);
-  if (name === 'orderNumber' && known.orderNumbers.length) return fc.oneof(fc.constantFrom(...known.orderNumbers), fc.integer({ min: -5, max: 9_999_999 }));
+  if (name === 'orderNumber' && known.orderNumbers.length)
+    return fc.oneof(fc.constantFrom(...known.orderNumbers), fc.integer({ min: -5, max: 9_999_999 }));
   return fc.integer({ min: -5, max: 100 });
 }
 
@@ -158,7 +226,18 @@ function elementOf(decl: ElementDecl, known: Known, depth: Depth, hostile: boole
     .record({
       content,
       // how the element itself is written: as the schema says, nil, qualified (JAXB ignores it), or with a stray attribute
-      form: fc.constantFrom('plain', 'plain', 'plain', 'plain', 'plain', 'plain', 'plain', 'nil', 'qualified', 'attribute'),
+      form: fc.constantFrom(
+        'plain',
+        'plain',
+        'plain',
+        'plain',
+        'plain',
+        'plain',
+        'plain',
+        'nil',
+        'qualified',
+        'attribute',
+      ),
     })
     .map(({ content, form }) => {
       switch (form) {
@@ -166,7 +245,10 @@ function elementOf(decl: ElementDecl, known: Known, depth: Depth, hostile: boole
           // a nil element is skipped whatever its content; malformed content still breaks the document
           return { ...join([content], `<${decl.name} xsi:nil="true">`, `</${decl.name}>`), unconvertible: false };
         case 'qualified':
-          return { ...join([content], `<q:${decl.name} xmlns:q="${DEFAULT_NAMESPACE}">`, `</q:${decl.name}>`), unconvertible: false };
+          return {
+            ...join([content], `<q:${decl.name} xmlns:q="${DEFAULT_NAMESPACE}">`, `</q:${decl.name}>`),
+            unconvertible: false,
+          };
         case 'attribute':
           return join([content], `<${decl.name} stray="${escapeXml('"<&>')}">`, `</${decl.name}>`);
         default:
@@ -187,15 +269,20 @@ function complexContent(typeName: string, known: Known, depth: Depth, hostile: b
   );
   const declared = new Set(decls.map((d) => d.name));
   const unknown = fc.array(
-    fc.tuple(xmlName.filter((n) => !declared.has(n)), textContent(validText, hostile)).map(([name, c]) => join([c], `<${name}>`, `</${name}>`)),
+    fc
+      .tuple(
+        xmlName.filter((n) => !declared.has(n)),
+        textContent(validText, hostile),
+      )
+      .map(([name, c]) => join([c], `<${name}>`, `</${name}>`)),
     { maxLength: 2 },
   );
-  return fc
-    .tuple(fc.tuple(...perChild), unknown, fc.boolean())
-    .chain(([children, extra, shuffle]) => {
-      const all = [...children.flat(), ...extra];
-      return (shuffle ? fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }) : fc.constant(all)).map((parts) => join(parts));
-    });
+  return fc.tuple(fc.tuple(...perChild), unknown, fc.boolean()).chain(([children, extra, shuffle]) => {
+    const all = [...children.flat(), ...extra];
+    return (
+      shuffle ? fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }) : fc.constant(all)
+    ).map((parts) => join(parts));
+  });
 }
 
 /** A whole request: envelope, optional header, wrapper (right or wrong), generated children. */
@@ -203,7 +290,16 @@ export function soapRequest(known: Known): fc.Arbitrary<GeneratedRequest> {
   return fc
     .record({
       operation: fc.constantFrom(...OPERATIONS),
-      wrapper: fc.constantFrom('right', 'right', 'right', 'right', 'right', 'right', 'wrong-namespace', 'unknown-operation'),
+      wrapper: fc.constantFrom(
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'wrong-namespace',
+        'unknown-operation',
+      ),
       header: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'harmless', 'mustUnderstand'),
       prefix: fc.constantFrom('soapenv', 'S', 'e', 'x1'),
       hostile: fc.boolean(),

@@ -27,7 +27,11 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function post(body: Buffer | undefined, headers: Record<string, string> = {}, method = 'POST'): Promise<{ status: number; text: string }> {
+function post(
+  body: Buffer | undefined,
+  headers: Record<string, string> = {},
+  method = 'POST',
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, method, headers });
     req.on('error', reject);
@@ -53,13 +57,21 @@ describe('readBody', () => {
   });
 
   it('refuses unknown content encodings and corrupt compressed bodies', async () => {
-    expect(await post(Buffer.from('x'), { 'content-encoding': 'zstd-or-something' })).toEqual({ status: 415, text: 'encoding.unsupported: unsupported content encoding "zstd-or-something"' });
+    expect(await post(Buffer.from('x'), { 'content-encoding': 'zstd-or-something' })).toEqual({
+      status: 415,
+      text: 'encoding.unsupported: unsupported content encoding "zstd-or-something"',
+    });
     expect((await post(Buffer.from('not deflate'), { 'content-encoding': 'deflate' })).status).toBe(400);
   });
 
   it('cuts off a client that keeps sending after it was refused', async () => {
     const closed = await new Promise<string>((resolve) => {
-      const req = request({ host: url.hostname, port: url.port, method: 'POST', headers: { 'transfer-encoding': 'chunked' } });
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        headers: { 'transfer-encoding': 'chunked' },
+      });
       const chunk = Buffer.alloc(16 * 1024, 'x');
       const timer = setInterval(() => req.write(chunk), 5); // deaf to the answer, never ending
       req.on('response', (res) => res.resume());

@@ -5,7 +5,17 @@ import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { DEFAULT_NAMESPACE } from '../../wsdl/contract.js';
 import { rawPost } from '../support/http.js';
 import { readCsr } from '../support/fixtures.js';
-import { authXml, call, envelope, enrollXml, orderXml, post, SANDBOX, xmlEl, type SoapAnswer } from '../support/soap.js';
+import {
+  authXml,
+  call,
+  envelope,
+  enrollXml,
+  orderXml,
+  post,
+  SANDBOX,
+  xmlEl,
+  type SoapAnswer,
+} from '../support/soap.js';
 
 /**
  * The SOAP front end behaves like a JAX-WS (Metro) endpoint: lenient where JAXB is lenient, a SOAP 1.1
@@ -41,7 +51,11 @@ describe('lenient like JAXB', () => {
       ['customerLoginUri', 'login', 'password'],
       ['password', 'customerLoginUri', 'login'],
     ] as const) {
-      const answer = await call(mock.endpoint, 'getCollectStatus', authXml(SANDBOX, [...order]) + xmlEl('orderNumber', 1));
+      const answer = await call(
+        mock.endpoint,
+        'getCollectStatus',
+        authXml(SANDBOX, [...order]) + xmlEl('orderNumber', 1),
+      );
       expect(answer.code).toBe(-2); // authenticated: the order simply does not exist
     }
   });
@@ -63,7 +77,10 @@ describe('lenient like JAXB', () => {
 
   it('answers a missing element through the business rules, not a fault', async () => {
     expect((await call(mock.endpoint, 'collect', xmlEl('orderNumber', 5))).code).toBe(-100); // no authData
-    expect((await call(mock.endpoint, 'collect', authXml({ login: 'admin', password: 'sandbox' }) + xmlEl('orderNumber', 5))).code).toBe(-100);
+    expect(
+      (await call(mock.endpoint, 'collect', authXml({ login: 'admin', password: 'sandbox' }) + xmlEl('orderNumber', 5)))
+        .code,
+    ).toBe(-100);
     expect((await call(mock.endpoint, 'getCollectStatus', authXml())).code).toBe(-1); // no orderNumber
     expect((await call(mock.endpoint, 'enroll', enrollXml({ csr: undefined }))).code).toBe(-9); // no csr
   });
@@ -81,7 +98,9 @@ describe('lenient like JAXB', () => {
   });
 
   it('accepts <URI> for customerLoginUri only when the profile asks for it', async () => {
-    const inner = '<authData><login>admin</login><password>sandbox</password><URI>sandbox</URI></authData>' + xmlEl('orderNumber', 1);
+    const inner =
+      '<authData><login>admin</login><password>sandbox</password><URI>sandbox</URI></authData>' +
+      xmlEl('orderNumber', 1);
     expect((await call(mock.endpoint, 'getCollectStatus', inner)).code).toBe(-100);
     const aliasing = await createMockServer({ acceptUriAlias: true, ca: mock.ca });
     try {
@@ -94,19 +113,26 @@ describe('lenient like JAXB', () => {
 
 describe('faults where Metro faults', () => {
   it('malformed XML', async () => {
-    const answer = fault(await post(mock.endpoint, '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><x>'), 'Client');
+    const answer = fault(
+      await post(mock.endpoint, '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><x>'),
+      'Client',
+    );
     expect(answer.fault?.string).toMatch(/Couldn't create SOAP message/);
   });
 
   it('an empty request body, and an empty SOAP Body', async () => {
     fault(await post(mock.endpoint, ''), 'Client');
-    const emptyBody = await post(mock.endpoint, '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>');
+    const emptyBody = await post(
+      mock.endpoint,
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>',
+    );
     expect(fault(emptyBody, 'Client').fault?.string).toMatch(/dispatch/);
   });
 
   it('a body that is not a SOAP 1.1 envelope, and a SOAP 1.2 envelope sent as text/xml: VersionMismatch', async () => {
     fault(await post(mock.endpoint, '<hello/>'), 'VersionMismatch');
-    const soap12 = '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><n:getWebServiceInfo xmlns:n="http://ws.epki.comodo.com/"/></e:Body></e:Envelope>';
+    const soap12 =
+      '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><n:getWebServiceInfo xmlns:n="http://ws.epki.comodo.com/"/></e:Body></e:Envelope>';
     const answer = fault(await post(mock.endpoint, soap12), 'VersionMismatch');
     expect(answer.fault?.string).toContain('http://www.w3.org/2003/05/soap-envelope');
   });
@@ -114,13 +140,27 @@ describe('faults where Metro faults', () => {
   it('SOAP 1.2 content type (application/soap+xml) and other content types: HTTP 415 with no body, as Metro answers', async () => {
     const body = envelope('getWebServiceInfo');
     // StreamSOAP11Codec's test is a case-sensitive "contains text/xml"; ccm-mock reads no MIME (multipart) requests
-    for (const type of ['application/soap+xml; charset=utf-8', 'application/json', 'application/xml', 'TEXT/XML; CHARSET=UTF-8', 'multipart/related; type="text/xml"; boundary=x']) {
+    for (const type of [
+      'application/soap+xml; charset=utf-8',
+      'application/json',
+      'application/xml',
+      'TEXT/XML; CHARSET=UTF-8',
+      'multipart/related; type="text/xml"; boundary=x',
+    ]) {
       const answer = await rawPost(mock.endpoint, body, { 'content-type': type });
-      expect({ type, status: answer.status, text: answer.text, contentType: answer.headers['content-type'] }).toEqual({ type, status: 415, text: '', contentType: undefined });
+      expect({ type, status: answer.status, text: answer.text, contentType: answer.headers['content-type'] }).toEqual({
+        type,
+        status: 415,
+        text: '',
+        contentType: undefined,
+      });
       expect(answer.headers['content-length']).toBe('0');
     }
     const journal = mock.admin.journal({ limit: 1 });
-    expect(journal[0]).toMatchObject({ httpStatus: 415, fault: 'Unsupported Content-Type: multipart/related; type="text/xml"; boundary=x Supported ones are: [text/xml]' });
+    expect(journal[0]).toMatchObject({
+      httpStatus: 415,
+      fault: 'Unsupported Content-Type: multipart/related; type="text/xml"; boundary=x Supported ones are: [text/xml]',
+    });
   });
 
   it('a request without a Content-Type is read as text/xml, as Metro reads it', async () => {
@@ -131,7 +171,11 @@ describe('faults where Metro faults', () => {
   });
 
   it('the typed client reports a 415 as an HTTP transport error that never reached the service', async () => {
-    const transport = new SoapTransport({ endpoint: mock.endpoint, namespace: DEFAULT_NAMESPACE, headers: { 'Content-Type': 'application/soap+xml; charset=utf-8' } });
+    const transport = new SoapTransport({
+      endpoint: mock.endpoint,
+      namespace: DEFAULT_NAMESPACE,
+      headers: { 'Content-Type': 'application/soap+xml; charset=utf-8' },
+    });
     const error = await transport.call('enroll', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CcmTransportError);
     expect(error).toMatchObject({ kind: 'http', details: { httpStatus: 415, mayHaveReachedService: false } });
@@ -139,9 +183,16 @@ describe('faults where Metro faults', () => {
 
   it('an unknown operation, or a known one in the wrong namespace: Cannot find dispatch method', async () => {
     const unknown = fault(await call(mock.endpoint, 'issueFreeCertificates', authXml()), 'Client');
-    expect(unknown.fault?.string).toBe('Cannot find dispatch method for {http://ws.epki.comodo.com/}issueFreeCertificates');
-    const wrongNs = fault(await call(mock.endpoint, 'getWebServiceInfo', '', 'http://smime.ws.epki.comodo.com/'), 'Client');
-    expect(wrongNs.fault?.string).toBe('Cannot find dispatch method for {http://smime.ws.epki.comodo.com/}getWebServiceInfo');
+    expect(unknown.fault?.string).toBe(
+      'Cannot find dispatch method for {http://ws.epki.comodo.com/}issueFreeCertificates',
+    );
+    const wrongNs = fault(
+      await call(mock.endpoint, 'getWebServiceInfo', '', 'http://smime.ws.epki.comodo.com/'),
+      'Client',
+    );
+    expect(wrongNs.fault?.string).toBe(
+      'Cannot find dispatch method for {http://smime.ws.epki.comodo.com/}getWebServiceInfo',
+    );
   });
 
   it('a value that does not parse as its type', async () => {
@@ -152,9 +203,13 @@ describe('faults where Metro faults', () => {
   });
 
   it('any DTD, including entity expansion and external entities', async () => {
-    const bomb = `<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>` + envelope('getWebServiceInfo').replace(/^<\?xml[^>]*>/, '');
+    const bomb =
+      `<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>` +
+      envelope('getWebServiceInfo').replace(/^<\?xml[^>]*>/, '');
     fault(await post(mock.endpoint, bomb), 'Client');
-    const xxe = `<!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]>` + envelope('getWebServiceInfo', '').replace(/^<\?xml[^>]*>/, '');
+    const xxe =
+      `<!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]>` +
+      envelope('getWebServiceInfo', '').replace(/^<\?xml[^>]*>/, '');
     const answer = fault(await post(mock.endpoint, xxe), 'Client');
     expect(answer.text).not.toContain('root:');
   });
@@ -200,14 +255,20 @@ describe('WSDL serving', () => {
   it('rewrites soap:address to the URL the client used, honouring X-Forwarded-Proto/Host', async () => {
     const direct = await (await fetch(mock.wsdlUrl)).text();
     expect(direct).toContain(`<soap:address location="${mock.endpoint}"/>`);
-    const proxied = await (await fetch(mock.wsdlUrl, { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'ccm.example.test' } })).text();
+    const proxied = await (
+      await fetch(mock.wsdlUrl, { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'ccm.example.test' } })
+    ).text();
     expect(proxied).toContain('<soap:address location="https://ccm.example.test/ws/EPKIManager"/>');
     const hostile = await (await fetch(mock.wsdlUrl, { headers: { 'X-Forwarded-Host': 'evil"><x' } })).text();
     expect(hostile).not.toContain('evil"');
   });
 
   it('follows a configured public base URL and namespace', async () => {
-    const other = await createMockServer({ publicBaseUrl: 'https://mock.example.test/', namespace: 'http://smime.ws.epki.comodo.com/', ca: mock.ca });
+    const other = await createMockServer({
+      publicBaseUrl: 'https://mock.example.test/',
+      namespace: 'http://smime.ws.epki.comodo.com/',
+      ca: mock.ca,
+    });
     try {
       const wsdl = await (await fetch(other.wsdlUrl)).text();
       expect(wsdl).toContain('<soap:address location="https://mock.example.test/ws/EPKIManager"/>');

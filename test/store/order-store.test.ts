@@ -6,7 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../server/domain/orders.js';
 import { MemoryOrderStore } from '../../server/store/memory-store.js';
 import type { OrderStore } from '../../server/store/order-store.js';
-import { MIGRATIONS, SCHEMA_VERSION, SqliteOrderStore, StoreError, type Migration } from '../../server/store/sqlite-store.js';
+import {
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  SqliteOrderStore,
+  StoreError,
+  type Migration,
+} from '../../server/store/sqlite-store.js';
 
 /** One behaviour for both stores: the same contract runs against memory and SQLite. */
 
@@ -64,7 +70,10 @@ describe.each(stores)('%s order store', (_name, make) => {
     store.save(order(1000002, { email: 'Bob@Example.com' }));
     store.save(order(1000003, { orgId: 1002, email: 'alice@example.com' }));
     store.save(order(1000004, { customerUri: 'other' }));
-    const issued = order(1000001, { state: 'issued', certificate: { serial: '01ff', der: 'MIIB', notBefore: 1, notAfter: 2 } });
+    const issued = order(1000001, {
+      state: 'issued',
+      certificate: { serial: '01ff', der: 'MIIB', notBefore: 1, notAfter: 2 },
+    });
     store.save(issued);
 
     expect(store.getBySerial('01ff')?.orderNumber).toBe(1000001);
@@ -103,7 +112,12 @@ describe('SQLite order store', () => {
   it('keeps orders across close and reopen, in WAL mode, with its schema version recorded', () => {
     const file = join(tempDir(), 'ccm-mock.db');
     const first = new SqliteOrderStore(file);
-    first.save(order(1000001, { state: 'revoked', revocation: { at: 5, reason: 'key compromise', reasonCode: 1, by: 'revoke' } }));
+    first.save(
+      order(1000001, {
+        state: 'revoked',
+        revocation: { at: 5, reason: 'key compromise', reasonCode: 1, by: 'revoke' },
+      }),
+    );
     first.close();
 
     const again = new SqliteOrderStore(file);
@@ -139,16 +153,29 @@ describe('SQLite order store', () => {
     const file = join(tempDir(), 'ccm-mock.db');
     const old = new SqliteOrderStore(file, v1);
     old.save(order(1000001, { department: 'Engineering', email: 'Carol@Example.com' }));
-    old.save(order(1000002, { state: 'revoked', revocation: { at: 5, reason: 'key compromise', reasonCode: 1, by: 'revoke' } }));
+    old.save(
+      order(1000002, {
+        state: 'revoked',
+        revocation: { at: 5, reason: 'key compromise', reasonCode: 1, by: 'revoke' },
+      }),
+    );
     old.setMeta({ clock_offset_ms: 86_400_000 });
     expect(old.schemaVersion()).toBe(1);
     old.close();
 
-    const broken: Migration = { version: 2, description: 'fails halfway', sql: 'ALTER TABLE orders ADD COLUMN half TEXT; SELECT * FROM no_such_table;' };
-    expect(() => new SqliteOrderStore(file, [...v1, broken])).toThrow(/cannot open the order store .*no such table: no_such_table/);
+    const broken: Migration = {
+      version: 2,
+      description: 'fails halfway',
+      sql: 'ALTER TABLE orders ADD COLUMN half TEXT; SELECT * FROM no_such_table;',
+    };
+    expect(() => new SqliteOrderStore(file, [...v1, broken])).toThrow(
+      /cannot open the order store .*no such table: no_such_table/,
+    );
     const still = new Database(file, { readonly: true });
     expect(still.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 1 });
-    expect((still.prepare('PRAGMA table_info(orders)').all() as Array<{ name: string }>).map((c) => c.name)).not.toContain('half');
+    expect(
+      (still.prepare('PRAGMA table_info(orders)').all() as Array<{ name: string }>).map((c) => c.name),
+    ).not.toContain('half');
     still.close();
 
     const migrated = new SqliteOrderStore(file, [...v1, v2]);
@@ -183,10 +210,14 @@ describe('SQLite order store', () => {
     raw.prepare("INSERT INTO schema_migrations VALUES (?, 'from the future', '2099-01-01')").run(SCHEMA_VERSION + 1);
     raw.close();
     expect(() => new SqliteOrderStore(newer)).toThrow(StoreError);
-    expect(() => new SqliteOrderStore(newer)).toThrow(`schema version ${SCHEMA_VERSION + 1}, newer than this ccm-mock knows (${SCHEMA_VERSION})`);
+    expect(() => new SqliteOrderStore(newer)).toThrow(
+      `schema version ${SCHEMA_VERSION + 1}, newer than this ccm-mock knows (${SCHEMA_VERSION})`,
+    );
 
     const junk = join(tempDir(), 'ccm-mock.db');
     writeFileSync(junk, 'this is not a database, just text that is long enough to have a header'.repeat(20));
-    expect(() => new SqliteOrderStore(junk)).toThrow(/cannot open the order store .*ccm-mock\.db: file is not a database/);
+    expect(() => new SqliteOrderStore(junk)).toThrow(
+      /cannot open the order store .*ccm-mock\.db: file is not a database/,
+    );
   });
 });

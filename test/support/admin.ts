@@ -6,7 +6,13 @@ export interface AdminAnswer<T = any> {
   headers: Headers;
 }
 
-export async function adminCall<T = any>(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<AdminAnswer<T>> {
+export async function adminCall<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<AdminAnswer<T>> {
   const res = await fetch(baseUrl + path, {
     method,
     headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },

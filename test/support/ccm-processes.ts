@@ -25,7 +25,11 @@ function parsed(stdout: string): unknown {
 }
 
 /** runCli with captured streams; env replaces the process environment entirely (no CCM_* leaks in). */
-export async function ccm(args: string[], env: Record<string, string | undefined> = {}, extra: Partial<CliIo> & { tty?: boolean } = {}): Promise<CcmRun> {
+export async function ccm(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  extra: Partial<CliIo> & { tty?: boolean } = {},
+): Promise<CcmRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
@@ -40,7 +44,10 @@ export async function ccm(args: string[], env: Record<string, string | undefined
 const TSX = ['--import', 'tsx'];
 
 /** `ccm` as a child process, from source. */
-export function ccmProcess(args: string[], env: Record<string, string | undefined> = {}): { child: ChildProcess; done: Promise<CcmRun> } {
+export function ccmProcess(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): { child: ChildProcess; done: Promise<CcmRun> } {
   const child = spawn(process.execPath, [...TSX, join(packageRoot, 'client/cli/bin.ts'), ...args], {
     cwd: packageRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -52,7 +59,9 @@ export function ccmProcess(args: string[], env: Record<string, string | undefine
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const done = new Promise<CcmRun>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr, json: parsed(stdout) }));
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr, json: parsed(stdout) }),
+    );
   });
   return { child, done };
 }
@@ -66,11 +75,28 @@ export interface MockProcess {
 
 /** `ccm-mock serve` as a child process on a free port; resolves once the banner shows the endpoint. */
 export async function startMockProcess(args: string[] = []): Promise<MockProcess> {
-  const child = spawn(process.execPath, [...TSX, join(packageRoot, 'server/cli.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--delay', '0', '--log-level', 'info', ...args], {
-    cwd: packageRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...TSX,
+      join(packageRoot, 'server/cli.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--delay',
+      '0',
+      '--log-level',
+      'info',
+      ...args,
+    ],
+    {
+      cwd: packageRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let banner = '';
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -84,7 +110,9 @@ export async function startMockProcess(args: string[] = []): Promise<MockProcess
       }
     };
     child.stdout!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`ccm-mock serve exited with ${code} before it was ready:\n${banner}${stderr}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`ccm-mock serve exited with ${code} before it was ready:\n${banner}${stderr}`)),
+    );
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return {

@@ -31,18 +31,30 @@ export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 /** Start `ccm-mock serve` on a free loopback port and wait for its "ready" log line. */
 export function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_SOURCE, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', ...args], {
-    cwd: packageRoot,
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI_SOURCE, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', ...args],
+    {
+      cwd: packageRoot,
+      env: cleanEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const lines = () => out.split('\n').filter((l) => l.length > 0);
-  const logs = () => lines().filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const logs = () =>
+    lines()
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ccm-mock serve did not get ready in 20 s\nstdout:\n${out}\nstderr:\n${err}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`ccm-mock serve did not get ready in 20 s\nstdout:\n${out}\nstderr:\n${err}`)),
+      20_000,
+    );
     child.stderr.on('data', (d) => (err += d));
     child.stdout.on('data', (d) => {
       out += d;
@@ -65,7 +77,9 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`ccm-mock serve exited (${code ?? signal}) before it was ready\nstdout:\n${out}\nstderr:\n${err}`));
+      reject(
+        new Error(`ccm-mock serve exited (${code ?? signal}) before it was ready\nstdout:\n${out}\nstderr:\n${err}`),
+      );
     });
   });
 }

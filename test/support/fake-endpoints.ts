@@ -13,7 +13,9 @@ export interface FakeEndpoint {
   close(): Promise<void>;
 }
 
-export async function fakeEndpoint(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<FakeEndpoint> {
+export async function fakeEndpoint(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<FakeEndpoint> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -44,7 +46,10 @@ export interface RelayedAnswer {
 
 /** A proxy's way through to a real endpoint: a GET for its ?wsdl, a POST with the body as it came. */
 export async function relay(target: string, req: IncomingMessage, body: string): Promise<RelayedAnswer> {
-  const r = req.method === 'GET' ? await fetch(target + '?wsdl') : await fetch(target, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+  const r =
+    req.method === 'GET'
+      ? await fetch(target + '?wsdl')
+      : await fetch(target, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
   return { status: r.status, contentType: r.headers.get('content-type') ?? 'text/xml', text: await r.text() };
 }
 
@@ -82,6 +87,9 @@ export function abortAfterAnswer(pattern: RegExp, controller: AbortController): 
     const r = await fetch(input, init);
     const text = await r.text();
     if (pattern.test(String(init?.body ?? ''))) controller.abort(new Error('interrupted'));
-    return new Response(text, { status: r.status, headers: { 'Content-Type': r.headers.get('content-type') ?? 'text/xml' } });
+    return new Response(text, {
+      status: r.status,
+      headers: { 'Content-Type': r.headers.get('content-type') ?? 'text/xml' },
+    });
   };
 }

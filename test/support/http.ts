@@ -29,11 +29,21 @@ function answerOf(status: number, headers: RawAnswer['headers'], body: Buffer): 
 }
 
 /** One POST with exactly these headers (no defaults added but Host) and this body, sent whole. */
-export function rawPost(url: string, body: Buffer | string, headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8' }): Promise<RawAnswer> {
+export function rawPost(
+  url: string,
+  body: Buffer | string,
+  headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8' },
+): Promise<RawAnswer> {
   const u = new URL(url);
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: { 'content-length': String(bytes.length), ...headers } });
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname + u.search,
+      method: 'POST',
+      headers: { 'content-length': String(bytes.length), ...headers },
+    });
     req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -57,10 +67,16 @@ export interface StreamedAnswer extends RawAnswer {
  * or chunked; `total: Infinity` never ends. Stops writing once the response head arrives, reads the
  * answer, then drops the connection.
  */
-export function streamPost(url: string, total: number, opts: { declare?: boolean; head?: string; headers?: Record<string, string> } = {}): Promise<StreamedAnswer> {
+export function streamPost(
+  url: string,
+  total: number,
+  opts: { declare?: boolean; head?: string; headers?: Record<string, string> } = {},
+): Promise<StreamedAnswer> {
   const u = new URL(url);
   const piece = Buffer.alloc(64 * 1024, '<x>filler</x>');
-  const head = Buffer.from(opts.head ?? '<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>');
+  const head = Buffer.from(
+    opts.head ?? '<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>',
+  );
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;

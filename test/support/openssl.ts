@@ -19,7 +19,16 @@ export function verifySmime(leafPem: string, rootPem: string, intermediatePem: s
   writeFileSync(join(dir, 'leaf.pem'), leafPem);
   writeFileSync(join(dir, 'root.pem'), rootPem);
   writeFileSync(join(dir, 'int.pem'), intermediatePem);
-  return openssl(['verify', '-purpose', 'smimesign', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'int.pem'), join(dir, 'leaf.pem')]);
+  return openssl([
+    'verify',
+    '-purpose',
+    'smimesign',
+    '-CAfile',
+    join(dir, 'root.pem'),
+    '-untrusted',
+    join(dir, 'int.pem'),
+    join(dir, 'leaf.pem'),
+  ]);
 }
 
 export function certText(pem: string): string {

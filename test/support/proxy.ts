@@ -6,11 +6,22 @@ import type { AddressInfo } from 'node:net';
  * mock sees `upstreamHost` as the Host (a name that resolves nowhere, like a compose service's seen from the
  * host), and the host the client used in X-Forwarded-Host. It stands in for the network, not for our code.
  */
-export async function forwardingProxy(target: string, upstreamHost = 'ccm-mock.internal:8080'): Promise<{ url: string; close(): Promise<void> }> {
+export async function forwardingProxy(
+  target: string,
+  upstreamHost = 'ccm-mock.internal:8080',
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const upstream = request(
       target + (req.url ?? '/'),
-      { method: req.method, headers: { ...req.headers, host: upstreamHost, 'x-forwarded-host': req.headers.host, 'x-forwarded-proto': 'http' } },
+      {
+        method: req.method,
+        headers: {
+          ...req.headers,
+          host: upstreamHost,
+          'x-forwarded-host': req.headers.host,
+          'x-forwarded-proto': 'http',
+        },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -21,7 +21,11 @@ export interface RunResult {
  * Run a command without throwing on a non-zero exit (openssl verify exits 2 for a revoked certificate).
  * Asynchronous: the mock answering the command's requests lives in this process.
  */
-export function run(command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, timeout: 20_000 });
     const out: Buffer[] = [];

@@ -15,7 +15,10 @@ export function xmlEl(name: string, value: string | number | undefined): string 
 }
 
 /** <authData> with members in the given order (real clients differ: wire-format.md section 2, rule 5). */
-export function authXml(auth: Auth = SANDBOX, order: (keyof Auth)[] = ['login', 'password', 'customerLoginUri']): string {
+export function authXml(
+  auth: Auth = SANDBOX,
+  order: (keyof Auth)[] = ['login', 'password', 'customerLoginUri'],
+): string {
   return `<authData>${order.map((k) => xmlEl(k, auth[k])).join('')}</authData>`;
 }
 
@@ -50,10 +53,28 @@ function toObject(el: XmlElement): Record<string, unknown> {
   return out;
 }
 
-export async function post(endpoint: string, body: string | Buffer, headers: Record<string, string> = {}, namespace = DEFAULT_NAMESPACE): Promise<SoapAnswer> {
-  const res = await fetch(endpoint, { method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""', ...headers } });
+export async function post(
+  endpoint: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  namespace = DEFAULT_NAMESPACE,
+): Promise<SoapAnswer> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""', ...headers },
+  });
   const text = await res.text();
-  const answer: SoapAnswer = { status: res.status, contentType: res.headers.get('content-type'), text, returns: [], code: NaN, fields: {}, returnElements: [], schemaProblems: [] };
+  const answer: SoapAnswer = {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    text,
+    returns: [],
+    code: NaN,
+    fields: {},
+    returnElements: [],
+    schemaProblems: [],
+  };
   answer.schemaProblems = SchemaValidator.forNamespace(namespace).envelopeProblems(text);
   let doc: XmlDocument | undefined;
   try {
@@ -82,7 +103,12 @@ export async function post(endpoint: string, body: string | Buffer, headers: Rec
 }
 
 /** Call an operation with raw XML children. */
-export function call(endpoint: string, operation: string, inner = '', namespace = DEFAULT_NAMESPACE): Promise<SoapAnswer> {
+export function call(
+  endpoint: string,
+  operation: string,
+  inner = '',
+  namespace = DEFAULT_NAMESPACE,
+): Promise<SoapAnswer> {
   return post(endpoint, envelope(operation, inner, namespace), {}, namespace);
 }
 
