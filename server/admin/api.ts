@@ -180,12 +180,10 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
   });
 
   api.use((req, res) => {
-    res
-      .status(404)
-      .json({
-        error: `no admin route ${req.method} ${ADMIN_API}${req.path}; GET ${ADMIN_API} lists them`,
-        status: 404,
-      });
+    res.status(404).json({
+      error: `no admin route ${req.method} ${ADMIN_API}${req.path}; GET ${ADMIN_API} lists them`,
+      status: 404,
+    });
   });
   // errors thrown by the routes above (and body-parser's) become JSON, never a stack trace
   router.use(
@@ -194,12 +192,10 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
       if (err instanceof AdminError)
         return void res.status(err.status).json({ error: err.message, status: err.status });
       if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-        return void res
-          .status(err.status)
-          .json({
-            error: err.type === 'entity.parse.failed' ? `the body is not JSON: ${err.message}` : err.message,
-            status: err.status,
-          });
+        return void res.status(err.status).json({
+          error: err.type === 'entity.parse.failed' ? `the body is not JSON: ${err.message}` : err.message,
+          status: err.status,
+        });
       }
       console.error('ccm-mock: unexpected error in the admin API', err);
       res.status(500).json({ error: 'internal error in ccm-mock; see the server log', status: 500 });

@@ -26,14 +26,10 @@ export function tokenGuard(token: string | undefined, style: 'api' | 'page') {
     const given = presentedToken(req);
     if (given !== undefined && sameSecret(token, given)) return next();
     if (style === 'api') {
-      res
-        .set('WWW-Authenticate', 'Bearer realm="ccm-mock admin"')
-        .status(401)
-        .json({
-          error:
-            'the admin API needs Authorization: Bearer <adminToken> (or HTTP Basic with the token as the password)',
-          status: 401,
-        });
+      res.set('WWW-Authenticate', 'Bearer realm="ccm-mock admin"').status(401).json({
+        error: 'the admin API needs Authorization: Bearer <adminToken> (or HTTP Basic with the token as the password)',
+        status: 401,
+      });
     } else {
       res
         .set('WWW-Authenticate', 'Basic realm="ccm-mock admin (password: the admin token)", charset="UTF-8"')
