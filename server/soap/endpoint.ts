@@ -6,7 +6,8 @@ import { SchemaValidator } from '../../wsdl/validator.js';
 import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
 import type { TransportFault } from '../domain/faults.js';
-import { requestBaseUrl } from './base-url.js';
+import { Lru } from '../lib/lru.js';
+import { requestBaseUrl, type BaseUrlSource } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
 import { parseSoapRequest } from './envelope.js';
 import { faultEnvelope, SoapFault } from './fault.js';
@@ -53,7 +54,8 @@ export interface SoapCallRecord {
 export interface SoapEndpointOptions {
   handlers: OperationHandlers;
   profile: WireProfile;
-  publicBaseUrl?: string;
+  /** the public base URL and whether X-Forwarded-* are trusted */
+  baseUrl: BaseUrlSource;
   maxBodyBytes: number;
   onCall?: (record: SoapCallRecord) => void;
   /**
@@ -64,6 +66,9 @@ export interface SoapEndpointOptions {
 }
 
 const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
+
+/** WSDLs rendered for the base URLs seen last (a client fetches the WSDL at its start, often again and again). */
+export const WSDL_CACHE_SIZE = 32;
 
 function statusCodeOf(op: OperationName, result: unknown): number | undefined {
   if (typeof result === 'number') return result;
@@ -96,6 +101,8 @@ export interface SoapEndpoint {
    * route calls the same function, so both paths answer identically.
    */
   handlePost: (req: IncomingMessage, res: ServerResponse) => void;
+  /** how many rendered WSDLs are kept (for tests of the bound) */
+  wsdlCacheSize: () => number;
 }
 
 /** The texts of a refused request body, as faults. */
@@ -112,15 +119,18 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   const unmarshalOptions: UnmarshalOptions = profile.acceptUriAlias
     ? { aliases: { AuthData: { URI: 'customerLoginUri' } } }
     : {};
-  const wsdlCache = new Map<string, string>();
+  // the location comes from the Host header (client input): bounded
+  const wsdlCache = new Lru<string, string>(WSDL_CACHE_SIZE);
   const router = express.Router();
 
   router.get(SERVICE_PATH, (req, res) => {
-    const location = requestBaseUrl(req, opts.publicBaseUrl) + SERVICE_PATH;
+    const location = requestBaseUrl(req, opts.baseUrl) + SERVICE_PATH;
     if (wantsWsdl(req)) {
-      let text = wsdlCache.get(location);
-      if (!text) wsdlCache.set(location, (text = renderWsdl(profile.namespace, location)));
-      sendXml(res, 200, text);
+      sendXml(
+        res,
+        200,
+        wsdlCache.getOrSet(location, () => renderWsdl(profile.namespace, location)),
+      );
       return;
     }
     res
@@ -178,7 +188,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
         });
       };
       try {
-        const answer = handle(body ?? Buffer.alloc(0), record, requestBaseUrl(req, opts.publicBaseUrl));
+        const answer = handle(body ?? Buffer.alloc(0), record, requestBaseUrl(req, opts.baseUrl));
         if (answer instanceof Promise) answer.then(respond, failed);
         else respond(answer);
       } catch (err) {
@@ -237,7 +247,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
     return result instanceof Promise ? result.then(answer) : answer(result);
   }
 
-  return { router, handlePost };
+  return { router, handlePost, wsdlCacheSize: () => wsdlCache.size };
 }
 
 /** Metro's exact Content-Type (no space before charset); written directly so Express does not rewrite it. */
