@@ -24,7 +24,8 @@ export const ADMIN_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
+  // not no-referrer: under it a browser sends `Origin: null` with the page's own form posts (Fetch's origin serialization)
+  'Referrer-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
