@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../wsdl/paths.js';
 import { STATUS_CODES, statusSource } from '../wsdl/status-codes.js';
-import { anchors, brokenLinks, links, slug } from './support/markdown.js';
+import { anchors, brokenLinks, linkedPages, links, slug } from './support/markdown.js';
 import { docFiles, GENERATED, generatedIn, renderDoc, renderDocs, statusCodeTable } from './support/readme-tables.js';
 
 const read = (file: string) => readFileSync(join(packageRoot, file), 'utf8');
@@ -13,6 +13,10 @@ describe('generated tables (npm run docs)', () => {
     const pages = renderDocs();
     expect(pages.flatMap((p) => generatedIn(p.before)).sort()).toEqual(Object.keys(GENERATED).sort());
     for (const { file, before, after } of pages) expect(after, `${file} is stale: run npm run docs`).toBe(before);
+  });
+
+  it('keeps the default accounts on the landing page', () => {
+    expect(generatedIn(read('README.md'))).toEqual(['default-accounts']);
   });
 
   it('rewrites a stale table, and refuses a marker naming no table or one left open', () => {
@@ -56,8 +60,23 @@ describe('the pages', () => {
 
   it('link only to files and headings that exist, inside the repository', () => {
     const all = docFiles().flatMap((f) => links(read(f)));
-    expect(all.filter((t) => t.includes('#')).length).toBeGreaterThan(10);
+    expect(all.length).toBeGreaterThan(40);
+    expect(all.filter((t) => t.includes('#')).length).toBeGreaterThan(5);
     expect(docFiles().flatMap((f) => brokenLinks(f))).toEqual([]);
+  });
+
+  it('the README and the docs index link every page of docs/', () => {
+    const pages = docFiles().filter((f) => f.startsWith('docs/') && f !== 'docs/README.md');
+    expect(pages.length).toBeGreaterThan(10);
+    for (const index of ['README.md', 'docs/README.md']) {
+      const linked = linkedPages(index);
+      expect(
+        pages.filter((p) => !linked.has(p)),
+        `${index} does not link these pages`,
+      ).toEqual([]);
+    }
+    expect(linkedPages('README.md')).toContain('docs/README.md');
+    expect(linkedPages('README.md')).toContain('CONTRIBUTING.md');
   });
 
   it('the link checker reads anchors as GitHub makes them, and catches a broken link', () => {
