@@ -82,7 +82,7 @@ export const SCRIPT_TAGS = {
     "this order's processing delay in the delay notation, overriding the organization's and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h`",
 } as const;
 
-/** One example address per tag (README). */
+/** One example address per tag (docs/lifecycle.md). */
 export const SCRIPT_TAG_EXAMPLES: Record<keyof typeof SCRIPT_TAGS, string> = {
   reject: 'alice+reject@example.com',
   'pending<N>': 'alice+pending3@example.com',

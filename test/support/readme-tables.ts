@@ -211,10 +211,10 @@ export function renderDocs(): Array<{ file: string; before: string; after: strin
 }
 
 if (process.argv.includes('--write')) {
-  for (const { file, before, after } of renderDocs()) {
-    if (before === after) continue;
+  const stale = renderDocs().filter((p) => p.before !== p.after);
+  for (const { file, after } of stale) {
     writeFileSync(join(packageRoot, file), after);
     console.log(`${file}: generated tables rewritten`);
   }
-  console.log('docs: generated tables up to date');
+  if (!stale.length) console.log('docs: generated tables already up to date');
 }
