@@ -1,4 +1,5 @@
 import type { OperationName } from '../../wsdl/contract.js';
+import { readScriptTag, withScriptTags, type ScriptTag, type ScriptTagForm } from '../../wsdl/script-tags.js';
 import type { ParsedCsr } from '../ca/csr.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, Organization } from './accounts.js';
@@ -73,9 +74,9 @@ export function stepAfter(to: OrderState, delay: DelaySpec, now: number, rng: Ra
 
 /**
  * Scripted outcomes, chosen by the client in the enroll email's local part: `alice+reject@example.com`.
- * Several may be combined (`alice+pending2+fail14@...`); unknown tags are ordinary plus-addressing.
+ * The tag grammar is wsdl/script-tags.ts (the conformance kit writes tags too); what each does is here.
  */
-export const SCRIPT_TAGS = {
+export const SCRIPT_TAGS: Record<ScriptTagForm, string> = {
   reject: 'rejected once the processing delay has passed: getCollectStatus, collect and revoke answer -20',
   'pending<N>':
     'getCollectStatus/collect answer 0 for N polls (revoke: -26), then the certificate is issued; replaces the processing delay',
@@ -87,17 +88,22 @@ export const SCRIPT_TAGS = {
     'the next call about the order (getCollectStatus, collect, revoke, revokeBySerialNumber) answers -14, once; then the order goes on as it would',
   'delay<D>':
     "this order's processing delay in the delay notation, overriding the organization's and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h`",
-} as const;
+};
+
+const alice = (tag: ScriptTag) => withScriptTags('alice@example.com', [tag]);
 
 /** One example address per tag (README). */
-export const SCRIPT_TAG_EXAMPLES: Record<keyof typeof SCRIPT_TAGS, string> = {
-  reject: 'alice+reject@example.com',
-  'pending<N>': 'alice+pending3@example.com',
-  payment: 'alice+payment@example.com',
-  'issuing<N>': 'alice+issuing@example.com',
-  fail14: 'alice+fail14@example.com',
-  'delay<D>': 'alice+delay30s@example.com',
+export const SCRIPT_TAG_EXAMPLES: Record<ScriptTagForm, string> = {
+  reject: alice({ kind: 'reject' }),
+  'pending<N>': alice({ kind: 'pending', polls: 3 }),
+  payment: alice({ kind: 'payment' }),
+  'issuing<N>': alice({ kind: 'issuing' }),
+  fail14: alice({ kind: 'fail14' }),
+  'delay<D>': alice({ kind: 'delay', delay: '30s' }),
 };
+
+/** How many polls `+issuing` without a number keeps an order "being issued". */
+const DEFAULT_ISSUING_POLLS = 3;
 
 export interface Script {
   /** the order's own processing delay (`+delay30s`), overriding its organization's */
@@ -109,29 +115,28 @@ export interface Script {
   fail14: boolean;
 }
 
-export function scriptTags(email: string): string[] {
-  const local = email.slice(0, Math.max(0, email.lastIndexOf('@')));
-  return local
-    .split('+')
-    .slice(1)
-    .map((t) => t.toLowerCase())
-    .filter((t) => /^(reject|payment|fail14|pending\d+|issuing\d*|delay[0-9a-z.-]+)$/.test(t));
-}
-
 export function scriptOf(tags: readonly string[]): Script {
   const script: Script = { reject: false, payment: false, fail14: false };
-  for (const t of tags) {
-    if (t === 'reject') script.reject = true;
-    else if (t === 'payment') script.payment = true;
-    else if (t === 'fail14') script.fail14 = true;
-    else if (t.startsWith('pending')) script.pendingPolls = Number(t.slice('pending'.length));
-    else if (t.startsWith('issuing')) script.issuingPolls = t === 'issuing' ? 3 : Number(t.slice('issuing'.length));
-    else if (t.startsWith('delay')) {
-      try {
-        script.delay = parseDelay(t.slice('delay'.length));
-      } catch {
-        // not a delay after all: plain plus-addressing
-      }
+  for (const text of tags) {
+    const tag = readScriptTag(text);
+    switch (tag?.kind) {
+      case 'reject':
+      case 'payment':
+      case 'fail14':
+        script[tag.kind] = true;
+        break;
+      case 'pending':
+        script.pendingPolls = tag.polls;
+        break;
+      case 'issuing':
+        script.issuingPolls = tag.polls ?? DEFAULT_ISSUING_POLLS;
+        break;
+      case 'delay':
+        try {
+          script.delay = parseDelay(tag.delay);
+        } catch {
+          // not a delay after all: plain plus-addressing
+        }
     }
   }
   return script;
@@ -307,8 +312,9 @@ export class OrderLifecycle {
    * one that answers -14.
    */
   failsOnce(order: Order, operation: OperationName): boolean {
-    if (!order.tags.includes('fail14')) return false;
-    order.tags = order.tags.filter((t) => t !== 'fail14');
+    const isFail14 = (t: string) => readScriptTag(t)?.kind === 'fail14';
+    if (!order.tags.some(isFail14)) return false;
+    order.tags = order.tags.filter((t) => !isFail14(t));
     this.note(order, order.state, `${operation} answered -14 (scripted +fail14)`);
     this.deps.store.save(order);
     return true;
