@@ -4,10 +4,11 @@ import { packageRoot } from '../../wsdl/paths.js';
 
 /** Reading markdown pages as GitHub renders them: their headings' anchors and their links. */
 
-/** The text without fenced code blocks and inline code spans (neither holds headings or links). */
-function prose(text: string): string {
-  return text.replace(/^```[^\n]*\n[\s\S]*?^```[ \t]*$/gm, '').replace(/`[^`\n]*`/g, 'code');
-}
+/** The text without its fenced code blocks (a `# comment` in a shell block is no heading). */
+const withoutFences = (text: string) => text.replace(/^```[^\n]*\n[\s\S]*?^```[ \t]*$/gm, '');
+
+/** The text without fenced code blocks and inline code spans (neither holds links). */
+const prose = (text: string) => withoutFences(text).replace(/`[^`\n]*`/g, 'code');
 
 /** A heading's anchor as GitHub makes it: the text lower-cased, punctuation dropped, spaces to hyphens. */
 export function slug(heading: string): string {
@@ -23,8 +24,7 @@ export function slug(heading: string): string {
 export function anchors(text: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
-  const withoutFences = text.replace(/^```[^\n]*\n[\s\S]*?^```[ \t]*$/gm, '');
-  for (const m of withoutFences.matchAll(/^#{1,6}[ \t]+(.+?)[ \t#]*$/gm)) {
+  for (const m of withoutFences(text).matchAll(/^#{1,6}[ \t]+(.+?)[ \t#]*$/gm)) {
     const base = slug(m[1]);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
