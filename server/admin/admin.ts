@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { TestCa } from '../ca/test-ca.js';
 import { CA_PATHS } from '../ca/urls.js';
 import { clockStartMs, type MockConfig } from '../config.js';
@@ -6,7 +5,14 @@ import type { Accounts } from '../domain/accounts.js';
 import { clockBounds, isoOrNumber, MAX_DURATION_MS, type AdjustableClock } from '../domain/clock.js';
 import type { EpkiService } from '../domain/epki-service.js';
 import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
-import { delayStreamName, describeDelay, parseDelay, type DelaySpec, type ManualAction } from '../domain/lifecycle.js';
+import {
+  delayStreamName,
+  describeDelay,
+  parseDelay,
+  type DelaySpec,
+  type ManualAction,
+  type OrderLifecycle,
+} from '../domain/lifecycle.js';
 import {
   allowedActions,
   applyAction,
@@ -14,7 +20,7 @@ import {
   OrderNotFound,
   TransitionRefused,
 } from '../domain/order-actions.js';
-import type { Order, OrderState } from '../domain/orders.js';
+import { certificateOf, type Order, type OrderState } from '../domain/orders.js';
 import type { SeededRandom } from '../domain/random.js';
 import { dueAt, type OrderStore } from '../store/order-store.js';
 import { AdminError } from './admin-error.js';
@@ -32,6 +38,7 @@ export { AdminError } from './admin-error.js';
 export interface AdminDeps {
   config: MockConfig;
   service: EpkiService;
+  lifecycle: OrderLifecycle;
   store: OrderStore;
   accounts: Accounts;
   clock: AdjustableClock;
@@ -183,7 +190,7 @@ export class MockAdmin {
     const wanted = offset + (q.limit ?? 100);
     const upToDate = (o: Order) => {
       const due = dueAt(o);
-      if (due !== undefined && due <= now) this.deps.service.advance(o, false);
+      if (due !== undefined && due <= now) this.deps.lifecycle.advance(o, false);
       return o;
     };
     if (q.state === undefined)
@@ -206,7 +213,7 @@ export class MockAdmin {
   }
 
   order(orderNumber: number): OrderDetail {
-    return this.detail(this.guard(() => observeOrder(this.deps.service, orderNumber)));
+    return this.detail(this.guard(() => observeOrder(this.deps.lifecycle, orderNumber)));
   }
 
   approve(orderNumber: number, note?: string): OrderDetail {
@@ -230,7 +237,7 @@ export class MockAdmin {
   }
 
   act(orderNumber: number, action: ManualAction, text?: string): OrderDetail {
-    return this.detail(this.guard(() => applyAction(this.deps.service, orderNumber, action, text ?? '')));
+    return this.detail(this.guard(() => applyAction(this.deps.lifecycle, orderNumber, action, text ?? '')));
   }
 
   private guard<T>(fn: () => T): T {
@@ -275,7 +282,7 @@ export class MockAdmin {
   }
 
   private detail(o: Order): OrderDetail {
-    const x509 = o.certificate && new X509Certificate(Buffer.from(o.certificate.der, 'base64'));
+    const x509 = certificateOf(o);
     return {
       ...this.summary(o),
       templates: o.templates,
@@ -388,13 +395,13 @@ export class MockAdmin {
   // ---- organizations ----
 
   organizations(): OrganizationView[] {
-    const { accounts, service } = this.deps;
+    const { accounts, lifecycle } = this.deps;
     return accounts.listOrganizations().map(({ customer, org }) => ({
       customer: customer.customerLoginUri,
       orgId: org.orgId,
       name: org.name,
       suspended: accounts.isSuspended(org),
-      delay: describeDelay(service.delayFor(org)),
+      delay: describeDelay(lifecycle.delayFor(org)),
     }));
   }
 
@@ -403,7 +410,7 @@ export class MockAdmin {
    * set its processing delay. `null` returns a setting to the fixture's value.
    */
   updateOrganization(orgId: number, change: unknown): OrganizationView {
-    const { accounts, service } = this.deps;
+    const { accounts, lifecycle } = this.deps;
     const found = accounts.organizationById(orgId);
     if (!found) throw new AdminError(404, `organization ${orgId} not found`);
     const c = parseOr400(orgChangeSchema, change);
@@ -416,7 +423,7 @@ export class MockAdmin {
       }
     }
     if (c.suspended !== undefined) accounts.setSuspended(orgId, c.suspended ?? undefined);
-    if (c.delay !== undefined) service.setOrgDelay(orgId, delay);
+    if (c.delay !== undefined) lifecycle.setOrgDelay(orgId, delay);
     return this.organizations().find((o) => o.orgId === orgId)!;
   }
 
@@ -430,7 +437,7 @@ export class MockAdmin {
    */
   reset(input: ResetOptions = {}): { reset: string; seed: string } {
     const options = parseOr400(resetBodySchema, input);
-    const { store, faults, journal, accounts, service, random } = this.deps;
+    const { store, faults, journal, accounts, service, lifecycle, random } = this.deps;
     if (options.customer !== undefined) {
       const customer = accounts.customer(options.customer);
       if (!customer)
@@ -442,7 +449,7 @@ export class MockAdmin {
       journal.clear(customer.customerLoginUri);
       for (const org of customer.organizations) {
         accounts.setSuspended(org.orgId, undefined);
-        service.setOrgDelay(org.orgId, undefined);
+        lifecycle.setOrgDelay(org.orgId, undefined);
       }
       random.restart(faultStreamName(customer.customerLoginUri));
       random.restart(delayStreamName(customer.customerLoginUri));
@@ -453,6 +460,7 @@ export class MockAdmin {
     journal.clear();
     for (const { org } of accounts.listOrganizations()) accounts.setSuspended(org.orgId, undefined);
     service.reset();
+    lifecycle.clearDelays();
     random.reseed(options.seed);
     return { reset: 'all', seed: this.seed };
   }

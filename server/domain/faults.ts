@@ -212,7 +212,7 @@ export class FaultInjector implements CodeInjector {
       throw new FaultSpecError('give exactly one of code (a catalog status code) or transport');
     if (s.code !== undefined) {
       if (!statusEntry(s.code))
-        throw new FaultSpecError(`code ${s.code} is not a status code of the catalog (README: Status codes)`);
+        throw new FaultSpecError(`code ${s.code} is not a status code of the catalog (docs/status-codes.md)`);
       const ops = operationsAnswering(s.code);
       if (s.operation && !ops.includes(s.operation))
         throw new FaultSpecError(`${s.operation} never answers ${s.code} (the catalog lists it for ${ops.join(', ')})`);

@@ -13,7 +13,7 @@ import { call, enrollXml, orderXml, SANDBOX, type Auth } from '../support/soap.j
 /**
  * The admin page in a real browser: Debian's chromium driven by playwright-core (`npm run test:browser`;
  * .ci/run installs chromium). A person approves and revokes with clicks; the SOAP side must see it.
- * `npm run docs:screenshot` also writes the README's screenshots (docs/admin-page.png, docs/admin-order.png).
+ * `npm run docs:screenshot` also writes the screenshots of docs/admin.md (docs/admin-page.png, docs/admin-order.png).
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -180,7 +180,7 @@ describe('the admin page in chromium', () => {
     page.on('response', onResponse);
     try {
       await page.goto(`http://localhost:${(attacker.address() as AddressInfo).port}/`);
-      await page.waitForFunction(() => document.title === 'done');
+      await page.waitForFunction("document.title === 'done'");
       expect(mock.store.get(n)?.state).toBe('processing');
       expect(mock.admin.orders({ email: 'csrf-target+delay1h@example.com' })).toHaveLength(1);
       for (const r of seen.filter((x) => x.url.startsWith(target) && x.url !== `${target}/admin`))
@@ -189,7 +189,7 @@ describe('the admin page in chromium', () => {
       // the admin page refuses to be framed: the frame holds no admin page
       const frame = await (await page.$('#framed'))!.contentFrame();
       expect(frame).not.toBeNull();
-      const text = await frame!.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      const text = await frame!.evaluate<string>("document.body ? document.body.innerText : ''").catch(() => '');
       expect(text).not.toContain('ccm-mock admin');
     } finally {
       page.off('response', onResponse);
