@@ -36,7 +36,7 @@ export interface MockConfig {
   caKeyFile?: string;
   adminToken?: string;
   adminTokenFile?: string;
-  allowedHosts: string;
+  allowedHosts?: string;
   trustProxy: boolean;
   logLevel: string;
   maxBodyBytes: number;
@@ -127,7 +127,6 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'CCM_MOCK_ALLOWED_HOSTS',
     flag: '--allowed-hosts',
     kind: 'string',
-    default: '',
     description:
       "comma-separated host names the admin API and page answer under, beside IP literals, localhost, *.localhost and publicBaseUrl's host (a DNS-rebinding guard; a leading dot allows subdomains: .ci.example). SOAP, WSDL, CA, CRL and OCSP answer under any Host",
   },
@@ -460,8 +459,8 @@ export function resolveConfig(
 const ALLOWED_HOST = /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 
 /** allowedHosts as a list, lowercase, without empty entries. */
-export function allowedHostList(allowedHosts: string): string[] {
-  return allowedHosts
+export function allowedHostList(allowedHosts: string | undefined): string[] {
+  return (allowedHosts ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
