@@ -3,7 +3,7 @@ import { CA_PATHS } from '../ca/urls.js';
 import { clockStartMs, type MockConfig } from '../config.js';
 import type { Accounts } from '../domain/accounts.js';
 import { clockBounds, isoOrNumber, MAX_DURATION_MS, type AdjustableClock } from '../domain/clock.js';
-import type { EpkiService } from '../domain/epki-service.js';
+import { orderNumberStreamName, type EpkiService } from '../domain/epki-service.js';
 import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
 import {
   delayStreamName,
@@ -453,6 +453,7 @@ export class MockAdmin {
       }
       random.restart(faultStreamName(customer.customerLoginUri));
       random.restart(delayStreamName(customer.customerLoginUri));
+      random.restart(orderNumberStreamName(customer.customerLoginUri));
       return { reset: `customer ${customer.customerLoginUri}`, seed: this.seed };
     }
     store.clear();

@@ -5,6 +5,7 @@ import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate } from './accounts.js';
+import { LAST_INSTANT_MS } from './clock.js';
 import type { IssuedCertificate, Order } from './orders.js';
 import type { SeededRandom } from './random.js';
 
@@ -68,7 +69,8 @@ export class Issuance {
       .filter((t): t is KuTemplate => !!t);
     const serial = this.newSerial();
     const notBefore = new Date(Math.floor(now / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + this.deps.validityDays * DAY_MS);
+    // never past what a certificate time can say (the clock stops at the CA's notAfter, the validity adds to it)
+    const notAfter = new Date(Math.min(notBefore.getTime() + this.deps.validityDays * DAY_MS, LAST_INSTANT_MS));
     return {
       csr,
       username: order.username,

@@ -42,6 +42,7 @@ export interface WireProfile {
 export interface SoapCallRecord {
   at: number;
   operation?: OperationName;
+  /** the customer the call authenticated as; undefined when its authData did not authenticate */
   customerUri?: string;
   orderNumber?: number;
   /** the status code answered, for operations that answer one */
@@ -232,18 +233,23 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): Answer | Promise<Answer> {
     const { name, args } = read(body);
     record.operation = name;
-    record.customerUri = (args.authData as { customerLoginUri?: string } | undefined)?.customerLoginUri;
     if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
-    const transport = opts.intercept?.({ operation: name, authData: args.authData as AuthData | undefined });
+    const authData = args.authData as AuthData | undefined;
+    const transport = opts.intercept?.({ operation: name, authData });
+    // a transport fault fires only for a call whose authData authenticates: the call is its customer's
+    if (transport) record.customerUri = authData?.customerLoginUri;
     if (transport && !transport.after) return { xml: '', transport };
     const handler = opts.handlers[name] as (a: unknown, c: CallContext) => unknown;
+    // the domain names the customer once authData authenticates; an unauthenticated call is filed under none
+    const ctx: CallContext = { baseUrl };
     const answer = (result: unknown): Answer => {
+      record.customerUri = ctx.customer;
       record.code = statusCodeOf(name, result);
       if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0)
         record.orderNumber = result;
       return { xml: marshalResponse(contract, name, profile.namespace, result), transport };
     };
-    const result = handler.call(opts.handlers, args, { baseUrl });
+    const result = handler.call(opts.handlers, args, ctx);
     return result instanceof Promise ? result.then(answer) : answer(result);
   }
 

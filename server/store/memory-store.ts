@@ -108,14 +108,15 @@ export class MemoryOrderStore implements OrderStore {
     if (order.orderNumber > this.maxNumber) this.maxNumber = order.orderNumber;
   }
 
-  get(orderNumber: number): Order | undefined {
+  get(orderNumber: number, customerUri?: string): Order | undefined {
     const row = this.orders.get(orderNumber);
-    return row && this.unpack(row);
+    if (!row || (customerUri !== undefined && row.customerUri !== customerUri)) return undefined;
+    return this.unpack(row);
   }
 
-  getBySerial(serial: string): Order | undefined {
+  getBySerial(serial: string, customerUri?: string): Order | undefined {
     const n = this.bySerial.get(serial);
-    return n === undefined ? undefined : this.get(n);
+    return n === undefined ? undefined : this.get(n, customerUri);
   }
 
   findByEmail(customerUri: string, orgId: number, email: string): Order[] {

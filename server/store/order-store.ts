@@ -44,9 +44,10 @@ export function newestFirst(
 export interface OrderStore {
   /** insert or replace */
   save(order: Order): void;
-  get(orderNumber: number): Order | undefined;
-  /** by lowercase hex serial */
-  getBySerial(serial: string): Order | undefined;
+  /** by number; with `customerUri`, only that customer's (another's is not read: undefined, as fast as a miss) */
+  get(orderNumber: number, customerUri?: string): Order | undefined;
+  /** by lowercase hex serial; with `customerUri`, only that customer's */
+  getBySerial(serial: string, customerUri?: string): Order | undefined;
   /** orders of one organization for an email (case-insensitive) */
   findByEmail(customerUri: string, orgId: number, email: string): Order[];
   /** newest first; only the page asked for is read */

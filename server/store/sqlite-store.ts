@@ -80,10 +80,13 @@ type Row = { data: string };
 
 export class SqliteOrderStore implements OrderStore {
   private readonly db: Database.Database;
+  /** prepared at the first save: a file opened with older migrations (a test making an old file) can still open */
+  private saveStmt?: Database.Statement;
   private readonly stmt: {
-    save: Database.Statement;
     get: Database.Statement<[number], Row>;
+    getOwn: Database.Statement<[number, string], Row>;
     bySerial: Database.Statement<[string], Row>;
+    bySerialOwn: Database.Statement<[string, string], Row>;
     byPerson: Database.Statement<[string, number, string], Row>;
     max: Database.Statement<[], { n: number | null }>;
   };
@@ -114,12 +117,12 @@ export class SqliteOrderStore implements OrderStore {
       throw new StoreError(`cannot open the order store ${file}: ${(err as Error).message}`);
     }
     this.stmt = {
-      save: this.db.prepare(
-        `INSERT OR REPLACE INTO orders (order_number, customer_uri, org_id, email_lc, state, serial, created_at, due_at, data)
-         VALUES (@orderNumber, @customerUri, @orgId, @emailLc, @state, @serial, @createdAt, @dueAt, @data)`,
-      ),
       get: this.db.prepare('SELECT data FROM orders WHERE order_number = ?'),
+      getOwn: this.db.prepare('SELECT data FROM orders WHERE order_number = ? AND customer_uri = ?'),
       bySerial: this.db.prepare('SELECT data FROM orders WHERE serial = ? ORDER BY order_number LIMIT 1'),
+      bySerialOwn: this.db.prepare(
+        'SELECT data FROM orders WHERE serial = ? AND customer_uri = ? ORDER BY order_number LIMIT 1',
+      ),
       byPerson: this.db.prepare(
         'SELECT data FROM orders WHERE customer_uri = ? AND org_id = ? AND email_lc = ? ORDER BY order_number',
       ),
@@ -174,7 +177,11 @@ export class SqliteOrderStore implements OrderStore {
   }
 
   save(order: Order): void {
-    this.stmt.save.run({
+    this.saveStmt ??= this.db.prepare(
+      `INSERT OR REPLACE INTO orders (order_number, customer_uri, org_id, email_lc, state, serial, created_at, due_at, data)
+       VALUES (@orderNumber, @customerUri, @orgId, @emailLc, @state, @serial, @createdAt, @dueAt, @data)`,
+    );
+    this.saveStmt.run({
       orderNumber: order.orderNumber,
       customerUri: order.customerUri,
       orgId: order.orgId,
@@ -187,12 +194,16 @@ export class SqliteOrderStore implements OrderStore {
     });
   }
 
-  get(orderNumber: number): Order | undefined {
-    return parse(this.stmt.get.get(orderNumber));
+  get(orderNumber: number, customerUri?: string): Order | undefined {
+    return parse(
+      customerUri === undefined ? this.stmt.get.get(orderNumber) : this.stmt.getOwn.get(orderNumber, customerUri),
+    );
   }
 
-  getBySerial(serial: string): Order | undefined {
-    return parse(this.stmt.bySerial.get(serial));
+  getBySerial(serial: string, customerUri?: string): Order | undefined {
+    return parse(
+      customerUri === undefined ? this.stmt.bySerial.get(serial) : this.stmt.bySerialOwn.get(serial, customerUri),
+    );
   }
 
   findByEmail(customerUri: string, orgId: number, email: string): Order[] {

@@ -289,7 +289,7 @@ describe('journal (GET /admin/api/journal)', () => {
       ['enroll', 'sandbox', n],
       ['getCollectStatus', 'sandbox', 1],
       ['getKUTemplates', 'sandbox', undefined],
-      ['getCollectStatus', 'sandbox', -100],
+      ['getCollectStatus', undefined, -100], // a wrong password: the call is nobody's
       [undefined, undefined, undefined],
     ]);
     expect(entries[1]).toMatchObject({ orderNumber: n, httpStatus: 200 });

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +58,45 @@ describe('advancing the clock', () => {
   });
 });
 
+describe('durations', () => {
+  it('a +delay tag beyond 100 years is plain plus-addressing: the order takes its usual delay, and the admin lists it', async () => {
+    const huge = await enroll(mock, 'far+delay99999999999999d@example.com');
+    expect(huge).toBeGreaterThan(0);
+    expect((await call(mock.endpoint, 'getCollectStatus', orderXml(huge))).code).toBe(1); // the test default: instant
+    const longest = await enroll(mock, 'longest+delay36500d@example.com');
+    expect((await call(mock.endpoint, 'getCollectStatus', orderXml(longest))).code).toBe(0);
+    for (const path of ['/admin', '/admin/api/orders', `/admin/api/orders/${longest}`, `/admin/orders/${huge}`])
+      expect((await fetch(mock.url + path)).status, path).toBe(200);
+  });
+
+  it('a delay beyond 100 years is a 400 for an organization and a start-up error for the default', async () => {
+    const res = await admin()('PATCH', '/admin/api/orgs/1002', { delay: '36501d' });
+    expect(res.status).toBe(400);
+    expect((res.body as { error: string }).error).toMatch(/at most 3153600000000 ms \(100 years\)/);
+    await expect(createMockServer({ ca: mock.ca, delay: '1s-99999999999999d' })).rejects.toThrow(/at most/);
+    expect((await admin()('PATCH', '/admin/api/orgs/1002', { delay: '36500d' })).status).toBe(200);
+    expect((await admin()('PATCH', '/admin/api/orgs/1002', { delay: null })).status).toBe(200);
+  });
+
+  it("a certificate's validity ends by 9999-12-31T23:59:59Z, the last time X.509 can write, however long validityDays is", async () => {
+    const late = await createMockServer({
+      clockStart: '9979-01-01',
+      clockFrozen: true,
+      validityDays: 36_500,
+      caKeyBits: 1024,
+    });
+    try {
+      const n = await enroll(late, 'late@example.com');
+      const der = Buffer.from(late.store.get(n)!.certificate!.der, 'base64');
+      const cert = new X509Certificate(der);
+      expect(new Date(cert.validTo).toISOString()).toBe('9999-12-31T23:59:59.000Z');
+      expect(new Date(cert.validFrom).toISOString()).toBe('9979-01-01T00:00:00.000Z');
+    } finally {
+      await late.close();
+    }
+  });
+});
+
 describe('/readyz and setting the clock (POST /admin/api/clock)', () => {
   it('/readyz fails while the clock is outside the issuing CA; setting it back makes the mock ready and issuing again', async () => {
     const m = await createMockServer({ ca: mock.ca, clockFrozen: true });
@@ -90,7 +130,7 @@ describe('/readyz and setting the clock (POST /admin/api/clock)', () => {
       expect(n).toBeGreaterThan(0);
       expect((await call(m.endpoint, 'getCollectStatus', orderXml(n))).code).toBe(1);
       // and back again, earlier than the order: allowed, the order keeps its times
-      expect((await a('POST', '/admin/api/clock', { now: new Date().toISOString().slice(0, 10) })).status).toBe(200);
+      expect((await a('POST', '/admin/api/clock', { now: new Date().toISOString() })).status).toBe(200);
       expect((await call(m.endpoint, 'collect', orderXml(n))).code).toBe(1);
     } finally {
       await m.close();
