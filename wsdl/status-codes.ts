@@ -119,6 +119,7 @@ const CATALOG = [
     name: 'CSR_UNSUPPORTED_KEY_SIZE',
     operations: ENROLLS,
     text: 'The CSR uses an unsupported key size!',
+    note: 'also for an RSA public exponent a CA refuses (even, or outside 2^16+1..2^256-1, S/MIME BR 6.1.6), checked before the signature: the exponent is a parameter of the key, as its size is, and the guide has no closer code; -11 would tell the client its algorithm (RSA) is unsupported, which is not so',
   },
   {
     code: -14,

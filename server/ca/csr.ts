@@ -55,6 +55,9 @@ export interface ParsedCsr {
 
 export const MIN_RSA_BITS = 512;
 export const MAX_RSA_BITS = 8192;
+/** The RSA public exponents a CA accepts (S/MIME BR 6.1.6: odd, and in 2^16+1 .. 2^256-1). */
+const MIN_RSA_EXPONENT = 2n ** 16n + 1n;
+const MAX_RSA_EXPONENT = 2n ** 256n - 1n;
 
 const PEM_LINE = /-----(BEGIN|END) [^-\r\n]{1,64}-----/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -122,6 +125,14 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
   const [min, max] = opts.allowedKeyBits ?? [MIN_RSA_BITS, MAX_RSA_BITS];
   if (keyBits < min || keyBits > max) {
     throw new CsrRejected('unsupported-key-size', `the CSR's key has ${keyBits} bits, outside ${min}..${max}`);
+  }
+  // before the signature is verified: a huge exponent makes that verification cost many times an enroll
+  const exponent = publicKey.asymmetricKeyDetails?.publicExponent ?? 0n;
+  if (exponent % 2n === 0n || exponent < MIN_RSA_EXPONENT || exponent > MAX_RSA_EXPONENT) {
+    throw new CsrRejected(
+      'unsupported-key-size',
+      `the CSR's RSA public exponent (${exponent.toString(2).length} bits) is not an odd number from 2^16+1 to 2^256-1`,
+    );
   }
   const hash = RSA_SIGNATURE_HASH[signatureAlgorithm];
   if (!hash) {

@@ -53,7 +53,8 @@ const TRIGGERS: Record<StatusName, StatusTrigger> = {
   },
   CSR_INVALID_SIGNATURE: { trigger: 'a CSR whose self-signature does not verify (fixtures/csr/bad-signature.csr)' },
   CSR_UNSUPPORTED_KEY_SIZE: {
-    trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr, fixtures/csr/rsa-8200.csr)',
+    trigger:
+      'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr, fixtures/csr/rsa-8200.csr), or with a public exponent that is even or outside 2^16+1..2^256-1 (fixtures/csr/rsa-2048-e3.csr)',
   },
   // +fail14 acts only where an order is looked up by number or serial (SCRIPT_TAGS in lifecycle.ts)
   UNKNOWN_ERROR: {
