@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CodecError,
   decodeRequest,
+  encodeFault,
   SoapEncoder,
   wrapperOperation,
   type DecodeOptions,
@@ -16,7 +17,7 @@ import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
 import { parseSoapRequest } from './envelope.js';
-import { faultEnvelope, SoapFault } from './fault.js';
+import { SoapFault } from './fault.js';
 import { breakTransport } from './transport-faults.js';
 
 /**
@@ -156,7 +157,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
     };
     const refuse = (fault: SoapFault) => {
       record.fault = fault.message;
-      finish(fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
+      finish(fault.httpStatus, encodeFault(fault.faultCode, fault.message));
     };
     const contentType = req.headers['content-type'];
     if (!acceptsMediaType(contentType)) {
@@ -263,5 +264,5 @@ function sendXml(res: ServerResponse, status: number, body: string): void {
 }
 
 export function sendFault(res: ServerResponse, fault: SoapFault): void {
-  sendXml(res, fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
+  sendXml(res, fault.httpStatus, encodeFault(fault.faultCode, fault.message));
 }

@@ -7,6 +7,7 @@ import {
   CodecError,
   decodeRequest,
   decodeResponse,
+  encodeFault,
   encodeRequest,
   encodeResponse,
   envelopeParts,
@@ -111,6 +112,17 @@ describe('every operation of the contract, both directions', () => {
       ),
     ).toBe(
       `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11_ENVELOPE_NS}"><soap:Body><ns0:revoke xmlns:ns0="urn:&quot;q&quot;"><authData><login>l</login><customerLoginUri>x</customerLoginUri></authData><orderNumber>7</orderNumber><reason>a&amp;b</reason></ns0:revoke></soap:Body></soap:Envelope>`,
+    );
+  });
+
+  it('writes a Fault as Metro does, its string escaped, and reads it back', () => {
+    const xml = encodeFault('Client', 'Unmarshalling Error: "<x>" & more');
+    expect(xml).toBe(
+      `<?xml version='1.0' encoding='UTF-8'?><S:Envelope ${S}><S:Body><S:Fault xmlns:ns4="http://www.w3.org/2003/05/soap-envelope"><faultcode>S:Client</faultcode><faultstring>Unmarshalling Error: &quot;&lt;x&gt;&quot; &amp; more</faultstring></S:Fault></S:Body></S:Envelope>`,
+    );
+    expect(SchemaValidator.forNamespace(DEFAULT_NAMESPACE).envelopeProblems(xml)).toEqual([]);
+    withPayload(xml, (p) =>
+      expect(readFault(p)).toEqual({ code: 'Client', faultstring: 'Unmarshalling Error: "<x>" & more' }),
     );
   });
 

@@ -1,4 +1,4 @@
-import { contract, SOAP11_ENVELOPE_NS } from '../contract.js';
+import { contract, SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS } from '../contract.js';
 import type { ElementDecl, SchemaModel } from '../schema-model.js';
 import { escapeXml } from '../xml.js';
 import { CodecError, wrapperType, type Direction } from './schema.js';
@@ -156,4 +156,16 @@ export function encodeRequest(operation: string, args: object, opts: EncodeOptio
 /** One response envelope (an encoder made for it: keep a SoapEncoder where messages are many). */
 export function encodeResponse(operation: string, result: unknown, opts: EncodeOptions): string {
   return new SoapEncoder(opts).response(operation, result);
+}
+
+/**
+ * A SOAP 1.1 Fault envelope as Metro writes one: `<faultcode>S:Client</faultcode><faultstring>...`, and the
+ * SOAP 1.2 namespace declared on the Fault element (Metro's habit; clients ignore it). `code` is the local part.
+ */
+export function encodeFault(code: string, faultstring: string): string {
+  return (
+    `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="${SOAP11_ENVELOPE_NS}"><S:Body>` +
+    `<S:Fault xmlns:ns4="${SOAP12_ENVELOPE_NS}"><faultcode>S:${code}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring></S:Fault>` +
+    `</S:Body></S:Envelope>`
+  );
 }

@@ -9,6 +9,7 @@
  *   (`METRO_STYLE`, `CLIENT_STYLE` or any `EnvelopeStyle`).
  * With `checkOccurrences`, a message the schema forbids (a required element missing, a list for a single one)
  * is a CodecError instead of a message. `encodeRequest` / `encodeResponse` do one message with a new encoder.
+ * `encodeFault(code, faultstring)`: a SOAP 1.1 Fault envelope as Metro writes one.
  *
  * Finding things in a parsed envelope (envelope.ts):
  * - `envelopeParts(root)`: Header, Body and the Body's payload; undefined when not a SOAP 1.1 Envelope.
@@ -28,7 +29,7 @@
 
 export { decodeRequest, decodeResponse, readSimpleValue, wrapperOperation } from './decode.js';
 export type { DecodeMode, DecodeOptions } from './decode.js';
-export { CLIENT_STYLE, encodeRequest, encodeResponse, METRO_STYLE, SoapEncoder } from './encode.js';
+export { CLIENT_STYLE, encodeFault, encodeRequest, encodeResponse, METRO_STYLE, SoapEncoder } from './encode.js';
 export type { EncodeOptions, EnvelopeStyle } from './encode.js';
 export { envelopeParts, isFault, readFault } from './envelope.js';
 export type { EnvelopeParts, FaultParts } from './envelope.js';
