@@ -5,8 +5,9 @@ import { CodecError, wrapperType, type Direction } from './schema.js';
 
 /**
  * Writing a message, children in the order the schema declares them, unqualified (elementFormDefault
- * unqualified, as JAX-WS publishes it), the wrapper in the namespace given. Strings are written by hand
- * rather than through a DOM: a whole response is a few concatenations (the server's hot path).
+ * unqualified, as JAX-WS publishes it: a qualified schema would be written unqualified all the same), the
+ * wrapper in the namespace given. Strings are written by hand rather than through a DOM: a whole response is
+ * a few concatenations (the server's hot path).
  */
 
 /** How the envelope is spelled: the prefixes and the XML declaration's quotes differ between stacks. */
