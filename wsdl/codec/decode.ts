@@ -5,12 +5,12 @@ import { elementChildren } from '../xml.js';
 import { CodecError, declsOf, operationByWrapper, wrapperType, type Direction } from './schema.js';
 
 /**
- * Reading a message by the schema, the way JAXB reads one behind JAX-WS (docs/wire-fidelity.md: real clients send children in different orders):
- * children matched by name in any order, an unknown child ignored, a missing one left undefined (a list:
- * empty), a nil one (xsi:nil="true") skipped, a repeated single one: the last wins. What cannot be read
- * is a CodecError naming the element: a value that does not parse as its schema type (xs:int and the
- * other bounded integers, range included; xs:boolean). Every other simple type is read as its text,
- * whitespace included.
+ * Reading a message by the schema, the way JAXB reads one behind JAX-WS (docs/wire-fidelity.md: real clients
+ * send children in different orders): children matched by name in any order, an unknown child ignored, a
+ * missing one left undefined (a list: empty), a nil one (xsi:nil="true") skipped, a repeated single one: the
+ * last wins. What cannot be read is a CodecError naming the element: a value that does not parse as its schema
+ * type (xs:int and the other bounded integers, range included; xs:boolean). Every other simple type is read as
+ * its text, whitespace included.
  *
  * Two modes, differing only in which elements they look at:
  * - `strict` (the server reading a request, as Metro does): the wrapper in the namespace given, children in
