@@ -10,6 +10,7 @@ import { MAX_DURATION_MS } from '../../server/domain/clock.js';
 import { MAX_FAULT_COUNT } from '../../server/domain/faults.js';
 import { MAX_RECORDED_CHARS } from '../../server/lib/truncate.js';
 import { WSDL_CACHE_SIZE } from '../../server/soap/endpoint.js';
+import { PLAIN_STRING_MAX, PLAIN_STRINGS_KEPT } from '../../wsdl/codec/encode.js';
 import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE, MIN_ADMIN_TOKEN_CHARS } from '../../server/config.js';
 import { readAccountsFile } from '../../server/domain/accounts.js';
 import { TRANSPORT_FAULTS } from '../../server/domain/faults.js';
@@ -170,6 +171,11 @@ export function securityLimitsTable(): string {
       '`server/ca/intermediate-variants.ts`',
     ],
     ["collect's certificate bundles", `${n(RECENT_BUNDLES)} kept (LRU), by leaf serial`, '`server/ca/bundle.ts`'],
+    [
+      'response strings known to need no XML escaping',
+      `${n(PLAIN_STRINGS_KEPT)} kept, each of at most ${n(PLAIN_STRING_MAX)} characters (emptied when full)`,
+      '`wsdl/codec/encode.ts`',
+    ],
     [
       'caller-supplied text in a log line or journal entry (customer, fault text)',
       `${n(MAX_RECORDED_CHARS)} characters, then \`...[N more chars]\``,
