@@ -178,7 +178,7 @@ export class MockAdmin {
    * pages, and only orders whose next step has fallen due are advanced (and written). With a state filter the
    * store also hands over the due orders in other states, which may be about to enter it, a batch at a time.
    */
-  orders(query: OrderQuery = {}): OrderSummary[] {
+  orders(query: OrderQuery | Record<string, unknown> = {}): OrderSummary[] {
     const q = parseOr400(orderQuerySchema, query);
     const now = this.deps.clock.now();
     const filter = {
@@ -435,7 +435,7 @@ export class MockAdmin {
    * One customer: its orders, faults, journal entries, its organizations' run-time settings and its own seeded
    * streams (fault and delay draws).
    */
-  reset(input: ResetOptions = {}): { reset: string; seed: string } {
+  reset(input: ResetOptions | Record<string, unknown> = {}): { reset: string; seed: string } {
     const options = parseOr400(resetBodySchema, input);
     const { store, faults, journal, accounts, service, lifecycle, random } = this.deps;
     if (options.customer !== undefined) {

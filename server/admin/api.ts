@@ -9,10 +9,8 @@ import {
   journalQuerySchema,
   MAX_PAGE,
   orderNumberParam,
-  orderQuerySchema,
   orgIdParam,
   parseOr400,
-  resetBodySchema,
   setClockBodySchema,
 } from './schemas.js';
 
@@ -89,7 +87,7 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
   });
 
   api.get('/orders', (req, res) => {
-    res.json(admin.orders(parseOr400(orderQuerySchema, req.query)));
+    res.json(admin.orders(req.query)); // checked there (orderQuerySchema), for the in-process handle too
   });
   api.get('/orders/:orderNumber', (req, res) => {
     res.json(admin.order(parseOr400(orderNumberParam, req.params.orderNumber)));
@@ -164,7 +162,8 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
   });
 
   api.post('/reset', (req, res) => {
-    res.json(admin.reset(parseOr400(resetBodySchema, req.body)));
+    const body: unknown = req.body;
+    res.json(admin.reset(body as Record<string, unknown>)); // checked there (resetBodySchema)
   });
 
   api.use((req, res) => {
