@@ -1,15 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseServeArgs } from '../server/cli.js';
 import { CONFIG_KEYS, resolveConfig, type ConfigKey } from '../server/config.js';
 
 /** Every configuration key, from the flag, the environment or the default: a flag beats the environment, which beats the default. */
 
+const tokenDir = mkdtempSync(join(tmpdir(), 'ccm-mock-token-'));
+afterAll(() => rmSync(tokenDir, { recursive: true, force: true }));
+
 /** A file holding an admin token, for adminTokenFile. */
 function tokenFile(name: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'ccm-mock-token-')), name);
+  const file = join(tokenDir, name);
   writeFileSync(file, `${name}-token-0123456789\n`);
   return file;
 }
