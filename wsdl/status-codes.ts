@@ -116,15 +116,15 @@ const CATALOG = [
     name: 'CSR_NOT_BASE64',
     operations: ENROLLS,
     text: 'The CSR is not valid Base-64 data!',
-    trigger: '`csr` missing, empty, or not base64 inside (or without) its PEM lines',
+    trigger: '`csr` missing, empty, not base64 inside (or without) its PEM lines, or longer than 32767 characters',
+    note: "the guide's 32767-character limit is on the argument's text, PEM lines and line breaks included: a longer text is refused as text, before anything is decoded (a valid request sent with less padding is issued; -10 would say its DER was read and failed)",
   },
   {
     code: -10,
     name: 'CSR_CANNOT_BE_DECODED',
     operations: ENROLLS,
     text: 'The CSR cannot be decoded!',
-    trigger:
-      'base64 that is not a PKCS#10 request (truncated DER, a certificate instead of a CSR), or a `csr` over 32767 characters',
+    trigger: 'base64 that is not a PKCS#10 request (truncated DER, a certificate instead of a CSR)',
   },
   {
     code: -11,
@@ -145,7 +145,9 @@ const CATALOG = [
     name: 'CSR_UNSUPPORTED_KEY_SIZE',
     operations: ENROLLS,
     text: 'The CSR uses an unsupported key size!',
-    trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr, fixtures/csr/rsa-8200.csr)',
+    trigger:
+      'an RSA key under 2048 or over 8192 bits, or not a whole number of bytes (fixtures/csr/rsa-512.csr, fixtures/csr/rsa-2052.csr, fixtures/csr/rsa-8200.csr)',
+    note: "the guide (2017) allows 512..8192 bits; the S/MIME Baseline Requirements every certificate is issued under today (SBR 6.1.5) start at 2048 bits, in whole bytes, and the vendor's REST API has a code of its own for a key under the minimum size",
   },
   {
     code: -14,
@@ -226,8 +228,9 @@ const CATALOG = [
     name: 'INVALID_USERNAME',
     operations: ENROLLS,
     text: "The 'username' argument is invalid.",
-    trigger: '`username` missing, blank or longer than 64 characters',
-    note: 'the guide limits username to 64 characters but names no code for it',
+    trigger:
+      "`username` missing, blank, only '.', '-' and spaces, longer than 64 characters, or (sponsor- and individual-validated organizations, where it names the subject) a mailbox address other than the enrolled `email`",
+    note: 'the guide limits username to 64 characters but names no code for it; the username becomes the subject, which the S/MIME Baseline Requirements (7.1.4.2) keep free of metadata-only values and of mailbox addresses nobody validated',
   },
   {
     code: -31,
@@ -301,7 +304,7 @@ const CATALOG = [
     name: 'TEMPLATE_NOT_AVAILABLE_FOR_ORG',
     operations: ['enrollUsingKUTemplates'],
     text: 'KU/EKU template is not available for Organization',
-    trigger: 'a customer template the organization is not given (`code-signing-only` in Sandbox Org)',
+    trigger: 'a customer template the organization is not given (`smime-signing-encryption` in Sandbox Org)',
   },
   {
     code: -120,

@@ -33,6 +33,7 @@ import {
 } from './lifecycle.js';
 import { reasonCodeFromText, type IssuedCertificate, type Order, type OrderState } from './orders.js';
 import type { SeededRandom } from './random.js';
+import { leafSubject, UNKNOWN_ORGANIZATION, usernameProblem } from './leaf-subject.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
 
 /**
@@ -112,6 +113,10 @@ type Outcome<T> = { code: number } | T;
 const isCode = (x: unknown): x is { code: number } => typeof x === 'object' && x !== null && 'code' in x;
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** Whether order `a` was enrolled before order `b`: created earlier, or at the same instant with a lower number. */
+const enrolledBefore = (a: Order, b: Order) =>
+  a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.orderNumber < b.orderNumber);
 
 export class EpkiService {
   private nextNumber = 0;
@@ -206,6 +211,8 @@ export class EpkiService {
     if (!isValidUsername(args.username)) return Status.INVALID_USERNAME;
     if (!isValidEmail(args.email)) return Status.INVALID_EMAIL;
     if (!accounts.emailDomainAllowed(org, args.email)) return Status.DOMAIN_NOT_ALLOWED;
+    // the username names the certificate's subject: it may carry no mailbox but the validated one
+    if (usernameProblem(org, args.username, args.email)) return Status.INVALID_USERNAME;
 
     const templates: KuTemplate[] = [];
     for (const t of requested) {
@@ -216,8 +223,9 @@ export class EpkiService {
       templates.push(template);
     }
 
-    if (args.csr === undefined) return Status.CSR_NOT_BASE64;
-    if (args.csr.length > LIMITS.csr) return Status.CSR_CANNOT_BE_DECODED;
+    // the guide's limit is on the argument's text, headers and line breaks included: a longer text is refused
+    // as text (-9), before anything is decoded (-10 would say its DER was read and failed)
+    if (args.csr === undefined || args.csr.length > LIMITS.csr) return Status.CSR_NOT_BASE64;
     let csr: ParsedCsr;
     try {
       csr = parseCsr(args.csr);
@@ -381,12 +389,15 @@ export class EpkiService {
     const templates = order.templates
       .map((name) => customer && this.deps.accounts.template(customer, name))
       .filter((t): t is KuTemplate => !!t);
+    const org = (customer && this.deps.accounts.organization(customer, order.orgId)) ?? UNKNOWN_ORGANIZATION;
     const serial = this.newSerial();
     const notBefore = new Date(Math.floor(now / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + this.deps.settings.validityDays * DAY_MS);
+    // notAfter is inclusive (RFC 5280 4.1.2.5): the certificate is valid for exactly validityDays days (SBR 6.3.2)
+    const notAfter = new Date(notBefore.getTime() + this.deps.settings.validityDays * DAY_MS - 1000);
     return {
       csr,
-      username: order.username,
+      subject: leafSubject(org, order.username, order.email),
+      validationType: org.validation.type,
       email: order.email,
       serial: Buffer.from(serial, 'hex'),
       notBefore,
@@ -425,15 +436,24 @@ export class EpkiService {
     this.store.save(order);
   }
 
-  /** "Previous certificates on the same email will be revoked automatically depending on account settings." */
+  /**
+   * "Previous certificates on the same email will be revoked automatically depending on account settings"
+   * (guide 2.1.1, 2.1.2: a property of the enroll). Previous means enrolled earlier: of a person's issued
+   * certificates in an auto-revoke organization, the one from the latest enrollment stays, whatever order
+   * they were issued in. An older order issued after a newer one is superseded at once, and the newer
+   * certificate stays. Enrollment order is the orders' creation time, then (a frozen clock) order number.
+   */
   private autoRevokePrevious(order: Order): void {
     const customer = this.deps.accounts.customer(order.customerUri);
     const org = customer && this.deps.accounts.organization(customer, order.orgId);
     if (!org?.autoRevokePrevious) return;
-    for (const previous of this.store.findByEmail(order.customerUri, order.orgId, order.email)) {
-      if (previous.orderNumber !== order.orderNumber && previous.state === 'issued') {
-        this.revokeOrder(previous, `superseded by order ${order.orderNumber}`, 'auto-revoke');
-      }
+    const issued = this.store
+      .findByEmail(order.customerUri, order.orgId, order.email)
+      .filter((o) => o.orderNumber !== order.orderNumber && o.state === 'issued');
+    issued.push(order);
+    const latest = issued.reduce((a, b) => (enrolledBefore(a, b) ? b : a));
+    for (const previous of issued) {
+      if (previous !== latest) this.revokeOrder(previous, `superseded by order ${latest.orderNumber}`, 'auto-revoke');
     }
   }
 

@@ -7,6 +7,7 @@ import { caCertificate } from '../../server/ca/ca-certificate.js';
 import { parseCsr } from '../../server/ca/csr.js';
 import { variantSerial } from '../../server/ca/intermediate-variants.js';
 import { issueLeaf } from '../../server/ca/issuer.js';
+import { OID } from '../../server/ca/oids.js';
 import { generateTestCa, loadTestCa, obtainTestCa, type TestCa } from '../../server/ca/test-ca.js';
 import { createMockServer } from '../../server/mock-server.js';
 import { readCsr } from '../support/fixtures.js';
@@ -35,7 +36,8 @@ function leafOf(of: TestCa): string {
   const now = new Date();
   const der = issueLeaf(of, {
     csr: parseCsr(readCsr()),
-    username: 'Alice Example',
+    subject: [[OID.commonName, 'Alice Example']],
+    validationType: 'individual',
     email: 'alice@example.com',
     serial: Buffer.from('0123456789', 'hex'),
     notBefore: now,

@@ -171,7 +171,7 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   '-111 enrollUsingKUTemplates': () => admin().enroll(tplReq({ email: 'bob@example.net' })),
   '-112 enrollUsingKUTemplates': () => admin().enroll(tplReq({ templates: ['no-such-template'] })),
   '-113 enrollUsingKUTemplates': () => admin().enroll(tplReq({ templates: ['legacy-smime'] })),
-  '-114 enrollUsingKUTemplates': () => admin().enroll(tplReq({ templates: ['code-signing-only'] })),
+  '-114 enrollUsingKUTemplates': () => admin().enroll(tplReq({ templates: ['smime-signing-encryption'] })),
   '-120 enroll': () => readonly().enroll(enrollReq({ email: 'r@readonly.example' })),
   '-120 enrollUsingKUTemplates': () => readonly().enroll(tplReq({ email: 'r@readonly.example' })),
   '-120 getCollectStatus': () => readonly().getCollectStatus(1),

@@ -53,17 +53,32 @@ describe('the nine operations, happy path', () => {
 
     const x509 = new X509Certificate(leaf);
     expect(x509.checkEmail('alice@example.com')).toBe('alice@example.com');
-    expect(x509.subject).toContain('CN=Alice Example');
-    expect(x509.subject).toContain('O=Example Inc'); // the CSR's other subject fields stay
-    expect(x509.subject).not.toContain('CN=Test User'); // the CSR's CN is replaced by username
+    // the subject is made from validated data (Sandbox Org is sponsor-validated); the CSR's (C=US, ST, O=Example
+    // Inc, OU, CN=Test User) has no part in it
+    expect(x509.subject.split('\n')).toEqual([
+      'C=US',
+      'O=Sandbox Org',
+      'organizationIdentifier=NTRUS-CCMMOCK1001',
+      'GN=Alice',
+      'SN=Example',
+      'CN=Alice Example',
+      'emailAddress=alice@example.com',
+    ]);
     expect(BigInt('0x' + x509.serialNumber) >= 2n ** 64n).toBe(true);
-    const days = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 86_400_000;
-    expect(days).toBe(365);
+    // valid for exactly 365 days: notAfter is the last second of the term (RFC 5280 counts it in)
+    const seconds = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 1000 + 1;
+    expect(seconds).toBe(365 * 86_400);
 
     const text = certText(leaf);
     expect(text).toMatch(/Basic Constraints: critical\s+CA:FALSE/);
     expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Key Encipherment/);
     expect(text).toMatch(/Extended Key Usage:\s+E-mail Protection, TLS Web Client Authentication/);
+    // sponsor-validated, multipurpose (clientAuth beside emailProtection), and the test CA's own policy
+    expect(text).toMatch(
+      new RegExp(
+        `Certificate Policies:\\s+Policy: 2\\.23\\.140\\.1\\.5\\.3\\.2\\s+Policy: 1\\.3\\.6\\.1\\.4\\.1\\.32473\\.1\\.1\\s+CPS: ${mock.url}/cps`,
+      ),
+    );
     expect(text).toMatch(/Subject Key Identifier/);
     expect(text).toMatch(/Authority Key Identifier/);
     expect(text).toContain(`URI:${mock.url}/crl/intermediate.crl`);

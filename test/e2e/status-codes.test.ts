@@ -205,7 +205,9 @@ for (const op of ENROLLS) {
 }
 add(-112, 'enrollUsingKUTemplates', () => enroll({ templates: ['no-such-template'] }, 'enrollUsingKUTemplates'));
 add(-113, 'enrollUsingKUTemplates', () => enroll({ templates: ['legacy-smime'] }, 'enrollUsingKUTemplates'));
-add(-114, 'enrollUsingKUTemplates', () => enroll({ templates: ['code-signing-only'] }, 'enrollUsingKUTemplates'));
+add(-114, 'enrollUsingKUTemplates', () =>
+  enroll({ templates: ['smime-signing-encryption'] }, 'enrollUsingKUTemplates'),
+);
 
 describe("the guide's (operation, code) pairs (wsdl/guide-codes.ts) against the catalog", () => {
   const notAnswered = NOT_ANSWERED.flatMap((n) => n.codes.map((code) => `${code} ${n.operation}`));
