@@ -51,13 +51,13 @@ export const validationSchema = z
   })
   .superRefine((v, ctx) => {
     const refuse = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const certificate = `${/^[aeiou]/.test(v.type) ? 'an' : 'a'} ${v.type}-validated certificate`;
     if (v.personalName !== undefined && !NAMES_PERSON.has(v.type))
-      refuse('personalName', `a ${v.type}-validated certificate names no person (SBR 7.1.4.2)`);
+      refuse('personalName', `${certificate} names no person (SBR 7.1.4.2)`);
     if (!NAMES_ORGANIZATION.has(v.type)) {
       if (v.organizationIdentifier !== undefined)
-        refuse('organizationIdentifier', `a ${v.type}-validated certificate names no organization (SBR 7.1.4.2)`);
-      if (v.country !== undefined)
-        refuse('country', `a ${v.type}-validated certificate names no organization's country`);
+        refuse('organizationIdentifier', `${certificate} names no organization (SBR 7.1.4.2)`);
+      if (v.country !== undefined) refuse('country', `${certificate} names no organization's country`);
     }
     const idCountry = v.organizationIdentifier?.slice(3, 5);
     if (v.country !== undefined && idCountry !== undefined && idCountry !== 'XG' && idCountry !== v.country)

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCertificate, ext } from '../../server/ca/certificate.js';
 import { caCertificate } from '../../server/ca/ca-certificate.js';
 import { parseCsr } from '../../server/ca/csr.js';
-import { variantSerial } from '../../server/ca/intermediate-variants.js';
+import { intermediateUrlExtensions, variantSerial } from '../../server/ca/intermediate-variants.js';
 import { issueLeaf } from '../../server/ca/issuer.js';
 import { OID } from '../../server/ca/oids.js';
 import { generateTestCa, loadTestCa, obtainTestCa, type TestCa } from '../../server/ca/test-ca.js';
@@ -28,7 +28,8 @@ const text = (
   pem: string,
   exts = 'subjectKeyIdentifier,authorityKeyIdentifier,basicConstraints,keyUsage,extendedKeyUsage',
 ) => openssl(['x509', '-noout', '-subject', '-issuer', '-dates', '-pubkey', '-ext', exts], pem);
-const urls = (pem: string) => openssl(['x509', '-noout', '-ext', 'crlDistributionPoints,authorityInfoAccess'], pem);
+const urls = (pem: string) =>
+  openssl(['x509', '-noout', '-ext', 'crlDistributionPoints,authorityInfoAccess,certificatePolicies'], pem);
 const serialOf = (pem: string) =>
   openssl(['x509', '-noout', '-serial'], pem).trim().replace('serial=', '').toLowerCase();
 
@@ -62,6 +63,9 @@ describe('intermediate variants', () => {
     expect(variant.subject).toEqual(ca.issuing.subject);
     expect(urls(variant.pem)).toBe(urls(ca.issuing.pem).replaceAll(MADE_FOR, ELSEWHERE));
     expect(urls(variant.pem)).toContain(`URI:${ELSEWHERE}/crl/root.crl`);
+    // the policies are the stored ones, the CPS they point at under the new base
+    expect(urls(variant.pem)).toContain(`CPS: ${ELSEWHERE}/cps`);
+    expect(urls(variant.pem).match(/Policy: /g)).toHaveLength(9);
     expect(serialOf(variant.pem)).toBe(
       variantSerial(Buffer.from(serialOf(ca.issuing.pem), 'hex'), ELSEWHERE).toString('hex'),
     );
@@ -133,6 +137,38 @@ describe('intermediate variants', () => {
     writeFileSync(join(dir, 'root.key'), ca.root.key!.export({ type: 'pkcs8', format: 'pem' }) as string);
     const theirs = loadTestCa({ ...files, rootKeyFile: join(dir, 'root.key') }, 'files');
     expect(theirs.issuingFor(ELSEWHERE)).toBe(theirs.issuing);
+  });
+
+  it('an intermediate ccm-mock made before it wrote certificatePolicies still gets variants, without policies', () => {
+    const dir = tempDir();
+    const made = intermediateUrlExtensions(MADE_FOR);
+    const older = buildCertificate(
+      {
+        serial: Buffer.from('43', 'hex'),
+        issuer: ca.root.subject,
+        subject: ca.issuing.subject,
+        spki: createPublicKey(ca.issuing.key).export({ type: 'spki', format: 'der' }),
+        notBefore: new Date(ca.issuing.x509.validFrom),
+        notAfter: new Date(ca.issuing.x509.validTo),
+        extensions: [ext.basicConstraints(true, 0), ext.subjectKeyIdentifier(ca.issuing.keyId), made.cdp, made.aia],
+      },
+      ca.root.key!,
+    );
+    const files = {
+      rootCertFile: join(dir, 'root.pem'),
+      rootKeyFile: join(dir, 'root.key'),
+      issuingCertFile: join(dir, 'int.pem'),
+      issuingKeyFile: join(dir, 'int.key'),
+    };
+    writeFileSync(files.rootCertFile, ca.root.pem);
+    writeFileSync(files.rootKeyFile, ca.root.key!.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(files.issuingCertFile, caCertificate(older).pem);
+    writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const loaded = loadTestCa(files, 'files');
+    const variant = loaded.issuingFor(ELSEWHERE);
+    expect(variant).not.toBe(loaded.issuing);
+    expect(urls(variant.pem)).toBe(urls(loaded.issuing.pem).replaceAll(MADE_FOR, ELSEWHERE));
+    expect(urls(variant.pem)).not.toContain('Policies');
   });
 });
 

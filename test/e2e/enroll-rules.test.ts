@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountsFile } from '../../server/domain/accounts.js';
+import { parseDelay } from '../../server/domain/lifecycle.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { defaultAccounts, readCsr } from '../support/fixtures.js';
 import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type EnrollFields } from '../support/soap.js';
@@ -193,6 +194,46 @@ describe('email domains and persons', () => {
     const a = await enrollCode({ email: 'frank@example.com' });
     await enrollCode({ email: 'frank@example.com' });
     expect(mock.store.get(a)?.state).toBe('issued');
+  });
+
+  describe('auto-revoke when orders are issued out of order: "previous" means enrolled earlier', () => {
+    const secondOrg = { orgId: 1002, secretKey: 'second-secret' };
+    /** two enrollments for one person in Second Org (auto-revoke), held back until the admin issues them */
+    async function twoPending(email: string) {
+      mock.service.setOrgDelay(1002, parseDelay('1h'));
+      try {
+        const older = await enrollCode({ ...secondOrg, email });
+        const newer = await enrollCode({ ...secondOrg, email });
+        expect([mock.store.get(older)?.state, mock.store.get(newer)?.state]).toEqual(['processing', 'processing']);
+        return { older, newer };
+      } finally {
+        mock.service.setOrgDelay(1002, undefined);
+      }
+    }
+    const state = (n: number) => {
+      const o = mock.store.get(n)!;
+      return { state: o.state, ...(o.revocation ? { by: o.revocation.by, reason: o.revocation.reason } : {}) };
+    };
+
+    it('issued in enrollment order: the newer certificate revokes the older one', async () => {
+      const { older, newer } = await twoPending('ivan@example.org');
+      mock.admin.issue(older);
+      expect(state(older)).toEqual({ state: 'issued' });
+      mock.admin.issue(newer);
+      expect(state(older)).toEqual({ state: 'revoked', by: 'auto-revoke', reason: `superseded by order ${newer}` });
+      expect(state(newer)).toEqual({ state: 'issued' });
+    });
+
+    it('issued in reverse: the older certificate, issued last, is superseded at once and the newer one stays', async () => {
+      const { older, newer } = await twoPending('judy@example.org');
+      mock.admin.issue(newer);
+      mock.admin.issue(older);
+      expect(state(newer)).toEqual({ state: 'issued' });
+      expect(state(older)).toEqual({ state: 'revoked', by: 'auto-revoke', reason: `superseded by order ${newer}` });
+      // it was issued (a certificate exists, on the CRL) before it was superseded
+      expect(mock.store.get(older)?.certificate).toBeDefined();
+      expect(mock.store.get(older)?.history.map((h) => h.state)).toEqual(['processing', 'issued', 'revoked']);
+    });
   });
 
   it('revokeAllByPerson answers 0 for a person without certificates, and a department narrows the match', async () => {

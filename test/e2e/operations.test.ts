@@ -103,6 +103,29 @@ describe('the nine operations, happy path', () => {
     expect(verifySmime(leaf, root, intermediate)).toMatch(/OK/);
   });
 
+  it('enrollUsingKUTemplates with no kuTemplate at all: the guide makes none required (a JAX-WS List, minOccurs 0), so the certificate gets what enroll gives', async () => {
+    const viaTemplates = ok(
+      await call(
+        mock.endpoint,
+        'enrollUsingKUTemplates',
+        enrollXml({ email: 'no-template@example.com', csr: readCsr() }),
+      ),
+    );
+    expect(viaTemplates.code).toBeGreaterThan(0);
+    const usages = (orderNumber: number) => {
+      const [leaf] = certificatesOf(mock.service.collect({ authData: SANDBOX, orderNumber }).certificate!);
+      return certText(leaf)
+        .match(/Key Usage: critical\s+(.*)\n[\s\S]*Extended Key Usage:\s+(.*)\n[\s\S]*?Policy: (\S+)/)!
+        .slice(1);
+    };
+    expect(usages(viaTemplates.code)).toEqual(usages(await enrollOne('plain-enroll@example.com')));
+    expect(usages(viaTemplates.code)).toEqual([
+      'Digital Signature, Key Encipherment',
+      'E-mail Protection, TLS Web Client Authentication',
+      '2.23.140.1.5.3.2',
+    ]);
+  });
+
   it('getKUTemplates lists the account templates as repeated <return> elements', async () => {
     const answer = ok(await call(mock.endpoint, 'getKUTemplates', authXml()));
     const names = answer.returnElements.map((t) => t.shortName);
