@@ -161,9 +161,9 @@ describe('intermediate variants', () => {
       issuingKeyFile: join(dir, 'int.key'),
     };
     writeFileSync(files.rootCertFile, ca.root.pem);
-    writeFileSync(files.rootKeyFile, ca.root.key!.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(files.rootKeyFile, ca.root.key!.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(files.issuingCertFile, caCertificate(older).pem);
-    writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
     const loaded = loadTestCa(files, 'files');
     const variant = loaded.issuingFor(ELSEWHERE);
     expect(variant).not.toBe(loaded.issuing);
