@@ -9,8 +9,8 @@ import { parseDelay } from './domain/lifecycle.js';
 
 /**
  * Every configuration key of ccm-mock, in one table: its environment variable, its `ccm-mock serve` flag,
- * its default and what it does. The CLI, the env reader and the README's configuration table all come
- * from CONFIG_KEYS (a test keeps the README equal to it).
+ * its default and what it does. The CLI, the env reader and the table in docs/configuration.md all come
+ * from CONFIG_KEYS (a test keeps the page equal to it).
  */
 
 export interface MockConfig {
@@ -195,7 +195,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     min: 1,
     max: 825,
     description:
-      "validity of issued certificates, in days: 1 to 825, the S/MIME Baseline Requirements' maximum (SBR 6.3.2)",
+      "validity of issued certificates, in days; 825 is the S/MIME Baseline Requirements' maximum (SBR 6.3.2)",
   },
   {
     key: 'caKeyBits',

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountsFile } from '../../server/domain/accounts.js';
-import { parseDelay } from '../../server/domain/lifecycle.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { defaultAccounts, readCsr } from '../support/fixtures.js';
 import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type EnrollFields } from '../support/soap.js';
@@ -200,14 +199,14 @@ describe('email domains and persons', () => {
     const secondOrg = { orgId: 1002, secretKey: 'second-secret' };
     /** two enrollments for one person in Second Org (auto-revoke), held back until the admin issues them */
     async function twoPending(email: string) {
-      mock.service.setOrgDelay(1002, parseDelay('1h'));
+      mock.admin.updateOrganization(1002, { delay: '1h' });
       try {
         const older = await enrollCode({ ...secondOrg, email });
         const newer = await enrollCode({ ...secondOrg, email });
         expect([mock.store.get(older)?.state, mock.store.get(newer)?.state]).toEqual(['processing', 'processing']);
         return { older, newer };
       } finally {
-        mock.service.setOrgDelay(1002, undefined);
+        mock.admin.updateOrganization(1002, { delay: null });
       }
     }
     const state = (n: number) => {
