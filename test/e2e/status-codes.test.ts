@@ -161,7 +161,7 @@ add(-101, 'revokeBySerialNumber', async () => {
 });
 add(-101, 'revokeAllByPerson', () => withSuspendedOrg(1001, () => byPerson('a@example.com')));
 add(-120, 'revokeBySerialNumber', () => bySerial('01', READONLY));
-add(-120, 'revokeAllByPerson', () => byPerson('a@readonly.example', 'Read-only Org', '', READONLY));
+add(-120, 'revokeAllByPerson', () => byPerson('a@readonly.example.net', 'Read-only Org', '', READONLY));
 add(-14, 'revokeBySerialNumber', async () => {
   const serial = serialOf(await order());
   await injectOnce('sandbox', 'revokeBySerialNumber', -14);
