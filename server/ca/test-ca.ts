@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { caCertificate, type CaCertificate } from './ca-certificate.js';
+import { hasExtension } from './cert-fields.js';
 import { buildCertificate, ext, fromPem, keyIdentifier, name, randomSerial } from './certificate.js';
 import { children, readBitStringOctets, readWhole } from './der-reader.js';
 import { writeFileDurably } from './durable-file.js';
@@ -242,4 +243,14 @@ export async function newTestCa(opts: ObtainCaOptions): Promise<TestCa> {
   // the key last: its presence marks a complete CA directory
   writeFileDurably(files.issuingKeyFile, keyPem(ca.issuing.key), 0o600);
   return { ...ca, origin: `${dir} (generated)` };
+}
+
+/**
+ * Why the issuing CA is not what ccm-mock makes today, for the start-up log; undefined when it is. A CA kept
+ * from an earlier version (or configured) without certificatePolicies leaves the S/MIME policies its leaves
+ * name out of their chain (SBR 7.1.2.2 a).
+ */
+export function caProfileWarning(ca: TestCa): string | undefined {
+  if (hasExtension(ca.issuing.der, OID.certificatePolicies)) return undefined;
+  return "the issuing CA has no certificatePolicies (made by an earlier ccm-mock, or configured so): the S/MIME policies its certificates name are not in their chain; delete the data directory's ca folder for a new CA (docs/certificate-profiles.md)";
 }

@@ -8,7 +8,7 @@ import { parseCsr } from '../../server/ca/csr.js';
 import { intermediateUrlExtensions, variantSerial } from '../../server/ca/intermediate-variants.js';
 import { issueLeaf } from '../../server/ca/issuer.js';
 import { OID } from '../../server/ca/oids.js';
-import { generateTestCa, loadTestCa, obtainTestCa, type TestCa } from '../../server/ca/test-ca.js';
+import { caProfileWarning, generateTestCa, loadTestCa, obtainTestCa, type TestCa } from '../../server/ca/test-ca.js';
 import { createMockServer } from '../../server/mock-server.js';
 import { readCsr } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
@@ -169,6 +169,11 @@ describe('intermediate variants', () => {
     expect(variant).not.toBe(loaded.issuing);
     expect(urls(variant.pem)).toBe(urls(loaded.issuing.pem).replaceAll(MADE_FOR, ELSEWHERE));
     expect(urls(variant.pem)).not.toContain('Policies');
+    // the start-up log says why, and what to do
+    expect(caProfileWarning(loaded)).toMatch(
+      /^the issuing CA has no certificatePolicies .* delete the data directory's ca folder/,
+    );
+    expect(caProfileWarning(ca)).toBeUndefined();
   });
 });
 
