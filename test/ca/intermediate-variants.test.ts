@@ -48,6 +48,34 @@ function leafOf(of: TestCa): string {
   return caCertificate(der).pem;
 }
 
+/** The CA loaded from files: its root with its key, and an intermediate of the same key with these extensions. */
+function withIntermediate(serial: string, extensions: Buffer[]): TestCa {
+  const intermediate = buildCertificate(
+    {
+      serial: Buffer.from(serial, 'hex'),
+      issuer: ca.root.subject,
+      subject: ca.issuing.subject,
+      spki: createPublicKey(ca.issuing.key).export({ type: 'spki', format: 'der' }),
+      notBefore: new Date(ca.issuing.x509.validFrom),
+      notAfter: new Date(ca.issuing.x509.validTo),
+      extensions,
+    },
+    ca.root.key!,
+  );
+  const dir = tempDir();
+  const files = {
+    rootCertFile: join(dir, 'root.pem'),
+    rootKeyFile: join(dir, 'root.key'),
+    issuingCertFile: join(dir, 'int.pem'),
+    issuingKeyFile: join(dir, 'int.key'),
+  };
+  writeFileSync(files.rootCertFile, ca.root.pem);
+  writeFileSync(files.rootKeyFile, ca.root.key!.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(files.issuingCertFile, caCertificate(intermediate).pem);
+  writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
+  return loadTestCa(files, 'files');
+}
+
 describe('intermediate variants', () => {
   it('the base URL the CA was made for gets the stored intermediate itself', () => {
     expect(ca.issuingFor(MADE_FOR)).toBe(ca.issuing);
@@ -112,59 +140,27 @@ describe('intermediate variants', () => {
     };
     writeFileSync(files.rootCertFile, ca.root.pem);
     writeFileSync(files.issuingCertFile, ca.issuing.pem);
-    writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
     const noRootKey = loadTestCa(files, 'files');
     expect(noRootKey.issuingFor(ELSEWHERE)).toBe(noRootKey.issuing);
 
     // someone's own intermediate, its CRL at their own URL: served as it is
-    const own = buildCertificate(
-      {
-        serial: Buffer.from('42', 'hex'),
-        issuer: ca.root.subject,
-        subject: ca.issuing.subject,
-        spki: createPublicKey(ca.issuing.key).export({ type: 'spki', format: 'der' }),
-        notBefore: new Date(ca.issuing.x509.validFrom),
-        notAfter: new Date(ca.issuing.x509.validTo),
-        extensions: [
-          ext.basicConstraints(true, 0),
-          ext.subjectKeyIdentifier(ca.issuing.keyId),
-          ext.crlDistributionPoint('http://pki.example/root.crl'),
-        ],
-      },
-      ca.root.key!,
-    );
-    writeFileSync(files.issuingCertFile, caCertificate(own).pem);
-    writeFileSync(join(dir, 'root.key'), ca.root.key!.export({ type: 'pkcs8', format: 'pem' }) as string);
-    const theirs = loadTestCa({ ...files, rootKeyFile: join(dir, 'root.key') }, 'files');
+    const theirs = withIntermediate('42', [
+      ext.basicConstraints(true, 0),
+      ext.subjectKeyIdentifier(ca.issuing.keyId),
+      ext.crlDistributionPoint('http://pki.example/root.crl'),
+    ]);
     expect(theirs.issuingFor(ELSEWHERE)).toBe(theirs.issuing);
   });
 
   it('an intermediate ccm-mock made before it wrote certificatePolicies still gets variants, without policies', () => {
-    const dir = tempDir();
     const made = intermediateUrlExtensions(MADE_FOR);
-    const older = buildCertificate(
-      {
-        serial: Buffer.from('43', 'hex'),
-        issuer: ca.root.subject,
-        subject: ca.issuing.subject,
-        spki: createPublicKey(ca.issuing.key).export({ type: 'spki', format: 'der' }),
-        notBefore: new Date(ca.issuing.x509.validFrom),
-        notAfter: new Date(ca.issuing.x509.validTo),
-        extensions: [ext.basicConstraints(true, 0), ext.subjectKeyIdentifier(ca.issuing.keyId), made.cdp, made.aia],
-      },
-      ca.root.key!,
-    );
-    const files = {
-      rootCertFile: join(dir, 'root.pem'),
-      rootKeyFile: join(dir, 'root.key'),
-      issuingCertFile: join(dir, 'int.pem'),
-      issuingKeyFile: join(dir, 'int.key'),
-    };
-    writeFileSync(files.rootCertFile, ca.root.pem);
-    writeFileSync(files.rootKeyFile, ca.root.key!.export({ type: 'pkcs8', format: 'pem' }));
-    writeFileSync(files.issuingCertFile, caCertificate(older).pem);
-    writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
-    const loaded = loadTestCa(files, 'files');
+    const loaded = withIntermediate('43', [
+      ext.basicConstraints(true, 0),
+      ext.subjectKeyIdentifier(ca.issuing.keyId),
+      made.cdp,
+      made.aia,
+    ]);
     const variant = loaded.issuingFor(ELSEWHERE);
     expect(variant).not.toBe(loaded.issuing);
     expect(urls(variant.pem)).toBe(urls(loaded.issuing.pem).replaceAll(MADE_FOR, ELSEWHERE));

@@ -1,12 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smimePolicyOid, TEST_CA_POLICY_OID } from '../../server/ca/smime-profile.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { certificatesOf } from '../support/certs.js';
-import { csrPath } from '../support/fixtures.js';
-import { openssl, tempDir } from '../support/openssl.js';
+import { greedyCsr } from '../support/fixtures.js';
+import { openssl, verifySmime } from '../support/openssl.js';
 import { call, enrollXml, orderXml, SANDBOX } from '../support/soap.js';
 
 /**
@@ -17,23 +15,12 @@ import { call, enrollXml, orderXml, SANDBOX } from '../support/soap.js';
 
 const PUBLIC = 'http://pki.example.com';
 let mock: MockServer;
-let dir: string;
 /** a CSR whose subject asks for everything a CA must not take from it */
-let greedyCsr: string;
+let greedy: string;
 
 beforeAll(async () => {
   mock = await createMockServer({ publicBaseUrl: PUBLIC });
-  dir = tempDir();
-  writeFileSync(join(dir, 'root.pem'), mock.ca.root.pem);
-  writeFileSync(join(dir, 'int.pem'), mock.ca.issuingFor(PUBLIC).pem);
-  greedyCsr = openssl([
-    'req',
-    '-new',
-    '-key',
-    csrPath('rsa-2048.key'),
-    '-subj',
-    '/C=DE/ST=Bayern/L=Munich/O=Evil Corp/OU=Ops/title=CEO/CN=Mallory/emailAddress=evil@evil.com',
-  ]);
+  greedy = greedyCsr();
 });
 afterAll(() => mock.close());
 
@@ -43,27 +30,12 @@ const policyOids = (pem: string) =>
 const subjectOf = (pem: string) => new X509Certificate(pem).subject.split('\n');
 
 /** openssl verify of a leaf for a purpose, requiring an explicit policy (RFC 5280 policy processing through the chain) */
-function verifyWithPolicy(leaf: string, purpose: string, policy: string): string {
-  writeFileSync(join(dir, 'leaf.pem'), leaf);
-  return openssl([
-    'verify',
-    '-x509_strict',
-    '-explicit_policy',
-    '-policy',
-    policy,
-    '-purpose',
-    purpose,
-    '-CAfile',
-    join(dir, 'root.pem'),
-    '-untrusted',
-    join(dir, 'int.pem'),
-    join(dir, 'leaf.pem'),
-  ]).trim();
-}
+const verifyWithPolicy = (leaf: string, purpose: string, policy: string) =>
+  verifySmime(leaf, mock.ca.root.pem, mock.ca.issuingFor(PUBLIC).pem, { purpose, policy }).trim();
 
 async function issue(fields: Parameters<typeof enrollXml>[0]): Promise<string> {
   const op = fields.templates ? 'enrollUsingKUTemplates' : 'enroll';
-  const enrolled = await call(mock.endpoint, op, enrollXml({ csr: greedyCsr, ...fields }));
+  const enrolled = await call(mock.endpoint, op, enrollXml({ csr: greedy, ...fields }));
   expect(enrolled.code).toBeGreaterThan(0);
   const collected = await call(mock.endpoint, 'collect', orderXml(enrolled.code));
   expect(collected.schemaProblems).toEqual([]);
@@ -230,7 +202,7 @@ describe('the CPS the policies point at', () => {
   it('is named under the base URL the client used, in the leaf and in the intermediate it gets', async () => {
     const local = await createMockServer({ ca: mock.ca });
     try {
-      const enrolled = await call(local.endpoint, 'enroll', enrollXml({ csr: greedyCsr, email: 'cps@example.com' }));
+      const enrolled = await call(local.endpoint, 'enroll', enrollXml({ csr: greedy, email: 'cps@example.com' }));
       const [leaf, intermediate] = certificatesOf(
         (await call(local.endpoint, 'collect', orderXml(enrolled.code, SANDBOX))).fields.certificate,
       );

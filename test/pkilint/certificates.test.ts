@@ -9,7 +9,7 @@ import { DEFAULT_ACCOUNTS_FILE } from '../../server/config.js';
 import { Accounts, readAccountsFile, type Customer, type Organization } from '../../server/domain/accounts.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { certificatesOf } from '../support/certs.js';
-import { csrPath, readCsr } from '../support/fixtures.js';
+import { greedyCsr, readCsr } from '../support/fixtures.js';
 import { openssl, tempDir } from '../support/openssl.js';
 import { call, enrollXml, orderXml, SANDBOX, xmlEl } from '../support/soap.js';
 
@@ -165,15 +165,7 @@ beforeAll(async () => {
     templates: ['smime-signing', 'client-auth'],
   });
   // a CSR asking for a subject of its own, none of which may reach the certificate
-  const greedy = openssl([
-    'req',
-    '-new',
-    '-key',
-    csrPath('rsa-2048.key'),
-    '-subj',
-    '/C=DE/ST=Bayern/L=Munich/O=Evil Corp/OU=Ops/title=CEO/CN=Mallory/emailAddress=evil@evil.com',
-  ]);
-  await issue('a CSR with subject attributes of its own', sandbox, sandboxOrg, { csr: greedy });
+  await issue('a CSR with subject attributes of its own', sandbox, sandboxOrg, { csr: greedyCsr() });
   await issue('a single-word username', sandbox, sandboxOrg, { username: 'Cher' });
   await issue('the other CSR sizes', sandbox, sandboxOrg, { csr: readCsr('rsa-4096-sha512.csr') });
 
