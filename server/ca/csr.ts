@@ -122,7 +122,7 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
   if (keyBits < min || keyBits > max || keyBits % 8 !== 0) {
     throw new CsrRejected(
       'unsupported-key-size',
-      `the CSR's key has ${keyBits} bits, not a whole number of bytes in ${min}..${max}`,
+      `the CSR's key has ${keyBits} bits; ${min}..${max} bits in whole bytes are accepted`,
     );
   }
   const hash = RSA_SIGNATURE_HASH[signatureAlgorithm];

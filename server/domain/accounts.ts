@@ -85,45 +85,43 @@ const departmentSchema = z.union([
   z.object({ name: z.string().min(1), emails: z.array(z.string()).default([]) }),
 ]);
 
-const organizationSchema = z
-  .object({
-    orgId: z.number().int().positive(),
-    name: z.string().min(1),
-    /**
-     * the organization's "Secret Key" (guide 2.1.1.1), at most 20 characters: the limit holds here, so a longer
-     * key in an enroll request can only be a wrong one (-101)
-     */
-    secretKey: z
-      .string()
-      .min(1)
-      .max(LIMITS.secretKey, `a secret key has at most ${LIMITS.secretKey} characters (guide 2.1.1.1)`),
-    /** "example.com" allows that domain; "*.example.com" its subdomains */
-    emailDomains: z.array(z.string().min(1)).default([]),
-    departments: z.array(departmentSchema).default([]),
-    /** shortNames of the customer templates this organization may use; others answer -114 */
-    templates: z.array(z.string()).default([]),
-    /** a second enroll for the same email revokes this organization's earlier certificates for it */
-    autoRevokePrevious: z.boolean().default(false),
-    /** operations answering -120 for this organization */
-    forbiddenOperations: z.array(operationName).default([]),
-    /** a suspended organization's client-certificate access is invalid: -101 (the admin API toggles it) */
-    suspended: z.boolean().default(false),
-    /** this organization's processing delay (0, 3s, 2s-8s, 3polls), overriding the default delay */
-    delay: z
-      .union([z.string(), z.number()])
-      .optional()
-      .superRefine((d, ctx) => {
-        if (d === undefined) return;
-        try {
-          parseDelay(d);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        }
-      }),
-    /** the certificate type of its certificates and what their subject names (server/domain/leaf-subject.ts) */
-    validation: validationSchema.optional(),
-  })
-  .transform((o) => ({ ...o, validation: certificateValidation(o.orgId, o.validation) }));
+const organizationSchema = z.object({
+  orgId: z.number().int().positive(),
+  name: z.string().min(1),
+  /**
+   * the organization's "Secret Key" (guide 2.1.1.1), at most 20 characters: the limit holds here, so a longer
+   * key in an enroll request can only be a wrong one (-101)
+   */
+  secretKey: z
+    .string()
+    .min(1)
+    .max(LIMITS.secretKey, `a secret key has at most ${LIMITS.secretKey} characters (guide 2.1.1.1)`),
+  /** "example.com" allows that domain; "*.example.com" its subdomains */
+  emailDomains: z.array(z.string().min(1)).default([]),
+  departments: z.array(departmentSchema).default([]),
+  /** shortNames of the customer templates this organization may use; others answer -114 */
+  templates: z.array(z.string()).default([]),
+  /** a second enroll for the same email revokes this organization's earlier certificates for it */
+  autoRevokePrevious: z.boolean().default(false),
+  /** operations answering -120 for this organization */
+  forbiddenOperations: z.array(operationName).default([]),
+  /** a suspended organization's client-certificate access is invalid: -101 (the admin API toggles it) */
+  suspended: z.boolean().default(false),
+  /** this organization's processing delay (0, 3s, 2s-8s, 3polls), overriding the default delay */
+  delay: z
+    .union([z.string(), z.number()])
+    .optional()
+    .superRefine((d, ctx) => {
+      if (d === undefined) return;
+      try {
+        parseDelay(d);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+  /** the certificate type of its certificates and what their subject names (server/domain/leaf-subject.ts) */
+  validation: validationSchema.optional(),
+});
 
 const adminSchema = z.object({
   login: z.string().min(1),
@@ -139,7 +137,10 @@ const customerSchema = z.object({
   forbiddenOperations: z.array(operationName).default([]),
   templates: z.array(templateSchema).default([]),
   admins: z.array(adminSchema).min(1),
-  organizations: z.array(organizationSchema).default([]),
+  /** each with its `validation` completed by the defaults (leaf-subject.ts) */
+  organizations: z
+    .array(organizationSchema.transform((o) => ({ ...o, validation: certificateValidation(o.orgId, o.validation) })))
+    .default([]),
 });
 
 export const accountsFileSchema = z
