@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createMockServer } from '../../server/mock-server.js';
+import { packageRoot } from '../../wsdl/paths.js';
 import { certificatesOf } from './certs.js';
 import { readCsr } from './fixtures.js';
 import { openssl } from './openssl.js';
-import { docsPath } from './readme-tables.js';
 import { call, enrollXml, orderXml } from './soap.js';
 
 /**
@@ -15,7 +16,7 @@ import { call, enrollXml, orderXml } from './soap.js';
  * identifiers are left out of the comparison (`comparable`).
  */
 
-export const EXAMPLES_PAGE = docsPath('certificate-profiles.md');
+export const EXAMPLES_PAGE = join(packageRoot, 'docs', 'certificate-profiles.md');
 const BASE_URL = 'http://pki.example.com';
 
 interface Example {
