@@ -178,7 +178,8 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   '-120 collect': () => readonly().collect(1),
   '-120 revoke': () => readonly().revoke(1),
   '-120 revokeBySerialNumber': () => readonly().revokeBySerialNumber('01'),
-  '-120 revokeAllByPerson': () => readonly().revokeAllByPerson({ email: 'r@readonly.example.net', org: 'Read-only Org' }),
+  '-120 revokeAllByPerson': () =>
+    readonly().revokeAllByPerson({ email: 'r@readonly.example.net', org: 'Read-only Org' }),
 };
 
 describe('CcmClient: a typed error for every negative code the mock answers through SOAP', () => {
