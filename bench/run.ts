@@ -109,7 +109,7 @@ const cli = flags.server ?? join(packageRoot, 'dist', 'server', 'cli.js');
 const BANNER = /endpoint\s+(http\S+)/;
 const LISTENING = /listening (http\S+)/;
 
-function ccmMock(extra: string[], logLevel = flags['log-level']!): Promise<Started> {
+function ccmMock(extra: string[], logLevel = flags['log-level']): Promise<Started> {
   return startProcess(
     node,
     [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--delay', '0', '--log-level', logLevel, ...extra],

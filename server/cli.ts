@@ -52,7 +52,7 @@ export function parseServeArgs(argv: string[]): Partial<MockConfig> {
       out[def.key] = value;
     }
   }
-  return out as Partial<MockConfig>;
+  return out;
 }
 
 /**
@@ -197,7 +197,13 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  main(process.argv.slice(2)).then((code) => {
-    if (code >= 0) process.exit(code);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      console.error('ccm-mock: failed:', err);
+      process.exit(1);
+    },
+  );
 }

@@ -55,7 +55,7 @@ function schemaImports(text: string): { imports: SchemaImport[]; wsdlImports: st
     for (const schema of types
       ? elementChildren(types).filter((c) => c.namespaceUri === XSD_NS && c.name === 'schema')
       : []) {
-      for (const child of elementChildren(schema) as XmlElement[]) {
+      for (const child of elementChildren(schema)) {
         if (child.namespaceUri !== XSD_NS) continue;
         if ((child.name === 'import' || child.name === 'include') && child.attr('schemaLocation')) {
           imports.push({ location: child.attr('schemaLocation')!.value, namespace: child.attr('namespace')?.value });

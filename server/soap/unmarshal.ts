@@ -62,7 +62,7 @@ const declsByModel = new WeakMap<SchemaModel, Map<string, Map<string, ElementDec
 /** The children a type declares, by name (built once per model and type). */
 function declsOf(model: SchemaModel, typeName: string): Map<string, ElementDecl> {
   let byType = declsByModel.get(model);
-  if (!byType) declsByModel.set(model, (byType = new Map()));
+  if (!byType) declsByModel.set(model, (byType = new Map<string, Map<string, ElementDecl>>()));
   let decls = byType.get(typeName);
   if (!decls) byType.set(typeName, (decls = new Map(model.childrenOf(typeName).map((d) => [d.name, d]))));
   return decls;

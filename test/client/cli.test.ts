@@ -114,9 +114,10 @@ describe('info and templates', () => {
 
   it('templates: a readable list, or JSON', async () => {
     const r = await run(['templates']);
-    expect(r.stdout).toMatch(
-      /^smime-standard  S\/MIME signing and encryption\n    key usages:          Digital Signature \(0\), Key Encipherment \(2\)\n/,
-    );
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      'smime-standard  S/MIME signing and encryption',
+      '    key usages:          Digital Signature (0), Key Encipherment (2)',
+    ]);
     const j = await run(['templates', '--json']);
     expect(j.json.templates.map((t: { shortName: string }) => t.shortName)).toContain('client-auth');
   });
