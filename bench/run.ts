@@ -156,8 +156,10 @@ function machine() {
   };
   const pkg = (name: string) => {
     try {
-      return JSON.parse(readFileSync(join(packageRoot, 'node_modules', name, 'package.json'), 'utf8'))
-        .version as string;
+      const manifest = JSON.parse(readFileSync(join(packageRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version?: string;
+      };
+      return manifest.version;
     } catch {
       return undefined;
     }

@@ -1,4 +1,4 @@
-import { XmlDocument, type XmlElement } from 'libxml2-wasm';
+import { XmlDocument } from 'libxml2-wasm';
 import { readWsdl, WSDL_NS, XSD_NS, type SchemaModel } from '../../wsdl/schema-model.js';
 import { SAFE_PARSE } from '../../wsdl/validator.js';
 import { elementChildren } from '../../wsdl/xml.js';
