@@ -19,3 +19,8 @@ export function shaped<S extends z.ZodType>(schema: S, value: unknown): z.infer<
 export function readJsonFile<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
+
+/** `value` after a JSON round trip (what a store that keeps JSON gives back): same type, fresh objects. */
+export function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
