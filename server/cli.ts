@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
