@@ -8,7 +8,7 @@
  * BIT STRINGs of whole octets where keys and signatures are read; minimal positive INTEGERs where RSA keys are read
  * (csr.ts). Not checked: the value rules the CA never relies on (BOOLEAN TRUE as 0xFF, the order of a SET OF in a
  * multi-valued RDN, DEFAULT values left out). A CSR that breaks an enforced rule is "cannot be decoded" (-10): the CA
- * copies the request's subject RDNs and SubjectPublicKeyInfo byte for byte into the certificate, which must be DER.
+ * copies the request's SubjectPublicKeyInfo byte for byte into the certificate, which must be DER.
  * (OpenSSL 3 reads such BER requests; Go's encoding/asn1 refuses them. docs/ca.md says why the mock refuses.)
  */
 
