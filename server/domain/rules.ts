@@ -36,7 +36,7 @@ export function isValidUsername(username: string | undefined): username is strin
     username !== undefined &&
     !/^[\s.-]*$/.test(username) &&
     username.length <= LIMITS.username &&
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- control characters are what a login name may not contain
     !/[\u0000-\u001f\u007f]/.test(username)
   );
 }
