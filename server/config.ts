@@ -63,6 +63,8 @@ export interface ConfigKey {
   testDefault?: string | number | boolean;
   description: string;
   choices?: readonly string[];
+  /** the smallest value an int key takes (default 0) */
+  min?: number;
   /** the largest value an int key takes */
   max?: number;
 }
@@ -78,9 +80,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The shortest admin token accepted: a guessable token guards nothing. */
 export const MIN_ADMIN_TOKEN_CHARS = 16;
-
-/** The longest certificate validity, in days: a hundred years (the clock's bounds keep notAfter before 10000). */
-const MAX_VALIDITY_DAYS = 36_500;
 
 /** The package's own accounts fixture, the default of `accountsFile`. */
 export const DEFAULT_ACCOUNTS_FILE = join(fixturesDir, 'accounts.json');
@@ -229,8 +228,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     flag: '--validity-days',
     kind: 'int',
     default: 365,
-    max: MAX_VALIDITY_DAYS,
-    description: 'validity of issued certificates, in days',
+    min: 1,
+    max: 825,
+    description:
+      "validity of issued certificates, in days; 825 is the S/MIME Baseline Requirements' maximum (SBR 6.3.2)",
   },
   {
     key: 'caKeyBits',
@@ -375,6 +376,8 @@ function convert(def: ConfigKey, raw: unknown, source: string): unknown {
     const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
     if (!Number.isInteger(n) || n < 0)
       throw new ConfigError(`${source}: ${def.key} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
+    if (def.min !== undefined && n < def.min)
+      throw new ConfigError(`${source}: ${def.key} must be at least ${def.min}, got ${n}`);
     if (def.max !== undefined && n > def.max)
       throw new ConfigError(`${source}: ${def.key} must be at most ${def.max}, got ${n}`);
     return n;

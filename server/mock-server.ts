@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../wsdl/contract.js';
@@ -7,7 +6,7 @@ import { Journal } from './admin/journal.js';
 import { createRevocation, type Revocation } from './ca/revocation.js';
 import { SignWorkerPool } from './ca/sign-pool.js';
 import { generateRsaKeyPair } from './ca/ocsp-signer.js';
-import { existingTestCa, newTestCa, type ObtainCaOptions, type TestCa } from './ca/test-ca.js';
+import { caProfileWarning, existingTestCa, newTestCa, type ObtainCaOptions, type TestCa } from './ca/test-ca.js';
 import { clockStartMs, ConfigError, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { certificateRecords } from './domain/certificate-records.js';
@@ -127,6 +126,8 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       { clock: new Date(clock.now()).toISOString() },
       'the clock resumed from the data directory; clockStart applies to a new one only',
     );
+  const outdated = caProfileWarning(ca);
+  if (outdated) logger.warn({ ca: ca.origin }, outdated);
   const faults = new FaultInjector(
     random,
     clock,

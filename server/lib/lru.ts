@@ -7,7 +7,8 @@ export class Lru<K, V> {
   private readonly entries = new Map<K, V>();
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`an LRU holds at least 1 entry, not ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`an LRU holds at least 1 entry, not ${capacity}`);
   }
 
   get(key: K): V | undefined {

@@ -118,7 +118,8 @@ describe('a mock with a fixed clock', () => {
       expect(collected.code).toBe(1);
       const leaf = new X509Certificate(certificatesOf(collected.fields.certificate)[0]);
       expect(new Date(leaf.validFrom).toISOString()).toBe('2030-01-01T00:00:30.000Z');
-      expect(new Date(leaf.validTo).toISOString()).toBe('2031-01-01T00:00:30.000Z');
+      // 365 days to the second, notAfter included (RFC 5280)
+      expect(new Date(leaf.validTo).toISOString()).toBe('2031-01-01T00:00:29.000Z');
       expect(mock.admin.clock()).toMatchObject({ now: '2030-01-01T00:00:30.000Z', frozen: true });
     } finally {
       await mock.close();
@@ -212,7 +213,7 @@ describe('a CA that exists keeps its dates: a mock clock outside its validity is
     };
     writeFileSync(files.caRootCertFile, made.root.pem);
     writeFileSync(files.caCertFile, made.issuing.pem);
-    writeFileSync(files.caKeyFile, made.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(files.caKeyFile, made.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
     for (const clockStart of [
       '2001-01-01',
       new Date(Date.parse(made.issuing.x509.validTo) + 86_400_000).toISOString(),

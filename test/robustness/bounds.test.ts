@@ -11,7 +11,7 @@ import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { WSDL_CACHE_SIZE } from '../../server/soap/endpoint.js';
 import { MemoryOrderStore } from '../../server/store/memory-store.js';
 import type { OrderFilter } from '../../server/store/order-store.js';
-import { adminClient } from '../support/admin.js';
+import { adminClient, type AdminErrorBody, type OrderSummary } from '../support/admin.js';
 import { rawRequest } from '../support/http.js';
 import { call, envelope, orderXml, post, SANDBOX } from '../support/soap.js';
 
@@ -172,13 +172,13 @@ describe('fault rules', () => {
     try {
       const rule = { customer: 'sandbox', operation: 'collect', code: -14, count: 9 };
       expect((await admin('POST', '/admin/api/faults', [rule, rule, rule, rule])).status).toBe(201);
-      const batch = await admin('POST', '/admin/api/faults', [rule, rule]);
+      const batch = await admin<AdminErrorBody>('POST', '/admin/api/faults', [rule, rule]);
       expect(batch.status).toBe(400);
       expect(batch.body.error).toMatch(/at most 5 fault rules may be queued \(faultLimit\); 4 are, and 2 more/);
       expect(capped.faults.size).toBe(4);
       expect((await admin('POST', '/admin/api/faults', { ...rule, customer: 'other' })).status).toBe(201);
       expect((await admin('POST', '/admin/api/faults', rule)).status).toBe(400);
-      expect((await admin('POST', '/admin/api/faults', { ...rule, count: 1e9 })).body.error).toMatch(
+      expect((await admin<AdminErrorBody>('POST', '/admin/api/faults', { ...rule, count: 1e9 })).body.error).toMatch(
         /count must be at most 1000000/,
       );
       expect((await admin('DELETE', '/admin/api/faults?customer=other')).body).toEqual({ cleared: 1 });
@@ -243,8 +243,8 @@ describe('listing orders', () => {
         });
       }
       store.listed = store.saved = 0;
-      const page = await admin('GET', '/admin/api/orders?limit=1');
-      expect(page.body.map((o: { orderNumber: number }) => o.orderNumber)).toEqual([1_020_000]);
+      const page = await admin<OrderSummary[]>('GET', '/admin/api/orders?limit=1');
+      expect(page.body.map((o) => o.orderNumber)).toEqual([1_020_000]);
       expect((await admin('GET', '/admin/api/orders?state=processing&limit=1')).body).toHaveLength(1);
       expect((await admin('GET', '/admin/api/orders?state=rejected&limit=1')).body).toEqual([]);
       expect((await fetch(`${busy.url}/admin`)).status).toBe(200); // the page lists 200
@@ -258,7 +258,7 @@ describe('listing orders', () => {
       expect(rejected.body).toMatchObject([{ orderNumber: 1_020_000, state: 'rejected' }]);
       expect(store.saved).toBe(1);
       expect(store.listed).toBe(1);
-      expect((await admin('GET', '/admin/api/orders?limit=1')).body[0].state).toBe('rejected');
+      expect((await admin<OrderSummary[]>('GET', '/admin/api/orders?limit=1')).body[0].state).toBe('rejected');
       expect(store.saved).toBe(1); // already up to date: not written again
     } finally {
       await busy.close();
