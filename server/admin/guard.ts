@@ -93,7 +93,8 @@ export interface AdminGuardOptions {
 export function adminGuard(options: AdminGuardOptions) {
   return (req: Request, res: Response, next: NextFunction): void => {
     res.set(ADMIN_HEADERS);
-    const api = req.originalUrl.startsWith('/admin/api');
+    // express matches paths without case: so does this
+    const api = req.originalUrl.toLowerCase().startsWith('/admin/api');
     const refuse = (status: number, message: string) => {
       if (api) res.status(status).json({ error: message, status });
       else
