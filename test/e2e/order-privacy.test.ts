@@ -15,9 +15,12 @@ import { authXml, call, enrollXml, orderXml, xmlEl, type Auth } from '../support
  */
 
 const OTHER: Auth = { login: 'other-admin', password: 'other', customerLoginUri: 'other' };
+/** An enroll that must succeed: its order number. */
 const enrollAs = async (mock: MockServer, auth: Auth | undefined, email: string) => {
   const fields = auth ? { auth, orgId: 2001, secretKey: 'other-secret' } : {};
-  return (await call(mock.endpoint, 'enroll', enrollXml({ ...fields, email, csr: readCsr() }))).code;
+  const n = (await call(mock.endpoint, 'enroll', enrollXml({ ...fields, email, csr: readCsr() }))).code;
+  expect(n, email).toBeGreaterThan(0);
+  return n;
 };
 
 /** A memory store that counts the orders it hands over by number or by serial. */
@@ -78,7 +81,7 @@ describe('order numbers', () => {
       const numbers: number[] = [];
       for (let i = 0; i < count; i++) {
         numbers.push(await enrollAs(mock, undefined, `n${i}@example.com`));
-        if (interleaved) for (let j = 0; j < 3; j++) await enrollAs(mock, OTHER, `busy${i}-${j}@other.example`);
+        if (interleaved) for (let j = 0; j < 3; j++) await enrollAs(mock, OTHER, `busy${i}-${j}@other.example.net`);
       }
       return numbers;
     } finally {
@@ -107,7 +110,7 @@ describe('order numbers', () => {
         await enrollAs(mock, undefined, 'a@example.com'),
         await enrollAs(mock, undefined, 'b@example.com'),
       ];
-      const theirs = await enrollAs(mock, OTHER, 'kept@other.example');
+      const theirs = await enrollAs(mock, OTHER, 'kept@other.example.net');
       mock.admin.reset({ customer: 'sandbox' });
       expect([
         await enrollAs(mock, undefined, 'a@example.com'),
