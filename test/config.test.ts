@@ -1,8 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseServeArgs } from '../server/cli.js';
 import { CONFIG_KEYS, resolveConfig, type ConfigKey } from '../server/config.js';
 
 /** Every configuration key, from the flag, the environment or the default: a flag beats the environment, which beats the default. */
+
+const tokenDir = mkdtempSync(join(tmpdir(), 'ccm-mock-token-'));
+afterAll(() => rmSync(tokenDir, { recursive: true, force: true }));
+
+/** A file holding an admin token, for adminTokenFile. */
+function tokenFile(name: string): string {
+  const file = join(tokenDir, name);
+  writeFileSync(file, `${name}-token-0123456789\n`);
+  return file;
+}
 
 /** Two valid values of a key, as command-line text, and what each resolves to. */
 function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: string; fromEnv: unknown } {
@@ -11,6 +24,8 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
     delay: ['3s', '2s-8s'],
     signWorkers: ['2', '1'],
     clockStart: ['2030-01-01T00:00:00Z', '2031-06-01'],
+    adminToken: ['flag-token-0123456789', 'env-token-0123456789'],
+    adminTokenFile: [tokenFile('flag'), tokenFile('env')],
   };
   // two values only: the environment says the opposite of the default, the flag takes it back
   if (def.kind === 'bool')
