@@ -7,9 +7,10 @@ import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE } from '../../server/config.js';
 import { readAccountsFile } from '../../server/domain/accounts.js';
 import { TRANSPORT_FAULTS } from '../../server/domain/faults.js';
 import { SCRIPT_TAG_EXAMPLES, SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
+import { statusTrigger } from '../../server/domain/status-triggers.js';
 import { packageRoot } from '../../wsdl/paths.js';
 import { NOT_ANSWERED } from '../../wsdl/guide-codes.js';
-import { STATUS_CODES, statusSource, statusText, statusTrigger } from '../../wsdl/status-codes.js';
+import { STATUS_CODES, statusSource, statusText } from '../../wsdl/status-codes.js';
 
 /**
  * The README's generated tables (default accounts, status codes, configuration keys, ...), made from their sources of truth.
