@@ -1,6 +1,6 @@
 import type { OperationName } from '../../wsdl/contract.js';
 import type { Clock } from '../domain/clock.js';
-import type { SoapCallRecord } from '../soap/endpoint.js';
+import type { SoapCallRecord } from '../soap/call-record.js';
 
 /**
  * Every answered SOAP call, newest last, in a ring of bounded size (journalSize): what a test or a person

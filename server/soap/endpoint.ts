@@ -11,6 +11,7 @@ import { readBody, type BodyError } from './body.js';
 import { parseSoapRequest } from './envelope.js';
 import { faultEnvelope, SoapFault } from './fault.js';
 import { marshalResponse } from './marshal.js';
+import type { SoapCallRecord } from './call-record.js';
 import { breakTransport } from './transport-faults.js';
 import { unmarshal, type UnmarshalOptions } from './unmarshal.js';
 
@@ -37,18 +38,7 @@ export interface WireProfile {
   acceptUriAlias: boolean;
 }
 
-/** One answered SOAP call, for the journal and the logs. */
-export interface SoapCallRecord {
-  at: number;
-  operation?: OperationName;
-  customerUri?: string;
-  orderNumber?: number;
-  /** the status code answered, for operations that answer one */
-  code?: number;
-  fault?: string;
-  httpStatus: number;
-  latencyMs: number;
-}
+export type { SoapCallRecord } from './call-record.js';
 
 export interface SoapEndpointOptions {
   handlers: OperationHandlers;
