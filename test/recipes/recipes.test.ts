@@ -83,7 +83,7 @@ describe('container recipes, held to the image', () => {
     const runs = workflow.jobs['npm-package'].steps.flatMap((s) => (s.run ? [s.run] : []));
     const serve = runs.find((r) => r.startsWith('npx ccm-mock serve '))!;
     const args = /^npx ccm-mock serve (.*?) >/.exec(serve)![1].split(' ');
-    expect(parseServeArgs(args)).toEqual({ port: '8080', seed: 'ci' });
+    expect(parseServeArgs(args)).toEqual({ host: '127.0.0.1', port: '8080', seed: 'ci' });
     expect(runs).toContain(
       `curl --retry 30 --retry-connrefused --retry-delay 1 -fsS http://127.0.0.1:8080${HEALTH_PATHS.ready}`,
     );

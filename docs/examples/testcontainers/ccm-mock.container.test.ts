@@ -15,6 +15,7 @@ beforeAll(async () => {
       CCM_MOCK_SEED: 'my-suite',
       CCM_MOCK_CLOCK_START: '2030-01-01T00:00:00Z',
       CCM_MOCK_CLOCK_FROZEN: 'true',
+      CCM_MOCK_DELAY: '0', // issue at once: a frozen clock never reaches the image's default delay of 2s-5s
     })
     .withExposedPorts(8080)
     .withWaitStrategy(Wait.forHttp('/readyz', 8080).forStatusCode(200))
