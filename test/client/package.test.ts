@@ -102,7 +102,7 @@ describe('the built package (dist/)', () => {
     expect(existsSync(join(packageRoot, pkg.exports['./client'].types))).toBe(true);
   });
 
-  it("import('ccm-mock') is the in-process API: exactly its public values, and a handle with exactly its public members", async () => {
+  it("import('ccm-mock') is the in-process API: exactly its public values, a handle with exactly its public members, no internals by path", async () => {
     const stdout = await runScript([
       `const m = await import('ccm-mock');`,
       `const mock = await m.createMockServer({ seed: 'package-test', clockStart: '2030-01-01T00:00:00Z', clockFrozen: true });`,
@@ -112,10 +112,11 @@ describe('the built package (dist/)', () => {
       `  ca: Object.keys(mock.ca).sort(), seed: mock.seed, clock: mock.admin.clock(), frozen: Object.isFrozen(mock) && Object.isFrozen(mock.config),`,
       `  subject: mock.ca.root.x509.subject, info: info.includes('ccm-mock EPKIManager'),`,
       `  configError: await m.createMockServer({ delay: 'soon' }).catch((e) => e instanceof m.ConfigError && e.message) };`,
+      `const internal = await import('ccm-mock/dist/server/mock-server.js').catch((e) => e.code);`,
       `let adminError;`,
       `try { mock.admin.order(1); } catch (e) { adminError = e instanceof m.AdminError && e.status; }`,
       `await mock.close();`,
-      `console.log(JSON.stringify({ ...out, adminError }));`,
+      `console.log(JSON.stringify({ ...out, adminError, internal }));`,
     ]);
     const out = JSON.parse(stdout) as Record<string, unknown>;
     expect(out.url).toBe(pathToFileURL(DIST_MAIN).href);
@@ -129,6 +130,8 @@ describe('the built package (dist/)', () => {
     expect(out.info).toBe(true);
     expect(out.configError).toMatch(/^option: .*delay/);
     expect(out.adminError).toBe(404);
+    // internals are not reachable by path: the exports map refuses them
+    expect(out.internal).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     expect(existsSync(join(packageRoot, pkg.exports['.'].types))).toBe(true);
   });
 
