@@ -6,7 +6,7 @@ import type { AccountsFile } from './domain/accounts.js';
 import { createMockServer as startMock } from './mock-server.js';
 
 /**
- * `ccm-mock`: the package's in-process API (docs/library-api.md). Everything a test needs to start a mock, drive it
+ * `ccm-mock`: the package's in-process API (docs/in-process.md). Everything a test needs to start a mock, drive it
  * and name its types is exported here; the rest of dist/ is internal and may change in any release. Importing this
  * module does no work beyond loading code: the CA, the store and any signing workers are made by createMockServer().
  */
