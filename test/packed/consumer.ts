@@ -59,8 +59,9 @@ export default async function setup(project: TestProject) {
         name: 'ccm-mock-consumer',
         private: true,
         type: 'module',
-        // npm 11 asks a project to approve its dependencies' install scripts: ccm-mock's store needs better-sqlite3's
-        allowScripts: { 'better-sqlite3': true },
+        // npm 11 asks a project to approve its dependencies' install scripts: ccm-mock's store needs better-sqlite3's;
+        // testcontainers' SSH transport works without its optional native builds (minutes of compiling here)
+        allowScripts: { 'better-sqlite3': true, ssh2: false, 'cpu-features': false, protobufjs: false },
       },
       null,
       2,

@@ -10,12 +10,12 @@ import { HEALTH_PATHS } from '../../server/http/health.js';
 import { packageRoot } from '../../wsdl/paths.js';
 
 /**
- * docs/testing-recipes.md's recipes. The test-runner recipes run here as written, importing `ccm-mock` by name
- * (the package's self-reference resolves it to dist/, as an installed copy would); test/packed/ runs them again in a
- * new project with the packed tarball installed, and runs the Testcontainers recipe against the image. The compose
- * file and the CI service-container recipes need Docker, GitHub or GitLab: here they are held to what the image
- * really has (its Dockerfile's health check, port and volume) and to settings and flags that exist; the compose file
- * also runs in test/container/compose.test.ts.
+ * The examples of docs/in-process.md and the README, and docs/testing-recipes.md's recipes. The test-runner recipes
+ * run here as written, importing `ccm-mock` by name (the package's self-reference resolves it to dist/, as an
+ * installed copy would); test/packed/ runs them again in a new project with the packed tarball installed, and runs
+ * the Testcontainers recipe against the image. The compose file and the CI service-container recipes need Docker,
+ * GitHub or GitLab: here they are held to what the image really has (its Dockerfile's health check, port and volume)
+ * and to settings and flags that exist; the compose file also runs in test/container/compose.test.ts.
  */
 
 const exec = promisify(execFile);
@@ -40,6 +40,25 @@ describe('test-runner recipes, run as written', () => {
     });
     expect(stdout).toMatch(/^# pass 2$/m);
     expect(stdout).toMatch(/^# fail 0$/m);
+  });
+});
+
+describe('in-process examples, run as written', () => {
+  it("docs/in-process.md's example: enroll through the mock, then drive the order, faults and organizations with mock.admin", async () => {
+    const { stdout } = await exec(
+      process.execPath,
+      [join(packageRoot, 'node_modules/tsx/dist/cli.mjs'), join(examples, 'in-process', 'admin.ts')],
+      { cwd: packageRoot, env },
+    );
+    expect(stdout).toBe('1\nissued\n1\n');
+  });
+
+  it("the README's 'In your tests' snippet", async () => {
+    const section = read('README.md').split('\n## In your tests\n')[1] ?? '';
+    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(snippet).toContain("from 'ccm-mock'");
+    // no types in it: it runs as an ES module, importing ccm-mock through the package's self-reference
+    await exec(process.execPath, ['--input-type=module', '-e', snippet!], { cwd: packageRoot, env });
   });
 });
 

@@ -149,8 +149,9 @@ export function exitCodeTable(): string {
   ].join('\n');
 }
 
-/** The recipe files docs/testing-recipes.md shows whole, by the name of their generated section (test/recipes/ runs them). */
+/** Example files the docs show whole (docs/in-process.md, docs/testing-recipes.md), by the name of their generated section; test/recipes/ runs them. */
 export const EXAMPLES: Record<string, string> = {
+  'example-in-process-admin': 'docs/examples/in-process/admin.ts',
   'example-vitest-config': 'docs/examples/vitest/vitest.config.ts',
   'example-vitest-global-setup': 'docs/examples/vitest/ccm-mock.global-setup.ts',
   'example-vitest-test': 'docs/examples/vitest/enroll.test.ts',
