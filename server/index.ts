@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import type { X509Certificate } from 'node:crypto';
 import type { MockAdmin } from './admin/admin.js';
 import type { MockConfig } from './config.js';
