@@ -11,7 +11,8 @@ export default defineConfig({
     globalSetup: ['test/packed/consumer.ts'],
     setupFiles: ['test/support/setup.ts'],
     testTimeout: 300_000,
-    hookTimeout: 300_000,
+    // the Testcontainers file builds the image first: the first build compiles better-sqlite3 (as the container suite says)
+    hookTimeout: 900_000,
     // one project, one podman service: one file at a time
     fileParallelism: false,
   },
