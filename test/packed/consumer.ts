@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,7 +19,7 @@ const exec = promisify(execFile);
 export const TESTCONTAINERS_VERSION = '11.14.0';
 
 export interface Consumer {
-  /** the new project; node_modules/ccm-mock is the installed tarball */
+  /** the new project; node_modules/ccm-mock is the installed tarball, and each recipe of docs/examples/ a folder */
   dir: string;
   tarball: string;
   /** the tarball's entries, as npm pack listed them */
@@ -82,6 +82,9 @@ export default async function setup(project: TestProject) {
     ],
     dir,
   );
+  // the docs' recipes, each in a folder of the project as a user would copy them
+  for (const recipe of ['vitest', 'node-test', 'testcontainers'])
+    cpSync(join(packageRoot, 'docs', 'examples', recipe), join(dir, recipe), { recursive: true });
   project.provide('consumer', { dir, tarball, packed: pack.files.map((f) => f.path), version: pack.version });
   return () => rmSync(work, { recursive: true, force: true });
 }

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { packageRoot } from '../../wsdl/paths.js';
+import { describe, expect, inject, it } from 'vitest';
 
 /**
  * docs/testing-recipes.md's test-runner recipes in the new project that installed the tarball: type-checked against
@@ -15,11 +14,6 @@ const exec = promisify(execFile);
 const consumer = inject('consumer');
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' };
 const tool = (name: string) => join(consumer.dir, 'node_modules', '.bin', name);
-
-beforeAll(() => {
-  for (const recipe of ['vitest', 'node-test', 'testcontainers'])
-    cpSync(join(packageRoot, 'docs', 'examples', recipe), join(consumer.dir, recipe), { recursive: true });
-});
 
 describe("the docs' recipes in a project that installed the tarball", () => {
   /** tsc -p on a config written into the project; resolves to its output (errors go to stdout; exit 2) */
