@@ -4,12 +4,13 @@ import { packageRoot } from '../../wsdl/paths.js';
 import { readCsr } from '../support/fixtures.js';
 import { freePort } from '../support/revocation.js';
 import { call, enrollXml, orderXml, type SoapAnswer } from '../support/soap.js';
+import { healthy, run } from './podman.js';
 
 /**
  * The repository's compose.yaml, brought up with Debian's podman-compose (.ci/run installs it; there is no Docker
  * engine here): the health check turns healthy, SOAP works from outside, and the named volume keeps the CA and the
  * orders across `down` and `up`; `down -v` removes it. The host port comes from CCM_MOCK_HOST_PORT, as the file
- * allows. podman without systemd schedules no health checks, so the test runs `podman healthcheck run` while waiting.
+ * allows. podman without systemd schedules no health checks: test/container/podman.ts runs them while waiting.
  */
 
 const PROJECT = 'ccm-mock-compose-test';
@@ -18,38 +19,8 @@ const VOLUME = `${PROJECT}_ccm-mock-data`;
 let port = 0;
 let base = '';
 
-function run(command: string, args: string[]): string {
-  const result = spawnSync(command, args, {
-    cwd: packageRoot,
-    encoding: 'utf8',
-    env: { ...process.env, CCM_MOCK_HOST_PORT: String(port) },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
-  return result.stdout.trim();
-}
-const compose = (...args: string[]) => run('podman-compose', ['-p', PROJECT, ...args]);
-
-/** Healthy by its health check, and answering /readyz on the published port. */
-async function healthy(): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    spawnSync('podman', ['healthcheck', 'run', CONTAINER], { stdio: 'ignore' });
-    const health = run('podman', ['inspect', '--format', '{{.State.Health.Status}}', CONTAINER]);
-    // and ready from outside, on the published port (a request on a connection to the previous container fails)
-    if (
-      health === 'healthy' &&
-      (await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${CONTAINER} did not turn healthy in 60 s\n${run('podman', ['logs', CONTAINER])}`);
-}
+const env = () => ({ ...process.env, CCM_MOCK_HOST_PORT: String(port) });
+const compose = (...args: string[]) => run('podman-compose', ['-p', PROJECT, ...args], env());
 
 const ok = (a: SoapAnswer) => {
   expect(a.schemaProblems).toEqual([]);
@@ -62,9 +33,10 @@ beforeAll(async () => {
   execFileSync('podman-compose', ['version'], { stdio: 'ignore' });
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  // compose.yaml builds the image only when it is missing: build this tree's (the layers the smoke test built)
+  // compose.yaml builds the image only when it is missing: build this tree's (the layers the smoke test built, unless
+  // this file runs first: then the build compiles better-sqlite3, within the suite's test timeout)
   run('podman', ['build', '--format', 'docker', '-t', 'ccm-mock', '.']);
-});
+}, 900_000);
 
 afterAll(() => {
   spawnSync('podman-compose', ['-p', PROJECT, 'down', '-v'], { cwd: packageRoot, stdio: 'ignore' });
@@ -78,7 +50,7 @@ describe('compose.yaml, with podman-compose', () => {
 
   it('up -d: the health check turns healthy and SOAP works on the published port', async () => {
     compose('up', '-d');
-    await healthy();
+    await healthy(CONTAINER, base);
     // the compose file's check (podman-compose 1.0.3 runs its CMD form through /bin/sh -c), not only the image's
     expect(run('podman', ['inspect', '--format', '{{.Config.Healthcheck.Test}}', CONTAINER])).toContain(
       '/app/dist/server/healthcheck.js',
@@ -105,7 +77,7 @@ describe('compose.yaml, with podman-compose', () => {
     compose('down');
     expect(run('podman', ['volume', 'ls', '--format', '{{.Name}}'])).toContain(VOLUME);
     compose('up', '-d');
-    await healthy();
+    await healthy(CONTAINER, base);
     expect(await (await fetch(`${base}/ca/root.pem`)).text()).toBe(rootPem);
     expect(ok(await call(`${base}/ws/EPKIManager`, 'collect', orderXml(order))).fields).toEqual({
       statusCode: '1',

@@ -15,7 +15,8 @@ import { packageRoot } from '../../wsdl/paths.js';
  * installed copy would); test/packed/ runs them again in a new project with the packed tarball installed, and runs
  * the Testcontainers recipe against the image. The compose file and the CI service-container recipes need Docker,
  * GitHub or GitLab: here they are held to what the image really has (its Dockerfile's health check, port and volume)
- * and to settings and flags that exist; the compose file also runs in test/container/compose.test.ts.
+ * and to settings and flags that exist; test/container/ runs the compose file (compose.test.ts) and the CI service
+ * containers (ci-services.test.ts) on podman.
  */
 
 const exec = promisify(execFile);
