@@ -1,7 +1,7 @@
 import type { OperationName } from '../../wsdl/contract.js';
 import type { Clock } from '../domain/clock.js';
 import { truncate } from '../lib/truncate.js';
-import type { SoapCallRecord } from '../soap/endpoint.js';
+import type { SoapCallRecord } from '../soap/call-record.js';
 
 /**
  * Every answered SOAP call, newest last, bounded in entries (journalSize) and in bytes (journalBytes): what a

@@ -18,6 +18,7 @@ import { Lru } from '../lib/lru.js';
 import { requestBaseUrl, type BaseUrlSource } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
 import { parseSoapRequest } from './envelope.js';
+import type { SoapCallRecord } from './call-record.js';
 import { SoapFault } from './fault.js';
 import { breakTransport } from './transport-faults.js';
 
@@ -45,19 +46,7 @@ export interface WireProfile {
   acceptUriAlias: boolean;
 }
 
-/** One answered SOAP call, for the journal and the logs. */
-export interface SoapCallRecord {
-  at: number;
-  operation?: OperationName;
-  /** the customer the call authenticated as; undefined when its authData did not authenticate */
-  customerUri?: string;
-  orderNumber?: number;
-  /** the status code answered, for operations that answer one */
-  code?: number;
-  fault?: string;
-  httpStatus: number;
-  latencyMs: number;
-}
+export type { SoapCallRecord } from './call-record.js';
 
 export interface SoapEndpointOptions {
   handlers: OperationHandlers;

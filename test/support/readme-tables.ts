@@ -218,6 +218,29 @@ export function securityLimitsTable(): string {
   ].join('\n');
 }
 
+/** Example files the docs show whole (docs/in-process.md, docs/testing-recipes.md), by the name of their generated section; test/recipes/ runs them. */
+export const EXAMPLES: Record<string, string> = {
+  'example-in-process-admin': 'docs/examples/in-process/admin.ts',
+  'example-vitest-config': 'docs/examples/vitest/vitest.config.ts',
+  'example-vitest-global-setup': 'docs/examples/vitest/ccm-mock.global-setup.ts',
+  'example-vitest-test': 'docs/examples/vitest/enroll.test.ts',
+  'example-node-test-runner': 'docs/examples/node-test/run-tests.js',
+  'example-node-test-test': 'docs/examples/node-test/enroll.test.js',
+  'example-testcontainers': 'docs/examples/testcontainers/ccm-mock.container.test.ts',
+  'example-compose': 'compose.yaml',
+  'example-github-actions': 'docs/examples/ci/github-actions.yml',
+  'example-gitlab-ci': 'docs/examples/ci/gitlab-ci.yml',
+};
+
+const FENCE_LANGUAGES: Record<string, string> = { ts: 'ts', js: 'js', yaml: 'yaml', yml: 'yaml' };
+
+/** A file as a fenced code block. */
+export function exampleBlock(path: string): string {
+  const language = FENCE_LANGUAGES[path.slice(path.lastIndexOf('.') + 1)];
+  if (!language) throw new Error(`${path}: no code-block language for its extension`);
+  return `\`\`\`${language}\n${readFileSync(join(packageRoot, path), 'utf8')}\`\`\``;
+}
+
 export const GENERATED: Record<string, () => string> = {
   'security-limits': securityLimitsTable,
   'default-accounts': defaultAccountsTable,
@@ -228,6 +251,7 @@ export const GENERATED: Record<string, () => string> = {
   'admin-routes': adminRouteTable,
   'conformance-checks': conformanceChecksTable,
   'exit-codes': exitCodeTable,
+  ...Object.fromEntries(Object.entries(EXAMPLES).map(([name, path]) => [name, () => exampleBlock(path)])),
 };
 
 export const readmePath = join(packageRoot, 'README.md');
