@@ -1,5 +1,4 @@
 import { SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS } from '../../wsdl/contract.js';
-import { escapeXml } from '../../wsdl/xml.js';
 
 /**
  * SOAP 1.1 faults shaped like Metro's (JAX-WS RI): HTTP 500 unless a transport status says otherwise,
@@ -19,10 +18,15 @@ export class SoapFault extends Error {
   }
 }
 
+/** Text as Metro's writer escapes it: only &, < and > (quotes and apostrophes stay as they are). */
+function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
 export function faultEnvelope(code: FaultCode, message: string): string {
   return (
     `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="${SOAP11_ENVELOPE_NS}"><S:Body>` +
-    `<S:Fault xmlns:ns4="${SOAP12_ENVELOPE_NS}"><faultcode>S:${code}</faultcode><faultstring>${escapeXml(message)}</faultstring></S:Fault>` +
+    `<S:Fault xmlns:ns4="${SOAP12_ENVELOPE_NS}"><faultcode>S:${code}</faultcode><faultstring>${escapeText(message)}</faultstring></S:Fault>` +
     `</S:Body></S:Envelope>`
   );
 }

@@ -5,8 +5,9 @@ import type { HttpReply } from './exchange.js';
  * byte for byte (so element names, namespaces, prefixes, nesting, self-closing, escaping, fault codes and
  * fault strings all count). Only two things are normalised, both where the two servers cannot agree by
  * construction:
- * - each server's own address in the body (the mock's public base URL, the oracle's loopback port);
- * - Metro's `; charset=` in Content-Type becomes `;charset=`: the JDK HTTP server the oracle runs in sends
+ * - each server's own address in the body (the mock's public base URL, the oracle's loopback port), and the
+ *   implementation class Metro's endpoint page names (the oracle's Java class, "ccm-mock" for the mock);
+ * - Metro's `; charset=` (and ` ;charset=`) in Content-Type becomes `;charset=`: the JDK HTTP server the oracle runs in sends
  *   the header as Metro writes it, a servlet container (where the live service runs) re-serialises it
  *   without the space - the SSL service's real responses say `text/xml;charset=utf-8`.
  * Business values need no normalising: the oracle's answers come from a twin of the mock's domain.
@@ -27,12 +28,16 @@ export interface Difference {
 export const BASE = '{BASE}';
 
 function bodyText(side: Side): string {
-  return side.reply.body.toString('utf8').split(side.base).join(BASE);
+  return side.reply.body
+    .toString('utf8')
+    .split(side.base)
+    .join(BASE)
+    .replace(/(<td>Implementation class:<\/td><td>)[^<]*/, '$1{CLASS}');
 }
 
 function contentType(reply: HttpReply, servletForm: boolean): string {
   const value = reply.headers['content-type'] ?? '(none)';
-  return servletForm ? value.replace(/;\s+charset=/i, ';charset=') : value;
+  return servletForm ? value.replace(/\s*;\s*charset=/i, ';charset=') : value;
 }
 
 export function differences(mock: Side, metro: Side): Difference[] {

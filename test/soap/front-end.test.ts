@@ -129,8 +129,10 @@ describe('faults where Metro faults', () => {
     expect(fault(emptyBody, 'Client').fault?.string).toMatch(/dispatch/);
   });
 
-  it('a body that is not a SOAP 1.1 envelope, and a SOAP 1.2 envelope sent as text/xml: VersionMismatch', async () => {
-    fault(await post(mock.endpoint, '<hello/>'), 'VersionMismatch');
+  it('a root that is not an Envelope: Client; an Envelope in another namespace (SOAP 1.2 sent as text/xml): VersionMismatch', async () => {
+    expect(fault(await post(mock.endpoint, '<hello/>'), 'Client').fault?.string).toBe(
+      "Couldn't create SOAP message due to exception: unexpected XML tag. expected: {http://schemas.xmlsoap.org/soap/envelope/}Envelope but found: {}hello",
+    );
     const soap12 =
       '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><n:getWebServiceInfo xmlns:n="http://ws.epki.comodo.com/"/></e:Body></e:Envelope>';
     const answer = fault(await post(mock.endpoint, soap12), 'VersionMismatch');
@@ -283,9 +285,21 @@ describe('WSDL serving', () => {
     }
   });
 
-  it('answers ?WSDL in either case, a plain GET with an info page, other methods with 405', async () => {
+  it("answers GET and HEAD as Metro's HTTP adapter does, PUT and DELETE as POST, other methods with 405", async () => {
     expect((await fetch(mock.endpoint + '?WSDL')).headers.get('content-type')).toBe('text/xml;charset=utf-8');
-    expect(await (await fetch(mock.endpoint)).text()).toContain('EPKIManager');
-    expect((await fetch(mock.endpoint, { method: 'PUT' })).status).toBe(405);
+    const page = await fetch(mock.endpoint + '?Wsdl');
+    expect(page.headers.get('content-type')).toBe('text/html;charset=utf-8');
+    expect(await page.text()).toContain('<td>{http://ws.epki.comodo.com/}EPKIService</td>');
+    expect((await fetch(mock.endpoint + '?wsdl=1')).status).toBe(404);
+    expect((await fetch(mock.endpoint, { method: 'HEAD' })).status).toBe(404);
+    expect((await fetch(mock.endpoint + '?wsdl', { method: 'HEAD' })).status).toBe(200);
+    const put = await fetch(mock.endpoint, {
+      method: 'PUT',
+      body: envelope('getWebServiceInfo'),
+      headers: { 'content-type': 'text/xml' },
+    });
+    expect(put.status).toBe(200);
+    expect(await put.text()).toContain('<ns2:getWebServiceInfoResponse');
+    expect((await fetch(mock.endpoint, { method: 'PATCH' })).status).toBe(405);
   });
 });
