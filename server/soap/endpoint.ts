@@ -9,7 +9,7 @@ import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
 import { requestCharset, type Charset } from './charset.js';
-import { parseSoapRequest } from './envelope.js';
+import { parseSoapRequest, type Dispatcher } from './envelope.js';
 import { faultEnvelope, SoapFault } from './fault.js';
 import { marshalResponse } from './marshal.js';
 import { breakTransport } from './transport-faults.js';
@@ -234,14 +234,18 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
       .send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
   });
 
+  /** Metro dispatches on the payload's name: an operation of the profile's namespace, with or without parameters. */
+  const dispatch: Dispatcher = (ns, local) => {
+    if (ns !== profile.namespace || !isOperationName(local)) return undefined;
+    const typeRef = contract.elements.get(contract.operations.get(local)!.inputElement)!;
+    return contract.childrenOf(typeRef.name).length ? 'params' : 'none';
+  };
+
   /** The request's operation and arguments, read and checked; the XML document is gone when this returns. */
   function read(body: Buffer, charset: Charset | undefined): { name: OperationName; args: Record<string, unknown> } {
-    const { doc, payload } = parseSoapRequest(body, charset);
+    const { doc, payload } = parseSoapRequest(body, charset, dispatch);
     try {
-      const name = payload.name;
-      if (payload.namespaceUri !== profile.namespace || !isOperationName(name)) {
-        throw new SoapFault('Client', `Cannot find dispatch method for {${payload.namespaceUri}}${name}`);
-      }
+      const name = payload.name as OperationName;
       const op = contract.operations.get(name)!;
       const typeRef = contract.elements.get(op.inputElement)!;
       if (profile.strict) {
@@ -287,7 +291,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
  * Express does not rewrite it. An answer to a request in another charset is in that charset (charset.ts).
  */
 function sendXml(res: ServerResponse, status: number, body: string, charset?: Charset): void {
-  if (charset) {
+  if (charset && !charset.utf8) {
     const bytes = charset.encode(
       body.replace(UTF8_DECLARATION, `<?xml version='1.0' encoding='${charset.declared}'?>`),
     );

@@ -475,7 +475,9 @@ export function corpus(): CorpusCase[] {
   // input that is not well-formed XML, or not XML at all
   const m = 'malformed';
   const S = (inner: string) => `<s:Envelope xmlns:s="${SOAP11_ENVELOPE_NS}">${inner}`;
-  const body = (name: string, text: (ctx: CaseContext) => string | Buffer) => add(m, name, (ctx) => post(text(ctx)));
+  const bodyIn = (group: string, name: string, text: (ctx: CaseContext) => string | Buffer) =>
+    add(group, name, (ctx) => post(text(ctx)));
+  const body = (name: string, text: (ctx: CaseContext) => string | Buffer) => bodyIn(m, name, text);
   body('an empty body', () => '');
   body('only whitespace', () => '  \n ');
   body('only a byte-order mark', () => Buffer.from([0xef, 0xbb, 0xbf]));
@@ -536,5 +538,159 @@ export function corpus(): CorpusCase[] {
       `<!DOCTYPE x [<!ENTITY a "A">]>${soap(ctx, 'revoke', valid('revoke', ctx).replace('key compromise', '&a;')).replace(/^<\?xml[^>]*\?>/, '')}`,
   );
   body('gzip bytes without Content-Encoding', (ctx) => gzipSync(Buffer.from(gwsi(ctx))));
+
+  // where the parser fails and how it says so: each kind of error inside an operation without parameters
+  // (Metro reads all of it) and inside one with parameters (JAXB reads it)
+  const w = 'well-formedness';
+  const inWrapper = (op: string, inner: string) => (ctx: CaseContext) =>
+    soap(ctx, op, op === 'getWebServiceInfo' ? inner : valid(op, ctx) + inner, { declaration: '' });
+  const errors: [string, string][] = [
+    ['an undeclared element prefix', '<p:x/>'],
+    ['an undeclared attribute prefix', '<x p:a="1"/>'],
+    ['a duplicate attribute', '<a b="1" c="2" b="3"/>'],
+    ['a prefix bound to the empty URI', '<a xmlns:p=""/>'],
+    ['the xml prefix rebound', '<a xmlns:xml="urn:x"/>'],
+    ['an attribute without a value', '<a b/>'],
+    ['an unquoted attribute value', '<a b=c/>'],
+    ['attributes without space between them', '<a b="1"c="2"/>'],
+    ['a space inside />', '<a/ >'],
+    ['< inside an attribute value', '<a b="<"/>'],
+    ['an undeclared entity in an attribute', '<a x="&nope;"/>'],
+    ['a tag left open with < after it', '<a <b/>'],
+    ['a close tag for nothing open', '</a>'],
+    ['junk in a close tag', '<a></a x>'],
+    ['a mismatched close tag over three lines', '<a>\r\n\r\n<b></c></a>'],
+    ['&#0;', '<a>&#0;</a>'],
+    ['&#1;', '<a>&#1;</a>'],
+    ['&#xFFFE;', '<a>&#xFFFE;</a>'],
+    ['&#x110000;', '<a>&#x110000;</a>'],
+    ['a letter in a decimal character reference', '<a>&#12a;</a>'],
+    ['&#;', '<a>&#;</a>'],
+    ['an entity reference without its semicolon', '<a>&amp</a>'],
+    ['& followed by a space', '<a>& x</a>'],
+    ['a raw control character', '<a>\u0001</a>'],
+    ['a raw NUL', '<a>x\u0000y</a>'],
+    ['a raw U+FFFE (Woodstox lets it pass)', '<a>\uFFFE</a>'],
+    [']]> in text', '<a>]]></a>'],
+    ['-- inside a comment', '<!-- a -- b -->'],
+    ['<!- that is no comment', '<!- x -->'],
+    ['a DOCTYPE inside content', '<!DOCTYPE x>'],
+    ['a processing instruction named xml', '<?xml x?>'],
+    ['an unterminated processing instruction', '<?pi x'],
+    ['an unterminated CDATA section', '<![CDATA[x'],
+    ['an unterminated comment', '<!-- x'],
+    ['a digit starting a tag name', '<1a/>'],
+    ['a colon starting a tag name', '<:a/>'],
+    ['a tag name ending in a colon', '<a:/>'],
+    ['two colons in a tag name', '<a:b:c/>'],
+  ];
+  for (const [name, inner] of errors)
+    for (const op of ['getWebServiceInfo', 'getKUTemplates']) bodyIn(w, `${name}, inside ${op}`, inWrapper(op, inner));
+
+  // after the payload: JAXB reads one token more and stops; for an operation without parameters Metro reads on
+  const afterPayload: [string, string][] = [
+    ['a mismatched tag', '<a></b></soapenv:Body></soapenv:Envelope>'],
+    ['a start tag with a duplicate attribute', '<a b="1" b="2"></soapenv:Body></soapenv:Envelope>'],
+    ['text with an undeclared entity', 'x&nope;</soapenv:Body></soapenv:Envelope>'],
+    ['nothing more (end of input)', ''],
+    ['the Body closed, then nothing', '</soapenv:Body>'],
+    ['junk after the Envelope', '</soapenv:Body></soapenv:Envelope>junk'],
+    ['a NUL after the Envelope', '</soapenv:Body></soapenv:Envelope>\u0000'],
+    ['a second root after the Envelope', '</soapenv:Body></soapenv:Envelope><x/>'],
+    ['a close tag after the Envelope', '</soapenv:Body></soapenv:Envelope> </a>'],
+    ['an unterminated comment after the Envelope', '</soapenv:Body></soapenv:Envelope><!-- x'],
+  ];
+  for (const [name, tail] of afterPayload)
+    for (const op of ['getWebServiceInfo', 'getCollectStatus'])
+      bodyIn(w, `after the ${op} payload: ${name}`, (ctx) =>
+        soap(ctx, op, valid(op, ctx), { declaration: '' }).replace(/<\/soapenv:Body><\/soapenv:Envelope>$/, tail),
+      );
+
+  // the prolog and the reader's start
+  const prolog: [string, string | Buffer][] = [
+    ['a lone <', '<'],
+    ['a lone <a', '<a'],
+    ['<a and a space', '<a '],
+    ['<a b', '<a b'],
+    ['<a b=', '<a b='],
+    ['an attribute value cut short', '<a b="'],
+    ['<a b="1"', '<a b="1"'],
+    ['<a b="1"/', '<a b="1"/'],
+    ['only a comment', '<!-- x -->'],
+    ['only a processing instruction', '<?pi?>'],
+    ['a close tag first', '</a>'],
+    ['a digit after the first <', '<1/>'],
+    ['text on the third line', '\n\n  x'],
+    ['an XML declaration after a space', ' <?xml version="1.0"?><a/>'],
+    ['<?xml?> with nothing in it', '<?xml?><a/>'],
+    ['version 2.0 in the XML declaration', '<?xml version="2.0"?><a/>'],
+    ['standalone="maybe" in the XML declaration', '<?xml version="1.0" standalone="maybe"?><a/>'],
+    ['a control character first', '\u0001<a/>'],
+    ['a NUL first', '\u0000<a/>'],
+    ['a byte-order mark and a short root', Buffer.from('\uFEFF<ab/>')],
+    ['a byte-order mark and a 6-character root', Buffer.from('\uFEFF<a></a>')],
+  ];
+  for (const [name, text] of prolog) bodyIn(w, `prolog: ${name}`, () => text);
+
+  // bytes without a charset in the Content-Type: Woodstox decodes them itself
+  const bytes = 'encodings';
+  const noCharset = { 'content-type': 'text/xml', soapaction: '""' };
+  const latin1 = (text: string) => Buffer.from(text, 'latin1');
+  const withBytes = (name: string, make: (ctx: CaseContext) => Buffer, headers: Record<string, string> = noCharset) =>
+    add(bytes, name, (ctx) => post(make(ctx), headers));
+  withBytes('0xFF in content, no charset', (ctx) => latin1(soap(ctx, 'getWebServiceInfo', '<a>x\u00ffy</a>')));
+  withBytes(
+    '0xFF in content, charset=utf-8',
+    (ctx) => latin1(soap(ctx, 'getWebServiceInfo', '<a>x\u00ffy</a>')),
+    XML_HEADERS,
+  );
+  withBytes('0xFF first, no charset', (ctx) => latin1('\u00ff' + soap(ctx, 'getWebServiceInfo', '')));
+  withBytes('a bad middle byte, no charset', (ctx) => latin1(soap(ctx, 'getWebServiceInfo', '<a>x\u00c3(y</a>')));
+  withBytes('an overlong "/" (Woodstox decodes it), no charset', (ctx) =>
+    latin1(soap(ctx, 'getWebServiceInfo', '<a>\u00c0\u00af</a>')),
+  );
+  for (const op of ['getWebServiceInfo', 'getCollectStatus'])
+    withBytes(`a multi-byte character cut at the end, after ${op}, no charset`, (ctx) =>
+      Buffer.concat([Buffer.from(soap(ctx, op, valid(op, ctx))), Buffer.from([0xe2, 0x82])]),
+    );
+  withBytes('only a byte-order mark, no charset', () => Buffer.from([0xef, 0xbb, 0xbf]));
+  withBytes('a byte-order mark and <, no charset', () => Buffer.from([0xef, 0xbb, 0xbf, 0x3c]));
+  withBytes('an unknown encoding declared, no charset', (ctx) =>
+    Buffer.from(soap(ctx, 'getWebServiceInfo', '', { declaration: '<?xml version="1.0" encoding="x-nope"?>' })),
+  );
+  withBytes(
+    'an unknown encoding declared, charset=utf-8',
+    (ctx) =>
+      Buffer.from(soap(ctx, 'getWebServiceInfo', '', { declaration: '<?xml version="1.0" encoding="x-nope"?>' })),
+    XML_HEADERS,
+  );
+  withBytes('ISO-8859-1 declared, no charset', (ctx) =>
+    latin1(
+      soap(ctx, 'revoke', valid('revoke', ctx).replace('key compromise', 'r\u00e9voqu\u00e9'), {
+        declaration: '<?xml version="1.0" encoding="ISO-8859-1"?>',
+      }),
+    ),
+  );
+  withBytes('UTF-16LE with a byte-order mark, no charset', (ctx) =>
+    Buffer.from('\uFEFF' + soap(ctx, 'getWebServiceInfo', '', { declaration: '' }), 'utf16le'),
+  );
+  withBytes('UTF-16LE without a byte-order mark, no charset', (ctx) =>
+    Buffer.from(soap(ctx, 'getWebServiceInfo', '', { declaration: '' }), 'utf16le'),
+  );
+  for (const charset of [
+    'UTF-8',
+    'utf8',
+    'latin1',
+    'us-ascii',
+    'windows-1252',
+    'Cp1252',
+    'x-nope',
+    '',
+    '"iso-8859-1";a=b',
+  ])
+    withBytes(`charset=${charset}`, (ctx) => Buffer.from(soap(ctx, 'getWebServiceInfoX', '')), {
+      'content-type': `text/xml; charset=${charset}`,
+      soapaction: '""',
+    });
   return cases;
 }
