@@ -13,7 +13,8 @@ import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './
 import { certificateRecords } from './domain/certificate-records.js';
 import type { AdjustableClock } from './domain/clock.js';
 import { clockFor } from './durable-clock.js';
-import { EpkiService } from './domain/epki-service.js';
+import { createDomain } from './domain/domain.js';
+import type { EpkiService } from './domain/epki-service.js';
 import { FaultInjector } from './domain/faults.js';
 import { parseDelay } from './domain/lifecycle.js';
 import { SeededRandom } from './domain/random.js';
@@ -118,7 +119,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const workers = signWorkerCount(config);
   const signer =
     workers > 0 ? new SignWorkerPool(ca.issuing.key, workers, (message) => logger.error(message)) : undefined;
-  const service = new EpkiService({
+  const { service, lifecycle } = createDomain({
     accounts,
     store,
     ca,
@@ -133,7 +134,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       serviceInfo: config.serviceInfo,
     },
   });
-  const admin = new MockAdmin({ config, service, store, accounts, clock, random, faults, journal, ca });
+  const admin = new MockAdmin({ config, service, lifecycle, store, accounts, clock, random, faults, journal, ca });
   const revocation = await createRevocation({
     ca,
     records: certificateRecords(store),

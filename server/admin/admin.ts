@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { TestCa } from '../ca/test-ca.js';
 import { CA_PATHS } from '../ca/urls.js';
 import type { MockConfig } from '../config.js';
@@ -6,7 +5,14 @@ import type { Accounts } from '../domain/accounts.js';
 import type { AdjustableClock } from '../domain/clock.js';
 import type { EpkiService } from '../domain/epki-service.js';
 import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
-import { delayStreamName, describeDelay, parseDelay, type DelaySpec, type ManualAction } from '../domain/lifecycle.js';
+import {
+  delayStreamName,
+  describeDelay,
+  parseDelay,
+  type DelaySpec,
+  type ManualAction,
+  type OrderLifecycle,
+} from '../domain/lifecycle.js';
 import {
   allowedActions,
   applyAction,
@@ -14,7 +20,7 @@ import {
   OrderNotFound,
   TransitionRefused,
 } from '../domain/order-actions.js';
-import { ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
+import { certificateOf, ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
 import type { SeededRandom } from '../domain/random.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Journal, JournalEntry, JournalFilter } from './journal.js';
@@ -38,6 +44,7 @@ export class AdminError extends Error {
 export interface AdminDeps {
   config: MockConfig;
   service: EpkiService;
+  lifecycle: OrderLifecycle;
   store: OrderStore;
   accounts: Accounts;
   clock: AdjustableClock;
@@ -181,7 +188,7 @@ export class MockAdmin {
     const out: OrderSummary[] = [];
     for (const o of found) {
       // bring each up to date (a delay may have elapsed), then filter by the state it is in now
-      if (o.next) this.deps.service.advance(o, false);
+      this.deps.lifecycle.advance(o, false);
       if (query.state === undefined || o.state === query.state) out.push(this.summary(o));
     }
     const start = query.offset ?? 0;
@@ -189,7 +196,7 @@ export class MockAdmin {
   }
 
   order(orderNumber: number): OrderDetail {
-    return this.detail(this.guard(() => observeOrder(this.deps.service, orderNumber)));
+    return this.detail(this.guard(() => observeOrder(this.deps.lifecycle, orderNumber)));
   }
 
   approve(orderNumber: number, note?: string): OrderDetail {
@@ -213,7 +220,7 @@ export class MockAdmin {
   }
 
   act(orderNumber: number, action: ManualAction, text?: string): OrderDetail {
-    return this.detail(this.guard(() => applyAction(this.deps.service, orderNumber, action, text ?? '')));
+    return this.detail(this.guard(() => applyAction(this.deps.lifecycle, orderNumber, action, text ?? '')));
   }
 
   private guard<T>(fn: () => T): T {
@@ -258,7 +265,7 @@ export class MockAdmin {
   }
 
   private detail(o: Order): OrderDetail {
-    const x509 = o.certificate && new X509Certificate(Buffer.from(o.certificate.der, 'base64'));
+    const x509 = certificateOf(o);
     return {
       ...this.summary(o),
       templates: o.templates,
@@ -335,13 +342,13 @@ export class MockAdmin {
   // ---- organizations ----
 
   organizations(): OrganizationView[] {
-    const { accounts, service } = this.deps;
+    const { accounts, lifecycle } = this.deps;
     return accounts.listOrganizations().map(({ customer, org }) => ({
       customer: customer.customerLoginUri,
       orgId: org.orgId,
       name: org.name,
       suspended: accounts.isSuspended(org),
-      delay: describeDelay(service.delayFor(org)),
+      delay: describeDelay(lifecycle.delayFor(org)),
     }));
   }
 
@@ -353,7 +360,7 @@ export class MockAdmin {
     orgId: number,
     change: { suspended?: boolean | null; delay?: string | number | null },
   ): OrganizationView {
-    const { accounts, service } = this.deps;
+    const { accounts, lifecycle } = this.deps;
     const found = accounts.organizationById(orgId);
     if (!found) throw new AdminError(404, `organization ${orgId} not found`);
     if (typeof change !== 'object' || change === null)
@@ -372,7 +379,7 @@ export class MockAdmin {
       }
     }
     if (change.suspended !== undefined) accounts.setSuspended(orgId, change.suspended ?? undefined);
-    if (change.delay !== undefined) service.setOrgDelay(orgId, delay);
+    if (change.delay !== undefined) lifecycle.setOrgDelay(orgId, delay);
     return this.organizations().find((o) => o.orgId === orgId)!;
   }
 
@@ -385,7 +392,7 @@ export class MockAdmin {
    * streams (fault and delay draws).
    */
   reset(options: ResetOptions = {}): { reset: string; seed: string } {
-    const { store, faults, journal, accounts, service, random } = this.deps;
+    const { store, faults, journal, accounts, service, lifecycle, random } = this.deps;
     if (options.customer !== undefined) {
       const customer = accounts.customer(options.customer);
       if (!customer)
@@ -397,7 +404,7 @@ export class MockAdmin {
       journal.clear(customer.customerLoginUri);
       for (const org of customer.organizations) {
         accounts.setSuspended(org.orgId, undefined);
-        service.setOrgDelay(org.orgId, undefined);
+        lifecycle.setOrgDelay(org.orgId, undefined);
       }
       random.restart(faultStreamName(customer.customerLoginUri));
       random.restart(delayStreamName(customer.customerLoginUri));
@@ -411,6 +418,7 @@ export class MockAdmin {
     journal.clear();
     for (const { org } of accounts.listOrganizations()) accounts.setSuspended(org.orgId, undefined);
     service.reset();
+    lifecycle.clearDelays();
     random.reseed(options.seed);
     return { reset: 'all', seed: this.seed };
   }

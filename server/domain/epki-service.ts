@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { OperationName } from '../../wsdl/contract.js';
 import { Status } from '../../wsdl/status-codes.js';
 import type {
@@ -14,24 +13,14 @@ import type {
   SMIMECollectResponse,
 } from '../../wsdl/types.js';
 import { RecentBundles, type CertificateFormat } from '../ca/bundle.js';
-import { positiveSerial } from '../ca/certificate.js';
 import { CsrRejected, parseCsr, type CsrProblem, type ParsedCsr } from '../ca/csr.js';
-import { issueLeaf, issueLeafWith, type LeafRequest } from '../ca/issuer.js';
-import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate, Organization, Principal } from './accounts.js';
 import type { Clock } from './clock.js';
-import {
-  delayStreamName,
-  initialStep,
-  parseDelay,
-  scriptOf,
-  scriptTags,
-  stepOnArrival,
-  type DelaySpec,
-} from './lifecycle.js';
-import { reasonCodeFromText, type IssuedCertificate, type Order, type OrderState } from './orders.js';
+import { scriptTags } from '../../wsdl/script-tags.js';
+import type { OrderLifecycle } from './lifecycle.js';
+import type { Order, OrderState } from './orders.js';
 import type { SeededRandom } from './random.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
 
@@ -42,10 +31,6 @@ import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.
 
 export interface ServiceSettings {
   certificateFormat: CertificateFormat;
-  /** validity of issued certificates, in days */
-  validityDays: number;
-  /** processing delay for organizations that set none */
-  defaultDelay: DelaySpec;
   /** the string getWebServiceInfo answers */
   serviceInfo: string;
 }
@@ -64,16 +49,15 @@ export interface CodeInjector {
 export interface EpkiServiceDeps {
   accounts: Accounts;
   store: OrderStore;
+  /** the collect bundle's chain */
   ca: TestCa;
   clock: Clock;
+  /** the order numbers' seeded stream */
   random: SeededRandom;
+  /** every change of an order's state */
+  lifecycle: OrderLifecycle;
   settings: ServiceSettings;
   injector?: CodeInjector;
-  /**
-   * Signs certificates issued at enroll time off the event loop (the worker pool). Without it, and for
-   * every certificate issued later (delays, polls, admin actions), the main thread signs.
-   */
-  signer?: TbsSigner;
 }
 
 const CSR_PROBLEM_CODES: Record<CsrProblem, number> = {
@@ -111,15 +95,11 @@ const PERSON_REFUSALS: readonly number[] = [Status.BEING_ISSUED, Status.REVOKED,
 type Outcome<T> = { code: number } | T;
 const isCode = (x: unknown): x is { code: number } => typeof x === 'object' && x !== null && 'code' in x;
 
-const DAY_MS = 24 * 3600 * 1000;
-
 export class EpkiService {
   private nextNumber = 0;
-  /** per-organization delays set at run time (admin API), by orgId */
-  private readonly delayOverrides = new Map<number, DelaySpec>();
   private readonly bundles: RecentBundles;
 
-  constructor(readonly deps: EpkiServiceDeps) {
+  constructor(private readonly deps: EpkiServiceDeps) {
     this.bundles = new RecentBundles(deps.settings.certificateFormat);
   }
 
@@ -167,13 +147,8 @@ export class EpkiService {
     if (!org) return { code: Status.ORDER_NUMBER_NOT_FOUND };
     const refused = this.orgGate(op, principal, org);
     if (refused !== undefined) return { code: refused };
-    if (order.tags.includes('fail14')) {
-      order.tags = order.tags.filter((t) => t !== 'fail14');
-      this.note(order, order.state, `${op} answered -14 (scripted +fail14)`);
-      this.store.save(order);
-      return { code: Status.UNKNOWN_ERROR };
-    }
-    this.advance(order, poll);
+    if (this.deps.lifecycle.failsOnce(order, op)) return { code: Status.UNKNOWN_ERROR };
+    this.deps.lifecycle.advance(order, poll);
     return order;
   }
 
@@ -238,11 +213,7 @@ export class EpkiService {
     return this.nextNumber++;
   }
 
-  /**
-   * A new order, saved. An order issued on the spot has its certificate signed by the signer when there is
-   * one: the order number and serial are drawn before the wait (same seed, same numbers), and the order is
-   * saved, issued, before the client hears its number.
-   */
+  /** A new order, saved and on its way (an order issued on the spot is issued before the client hears its number). */
   private createOrder(
     principal: Principal,
     org: Organization,
@@ -253,9 +224,6 @@ export class EpkiService {
     ctx: CallContext,
   ): Order | Promise<Order> {
     const now = this.deps.clock.now();
-    const tags = scriptTags(email);
-    const script = scriptOf(tags);
-    const delay = script.delay ?? this.delayFor(org);
     const order: Order = {
       orderNumber: this.allocateOrderNumber(),
       customerUri: principal.customer.customerLoginUri,
@@ -268,173 +236,20 @@ export class EpkiService {
       templates: templates.map((t) => t.shortName),
       baseUrl: ctx.baseUrl,
       state: 'processing',
-      tags,
+      tags: scriptTags(email),
       polls: 0,
       createdAt: now,
       updatedAt: now,
       history: [{ at: now, state: 'processing', note: `enrolled by ${principal.admin.login}` }],
     };
-    order.next = initialStep(script, delay, now, this.deps.random.stream(delayStreamName(order.customerUri)));
-    const { signer } = this.deps;
-    if (
-      signer &&
-      order.next.to === 'issued' &&
-      order.next.afterPolls === undefined &&
-      (order.next.at ?? Infinity) <= now
-    ) {
-      const request = this.leafRequest(order, now, csr);
-      return issueLeafWith(this.deps.ca, request, signer).then((der) => {
-        order.certificate = this.issued(request, der);
-        this.advance(order, false, csr);
-        return order;
-      });
-    }
-    this.advance(order, false, csr);
-    return order;
+    return this.deps.lifecycle.start(order, org, csr);
   }
 
-  // ---- lifecycle ----
-
-  /** The processing delay of an organization's new orders: set at run time, in the fixture, or the default. */
-  delayFor(org: Organization): DelaySpec {
-    return (
-      this.delayOverrides.get(org.orgId) ??
-      (org.delay !== undefined ? parseDelay(org.delay) : this.deps.settings.defaultDelay)
-    );
-  }
-
-  /** Set (or, with undefined, drop) an organization's run-time delay. */
-  setOrgDelay(orgId: number, delay: DelaySpec | undefined): void {
-    if (delay === undefined) this.delayOverrides.delete(orgId);
-    else this.delayOverrides.set(orgId, delay);
-  }
-
-  /** A full reset: order numbers start again from the seed's first draw (above any order still stored), run-time delays go. */
+  /** A full reset: order numbers start again from the seed's first draw (above any order still stored). */
   reset(): void {
     this.nextNumber = 0;
-    this.delayOverrides.clear();
     // the same seed draws the same serials again
     this.bundles.clear();
-  }
-
-  /**
-   * Apply every due step (a poll counts toward poll-based steps) and save the order. A settled order (no
-   * step ahead) is left as it is: its polls are not counted, so polling it costs no write.
-   */
-  advance(order: Order, poll: boolean, csr?: ParsedCsr): void {
-    if (!order.next) return;
-    if (poll) order.polls++;
-    let pollPending = poll;
-    for (let guard = 0; order.next && guard < 8; guard++) {
-      const step = order.next;
-      const now = this.deps.clock.now();
-      let due = step.at !== undefined && step.at <= now;
-      if (!due && step.afterPolls !== undefined) {
-        if (step.afterPolls <= 0) due = true;
-        else if (pollPending) {
-          step.afterPolls--;
-          pollPending = false;
-        }
-      }
-      if (!due) break;
-      this.moveTo(order, step.to, 'scheduled', csr);
-    }
-    this.store.save(order);
-  }
-
-  /** After a change made from outside (the admin API): apply what became due, and save. */
-  settle(order: Order): void {
-    if (order.next) this.advance(order, false);
-    else this.store.save(order);
-  }
-
-  /** Enter a state: issue the certificate on the way into "issued", schedule what follows. */
-  moveTo(order: Order, state: OrderState, note: string, csr?: ParsedCsr): void {
-    const now = this.deps.clock.now();
-    if (state === 'issued' && !order.certificate) this.issueCertificate(order, now, csr);
-    // the CSR was only needed to issue: an issued order does not carry it (a third of a stored order)
-    if (order.certificate) order.csr = '';
-    order.state = state;
-    order.next = stepOnArrival(order, state, now);
-    this.note(order, state, note);
-    if (state === 'issued') this.autoRevokePrevious(order);
-  }
-
-  private note(order: Order, state: OrderState, note: string): void {
-    const now = this.deps.clock.now();
-    order.updatedAt = now;
-    order.history.push({ at: now, state, note });
-  }
-
-  private newSerial(): string {
-    const stream = this.deps.random.stream('serials');
-    for (;;) {
-      const serial = positiveSerial(stream.bytes(16)).toString('hex');
-      if (!this.store.getBySerial(serial)) return serial;
-    }
-  }
-
-  /** What the CA needs to issue an order's certificate now (draws its serial). */
-  private leafRequest(order: Order, now: number, parsed?: ParsedCsr): LeafRequest {
-    const csr = parsed ?? parseCsr(order.csr);
-    const customer = this.deps.accounts.customer(order.customerUri);
-    const templates = order.templates
-      .map((name) => customer && this.deps.accounts.template(customer, name))
-      .filter((t): t is KuTemplate => !!t);
-    const serial = this.newSerial();
-    const notBefore = new Date(Math.floor(now / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + this.deps.settings.validityDays * DAY_MS);
-    return {
-      csr,
-      username: order.username,
-      email: order.email,
-      serial: Buffer.from(serial, 'hex'),
-      notBefore,
-      notAfter,
-      baseUrl: order.baseUrl,
-      ...(templates.length
-        ? {
-            keyUsageBits: [...new Set(templates.flatMap((t) => t.keyUsages.map((k) => k.code)))],
-            extKeyUsages: [...new Set(templates.flatMap((t) => t.extKeyUsages.map((e) => e.code)))],
-          }
-        : {}),
-    };
-  }
-
-  private issued(request: LeafRequest, der: Buffer): IssuedCertificate {
-    return {
-      serial: request.serial.toString('hex'),
-      der: der.toString('base64'),
-      notBefore: request.notBefore.getTime(),
-      notAfter: request.notAfter.getTime(),
-    };
-  }
-
-  private issueCertificate(order: Order, now: number, parsed?: ParsedCsr): void {
-    const request = this.leafRequest(order, now, parsed);
-    order.certificate = this.issued(request, issueLeaf(this.deps.ca, request));
-  }
-
-  /** Revoke an order unconditionally (the caller checked its state) and save it. */
-  revokeOrder(order: Order, reason: string, by: string): void {
-    const now = this.deps.clock.now();
-    order.revocation = { at: now, reason, reasonCode: reasonCodeFromText(reason), by };
-    order.state = 'revoked';
-    order.next = undefined;
-    this.note(order, 'revoked', `revoked by ${by}${reason ? `: ${reason}` : ''}`);
-    this.store.save(order);
-  }
-
-  /** "Previous certificates on the same email will be revoked automatically depending on account settings." */
-  private autoRevokePrevious(order: Order): void {
-    const customer = this.deps.accounts.customer(order.customerUri);
-    const org = customer && this.deps.accounts.organization(customer, order.orgId);
-    if (!org?.autoRevokePrevious) return;
-    for (const previous of this.store.findByEmail(order.customerUri, order.orgId, order.email)) {
-      if (previous.orderNumber !== order.orderNumber && previous.state === 'issued') {
-        this.revokeOrder(previous, `superseded by order ${order.orderNumber}`, 'auto-revoke');
-      }
-    }
   }
 
   // ---- collection ----
@@ -476,7 +291,7 @@ export class EpkiService {
   private revokeIfIssued(order: Order, reason: string, by: string): number {
     const refusal = REVOKE_REFUSAL[order.state];
     if (refusal !== undefined) return refusal;
-    this.revokeOrder(order, reason, by);
+    this.deps.lifecycle.revoke(order, reason, by);
     return Status.SUCCESS;
   }
 
@@ -510,7 +325,7 @@ export class EpkiService {
     let refusal: number | undefined;
     for (const order of this.store.findByEmail(principal.customer.customerLoginUri, org.orgId, args.email)) {
       if (dep && order.department !== dep) continue;
-      this.advance(order, false);
+      this.deps.lifecycle.advance(order, false);
       const code = this.revokeIfIssued(order, '', 'revokeAllByPerson');
       if (code === Status.SUCCESS) revoked = true;
       else if (refusal === undefined || PERSON_REFUSALS.indexOf(code) < PERSON_REFUSALS.indexOf(refusal))
@@ -539,10 +354,5 @@ export class EpkiService {
 
   getWebServiceInfo(): string {
     return this.deps.settings.serviceInfo;
-  }
-
-  /** For diagnostics and the admin API: the issued certificate as Node parses it. */
-  static certificateOf(order: Order): X509Certificate | undefined {
-    return order.certificate ? new X509Certificate(Buffer.from(order.certificate.der, 'base64')) : undefined;
   }
 }

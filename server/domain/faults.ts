@@ -138,7 +138,7 @@ export class FaultInjector implements CodeInjector {
     if (s.code !== undefined) {
       if (typeof s.code !== 'number' || !Number.isInteger(s.code) || !statusEntry(s.code))
         throw new FaultSpecError(
-          `code ${JSON.stringify(s.code)} is not a status code of the catalog (README: Status codes)`,
+          `code ${JSON.stringify(s.code)} is not a status code of the catalog (docs/status-codes.md)`,
         );
       const ops = operationsAnswering(s.code);
       if (operation && !ops.includes(operation))

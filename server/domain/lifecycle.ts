@@ -1,9 +1,17 @@
-import type { RandomStream } from './random.js';
-import type { Order, OrderState, ScheduledStep } from './orders.js';
+import type { OperationName } from '../../wsdl/contract.js';
+import { readScriptTag, withScriptTags, type ScriptTag, type ScriptTagForm } from '../../wsdl/script-tags.js';
+import type { ParsedCsr } from '../ca/csr.js';
+import type { OrderStore } from '../store/order-store.js';
+import type { Accounts, Organization } from './accounts.js';
+import type { Clock } from './clock.js';
+import type { Issuance } from './issuance.js';
+import { reasonCodeFromText, type Order, type OrderState, type ScheduledStep } from './orders.js';
+import type { RandomStream, SeededRandom } from './random.js';
 
 /**
  * How an order moves: the processing delay, the scripted outcomes chosen with `+tags` in the enroll
- * email, and the transitions the admin API forces. Pure functions over an Order; the caller saves it.
+ * email, and the transitions the admin API forces. The planning is pure functions over an Order; the
+ * transitions (`OrderLifecycle`) apply what is due, enter states, issue and revoke, and save the order.
  */
 
 /** A processing delay: fixed, a random range, or a number of status polls. */
@@ -66,9 +74,9 @@ export function stepAfter(to: OrderState, delay: DelaySpec, now: number, rng: Ra
 
 /**
  * Scripted outcomes, chosen by the client in the enroll email's local part: `alice+reject@example.com`.
- * Several may be combined (`alice+pending2+fail14@...`); unknown tags are ordinary plus-addressing.
+ * The tag grammar is wsdl/script-tags.ts (the conformance kit writes tags too); what each does is here.
  */
-export const SCRIPT_TAGS = {
+export const SCRIPT_TAGS: Record<ScriptTagForm, string> = {
   reject: 'rejected once the processing delay has passed: getCollectStatus, collect and revoke answer -20',
   'pending<N>':
     'getCollectStatus/collect answer 0 for N polls (revoke: -26), then the certificate is issued; replaces the processing delay',
@@ -80,17 +88,22 @@ export const SCRIPT_TAGS = {
     'the next call about the order (getCollectStatus, collect, revoke, revokeBySerialNumber) answers -14, once; then the order goes on as it would',
   'delay<D>':
     "this order's processing delay in the delay notation, overriding the organization's and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h`",
-} as const;
-
-/** One example address per tag (README). */
-export const SCRIPT_TAG_EXAMPLES: Record<keyof typeof SCRIPT_TAGS, string> = {
-  reject: 'alice+reject@example.com',
-  'pending<N>': 'alice+pending3@example.com',
-  payment: 'alice+payment@example.com',
-  'issuing<N>': 'alice+issuing@example.com',
-  fail14: 'alice+fail14@example.com',
-  'delay<D>': 'alice+delay30s@example.com',
 };
+
+const alice = (tag: ScriptTag) => withScriptTags('alice@example.com', [tag]);
+
+/** One example address per tag (docs/lifecycle.md). */
+export const SCRIPT_TAG_EXAMPLES: Record<ScriptTagForm, string> = {
+  reject: alice({ kind: 'reject' }),
+  'pending<N>': alice({ kind: 'pending', polls: 3 }),
+  payment: alice({ kind: 'payment' }),
+  'issuing<N>': alice({ kind: 'issuing' }),
+  fail14: alice({ kind: 'fail14' }),
+  'delay<D>': alice({ kind: 'delay', delay: '30s' }),
+};
+
+/** How many polls `+issuing` without a number keeps an order "being issued". */
+const DEFAULT_ISSUING_POLLS = 3;
 
 export interface Script {
   /** the order's own processing delay (`+delay30s`), overriding its organization's */
@@ -102,29 +115,28 @@ export interface Script {
   fail14: boolean;
 }
 
-export function scriptTags(email: string): string[] {
-  const local = email.slice(0, Math.max(0, email.lastIndexOf('@')));
-  return local
-    .split('+')
-    .slice(1)
-    .map((t) => t.toLowerCase())
-    .filter((t) => /^(reject|payment|fail14|pending\d+|issuing\d*|delay[0-9a-z.-]+)$/.test(t));
-}
-
 export function scriptOf(tags: readonly string[]): Script {
   const script: Script = { reject: false, payment: false, fail14: false };
-  for (const t of tags) {
-    if (t === 'reject') script.reject = true;
-    else if (t === 'payment') script.payment = true;
-    else if (t === 'fail14') script.fail14 = true;
-    else if (t.startsWith('pending')) script.pendingPolls = Number(t.slice('pending'.length));
-    else if (t.startsWith('issuing')) script.issuingPolls = t === 'issuing' ? 3 : Number(t.slice('issuing'.length));
-    else if (t.startsWith('delay')) {
-      try {
-        script.delay = parseDelay(t.slice('delay'.length));
-      } catch {
-        // not a delay after all: plain plus-addressing
-      }
+  for (const text of tags) {
+    const tag = readScriptTag(text);
+    switch (tag?.kind) {
+      case 'reject':
+      case 'payment':
+      case 'fail14':
+        script[tag.kind] = true;
+        break;
+      case 'pending':
+        script.pendingPolls = tag.polls;
+        break;
+      case 'issuing':
+        script.issuingPolls = tag.polls ?? DEFAULT_ISSUING_POLLS;
+        break;
+      case 'delay':
+        try {
+          script.delay = parseDelay(tag.delay);
+        } catch {
+          // not a delay after all: plain plus-addressing
+        }
     }
   }
   return script;
@@ -167,4 +179,163 @@ export function approvalTarget(order: Order): OrderState {
   if (script.payment) return 'awaiting-payment';
   if (script.issuingPolls !== undefined) return 'issuing';
   return 'issued';
+}
+
+export interface LifecycleDeps {
+  store: OrderStore;
+  clock: Clock;
+  accounts: Accounts;
+  random: SeededRandom;
+  issuance: Issuance;
+  /** processing delay for organizations that set none */
+  defaultDelay: DelaySpec;
+}
+
+/**
+ * The order state machine: every change of an order's state goes through here (the SOAP operations, the
+ * admin API, auto-revocation), and every change is saved.
+ */
+export class OrderLifecycle {
+  /** per-organization delays set at run time (admin API), by orgId */
+  private readonly delayOverrides = new Map<number, DelaySpec>();
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  // ---- processing delays ----
+
+  /** The processing delay of an organization's new orders: set at run time, in the fixture, or the default. */
+  delayFor(org: Organization): DelaySpec {
+    return (
+      this.delayOverrides.get(org.orgId) ?? (org.delay !== undefined ? parseDelay(org.delay) : this.deps.defaultDelay)
+    );
+  }
+
+  /** Set (or, with undefined, drop) an organization's run-time delay. */
+  setOrgDelay(orgId: number, delay: DelaySpec | undefined): void {
+    if (delay === undefined) this.delayOverrides.delete(orgId);
+    else this.delayOverrides.set(orgId, delay);
+  }
+
+  /** Drop every run-time delay (a full reset). */
+  clearDelays(): void {
+    this.delayOverrides.clear();
+  }
+
+  // ---- transitions ----
+
+  /**
+   * A new order (state "processing", tags read from its email) on its way: its first step scheduled, and
+   * applied at once when due. An order issued on the spot is signed off the event loop when the issuance
+   * has a signer, and saved, issued, before the promise settles.
+   */
+  start(order: Order, org: Organization, csr: ParsedCsr): Order | Promise<Order> {
+    const now = order.createdAt;
+    const script = scriptOf(order.tags);
+    const rng = this.deps.random.stream(delayStreamName(order.customerUri));
+    order.next = initialStep(script, script.delay ?? this.delayFor(org), now, rng);
+    const issuesNow =
+      order.next.to === 'issued' && order.next.afterPolls === undefined && (order.next.at ?? Infinity) <= now;
+    const signed = issuesNow ? this.deps.issuance.issueOffThread(order, now, csr) : undefined;
+    if (signed) {
+      return signed.then((certificate) => {
+        order.certificate = certificate;
+        this.advance(order, false, csr);
+        return order;
+      });
+    }
+    this.advance(order, false, csr);
+    return order;
+  }
+
+  /** A stored order brought up to date without counting a poll (someone looking is not the client polling). */
+  observe(orderNumber: number): Order | undefined {
+    const order = this.deps.store.get(orderNumber);
+    if (order) this.advance(order, false);
+    return order;
+  }
+
+  /**
+   * Apply every due step (a poll counts toward poll-based steps) and save the order. A settled order (no
+   * step ahead) is left as it is: its polls are not counted, so polling it costs no write.
+   */
+  advance(order: Order, poll: boolean, csr?: ParsedCsr): void {
+    if (!order.next) return;
+    if (poll) order.polls++;
+    let pollPending = poll;
+    for (let guard = 0; order.next && guard < 8; guard++) {
+      const step = order.next;
+      const now = this.deps.clock.now();
+      let due = step.at !== undefined && step.at <= now;
+      if (!due && step.afterPolls !== undefined) {
+        if (step.afterPolls <= 0) due = true;
+        else if (pollPending) {
+          step.afterPolls--;
+          pollPending = false;
+        }
+      }
+      if (!due) break;
+      this.moveTo(order, step.to, 'scheduled', csr);
+    }
+    this.deps.store.save(order);
+  }
+
+  /** After a change made from outside (the admin API): apply what became due, and save. */
+  settle(order: Order): void {
+    if (order.next) this.advance(order, false);
+    else this.deps.store.save(order);
+  }
+
+  /** Enter a state: issue the certificate on the way into "issued", schedule what follows. The caller saves. */
+  moveTo(order: Order, state: OrderState, note: string, csr?: ParsedCsr): void {
+    const now = this.deps.clock.now();
+    if (state === 'issued' && !order.certificate) order.certificate = this.deps.issuance.issue(order, now, csr);
+    // the CSR was only needed to issue: an issued order does not carry it (a third of a stored order)
+    if (order.certificate) order.csr = '';
+    order.state = state;
+    order.next = stepOnArrival(order, state, now);
+    this.note(order, state, note);
+    if (state === 'issued') this.autoRevokePrevious(order);
+  }
+
+  /** Revoke an order unconditionally (the caller checked its state) and save it. */
+  revoke(order: Order, reason: string, by: string): void {
+    const now = this.deps.clock.now();
+    order.revocation = { at: now, reason, reasonCode: reasonCodeFromText(reason), by };
+    order.state = 'revoked';
+    order.next = undefined;
+    this.note(order, 'revoked', `revoked by ${by}${reason ? `: ${reason}` : ''}`);
+    this.deps.store.save(order);
+  }
+
+  /**
+   * A scripted `+fail14`: true (and the tag used up, the order saved) when this call about the order is the
+   * one that answers -14.
+   */
+  failsOnce(order: Order, operation: OperationName): boolean {
+    const isFail14 = (t: string) => readScriptTag(t)?.kind === 'fail14';
+    if (!order.tags.some(isFail14)) return false;
+    order.tags = order.tags.filter((t) => !isFail14(t));
+    this.note(order, order.state, `${operation} answered -14 (scripted +fail14)`);
+    this.deps.store.save(order);
+    return true;
+  }
+
+  private note(order: Order, state: OrderState, note: string): void {
+    const now = this.deps.clock.now();
+    order.updatedAt = now;
+    order.history.push({ at: now, state, note });
+  }
+
+  /** "Previous certificates on the same email will be revoked automatically depending on account settings." */
+  private autoRevokePrevious(order: Order): void {
+    const { accounts, store } = this.deps;
+    const customer = accounts.customer(order.customerUri);
+    const org = customer && accounts.organization(customer, order.orgId);
+    if (!org?.autoRevokePrevious) return;
+    for (const previous of store.findByEmail(order.customerUri, order.orgId, order.email)) {
+      if (previous.orderNumber !== order.orderNumber && previous.state === 'issued') {
+        this.revoke(previous, `superseded by order ${order.orderNumber}`, 'auto-revoke');
+      }
+    }
+  }
 }

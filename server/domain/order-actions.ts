@@ -1,5 +1,4 @@
-import type { EpkiService } from './epki-service.js';
-import { approvalTarget, MANUAL_TRANSITIONS, type ManualAction } from './lifecycle.js';
+import { approvalTarget, MANUAL_TRANSITIONS, type ManualAction, type OrderLifecycle } from './lifecycle.js';
 import type { Order } from './orders.js';
 
 /**
@@ -32,10 +31,9 @@ export class TransitionRefused extends Error {
 }
 
 /** An order brought up to date without counting as a status poll (the admin looking is not the client polling). */
-export function observeOrder(service: EpkiService, orderNumber: number): Order {
-  const order = service.deps.store.get(orderNumber);
+export function observeOrder(lifecycle: OrderLifecycle, orderNumber: number): Order {
+  const order = lifecycle.observe(orderNumber);
   if (!order) throw new OrderNotFound(orderNumber);
-  service.advance(order, false);
   return order;
 }
 
@@ -44,28 +42,28 @@ export function allowedActions(order: Order): ManualAction[] {
   return MANUAL_ACTIONS.filter((a) => MANUAL_TRANSITIONS[a].includes(order.state));
 }
 
-export function applyAction(service: EpkiService, orderNumber: number, action: ManualAction, text = ''): Order {
-  const order = observeOrder(service, orderNumber);
+export function applyAction(lifecycle: OrderLifecycle, orderNumber: number, action: ManualAction, text = ''): Order {
+  const order = observeOrder(lifecycle, orderNumber);
   if (!MANUAL_TRANSITIONS[action].includes(order.state)) throw new TransitionRefused(action, order);
   const why = text ? `: ${text}` : '';
   switch (action) {
     case 'approve':
-      service.moveTo(order, approvalTarget(order), `approved by admin${why}`);
+      lifecycle.moveTo(order, approvalTarget(order), `approved by admin${why}`);
       break;
     case 'reject':
-      service.moveTo(order, 'rejected', `rejected by admin${why}`);
+      lifecycle.moveTo(order, 'rejected', `rejected by admin${why}`);
       break;
     case 'pay':
       // paid: on to issuing; its "being issued" window (if scripted) follows, else issued at once
-      service.moveTo(order, 'issuing', `marked paid by admin${why}`);
+      lifecycle.moveTo(order, 'issuing', `marked paid by admin${why}`);
       break;
     case 'issue':
-      service.moveTo(order, 'issued', `issued by admin${why}`);
+      lifecycle.moveTo(order, 'issued', `issued by admin${why}`);
       break;
     case 'revoke':
-      service.revokeOrder(order, text, 'admin');
+      lifecycle.revoke(order, text, 'admin');
       return order;
   }
-  service.settle(order);
+  lifecycle.settle(order);
   return order;
 }

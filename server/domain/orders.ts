@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+
 /**
  * An enrollment order and the states it moves through:
  *
@@ -87,4 +89,9 @@ export function reasonCodeFromText(reason: string): number {
   if (/cessation|no longer|ceased|decommission/.test(r)) return 5;
   if (/privilege/.test(r)) return 9;
   return 0; // unspecified
+}
+
+/** An order's issued certificate as Node parses it (the admin API shows it), undefined before issuance. */
+export function certificateOf(order: Order): X509Certificate | undefined {
+  return order.certificate ? new X509Certificate(Buffer.from(order.certificate.der, 'base64')) : undefined;
 }

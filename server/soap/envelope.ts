@@ -1,7 +1,6 @@
 import { XmlDocument, XmlElement } from 'libxml2-wasm';
 import { SOAP11_ENVELOPE_NS } from '../../wsdl/contract.js';
-import { SAFE_PARSE } from '../../wsdl/validator.js';
-import { elementChildren } from '../../wsdl/xml.js';
+import { elementChildren, SAFE_PARSE } from '../../wsdl/xml.js';
 import { decodeBytes, type Charset } from './charset.js';
 import { SoapFault } from './fault.js';
 import {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationName } from '../../wsdl/contract.js';
 import { GUIDE_PAIRS, isGuidePair, NOT_ANSWERED, type GuidePair } from '../../wsdl/guide-codes.js';
-import { STATUS_CODES, statusSource, statusTrigger } from '../../wsdl/status-codes.js';
+import { STATUS_CODES, statusSource } from '../../wsdl/status-codes.js';
+import { statusTrigger } from '../../server/domain/status-triggers.js';
 import { SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { adminClient } from '../support/admin.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeDelay, parseDelay, scriptOf, scriptTags, stepAfter } from '../../server/domain/lifecycle.js';
+import { describeDelay, parseDelay, scriptOf, stepAfter } from '../../server/domain/lifecycle.js';
+import { scriptTags } from '../../wsdl/script-tags.js';
 import { SeededRandom } from '../../server/domain/random.js';
 
 /** The delay notation (config delay, an organization's delay, `+delay<D>`, clock advances) and what a delay schedules. */
