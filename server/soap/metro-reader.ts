@@ -388,7 +388,7 @@ export class MetroXmlReader {
       if (end < 0 && this.lazyText && !this.truncatedTail)
         throw new WstxLazyError('Unexpected EOF in CDATA section', this.location(this.text.length));
       if (end < 0) this.eof('Unexpected end of input block in CDATA section');
-      const text = this.text.slice(this.pos, end);
+      const text = this.text.slice(this.pos, end).replace(/\r\n?/g, '\n');
       this.pos = end + 3;
       return { type: 'text', text };
     }
@@ -415,6 +415,8 @@ export class MetroXmlReader {
       if (c === '\0') this.refuseNul();
       this.pos++;
       if (c === '&') text += this.readReference();
+      else if (c === '\r')
+        text += this.text[this.pos] === '\n' ? '' : '\n'; // line ends read as \n
       else if (isIllegal(c.charCodeAt(0)))
         this.fail('WstxUnexpectedCharException', `Illegal character (${charDesc(c)})`);
       else if (c === '>' && this.text[this.pos - 2] === ']' && this.text[this.pos - 3] === ']')

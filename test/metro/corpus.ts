@@ -329,6 +329,9 @@ export function corpus(): CorpusCase[] {
     'a Body with only text',
     () => `<s:Envelope xmlns:s="${SOAP11_ENVELOPE_NS}"><s:Body>hello</s:Body></s:Envelope>`,
   );
+  raw(e, 'text before the payload: a carriage return, quotes, a tab', (ctx) =>
+    envelopeText(ctx, `<s:Body>a&#13;b"c'd\te\r\nf&amp;WRAPPER</s:Body>`),
+  );
   raw(e, 'two payload elements', (ctx) => envelopeText(ctx, '<s:Body>WRAPPERWRAPPER</s:Body>'));
   raw(e, 'an unknown operation', (ctx) =>
     envelopeText(ctx, `<s:Body><w:getEverything xmlns:w="${escapeXml(ctx.namespace)}"/></s:Body>`),

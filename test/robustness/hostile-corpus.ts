@@ -337,20 +337,24 @@ export function hostileCases(trap: { secretFile: string; trapFile: string }): Ho
   const i = 'xs:int values';
   const status = (v: string) => envelope('getCollectStatus', orderXml(v));
   const org = (v: string) => enrollWith({ orgId: v });
-  add(i, 'orgId 2147483648 (one past xs:int)', org('2147483648'), client);
-  add(i, 'orgId -2147483649', org('-2147483649'), client);
+  // Metro reads an xs:int as JAXB's DatatypeConverter does: past the range it wraps around like a Java int,
+  // and what it cannot read at all reaches the business rules as absent (test/metro checks both)
+  add(i, 'orgId 2147483648 (one past xs:int: -2147483648)', org('2147483648'), { code: -101 });
+  add(i, 'orgId -2147483649 (2147483647)', org('-2147483649'), { code: -101 });
   add(i, 'orgId 2147483647', org('2147483647'), { code: -101 });
   add(i, 'orgId -2147483648', org('-2147483648'), { code: -101 });
   add(i, 'orgId -5', org('-5'), { code: -101 });
-  add(i, 'orderNumber with 100,000 digits', status(big(100_000, '9')), client);
+  add(i, 'orderNumber with 100,000 nines (-1 once wrapped)', status(big(100_000, '9')), { code: -1 });
   add(i, 'orderNumber 1 after 100,000 leading zeros', status(big(100_000, '0') + '1'), { code: -2 });
   add(i, 'orderNumber 0', status('0'), { code: -1 });
   add(i, 'orderNumber -1', status('-1'), { code: -1 });
   add(i, 'orderNumber -0', status('-0'), { code: -1 });
   add(i, 'orderNumber +7', status('+7'), { code: -2 });
   add(i, 'orderNumber with whitespace around', status(' \n\t7\t\n '), { code: -2 });
-  for (const v of ['7.0', '1e3', '0x10', 'NaN', 'Infinity', '--7', '7-', '\uFF17', '\u0667', '1 000'])
-    add(i, `orderNumber ${JSON.stringify(v)}`, status(v), client);
+  for (const v of ['7.0', '1e3', '0x10', 'NaN', 'Infinity', '\uFF17', '\u0667'])
+    add(i, `orderNumber ${JSON.stringify(v)} (unreadable: absent)`, status(v), { code: -1 });
+  for (const v of ['--7', '7-']) add(i, `orderNumber ${JSON.stringify(v)} (-7)`, status(v), { code: -1 });
+  add(i, 'orderNumber "1 000" (1000)', status('1 000'), { code: -2 });
 
   // ---- oversized fields: the catalog's codes, nothing more ----
   const f = 'oversized fields';
