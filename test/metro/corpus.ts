@@ -228,6 +228,62 @@ export function corpus(): CorpusCase[] {
     valid('enrollUsingKUTemplates', ctx).replace(/<code>0<\/code>/, '<code>x</code>'),
   );
 
+  // what JAXB reads as an element's value: text after its last child element, comments skipped, nil ignored
+  const auth = (ctx: CaseContext) => children('getCollectStatus', ctx)[0].xml;
+  const jaxbText: [string, (ctx: CaseContext) => string][] = [
+    [
+      'orderNumber with a child element inside',
+      (ctx) => `${auth(ctx)}<orderNumber>5<x>6</x>${ctx.orderNumber}</orderNumber>`,
+    ],
+    [
+      'orderNumber split by a comment',
+      (ctx) => `${auth(ctx)}<orderNumber>${String(ctx.orderNumber).replace(/^(\d)/, '$1<!-- c -->')}</orderNumber>`,
+    ],
+    [
+      'orderNumber from CDATA and text',
+      (ctx) =>
+        `${auth(ctx)}<orderNumber><![CDATA[${String(ctx.orderNumber).slice(0, 2)}]]>${String(ctx.orderNumber).slice(2)}</orderNumber>`,
+    ],
+    [
+      'orderNumber twice, the second unreadable',
+      (ctx) => `${auth(ctx)}<orderNumber>${ctx.orderNumber}</orderNumber><orderNumber>abc</orderNumber>`,
+    ],
+    [
+      'orderNumber twice, the second empty',
+      (ctx) => `${auth(ctx)}<orderNumber>${ctx.orderNumber}</orderNumber><orderNumber/>`,
+    ],
+    ['orderNumber with a no-break space', (ctx) => `${auth(ctx)}<orderNumber>\u00a0${ctx.orderNumber}</orderNumber>`],
+    [
+      'orderNumber xsi:nil with a value',
+      (ctx) => `${auth(ctx)}<orderNumber xmlns:xsi="${XSI_NS}" xsi:nil="true">${ctx.orderNumber}</orderNumber>`,
+    ],
+    [
+      'authData xsi:nil with members',
+      (ctx) =>
+        auth(ctx).replace('<authData>', `<authData xmlns:xsi="${XSI_NS}" xsi:nil="true">`) +
+        `<orderNumber>${ctx.orderNumber}</orderNumber>`,
+    ],
+    [
+      'authData with an unknown xsi:type',
+      (ctx) =>
+        auth(ctx).replace('<authData>', `<authData xmlns:xsi="${XSI_NS}" xsi:type="nope">`) +
+        `<orderNumber>${ctx.orderNumber}</orderNumber>`,
+    ],
+    [
+      'login with text around a child element',
+      (ctx) =>
+        auth(ctx).replace('<login>admin</login>', '<login>x<b>y</b>admin</login>') +
+        `<orderNumber>${ctx.orderNumber}</orderNumber>`,
+    ],
+    [
+      'login given twice',
+      (ctx) =>
+        auth(ctx).replace('<login>admin</login>', '<login>nobody</login><login>admin</login>') +
+        `<orderNumber>${ctx.orderNumber}</orderNumber>`,
+    ],
+  ];
+  for (const [name, inner] of jaxbText) call(g, `getCollectStatus: ${name}`, 'getCollectStatus', inner);
+
   // numbers: what JAXB makes of each kind of text in an xs:int field
   const n = 'numbers';
   const numbers = [
