@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { csrPath } from '../support/fixtures.js';
+import { buildMetro, runJava } from '../support/metro.js';
 
 /**
  * Real third-party SOAP clients, written by nobody on this project, load ?wsdl from the running mock and
- * call all nine operations (Debian's python3-zeep with strict WSDL parsing, and PHP's SoapClient).
+ * call all nine operations (Debian's python3-zeep with strict WSDL parsing, PHP's SoapClient, and the
+ * JAX-WS client wsimport generates from the mock's WSDL, run on Metro as a Java shop would).
  * They also meet a SOAP 1.1 fault (a mock with another namespace) and must report its code and message.
  */
 
@@ -69,4 +71,25 @@ describe('third-party SOAP clients', () => {
     ]);
     expectAllNine(out);
   });
+
+  // a cold run builds the client first (wsimport, javac)
+  it(
+    'the wsimport-generated JAX-WS client (Metro 2.3.0.2) calls all nine operations',
+    { timeout: 300_000 },
+    async () => {
+      const classes = await buildMetro(await (await fetch(mock.wsdlUrl)).text());
+      const out = JSON.parse(
+        await runJava(classes, 'ccmmock.interop.JavaClient', [
+          mock.wsdlUrl,
+          csrPath('rsa-2048.csr'),
+          otherNamespace.endpoint,
+        ]),
+      ) as Record<string, unknown>;
+      expectAllNine(out);
+      expect(out.keyUsagesOfFirst).toEqual([
+        [0, 'Digital Signature'],
+        [2, 'Key Encipherment'],
+      ]);
+    },
+  );
 });

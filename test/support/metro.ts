@@ -69,7 +69,13 @@ export async function buildMetro(wsdl: string): Promise<string> {
   try {
     const wsdlFile = join(work, 'EPKIManager.wsdl');
     writeFileSync(wsdlFile, text);
-    await run('wsimport', ['-keep', '-Xnocompile', '-s', join(work, 'src'), '-p', GENERATED_PACKAGE, wsdlFile]);
+    await run('wsimport', ['-keep', '-Xnocompile', '-s', join(work, 'src'), '-p', GENERATED_PACKAGE, wsdlFile]).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT')
+          throw new Error('wsimport not found: apt-get install jaxws libjaxws-java (see .ci/run)');
+        throw err;
+      },
+    );
     const generated = (await run('find', [join(work, 'src'), '-name', '*.java'])).stdout.trim().split('\n');
     await run('javac', [
       '-nowarn',
