@@ -1,12 +1,6 @@
 import express, { type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  CodecError,
-  decodeRequest,
-  encodeFault,
-  SoapEncoder,
-  type DecodeOptions,
-} from '../../wsdl/codec/index.js';
+import { CodecError, decodeRequest, encodeFault, SoapEncoder, type DecodeOptions } from '../../wsdl/codec/index.js';
 import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
 import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types.js';
 import { SchemaValidator } from '../../wsdl/validator.js';
