@@ -3,6 +3,7 @@ import { corpus } from './corpus.js';
 import { DEVIATIONS } from './deviations.js';
 import { differences, type Difference } from './differ.js';
 import { exchange } from './exchange.js';
+import { metroVersion } from '../support/metro.js';
 import { PROFILES, PUBLIC_BASE, prepare, startPair, type OraclePair } from './oracle.js';
 
 /**
@@ -17,6 +18,11 @@ const CASES = corpus();
 const show = (diffs: Difference[], parsed: string | string[] | undefined) =>
   diffs.map((d) => `${d.what}\n  mock : ${d.mock}\n  metro: ${d.metro}`).join('\n') +
   `\n(what JAXB parsed: ${String(parsed ?? '-')})`;
+
+it('the oracle is the Metro docs/wire-fidelity.md names: JAX-WS RI 2.3.0.2', () => {
+  expect(metroVersion().jaxws).toBe('2.3.0.2');
+  expect(metroVersion().java).toMatch(/^\d+/);
+});
 
 it('the corpus holds at least 100 requests, each named once, and every deviation names one of them', () => {
   expect(CASES.length).toBeGreaterThanOrEqual(100);

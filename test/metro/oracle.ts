@@ -4,7 +4,7 @@ import type { TestCa } from '../../server/ca/test-ca.js';
 import { buildMetro, startJava, type JavaProcess } from '../support/metro.js';
 import { envelope, enrollXml } from '../support/soap.js';
 import { readCsr } from '../support/fixtures.js';
-import { exchange, type HttpReply, type HttpRequest } from './exchange.js';
+import { exchange } from './exchange.js';
 
 /**
  * The pair a differential case runs against: ccm-mock (`mock`), and Metro (`oracle`) serving the same
@@ -85,8 +85,4 @@ export async function prepare(pair: OraclePair, namespace: string): Promise<{ or
   if (states[0].orderNumber !== states[1].orderNumber || states[0].serial !== states[1].serial)
     throw new Error(`setup: the twin mocks drifted apart: ${JSON.stringify(states)}`);
   return states[0];
-}
-
-export function send(base: string, req: HttpRequest): Promise<HttpReply> {
-  return exchange(base, req);
 }
