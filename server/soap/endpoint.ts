@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CodecError, decodeRequest, encodeFault, SoapEncoder, type DecodeOptions } from '../../wsdl/codec/index.js';
+import { decodeRequest, encodeFault, SoapEncoder, type DecodeOptions } from '../../wsdl/codec/index.js';
 import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
 import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types.js';
 import { SchemaValidator } from '../../wsdl/validator.js';
@@ -256,13 +256,8 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
         const problems = SchemaValidator.forNamespace(profile.namespace).problems(payload);
         if (problems.length) throw new SoapFault('Client', `Unmarshalling Error: ${problems.join('; ')}`);
       }
-      try {
-        return { name, args: decodeRequest(payload, name, decodeOptions) };
-      } catch (err) {
-        // what JAXB cannot convert: Metro's fault
-        if (err instanceof CodecError) throw new SoapFault('Client', `Unmarshalling Error: ${err.message}`);
-        throw err;
-      }
+      // JAXB's reading: a value it cannot convert is left unset, never a fault
+      return { name, args: decodeRequest(payload, name, decodeOptions) };
     } finally {
       doc.dispose();
     }
