@@ -140,8 +140,3 @@ export async function startJava(classes: string, mainClass: string, args: string
     },
   };
 }
-
-/** Run a Java program to its end; its stdout. */
-export async function runJava(classes: string, mainClass: string, args: string[]): Promise<string> {
-  return (await run('java', ['-cp', `${classes}:${METRO_CLASSPATH}`, mainClass, ...args], { encoding: 'utf8' })).stdout;
-}
