@@ -80,6 +80,7 @@ const utf16 = (given: string, declared: string, littleEndian: boolean, bom: bool
 
 /** Java's decoders keep a byte-order mark as U+FEFF; the reader decides what to make of it. */
 const UTF8_DECODER = new TextDecoder('utf-8', { ignoreBOM: true });
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const utf8 = (given: string, declared: string, standard: boolean): Charset => ({
   given,
@@ -137,7 +138,7 @@ export function decodeBytes(body: Buffer): { text: string; truncatedTail?: strin
     return { text: charset.decode(bytes) };
   }
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), asIs: !bom };
+    return { text: STRICT_UTF8.decode(bytes), asIs: !bom };
   } catch {
     // Woodstox's bootstrapper reads the XML declaration itself; its decoder counts from there
     const declaration = /^<\?xml\s[^>]*\?>/.exec(bytes.subarray(0, 200).toString('latin1'))?.[0].length ?? 0;

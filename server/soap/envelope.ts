@@ -166,14 +166,19 @@ function nextElementContent(reader: MetroXmlReader): Token {
   }
 }
 
+/** Read on to the end tag of the element whose start tag was just read. */
+function skipElement(reader: MetroXmlReader): void {
+  for (let depth = 1; depth > 0;) {
+    const t = reader.next();
+    if (t.type === 'start') depth++;
+    else if (t.type === 'end') depth--;
+  }
+}
+
 /** A header block is copied into a buffer whole; a reader error there reaches the fault unwrapped. */
 function bufferElement(reader: MetroXmlReader): void {
   try {
-    for (let depth = 1; depth > 0;) {
-      const t = reader.next();
-      if (t.type === 'start') depth++;
-      else if (t.type === 'end') depth--;
-    }
+    skipElement(reader);
   } catch (err) {
     throw framed(err, (m) => new SoapFault('Server', m));
   }
@@ -194,11 +199,7 @@ function readWhatMetroReads(
   let open: string[];
   reader.lazyText = payload.kind === 'params';
   try {
-    for (let depth = 1; depth > 0;) {
-      const t = reader.next();
-      if (t.type === 'start') depth++;
-      else if (t.type === 'end') depth--;
-    }
+    skipElement(reader);
     end = reader.offset;
     open = reader.openElements();
     if (payload.kind === 'params') reader.skipLazily();
@@ -249,7 +250,7 @@ function javaHash(s: string): number {
  * Items in the order a java.util.HashSet of them iterates (Metro collects the refused headers in one and
  * prints it): by bucket of the spread hash in the table's final size, then in insertion order.
  */
-export function javaHashSetOrder<T>(items: T[], hash: (item: T) => number): T[] {
+function javaHashSetOrder<T>(items: T[], hash: (item: T) => number): T[] {
   let capacity = 16;
   while (items.length > capacity * 0.75) capacity *= 2;
   const bucket = (item: T) => {
