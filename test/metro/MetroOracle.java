@@ -30,7 +30,7 @@ import javax.xml.ws.handler.MessageContext;
  * mock's domain answers for exactly what Metro understood. What JAXB parsed (nulls, defaults, wrapped
  * numbers) is echoed in the X-Oracle-Parsed response header.
  *
- * Usage: MetroOracle NEXT_ENDPOINT; prints "listening PORT" once it serves /ws/EPKIManager on 127.0.0.1.
+ * Usage: MetroOracle NEXT_ENDPOINT; prints "listening PORT VERSIONS" once it serves /ws/EPKIManager on 127.0.0.1.
  */
 @WebService(endpointInterface = "ccmmock.epki.EPKIManager", wsdlLocation = "EPKIManager.wsdl")
 public class MetroOracle implements EPKIManager {
@@ -148,6 +148,9 @@ public class MetroOracle implements EPKIManager {
             Endpoint.WSDL_PORT, new QName(ns, "EPKIManagerPort")));
     endpoint.publish(server.createContext("/ws/EPKIManager"));
     server.start();
-    System.out.println("listening " + server.getAddress().getPort());
+    // the port, then what runs: "listening 40123 JAX-WS RI 2.3.0.2 ...; Java 17.0.15"
+    System.out.println(
+        "listening " + server.getAddress().getPort() + " " + com.sun.xml.ws.util.RuntimeVersion.VERSION
+            + "; Java " + System.getProperty("java.version"));
   }
 }

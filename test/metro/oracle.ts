@@ -31,6 +31,8 @@ export interface OraclePair {
   oracle: JavaProcess;
   /** the oracle's base URL, e.g. http://127.0.0.1:40123 */
   oracleBase: string;
+  /** what the oracle runs on, as it says: "JAX-WS RI 2.3.0.2 ...; Java 17.0.15" */
+  runtime: string;
   close(): Promise<void>;
 }
 
@@ -48,13 +50,14 @@ export async function startPair(profile: Profile, ca?: TestCa): Promise<OraclePa
     const wsdl = await (await fetch(mock.wsdlUrl)).text();
     const classes = await buildMetro(wsdl);
     const oracle = await startJava(classes, 'ccmmock.metro.MetroOracle', [twin.endpoint]);
-    const port = /^listening (\d+)$/.exec(oracle.firstLine)?.[1];
+    const [, port, runtime] = /^listening (\d+) (.*)$/.exec(oracle.firstLine) ?? [];
     if (!port) throw new Error(`the oracle said ${JSON.stringify(oracle.firstLine)}`);
     return {
       mock,
       twin,
       oracle,
       oracleBase: `http://127.0.0.1:${port}`,
+      runtime,
       async close() {
         await oracle.stop();
         await Promise.all([mock.close(), twin.close()]);

@@ -27,17 +27,16 @@ const CACHE = join(packageRoot, '.metro-cache');
 
 const run = promisify(execFile);
 
-/** What the runtime is: JAX-WS RI's build version from its manifest, and the JVM's. */
-export function metroVersion(): { jaxws: string; java: string } {
-  const jar = realpathSync(join(JAVA_SHARE, 'jaxws-rt.jar'));
-  return { jaxws: /jaxws-rt-([\d.]+)\.jar$/.exec(jar)?.[1] ?? jar, java: javaVersion() };
-}
-
 let javaVersionText: string | undefined;
+/** The JDK's version (from its release file), part of the build cache's key. */
 function javaVersion(): string {
   if (javaVersionText === undefined) {
-    const release = readFileSync(join(realpathSync('/usr/bin/java'), '../../release'), 'utf8');
-    javaVersionText = /JAVA_VERSION="([^"]+)"/.exec(release)?.[1] ?? 'unknown';
+    try {
+      const release = readFileSync(join(realpathSync('/usr/bin/java'), '../../release'), 'utf8');
+      javaVersionText = /JAVA_VERSION="([^"]+)"/.exec(release)?.[1] ?? 'unknown';
+    } catch {
+      javaVersionText = 'unknown';
+    }
   }
   return javaVersionText;
 }
