@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { ReaderCreationError, WstxError } from './metro-reader.js';
 
@@ -80,7 +81,6 @@ const utf16 = (given: string, declared: string, littleEndian: boolean, bom: bool
 
 /** Java's decoders keep a byte-order mark as U+FEFF; the reader decides what to make of it. */
 const UTF8_DECODER = new TextDecoder('utf-8', { ignoreBOM: true });
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const utf8 = (given: string, declared: string, standard: boolean): Charset => ({
   given,
@@ -137,9 +137,8 @@ export function decodeBytes(body: Buffer): { text: string; truncatedTail?: strin
       throw new ReaderCreationError('Unable to create StAX reader or writer');
     return { text: charset.decode(bytes) };
   }
-  try {
-    return { text: STRICT_UTF8.decode(bytes), asIs: !bom };
-  } catch {
+  if (isUtf8(bytes)) return { text: bytes.toString('utf8'), asIs: !bom };
+  {
     // Woodstox's bootstrapper reads the XML declaration itself; its decoder counts from there
     const declaration = /^<\?xml\s[^>]*\?>/.exec(bytes.subarray(0, 200).toString('latin1'))?.[0].length ?? 0;
     return woodstoxUtf8(bytes, declaration);

@@ -67,6 +67,14 @@ const isNameStart = (c: string) =>
 const isNameChar = (c: string) => isNameStart(c) || NAME_CHAR.test(c) || isCombining(c) || isSurrogate(c);
 const isSpace = (c: string) => c === ' ' || c === '\n' || c === '\t' || c === '\r';
 
+/** An ASCII name (one colon at most) followed by what may follow a name in a tag: the fast path. */
+const PLAIN_NAME = /[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?(?=[\s/>=])/y;
+/** What the character-by-character reading of an attribute value or of text must see (controls included). */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const SPECIAL_IN_VALUE = /[<&\u0000-\u001f]/;
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const SPECIAL_IN_TEXT = /[&\r>\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
 /** Woodstox's description of a character in its messages. */
 function charDesc(c: string): string {
   const code = c.charCodeAt(0);
@@ -171,6 +179,13 @@ export class MetroXmlReader {
 
   /** A name: an XML name with at most one colon, the colon neither first nor last. */
   private readName(eofDetail = 'Unexpected end of input block; expected an identifier'): string {
+    // the usual ASCII name, ended by what may follow one, in one step; anything else character by character
+    PLAIN_NAME.lastIndex = this.pos;
+    const plain = PLAIN_NAME.exec(this.text);
+    if (plain) {
+      this.pos += plain[0].length;
+      return plain[0];
+    }
     const first = this.take(eofDetail);
     if (first === ':') this.unexpected(first, ' (missing namespace prefix?)');
     if (!isNameStart(first)) this.unexpected(first, ' (expected a name start character)');
@@ -270,6 +285,11 @@ export class MetroXmlReader {
       const quote = this.take('Unexpected end of input block in start tag');
       if (quote !== '"' && quote !== "'") this.unexpected(quote, ' in start tag Expected a quote');
       let value = '';
+      const close = this.text.indexOf(quote, this.pos);
+      if (close >= 0 && !SPECIAL_IN_VALUE.test(this.text.slice(this.pos, close))) {
+        value = this.text.slice(this.pos, close);
+        this.pos = close;
+      }
       for (;;) {
         const v = this.take('Unexpected EOF in attribute value');
         if (v === quote) break;
@@ -409,6 +429,14 @@ export class MetroXmlReader {
   /** Text up to the next `<`, references expanded. */
   private readText(): Token {
     let text = '';
+    // text without references, line ends to normalise or characters to refuse, in one step
+    const next = this.text.indexOf('<', this.pos);
+    const end = next < 0 ? this.text.length : next;
+    const run = this.text.slice(this.pos, end);
+    if (!SPECIAL_IN_TEXT.test(run)) {
+      this.pos = end;
+      return { type: 'text', text: run };
+    }
     while (this.pos < this.text.length) {
       const c = this.text[this.pos];
       if (c === '<') break;
