@@ -45,8 +45,9 @@ export interface Attribute {
 }
 
 export type Token =
-  | { type: 'start'; qname: string; local: string; ns: string; attrs: Attribute[]; at: number; end: number }
-  | { type: 'end'; qname: string; local: string; ns: string; end: number }
+  /** `end`: the offset after the tag */
+  | { type: 'start'; qname: string; local: string; ns: string; attrs: Attribute[]; end: number }
+  | { type: 'end'; qname: string; local: string; ns: string }
   | { type: 'text'; text: string }
   | { type: 'other' }
   | { type: 'eof' };
@@ -258,7 +259,7 @@ export class MetroXmlReader {
   }
 
   /** A start tag, `<` consumed and the next character a name start. */
-  private readStartTag(at: number): Token {
+  private readStartTag(): Token {
     const qname = this.readName();
     const raw: { qname: string; value: string }[] = [];
     const bindings = new Map<string, string>();
@@ -338,8 +339,8 @@ export class MetroXmlReader {
         this.fail('WstxParsingException', `Undeclared namespace prefix "${p}" (for attribute "${l}")`);
       attrs.push({ qname: a.qname, local: l, ns: ans, value: a.value });
     }
-    const token: Token = { type: 'start', qname, local, ns, attrs, at, end: this.pos };
-    if (selfClosing) this.pendingEnd = { type: 'end', qname, local, ns, end: this.pos };
+    const token: Token = { type: 'start', qname, local, ns, attrs, end: this.pos };
+    if (selfClosing) this.pendingEnd = { type: 'end', qname, local, ns };
     else {
       this.open.push({ qname, bindings });
       for (const [p, uri] of bindings) {
@@ -364,7 +365,7 @@ export class MetroXmlReader {
     const ns = this.resolve(i < 0 ? '' : qname.slice(0, i), new Map()) ?? '';
     for (const p of this.open.pop()!.bindings.keys()) this.scope.get(p)!.pop();
     if (!this.open.length) this.state = 'epilog';
-    return { type: 'end', qname, local: i < 0 ? qname : qname.slice(i + 1), ns, end: this.pos };
+    return { type: 'end', qname, local: i < 0 ? qname : qname.slice(i + 1), ns };
   }
 
   private readComment(): void {
@@ -485,7 +486,7 @@ export class MetroXmlReader {
     if (this.pos >= this.text.length)
       this.eof(`Unexpected EOF; was expecting a close tag for element <${this.open[this.open.length - 1].qname}>`);
     if (this.text[this.pos] !== '<') return this.readText();
-    const at = this.pos++;
+    this.pos++;
     const c = this.take(
       `Unexpected EOF; was expecting a close tag for element <${this.open[this.open.length - 1].qname}>`,
     );
@@ -497,7 +498,7 @@ export class MetroXmlReader {
     }
     if (!isNameStart(c) && c !== ':') this.unexpected(c, " in content after '<' (malformed start element?).");
     this.pos--;
-    return this.readStartTag(at);
+    return this.readStartTag();
   }
 
   /** The prolog and the epilog: whitespace, comments and PIs around the one root element. */
@@ -514,7 +515,6 @@ export class MetroXmlReader {
       const c = this.text[this.pos++];
       if (isIllegal(c.charCodeAt(0))) this.fail('WstxUnexpectedCharException', `Illegal character (${charDesc(c)})`);
       if (c !== '<') this.unexpected(c, ` in ${where}; expected '<'`);
-      const at = this.pos - 1;
       const d = this.take(`Unexpected EOF in ${where}`);
       if (d === '!') {
         if (this.text.startsWith('--', this.pos)) {
@@ -545,7 +545,7 @@ export class MetroXmlReader {
       }
       if (!isNameStart(d) && d !== ':') this.unexpected(d, " in prolog, after '<'.");
       this.pos--;
-      return this.readStartTag(at);
+      return this.readStartTag();
     }
   }
 }
