@@ -1,6 +1,5 @@
 import { DEFAULT_NAMESPACE, SERVICE_PATH } from '../../wsdl/contract.js';
 import { createMockServer, type MockServer, type MockServerOptions } from '../../server/mock-server.js';
-import type { TestCa } from '../../server/ca/test-ca.js';
 import { buildMetro, startJava, type JavaProcess } from '../support/metro.js';
 import { envelope, enrollXml } from '../support/soap.js';
 import { readCsr } from '../support/fixtures.js';
@@ -36,7 +35,7 @@ export interface OraclePair {
   close(): Promise<void>;
 }
 
-export async function startPair(profile: Profile, ca?: TestCa): Promise<OraclePair> {
+export async function startPair(profile: Profile): Promise<OraclePair> {
   const options: MockServerOptions = {
     namespace: profile.namespace,
     seed: 'metro-oracle',
@@ -44,7 +43,7 @@ export async function startPair(profile: Profile, ca?: TestCa): Promise<OraclePa
     clockFrozen: true,
     publicBaseUrl: PUBLIC_BASE,
   };
-  const mock = await createMockServer({ ...options, ...(ca ? { ca } : {}) });
+  const mock = await createMockServer(options);
   const twin = await createMockServer({ ...options, ca: mock.ca });
   try {
     const wsdl = await (await fetch(mock.wsdlUrl)).text();
