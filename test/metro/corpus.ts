@@ -595,6 +595,9 @@ export function corpus(): CorpusCase[] {
       `<!DOCTYPE x [<!ENTITY a "A">]>${soap(ctx, 'revoke', valid('revoke', ctx).replace('key compromise', '&a;')).replace(/^<\?xml[^>]*\?>/, '')}`,
   );
   body('gzip bytes without Content-Encoding', (ctx) => gzipSync(Buffer.from(gwsi(ctx))));
+  body('an unknown child nested 300 deep', (ctx) =>
+    soap(ctx, 'getCollectStatus', valid('getCollectStatus', ctx) + '<x>'.repeat(300) + '</x>'.repeat(300)),
+  );
 
   // where the parser fails and how it says so: each kind of error inside an operation without parameters
   // (Metro reads all of it) and inside one with parameters (JAXB reads it)
@@ -742,6 +745,7 @@ export function corpus(): CorpusCase[] {
     'windows-1252',
     'Cp1252',
     'x-nope',
+    'IBM037',
     '',
     '"iso-8859-1";a=b',
   ])

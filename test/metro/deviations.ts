@@ -1,18 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { readWsdl } from '../../wsdl/schema-model.js';
 import type { HttpReply } from './exchange.js';
 
 /**
- * Where ccm-mock answers differently from Metro on purpose, by corpus case name (`[group] name`), with the
- * reason; docs/wire-fidelity.md lists the same deviations for users. Each must still differ (or the entry is
- * stale), and `holds`, when given, says what must stay true of the two answers all the same.
+ * Where ccm-mock answers differently from Metro on purpose, by corpus case name (`[group] name`). The reason
+ * lives in one place, the "Deliberate deviations" table of docs/wire-fidelity.md: each entry names its row
+ * there, and that row's "differential cases" cell names the case (the suite checks both ways). Each must still
+ * differ (or the entry is stale), and `holds`, when given, says what must stay true of the two answers all the
+ * same.
  */
 export interface Deviation {
-  reason: string;
+  /** the first cell of its row in the docs' table */
+  row: string;
   holds?: (mock: HttpReply, metro: HttpReply) => void;
 }
-
-const DTD =
-  'ccm-mock refuses any DTD (SOAP 1.1 forbids one, and it keeps entity tricks out); Metro 2.3.0.2 skips an internal subset';
 
 /** Both WSDLs describe the same contract: the same operations, elements and types. */
 function sameContract(mock: HttpReply, metro: HttpReply): void {
@@ -29,24 +30,44 @@ function sameContract(mock: HttpReply, metro: HttpReply): void {
   if (model(mock) !== model(metro)) throw new Error('the served WSDLs describe different contracts');
 }
 
-const WSDL: Deviation = {
-  reason:
-    "ccm-mock serves wsdl/EPKIManager.wsdl as written; Metro re-serialises the same document (single-quoted declaration, a 'Published by JAX-WS RI' comment, attributes on one line)",
-  holds: sameContract,
-};
+const DTD: Deviation = { row: 'a DTD (`<!DOCTYPE ...>`)' };
+const WSDL: Deviation = { row: '`GET ?wsdl`', holds: sameContract };
 
 export const DEVIATIONS: Record<string, Deviation> = {
   '[transport] GET ?wsdl': WSDL,
   '[transport] GET ?WSDL': WSDL,
-  '[malformed] a DOCTYPE without entities': { reason: DTD },
-  '[malformed] a DOCTYPE with an internal entity, unused': { reason: DTD },
-  '[malformed] a DOCTYPE with an internal entity, used': { reason: DTD },
-  '[transport] Content-Type multipart/related (MTOM)': {
-    reason:
-      'ccm-mock reads no MIME packages: multipart/related (SwA, MTOM) gets the 415 it gives any type it does not decode; Metro parses the package. The WSDL declares no MTOM policy, so its clients send none',
-  },
-  '[transport] a gzip-encoded body': {
-    reason:
-      'ccm-mock inflates a gzip, deflate or br request body; Metro on its own does not (its JDK HTTP server hands it the compressed bytes). Whether the live service does depends on the web server in front of it (Apache), which is unknown',
+  '[malformed] a DOCTYPE without entities': DTD,
+  '[malformed] a DOCTYPE with an internal entity, unused': DTD,
+  '[malformed] a DOCTYPE with an internal entity, used': DTD,
+  '[malformed] an unknown child nested 300 deep': { row: 'nesting deeper than 256 elements' },
+  '[transport] Content-Type multipart/related (MTOM)': { row: '`Content-Type: multipart/related` (SwA, MTOM)' },
+  '[transport] a gzip-encoded body': { row: '`Content-Encoding: gzip`, `deflate` or `br`' },
+  '[encodings] charset=IBM037': {
+    row: "a charset ccm-mock cannot encode (neither the UTF-8, UTF-16, ISO-8859-1, US-ASCII or windows-1252 families nor one the platform's TextDecoder knows)",
   },
 };
+
+export interface DocumentedDeviation {
+  /** the row's "why" cell */
+  why: string;
+  /** the corpus cases its "differential cases" cell names, `[group] name` */
+  cases: string[];
+}
+
+/** The "Deliberate deviations" table of docs/wire-fidelity.md, by first cell. */
+export function documentedDeviations(
+  page = readFileSync(new URL('../../docs/wire-fidelity.md', import.meta.url), 'utf8'),
+): Map<string, DocumentedDeviation> {
+  const section = /^### Deliberate deviations\n([\s\S]*?)(?=^#)/m.exec(page)?.[1] ?? '';
+  const rows = section.split('\n').filter((line) => line.startsWith('| '));
+  const header = rows[0]?.split(' | ').map((h) => h.replace(/^\| |\s*\|$/g, '').trim()) ?? [];
+  const [whyAt, casesAt] = [header.indexOf('why'), header.indexOf('differential cases')];
+  if (whyAt < 0 || casesAt < 0) throw new Error(`docs/wire-fidelity.md: no deviations table (${header.join(', ')})`);
+  const out = new Map<string, DocumentedDeviation>();
+  for (const line of rows.slice(2)) {
+    const cells = line.replace(/^\| | \|$/g, '').split(' | ');
+    const cases = [...cells[casesAt].matchAll(/`(\[[^\]]+\] [^`]+)`/g)].map((m) => m[1]);
+    out.set(cells[0], { why: cells[whyAt], cases });
+  }
+  return out;
+}
