@@ -6,6 +6,7 @@ export default defineConfig({
     // suites that need tools from Debian packages or a browser run from .ci/run with their own config
     exclude: [
       'test/interop/**',
+      'test/metro/**',
       'test/pkilint/**',
       'test/container/**',
       'test/browser/**',

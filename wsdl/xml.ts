@@ -1,13 +1,27 @@
-import { ParseOption, XmlElement, type XmlTreeNode } from 'libxml2-wasm';
+import { ParseOption, XmlElement, XmlTreeNode, type XmlNode } from 'libxml2-wasm';
 
 /** How every XML this project reads is parsed: no network access, no external entities. */
 export const SAFE_PARSE = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
+
+/**
+ * The child nodes of an element in document order. libxml2-wasm 0.7 gives a processing instruction no `next`,
+ * so walking siblings stops at one: past it, XPath lists the rest.
+ */
+export function childNodes(el: XmlElement): XmlNode[] {
+  const out: XmlNode[] = [];
+  for (let n: XmlTreeNode | null = el.firstChild; n; n = n.next) {
+    if (!(n instanceof XmlTreeNode)) return el.find('node()');
+    out.push(n);
+  }
+  return out;
+}
 
 /** Element children of an element, in document order (text, comments and PIs skipped). */
 export function elementChildren(el: XmlElement): XmlElement[] {
   const out: XmlElement[] = [];
   for (let n: XmlTreeNode | null = el.firstChild; n; n = n.next) {
     if (n instanceof XmlElement) out.push(n);
+    else if (!(n instanceof XmlTreeNode)) return el.find('*') as XmlElement[];
   }
   return out;
 }
@@ -34,4 +48,16 @@ export function escapeXml(text: string): string {
   // most text (order numbers, base64 certificates, the service info) needs nothing: one scan instead of two replaces
   if (!NEEDS_ESCAPING.test(text)) return text;
   return text.replace(INVALID_XML_CHARS, '\uFFFD').replace(/[&<>"'\r]/g, (c) => ESCAPES[c]);
+}
+
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+
+/**
+ * Text content as Metro's writer (Woodstox) escapes it: &, < and >, and a carriage return as &#13; (so it
+ * survives the reader's line-end normalisation); quotes and apostrophes left as they are (checked against
+ * JAX-WS RI 2.3.0.2 by test/metro/). Characters XML cannot carry are replaced.
+ */
+export function escapeText(text: string): string {
+  const valid = text.replace(INVALID_XML_CHARS, '\uFFFD');
+  return /[&<>\r]/.test(valid) ? valid.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]) : valid;
 }

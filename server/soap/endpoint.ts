@@ -1,13 +1,6 @@
 import express, { type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  CodecError,
-  decodeRequest,
-  encodeFault,
-  SoapEncoder,
-  wrapperOperation,
-  type DecodeOptions,
-} from '../../wsdl/codec/index.js';
+import { decodeRequest, encodeFault, SoapEncoder, type DecodeOptions } from '../../wsdl/codec/index.js';
 import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
 import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types.js';
 import { SchemaValidator } from '../../wsdl/validator.js';
@@ -17,8 +10,9 @@ import type { TransportFault } from '../domain/faults.js';
 import { Lru } from '../lib/lru.js';
 import { requestBaseUrl, type BaseUrlSource } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
-import { parseSoapRequest } from './envelope.js';
 import type { SoapCallRecord } from './call-record.js';
+import { requestCharset, type Charset } from './charset.js';
+import { parseSoapRequest, type Dispatcher } from './envelope.js';
 import { SoapFault } from './fault.js';
 import { breakTransport } from './transport-faults.js';
 
@@ -84,9 +78,41 @@ function acceptsMediaType(contentType: string | undefined): boolean {
   return contentType.includes('text/xml') && !/^\s*multipart\/related/i.test(contentType);
 }
 
-function wantsWsdl(req: IncomingMessage): boolean {
-  const q = (req.url ?? '').split('?')[1] ?? '';
-  return q.split('&').some((p) => p.toLowerCase() === 'wsdl' || p.toLowerCase() === 'wsdl=');
+/**
+ * A metadata request as Metro's HttpAdapter tells one: the whole query string is `WSDL`, or starts with
+ * `wsdl` or `xsd=`. Of those only `wsdl` and `WSDL` name a document here (the schema is inline, so there
+ * is no ?xsd=1); any other is a 404. Every other query, or none, gets the endpoint's HTML page.
+ */
+function metadataQuery(req: IncomingMessage): 'wsdl' | 'unknown' | undefined {
+  const url = req.url ?? '';
+  const at = url.indexOf('?');
+  if (at < 0) return undefined;
+  const query = url.slice(at + 1);
+  if (query === 'wsdl' || query === 'WSDL') return 'wsdl';
+  return query.startsWith('wsdl') || query.startsWith('xsd=') ? 'unknown' : undefined;
+}
+
+const HTML_CONTENT_TYPE = 'text/html;charset=utf-8';
+const HTML_HEAD = '<html>\n<head><title>\nWeb Services\n</title></head>\n<body>\n';
+
+/** Metro's page for a metadata query that names no document. */
+const NOT_FOUND_PAGE = `${HTML_HEAD}<h1>404 Not Found: Invalid Request</h1>\n</body>\n</html>\n`;
+
+/** Metro's endpoint page (HttpAdapter.writeWebServicesHtmlPage), the implementation class being ccm-mock. */
+function endpointPage(namespace: string, location: string): string {
+  const ns = escapeXml(namespace);
+  const at = escapeXml(location);
+  return (
+    `${HTML_HEAD}<h1>Web Services</h1>\n<table width='100%' border='1'>\n<tr>\n<td>\nEndpoint\n</td>\n<td>\nInformation\n</td>\n</tr>\n<tr>\n<td>\n` +
+    `<table border="0"><tr><td>Service Name:</td><td>{${ns}}${contract.serviceName}</td></tr><tr><td>Port Name:</td><td>{${ns}}${contract.portName}</td></tr></table>\n</td>\n<td>\n` +
+    `<table border="0"><tr><td>Address:</td><td>${at}</td></tr><tr><td>WSDL:</td><td><a href="${at}?wsdl">${at}?wsdl</a></td></tr><tr><td>Implementation class:</td><td>ccm-mock</td></tr></table>\n` +
+    `</td>\n</tr>\n</table>\n</body>\n</html>\n`
+  );
+}
+
+function sendHtml(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': HTML_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body, 'utf8') });
+  res.end(body, 'utf8');
 }
 
 /** The endpoint's two faces: the express router (GET ?wsdl, 405s, and POST) and the POST handler on its own. */
@@ -127,40 +153,41 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
 
   router.get(SERVICE_PATH, (req, res) => {
     const location = requestBaseUrl(req, opts.baseUrl) + SERVICE_PATH;
-    if (wantsWsdl(req)) {
+    const metadata = metadataQuery(req);
+    if (req.method === 'HEAD') {
+      // Metro answers HEAD itself, without a body: 200 for a document it has, 404 for anything else
+      res.writeHead(metadata === 'wsdl' ? 200 : 404).end();
+      return;
+    }
+    if (metadata === 'wsdl') {
       sendXml(
         res,
         200,
         wsdlCache.getOrSet(location, () => renderWsdl(profile.namespace, location)),
       );
-      return;
-    }
-    res
-      .type('html')
-      .send(
-        `<!doctype html><title>Web Services</title><h1>EPKIManager (ccm-mock)</h1>` +
-          `<table border="1"><tr><th>Endpoint</th><th>Information</th></tr><tr><td>Service Name: {${escapeXml(profile.namespace)}}${contract.serviceName}<br>Port Name: {${escapeXml(profile.namespace)}}${contract.portName}</td>` +
-          `<td>Address: ${escapeXml(location)}<br>WSDL: <a href="${escapeXml(location)}?wsdl">${escapeXml(location)}?wsdl</a></td></tr></table>`,
-      );
+    } else if (metadata === 'unknown') sendHtml(res, 404, NOT_FOUND_PAGE);
+    else sendHtml(res, 200, endpointPage(profile.namespace, location));
   });
 
   function handlePost(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const record: SoapCallRecord = { at: Date.now(), httpStatus: 200, latencyMs: 0 };
+    const contentType = req.headers['content-type'];
+    const requested = acceptsMediaType(contentType) ? requestCharset(contentType) : 'unsupported';
+    const charset = requested === 'unsupported' ? undefined : requested;
     /** `body` undefined: an answer without a message (no body, no Content-Type) */
     const finish = (status: number, body: string | undefined) => {
       record.httpStatus = status;
       record.latencyMs = performance.now() - started;
       if (body === undefined) res.writeHead(status, { 'Content-Length': 0 }).end();
-      else sendXml(res, status, body);
+      else sendXml(res, status, body, charset);
       opts.onCall?.(record);
     };
     const refuse = (fault: SoapFault) => {
       record.fault = fault.message;
       finish(fault.httpStatus, encodeFault(fault.faultCode, fault.message));
     };
-    const contentType = req.headers['content-type'];
-    if (!acceptsMediaType(contentType)) {
+    if (requested === 'unsupported') {
       // Metro's HttpAdapter answers an UnsupportedMediaException with 415 and no message: no fault, no body
       record.fault = `Unsupported Content-Type: ${contentType} Supported ones are: [text/xml]`;
       finish(415, undefined);
@@ -190,7 +217,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
         });
       };
       try {
-        const answer = handle(body ?? Buffer.alloc(0), record, requestBaseUrl(req, opts.baseUrl));
+        const answer = handle(body ?? Buffer.alloc(0), charset, record, requestBaseUrl(req, opts.baseUrl));
         if (answer instanceof Promise) answer.then(respond, failed);
         else respond(answer);
       } catch (err) {
@@ -199,35 +226,38 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
     });
   }
 
-  router.post(SERVICE_PATH, (req, res) => handlePost(req, res));
+  // Metro's HTTP adapter reads a PUT or a DELETE as it reads a POST
+  for (const method of ['post', 'put', 'delete'] as const)
+    router[method](SERVICE_PATH, (req, res) => handlePost(req, res));
 
+  // what other methods get depends on the servlet container in front of Metro; the mock refuses them
   router.all(SERVICE_PATH, (_req, res) => {
     res
-      .set('Allow', 'GET, POST')
+      .set('Allow', 'GET, HEAD, POST, PUT, DELETE')
       .status(405)
       .type('text/plain')
       .send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
   });
 
+  /** Metro dispatches on the payload's name: an operation of the profile's namespace, with or without parameters. */
+  const dispatch: Dispatcher = (ns, local) => {
+    if (ns !== profile.namespace || !isOperationName(local)) return undefined;
+    const typeRef = contract.elements.get(contract.operations.get(local)!.inputElement)!;
+    return contract.childrenOf(typeRef.name).length ? 'params' : 'none';
+  };
+
   /** The request's operation and arguments, read and checked; the XML document is gone when this returns. */
-  function read(body: Buffer): { name: OperationName; args: Record<string, unknown> } {
-    const { doc, payload } = parseSoapRequest(body);
+  function read(body: Buffer, charset: Charset | undefined): { name: OperationName; args: Record<string, unknown> } {
+    const { doc, payload } = parseSoapRequest(body, charset, dispatch);
     try {
-      const name = wrapperOperation(payload, 'request', decodeOptions)?.name;
-      if (name === undefined || !isOperationName(name)) {
-        throw new SoapFault('Client', `Cannot find dispatch method for {${payload.namespaceUri}}${payload.name}`);
-      }
+      // parseSoapRequest dispatched it (Metro's order: before the payload is read)
+      const name = payload.name as OperationName;
       if (profile.strict) {
         const problems = SchemaValidator.forNamespace(profile.namespace).problems(payload);
         if (problems.length) throw new SoapFault('Client', `Unmarshalling Error: ${problems.join('; ')}`);
       }
-      try {
-        return { name, args: decodeRequest(payload, name, decodeOptions) };
-      } catch (err) {
-        // what JAXB cannot convert: Metro's fault
-        if (err instanceof CodecError) throw new SoapFault('Client', `Unmarshalling Error: ${err.message}`);
-        throw err;
-      }
+      // JAXB's reading: a value it cannot convert is left unset, never a fault
+      return { name, args: decodeRequest(payload, name, decodeOptions) };
     } finally {
       doc.dispose();
     }
@@ -235,8 +265,13 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
 
   type Answer = { xml: string; transport?: TransportFault };
 
-  function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): Answer | Promise<Answer> {
-    const { name, args } = read(body);
+  function handle(
+    body: Buffer,
+    charset: Charset | undefined,
+    record: SoapCallRecord,
+    baseUrl: string,
+  ): Answer | Promise<Answer> {
+    const { name, args } = read(body, charset);
     record.operation = name;
     if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
     const authData = args.authData as AuthData | undefined;
@@ -261,12 +296,25 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   return { router, handlePost, wsdlCacheSize: () => wsdlCache.size };
 }
 
-/** Metro's exact Content-Type (no space before charset); written directly so Express does not rewrite it. */
-function sendXml(res: ServerResponse, status: number, body: string): void {
+/**
+ * Metro's Content-Type as a servlet container writes it (no space before charset); written directly so
+ * Express does not rewrite it. An answer to a request in another charset is in that charset (charset.ts).
+ */
+function sendXml(res: ServerResponse, status: number, body: string, charset?: Charset): void {
+  if (charset && !charset.utf8) {
+    const bytes = charset.encode(
+      body.replace(UTF8_DECLARATION, `<?xml version='1.0' encoding='${charset.declared}'?>`),
+    );
+    res.writeHead(status, { 'Content-Type': `text/xml;charset=${charset.given}`, 'Content-Length': bytes.length });
+    res.end(bytes);
+    return;
+  }
   // a length instead of chunked encoding, and the body as a string: node joins it to the headers, one write
   res.writeHead(status, { 'Content-Type': XML_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body, 'utf8') });
   res.end(body, 'utf8');
 }
+
+const UTF8_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>";
 
 export function sendFault(res: ServerResponse, fault: SoapFault): void {
   sendXml(res, fault.httpStatus, encodeFault(fault.faultCode, fault.message));

@@ -283,7 +283,7 @@ describe('journal (GET /admin/api/journal)', () => {
     await status(n);
     await call(mock.endpoint, 'getKUTemplates', authXml());
     await call(mock.endpoint, 'getCollectStatus', orderXml(n, { ...SANDBOX, password: 'wrong' }));
-    await call(mock.endpoint, 'collect', '<orderNumber>abc</orderNumber>');
+    await call(mock.endpoint, 'collect', '<orderNumber>1</orderNumber><a></b>'); // not well-formed: JAXB's fault
     const entries = (await admin<JournalEntry[]>('GET', `/admin/api/journal?since=${last}`)).body;
     expect(entries.map((e) => [e.operation, e.customer, e.code])).toEqual([
       ['enroll', 'sandbox', n],
@@ -295,7 +295,7 @@ describe('journal (GET /admin/api/journal)', () => {
     expect(entries[1]).toMatchObject({ orderNumber: n, httpStatus: 200 });
     expect(typeof entries[1].latencyMs).toBe('number');
     expect(entries[4]).toMatchObject({ httpStatus: 500 });
-    expect(entries[4].fault).toMatch(/orderNumber|abc|Unmarshalling/i);
+    expect(entries[4].fault).toMatch(/UnmarshalException/);
     const only = (
       await admin<JournalEntry[]>('GET', `/admin/api/journal?since=${last}&operation=getCollectStatus&order=${n}`)
     ).body;

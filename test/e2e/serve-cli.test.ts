@@ -133,7 +133,8 @@ describe('ccm-mock serve', () => {
     const fault = await call(
       p.endpoint,
       'enroll',
-      enrollXml({ auth: { ...wrong, password: 'hunter2-fault' }, orgId: 'abc', csr: readCsr() }),
+      // XML broken inside the payload: a fault, after the secret was read
+      enrollXml({ auth: { ...wrong, password: 'hunter2-fault' }, csr: readCsr() }) + '<x>&nope;</x>',
     );
     expect(fault.status).toBe(500);
     await expect.poll(() => p.logs().filter((l) => l.operation !== undefined || l.fault !== undefined).length).toBe(4);

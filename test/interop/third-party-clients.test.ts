@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { csrPath } from '../support/fixtures.js';
 import { shaped } from '../support/json.js';
+import { buildMetro, METRO_CLASSPATH } from '../support/metro.js';
 import { z } from 'zod';
 
 /**
  * Real third-party SOAP clients, written by nobody on this project, load ?wsdl from the running mock and
- * call all nine operations (Debian's python3-zeep with strict WSDL parsing, and PHP's SoapClient).
+ * call all nine operations (Debian's python3-zeep with strict WSDL parsing, PHP's SoapClient, and the
+ * JAX-WS client wsimport generates from the mock's WSDL, run on Metro as a Java shop would).
  * They also meet a SOAP 1.1 fault (a mock with another namespace) and must report its code and message.
  */
 
@@ -63,6 +65,12 @@ const expectAllNine = (out: ClientReport) => {
   expect(out.fault.message).toBe('Cannot find dispatch method for {http://ws.epki.comodo.com/}getWebServiceInfo');
 };
 
+const expectKeyUsagesOfFirst = (out: ClientReport) =>
+  expect(out.keyUsagesOfFirst).toEqual([
+    [0, 'Digital Signature'],
+    [2, 'Key Encipherment'],
+  ]);
+
 describe('third-party SOAP clients', () => {
   it('python-zeep (strict) calls all nine operations', async () => {
     const out = await run('/usr/bin/python3', [
@@ -72,10 +80,7 @@ describe('third-party SOAP clients', () => {
       otherNamespace.endpoint,
     ]);
     expectAllNine(out);
-    expect(out.keyUsagesOfFirst).toEqual([
-      [0, 'Digital Signature'],
-      [2, 'Key Encipherment'],
-    ]);
+    expectKeyUsagesOfFirst(out);
   });
 
   it('PHP SoapClient calls all nine operations', async () => {
@@ -89,4 +94,23 @@ describe('third-party SOAP clients', () => {
     ]);
     expectAllNine(out);
   });
+
+  // a cold run builds the client first (wsimport, javac)
+  it(
+    'the wsimport-generated JAX-WS client (Metro 2.3.0.2) calls all nine operations',
+    { timeout: 300_000 },
+    async () => {
+      const classes = await buildMetro(await (await fetch(mock.wsdlUrl)).text());
+      const out = await run('java', [
+        '-cp',
+        `${classes}:${METRO_CLASSPATH}`,
+        'ccmmock.interop.JavaClient',
+        mock.wsdlUrl,
+        csrPath('rsa-2048.csr'),
+        otherNamespace.endpoint,
+      ]);
+      expectAllNine(out);
+      expectKeyUsagesOfFirst(out);
+    },
+  );
 });

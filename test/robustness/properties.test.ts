@@ -46,11 +46,18 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
+/**
+ * A Server fault is Metro's answer to XML that breaks after the envelope's start (its reader reads lazily):
+ * allowed with the reader's words, never an internal error of ccm-mock.
+ */
+const READER_ERROR =
+  /^(XML reader error: |javax\.xml\.bind\.UnmarshalException|com\.ctc\.wstx\.|\[com\.ctc\.wstx\.|unexpected XML tag)/;
+
 function wellFormed(answer: RawAnswer): void {
   expect(answer.schemaProblems).toEqual([]);
   expect(answer.headers['content-type']).toBe('text/xml;charset=utf-8');
   expect([200, 500]).toContain(answer.status);
-  expect(answer.faultcode).not.toBe('S:Server');
+  if (answer.faultcode === 'S:Server') expect(answer.faultstring).toMatch(READER_ERROR);
 }
 
 describe('properties of the SOAP front end', () => {
@@ -63,11 +70,10 @@ describe('properties of the SOAP front end', () => {
           wellFormed(answer);
           if (req.outcome === 'ok')
             expect({ status: answer.status, fault: answer.faultstring }).toEqual({ status: 200, fault: undefined });
-          if (req.outcome === 'fault')
-            expect({ status: answer.status, faultcode: answer.faultcode }).toEqual({
-              status: 500,
-              faultcode: 'S:Client',
-            });
+          if (req.outcome === 'fault') {
+            expect(answer.status).toBe(500);
+            expect(['S:Client', 'S:Server']).toContain(answer.faultcode);
+          }
           if (req.outcome === 'mustUnderstand') expect(answer.faultcode).toBe('S:MustUnderstand');
         }),
         params,

@@ -1,6 +1,6 @@
 import { contract, SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS } from '../contract.js';
 import type { ElementDecl, SchemaModel } from '../schema-model.js';
-import { escapeXml } from '../xml.js';
+import { escapeText, escapeXml } from '../xml.js';
 import { CodecError, wrapperType, type Direction } from './schema.js';
 
 /**
@@ -10,18 +10,24 @@ import { CodecError, wrapperType, type Direction } from './schema.js';
  * a few concatenations (the server's hot path).
  */
 
-/** How the envelope is spelled: the prefixes and the XML declaration's quotes differ between stacks. */
+/** How the envelope is spelled: the prefixes, the XML declaration's quotes and text escaping differ between stacks. */
 export interface EnvelopeStyle {
   xmlDeclaration: string;
   envelopePrefix: string;
   wrapperPrefix: string;
+  /** how text content is escaped */
+  escape: (text: string) => string;
 }
 
-/** Metro's (JAX-WS RI): `<?xml version='1.0' encoding='UTF-8'?>`, `S:` envelope, `ns2:` wrapper. */
+/**
+ * Metro's (JAX-WS RI): `<?xml version='1.0' encoding='UTF-8'?>`, `S:` envelope, `ns2:` wrapper, only &, < and >
+ * escaped in text.
+ */
 export const METRO_STYLE: EnvelopeStyle = {
   xmlDeclaration: "<?xml version='1.0' encoding='UTF-8'?>",
   envelopePrefix: 'S',
   wrapperPrefix: 'ns2',
+  escape: escapeText,
 };
 
 /** The typed client's requests (zeep's spelling): `soap:` envelope, `ns0:` wrapper. */
@@ -29,6 +35,7 @@ export const CLIENT_STYLE: EnvelopeStyle = {
   xmlDeclaration: '<?xml version="1.0" encoding="UTF-8"?>',
   envelopePrefix: 'soap',
   wrapperPrefix: 'ns0',
+  escape: escapeXml,
 };
 
 export interface EncodeOptions {
@@ -56,10 +63,10 @@ const LONG = 1024;
 export const PLAIN_STRINGS_KEPT = 256;
 export const PLAIN_STRING_MAX = 16 * 1024;
 
-function escaped(text: string): string {
-  if (text.length < LONG || text.length > PLAIN_STRING_MAX) return escapeXml(text);
+function escaped(text: string, escape: (text: string) => string): string {
+  if (text.length < LONG || text.length > PLAIN_STRING_MAX) return escape(text);
   if (plainLongStrings.has(text)) return text;
-  const out = escapeXml(text);
+  const out = escape(text);
   if (out === text) {
     if (plainLongStrings.size >= PLAIN_STRINGS_KEPT) plainLongStrings.clear();
     plainLongStrings.add(text);
@@ -67,33 +74,35 @@ function escaped(text: string): string {
   return out;
 }
 
-function writeValue(decl: ElementDecl, value: unknown, model: SchemaModel, check: boolean, out: string[]): void {
-  if (decl.type.kind === 'builtin') {
-    out.push(`<${decl.name}>${escaped(String(value))}</${decl.name}>`);
-    return;
-  }
-  out.push(`<${decl.name}>`);
-  writeChildren(decl.type.name, value as Record<string, unknown>, model, check, out);
-  out.push(`</${decl.name}>`);
+/** What writing a message needs besides the value: the schema, whether to check occurrences, the escaping. */
+interface Writing {
+  model: SchemaModel;
+  check: boolean;
+  escape: (text: string) => string;
 }
 
-function writeChildren(
-  typeName: string,
-  value: Record<string, unknown>,
-  model: SchemaModel,
-  check: boolean,
-  out: string[],
-): void {
-  for (const decl of model.childrenOf(typeName)) {
+function writeValue(decl: ElementDecl, value: unknown, w: Writing, out: string[]): void {
+  if (decl.type.kind === 'builtin') {
+    out.push(`<${decl.name}>${escaped(String(value), w.escape)}</${decl.name}>`);
+    return;
+  }
+  const children: string[] = [];
+  writeChildren(decl.type.name, value as Record<string, unknown>, w, children);
+  // an element with nothing inside is written self-closing, as Metro's writer does
+  out.push(children.length ? `<${decl.name}>${children.join('')}</${decl.name}>` : `<${decl.name}/>`);
+}
+
+function writeChildren(typeName: string, value: Record<string, unknown>, w: Writing, out: string[]): void {
+  for (const decl of w.model.childrenOf(typeName)) {
     const v = value[decl.name];
     // checking, a list given for a single element is counted (and refused), not written as its String()
-    const items = v === undefined || v === null ? [] : Array.isArray(v) && (decl.maxOccurs > 1 || check) ? v : [v];
-    if (check) {
+    const items = v === undefined || v === null ? [] : Array.isArray(v) && (decl.maxOccurs > 1 || w.check) ? v : [v];
+    if (w.check) {
       if (items.length < decl.minOccurs) throw new CodecError(`${typeName}.${decl.name} is required`);
       if (items.length > decl.maxOccurs)
         throw new CodecError(`${typeName}.${decl.name} occurs at most ${decl.maxOccurs} times`);
     }
-    for (const item of items) writeValue(decl, item, model, check, out);
+    for (const item of items) writeValue(decl, item, w, out);
   }
 }
 
@@ -101,7 +110,10 @@ function writeChildren(
 interface Prepared {
   open: string;
   close: string;
+  /** the whole message when the wrapper has no children: Metro writes the wrapper self-closing */
+  empty: string;
   typeName: string;
+  writing: Writing;
 }
 
 /**
@@ -133,7 +145,8 @@ export class SoapEncoder {
 
   private write(p: Prepared, value: Record<string, unknown>): string {
     const out: string[] = [p.open];
-    writeChildren(p.typeName, value, this.model, this.check, out);
+    writeChildren(p.typeName, value, p.writing, out);
+    if (out.length === 1) return p.empty;
     out.push(p.close);
     return out.join('');
   }
@@ -144,10 +157,14 @@ export class SoapEncoder {
       const { element, typeName } = wrapperType(this.model, operation, direction);
       const style = this.opts.style ?? (direction === 'request' ? CLIENT_STYLE : METRO_STYLE);
       const { envelopePrefix: e, wrapperPrefix: w } = style;
+      const start = `${style.xmlDeclaration}<${e}:Envelope xmlns:${e}="${SOAP11_ENVELOPE_NS}"><${e}:Body><${w}:${element} xmlns:${w}="${escapeXml(this.opts.namespace)}"`;
+      const end = `</${e}:Body></${e}:Envelope>`;
       p = {
-        open: `${style.xmlDeclaration}<${e}:Envelope xmlns:${e}="${SOAP11_ENVELOPE_NS}"><${e}:Body><${w}:${element} xmlns:${w}="${escapeXml(this.opts.namespace)}">`,
-        close: `</${w}:${element}></${e}:Body></${e}:Envelope>`,
+        open: `${start}>`,
+        close: `</${w}:${element}>${end}`,
+        empty: `${start}/>${end}`,
         typeName,
+        writing: { model: this.model, check: this.check, escape: style.escape },
       };
       this.prepared[direction].set(operation, p);
     }
@@ -172,7 +189,7 @@ export function encodeResponse(operation: string, result: unknown, opts: EncodeO
 export function encodeFault(code: string, faultstring: string): string {
   return (
     `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="${SOAP11_ENVELOPE_NS}"><S:Body>` +
-    `<S:Fault xmlns:ns4="${SOAP12_ENVELOPE_NS}"><faultcode>S:${code}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring></S:Fault>` +
+    `<S:Fault xmlns:ns4="${SOAP12_ENVELOPE_NS}"><faultcode>S:${code}</faultcode><faultstring>${escapeText(faultstring)}</faultstring></S:Fault>` +
     `</S:Body></S:Envelope>`
   );
 }

@@ -16,15 +16,15 @@
  * - `isFault(el)`, `readFault(el)`: a Fault and its code (local part) and string.
  * - `wrapperOperation(payload, 'request' | 'response', opts)`: which operation the payload is the wrapper of.
  *
- * Reading (decode.ts), in `strict` mode (as Metro reads a request: namespaces checked) or `lenient` mode (as
- * a client reads a live service: local names only); values are checked alike in both:
+ * Reading (decode.ts), in `strict` mode (as Metro's JAXB reads a request: namespaces checked, values read as
+ * JAXB reads them and never refused) or `lenient` mode (as a client reads a live service: local names only,
+ * values checked):
  * - `decodeRequest(payload, operation, opts)`: the arguments, by the schema's names.
  * - `decodeResponse(payload, operation, opts)`: the `return` value (a list for list results; undefined when
  *   absent).
- * - `readSimpleValue(type, text, element)`: one simple-typed value.
- * Unknown elements are ignored, nil ones skipped, absent lists empty; a value that does not parse as its
- * type (int range included) throws CodecError, whose message the server turns into Metro's
- * "Unmarshalling Error: ..." fault and the client into a malformed-answer error.
+ * - `readSimpleValue(type, text, element)`: one simple-typed value, checked.
+ * Unknown elements are ignored, absent lists empty; in lenient mode a value that does not parse as its type
+ * (int range included) throws CodecError, which the client turns into a malformed-answer error.
  */
 
 export { decodeRequest, decodeResponse, readSimpleValue, wrapperOperation } from './decode.js';
