@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OPERATIONS, type OperationName } from '../../wsdl/contract.js';
 import { KEY_USAGE_BITS, OID, type KeyUsageName } from '../ca/oids.js';
 import { parseDelay } from './lifecycle.js';
+import { checkRestSettings, restCustomerSchema, restOrganizationSchema } from './rest-accounts.js';
 import { LIMITS } from './rules.js';
 
 /**
@@ -95,6 +96,8 @@ const organizationSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
       }
     }),
+  /** the REST API's settings: the profiles this organization is given (rest-accounts.ts) */
+  rest: restOrganizationSchema.optional(),
 });
 
 const adminSchema = z.object({
@@ -112,6 +115,8 @@ const customerSchema = z.object({
   templates: z.array(templateSchema).default([]),
   admins: z.array(adminSchema).min(1),
   organizations: z.array(organizationSchema).default([]),
+  /** the REST API's settings: certificate profiles and custom fields (rest-accounts.ts) */
+  rest: restCustomerSchema.optional(),
 });
 
 export const accountsFileSchema = z
@@ -122,6 +127,12 @@ export const accountsFileSchema = z
   .superRefine((file, ctx) => {
     const uris = new Set<string>();
     const orgIds = new Set<number>();
+    const allOrgIds = new Set(file.customers.flatMap((c) => c.organizations.map((o) => o.orgId)));
+    file.customers.forEach((c, ci) =>
+      checkRestSettings(c, ['customers', ci], allOrgIds, (path, message) =>
+        ctx.addIssue({ code: 'custom', path, message }),
+      ),
+    );
     file.customers.forEach((c, ci) => {
       if (uris.has(c.customerLoginUri))
         ctx.addIssue({

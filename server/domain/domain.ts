@@ -1,11 +1,14 @@
 import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
+import { Access, type CodeInjector } from './access.js';
 import type { Accounts } from './accounts.js';
 import type { Clock } from './clock.js';
-import { EpkiService, type CodeInjector, type ServiceSettings } from './epki-service.js';
+import { EpkiService, type ServiceSettings } from './epki-service.js';
 import { Issuance } from './issuance.js';
 import { OrderLifecycle, type DelaySpec } from './lifecycle.js';
+import { OrderIntake } from './order-intake.js';
+import { Persons } from './persons.js';
 import type { SeededRandom } from './random.js';
 
 /**
@@ -41,6 +44,7 @@ export interface DomainDeps {
 export interface Domain {
   service: EpkiService;
   lifecycle: OrderLifecycle;
+  persons: Persons;
 }
 
 export function createDomain(deps: DomainDeps): Domain {
@@ -54,15 +58,17 @@ export function createDomain(deps: DomainDeps): Domain {
     issuance,
     defaultDelay: settings.defaultDelay,
   });
+  const persons = new Persons(store.persons, () => clock.now());
+  const access = new Access({ accounts, store, lifecycle, injector });
+  const intake = new OrderIntake({ accounts, store, clock, random, lifecycle, persons });
   const service = new EpkiService({
     accounts,
     store,
     ca,
-    clock,
-    random,
     lifecycle,
-    injector,
+    access,
+    intake,
     settings: { certificateFormat: settings.certificateFormat, serviceInfo: settings.serviceInfo },
   });
-  return { service, lifecycle };
+  return { service, lifecycle, persons };
 }

@@ -2,7 +2,7 @@ import { isOperationName, OPERATIONS, type OperationName } from '../../wsdl/cont
 import { statusEntry } from '../../wsdl/status-codes.js';
 import type { Accounts, AuthDataInput } from './accounts.js';
 import type { Clock } from './clock.js';
-import type { CodeInjector } from './epki-service.js';
+import type { CodeInjector } from './access.js';
 import type { SeededRandom } from './random.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { OperationName } from '../../wsdl/contract.js';
 import { readScriptTag, withScriptTags, type ScriptTag, type ScriptTagForm } from '../../wsdl/script-tags.js';
 import type { ParsedCsr } from '../ca/csr.js';
+import type { AnyOperation } from './access.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, Organization } from './accounts.js';
 import type { Clock } from './clock.js';
@@ -181,6 +181,15 @@ export function approvalTarget(order: Order): OrderState {
   return 'issued';
 }
 
+export interface RevokeOptions {
+  /** the CRLReason code (default: read from the reason's text) */
+  reasonCode?: number;
+  /** when it was revoked (default: now) */
+  at?: number;
+  /** only marked revoked: not published on the CRL or by OCSP */
+  manual?: boolean;
+}
+
 export interface LifecycleDeps {
   store: OrderStore;
   clock: Clock;
@@ -297,13 +306,23 @@ export class OrderLifecycle {
     if (state === 'issued') this.autoRevokePrevious(order);
   }
 
-  /** Revoke an order unconditionally (the caller checked its state) and save it. */
-  revoke(order: Order, reason: string, by: string): void {
+  /**
+   * Revoke an order unconditionally (the caller checked its state) and save it. The reason code is the one given
+   * (REST) or read from the reason's text (SOAP); a manual revocation (REST) is only marked, the CA is not told.
+   */
+  revoke(order: Order, reason: string, by: string, options: RevokeOptions = {}): void {
     const now = this.deps.clock.now();
-    order.revocation = { at: now, reason, reasonCode: reasonCodeFromText(reason), by };
+    order.revocation = {
+      at: options.at ?? now,
+      reason,
+      reasonCode: options.reasonCode ?? reasonCodeFromText(reason),
+      by,
+      ...(options.manual ? { manual: true } : {}),
+    };
     order.state = 'revoked';
     order.next = undefined;
-    this.note(order, 'revoked', `revoked by ${by}${reason ? `: ${reason}` : ''}`);
+    const how = options.manual ? 'marked revoked (manually, not on the CRL)' : 'revoked';
+    this.note(order, 'revoked', `${how} by ${by}${reason ? `: ${reason}` : ''}`);
     this.deps.store.save(order);
   }
 
@@ -311,11 +330,11 @@ export class OrderLifecycle {
    * A scripted `+fail14`: true (and the tag used up, the order saved) when this call about the order is the
    * one that answers -14.
    */
-  failsOnce(order: Order, operation: OperationName): boolean {
+  failsOnce(order: Order, operation: AnyOperation): boolean {
     const isFail14 = (t: string) => readScriptTag(t)?.kind === 'fail14';
     if (!order.tags.some(isFail14)) return false;
     order.tags = order.tags.filter((t) => !isFail14(t));
-    this.note(order, order.state, `${operation} answered -14 (scripted +fail14)`);
+    this.note(order, order.state, `${operation} failed with -14 (scripted +fail14)`);
     this.deps.store.save(order);
     return true;
   }

@@ -1,5 +1,6 @@
 import type { Order, OrderState } from '../domain/orders.js';
 import type { OrderFilter, OrderStore } from './order-store.js';
+import { MemoryPersonStore } from './person-store.js';
 import { Slabs, type Extent } from './slabs.js';
 
 /**
@@ -64,6 +65,7 @@ export class MemoryOrderStore implements OrderStore {
   private readonly byPerson = new Map<string, Set<number>>();
   private readonly slabs: Slabs;
   private maxNumber = 0;
+  readonly persons = new MemoryPersonStore();
 
   /** `slabBytes`: see Slabs (tests make it small) */
   constructor(options: { slabBytes?: number } = {}) {
@@ -146,6 +148,7 @@ export class MemoryOrderStore implements OrderStore {
   }
 
   clear(customerUri?: string): void {
+    this.persons.clear(customerUri);
     if (customerUri === undefined) {
       this.orders.clear();
       this.bySerial.clear();
