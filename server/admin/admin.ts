@@ -21,6 +21,7 @@ import {
   TransitionRefused,
 } from '../domain/order-actions.js';
 import { certificateOf, ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
+import type { Persons } from '../domain/persons.js';
 import type { SeededRandom } from '../domain/random.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Journal, JournalEntry, JournalFilter } from './journal.js';
@@ -45,6 +46,7 @@ export interface AdminDeps {
   config: MockConfig;
   service: EpkiService;
   lifecycle: OrderLifecycle;
+  persons: Persons;
   store: OrderStore;
   accounts: Accounts;
   clock: AdjustableClock;
@@ -418,6 +420,7 @@ export class MockAdmin {
     journal.clear();
     for (const { org } of accounts.listOrganizations()) accounts.setSuspended(org.orgId, undefined);
     service.reset();
+    this.deps.persons.reset();
     lifecycle.clearDelays();
     random.reseed(options.seed);
     return { reset: 'all', seed: this.seed };

@@ -1,9 +1,10 @@
-import type { OperationName } from '../../wsdl/contract.js';
+import type { AnyOperation } from '../domain/access.js';
+import type { CallRecord } from '../domain/calls.js';
 import type { Clock } from '../domain/clock.js';
-import type { SoapCallRecord } from '../soap/endpoint.js';
+import type { Api } from '../domain/orders.js';
 
 /**
- * Every answered SOAP call, newest last, in a ring of bounded size (journalSize): what a test or a person
+ * Every answered call, SOAP and REST, newest last, in a ring of bounded size (journalSize): what a test or a person
  * asks "what did my client actually send, and what did it get?". Times are the mock's clock.
  */
 
@@ -11,7 +12,9 @@ export interface JournalEntry {
   /** increasing from 1; `since` pages through it */
   seq: number;
   at: string;
-  operation?: OperationName;
+  /** the API called */
+  api: Api;
+  operation?: AnyOperation;
   customer?: string;
   orderNumber?: number;
   code?: number;
@@ -22,6 +25,7 @@ export interface JournalEntry {
 }
 
 export interface JournalFilter {
+  api?: Api;
   customer?: string;
   operation?: string;
   orderNumber?: number;
@@ -40,11 +44,12 @@ export class Journal {
     private readonly clock: Clock,
   ) {}
 
-  record(call: SoapCallRecord): void {
+  record(call: CallRecord): void {
     if (this.capacity <= 0) return;
     const entry: JournalEntry = {
       seq: ++this.seq,
       at: new Date(this.clock.now()).toISOString(),
+      api: call.api,
       ...(call.operation !== undefined ? { operation: call.operation } : {}),
       ...(call.customerUri !== undefined ? { customer: call.customerUri } : {}),
       ...(call.orderNumber !== undefined ? { orderNumber: call.orderNumber } : {}),
@@ -60,6 +65,7 @@ export class Journal {
   list(filter: JournalFilter = {}): JournalEntry[] {
     const matches = this.entries.filter(
       (e) =>
+        (filter.api === undefined || e.api === filter.api) &&
         (filter.customer === undefined || e.customer === filter.customer) &&
         (filter.operation === undefined || e.operation === filter.operation) &&
         (filter.orderNumber === undefined || e.orderNumber === filter.orderNumber) &&

@@ -41,6 +41,16 @@ export function formatCertificate(format: CertificateFormat, leaf: Buffer, issui
   }
 }
 
+/** Certificates as PEM blocks, in the order given (REST collect's x509, pem, x509IO, ... formats). */
+export function pemCertificates(certs: readonly Buffer[]): string {
+  return certs.map((c) => toPem(c, 'CERTIFICATE')).join('');
+}
+
+/** A certs-only PKCS#7 as PEM (`-----BEGIN PKCS7-----`, what openssl pkcs7 reads; REST collect's base64 format). */
+export function pkcs7Pem(certs: readonly Buffer[]): string {
+  return toPem(pkcs7CertsOnly(certs), 'PKCS7');
+}
+
 /**
  * collect is polled: the same order's bundle is asked for again and again. The bundles made last, by the
  * leaf's serial, so a poll costs a map lookup instead of decoding the leaf and building the bundle.

@@ -33,8 +33,8 @@ export type AccessRefusal =
   | { situation: 'organization-suspended'; org: Organization }
   /** the order's `+fail14` tag: this call about it fails, once */
   | { situation: 'scripted-failure' }
-  /** no order of the caller's customer has the number */
-  | { situation: 'order-not-found' };
+  /** no order of the caller's customer has the number (`ref`: the number as the caller gave it) */
+  | { situation: 'order-not-found'; ref?: string };
 
 export function isRefusal<T extends object>(x: T | AccessRefusal): x is AccessRefusal {
   return 'situation' in x;

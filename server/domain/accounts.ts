@@ -26,7 +26,8 @@ const EXT_KEY_USAGE_NAMES: Record<string, { oid: string; name: string }> = {
   smartcardLogon: { oid: '1.3.6.1.4.1.311.20.2.2', name: 'Smartcard Logon' },
 };
 
-const KEY_USAGE_LABELS: Record<KeyUsageName, string> = {
+/** The names CCM shows key usages by (the guide's KU/EKU templates, the REST details). */
+export const KEY_USAGE_LABELS: Record<KeyUsageName, string> = {
   digitalSignature: 'Digital Signature',
   nonRepudiation: 'Non Repudiation',
   keyEncipherment: 'Key Encipherment',

@@ -1,5 +1,6 @@
 import { positiveSerial } from '../ca/certificate.js';
 import { parseCsr, type ParsedCsr } from '../ca/csr.js';
+import { requestForKey } from '../ca/key-request.js';
 import { issueLeaf, issueLeafWith, type LeafRequest } from '../ca/issuer.js';
 import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
@@ -10,7 +11,8 @@ import type { SeededRandom } from './random.js';
 
 /**
  * An order's certificate from the test CA: the serial drawn from the seeded stream (unique in the store),
- * validity from the mock's clock, KU/EKU from the order's templates. The lifecycle asks for it on the way
+ * validity from the mock's clock (for the REST enrollment's term, else validityDays), KU/EKU from the order's
+ * templates. The lifecycle asks for it on the way
  * into "issued".
  */
 
@@ -61,14 +63,17 @@ export class Issuance {
   /** What the CA needs to issue an order's certificate now (draws its serial). */
   private leafRequest(order: Order, now: number, parsed?: ParsedCsr): LeafRequest {
     const { accounts } = this.deps;
-    const csr = parsed ?? parseCsr(order.csr);
+    // a renewal has no CSR of its own, only the key it is for
+    const csr =
+      parsed ?? (order.publicKey ? requestForKey(Buffer.from(order.publicKey, 'base64')) : parseCsr(order.csr));
     const customer = accounts.customer(order.customerUri);
     const templates = order.templates
       .map((name) => customer && accounts.template(customer, name))
       .filter((t): t is KuTemplate => !!t);
     const serial = this.newSerial();
     const notBefore = new Date(Math.floor(now / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + this.deps.validityDays * DAY_MS);
+    // a REST enrollment's term, or the configured validity
+    const notAfter = new Date(notBefore.getTime() + (order.rest?.term ?? this.deps.validityDays) * DAY_MS);
     return {
       csr,
       username: order.username,

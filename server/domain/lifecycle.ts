@@ -298,8 +298,11 @@ export class OrderLifecycle {
   moveTo(order: Order, state: OrderState, note: string, csr?: ParsedCsr): void {
     const now = this.deps.clock.now();
     if (state === 'issued' && !order.certificate) order.certificate = this.deps.issuance.issue(order, now, csr);
-    // the CSR was only needed to issue: an issued order does not carry it (a third of a stored order)
-    if (order.certificate) order.csr = '';
+    // the CSR (or a renewal's key) was only needed to issue: an issued order does not carry it (a third of a stored order)
+    if (order.certificate) {
+      order.csr = '';
+      delete order.publicKey;
+    }
     order.state = state;
     order.next = stepOnArrival(order, state, now);
     this.note(order, state, note);

@@ -4,6 +4,7 @@ import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName
 import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types.js';
 import { SchemaValidator } from '../../wsdl/validator.js';
 import { escapeXml } from '../../wsdl/xml.js';
+import type { CallRecord } from '../domain/calls.js';
 import type { CallContext } from '../domain/epki-service.js';
 import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from './base-url.js';
@@ -38,16 +39,9 @@ export interface WireProfile {
 }
 
 /** One answered SOAP call, for the journal and the logs. */
-export interface SoapCallRecord {
-  at: number;
+export interface SoapCallRecord extends CallRecord {
+  api: 'soap';
   operation?: OperationName;
-  customerUri?: string;
-  orderNumber?: number;
-  /** the status code answered, for operations that answer one */
-  code?: number;
-  fault?: string;
-  httpStatus: number;
-  latencyMs: number;
 }
 
 export interface SoapEndpointOptions {
@@ -134,7 +128,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
 
   function handlePost(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
-    const record: SoapCallRecord = { at: Date.now(), httpStatus: 200, latencyMs: 0 };
+    const record: SoapCallRecord = { api: 'soap', at: Date.now(), httpStatus: 200, latencyMs: 0 };
     /** `body` undefined: an answer without a message (no body, no Content-Type) */
     const finish = (status: number, body: string | undefined) => {
       record.httpStatus = status;

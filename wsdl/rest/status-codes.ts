@@ -432,6 +432,15 @@ const CATALOG = [
     note: 'a body sent as anything but JSON, or in a charset other than UTF-8',
   },
   {
+    name: 'BAD_REQUEST',
+    code: -1,
+    http: 400,
+    description: 'Bad request: {0}',
+    source: 'ccm-mock',
+    operations: [],
+    note: 'a request the HTTP layer cannot read (a path with broken %-encoding, ...)',
+  },
+  {
     name: 'BODY_TOO_LARGE',
     code: -1,
     http: 413,
