@@ -9,7 +9,7 @@ import {
 
 /**
  * The certificate `collect` returns, whatever shape the service uses. The guide says only "certificate in
- * Base-64" and no live sample is public (wire-format.md section 5), so the reading is defensive:
+ * Base-64" and no live sample is public (docs/wire-fidelity.md), so the reading is defensive:
  * PEM text (one or more CERTIFICATE / PKCS7 blocks), else base64 of DER that is an X.509 certificate or a
  * PKCS#7 bundle, or base64 of PEM text (as the SSL service's collectRenewed answers).
  */

@@ -10,8 +10,8 @@ import { parseDelay } from './domain/lifecycle.js';
 
 /**
  * Every configuration key of ccm-mock, in one table: its environment variable, its `ccm-mock serve` flag,
- * its default and what it does. The CLI, the env reader and the README's configuration table all come
- * from CONFIG_KEYS (a test keeps the README equal to it).
+ * its default and what it does. The CLI, the env reader and the table in docs/configuration.md all come
+ * from CONFIG_KEYS (a test keeps the page equal to it).
  */
 
 export interface MockConfig {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contract, DEFAULT_NAMESPACE, OPERATIONS, renderWsdl } from '../wsdl/contract.js';
 import { readWsdl } from '../wsdl/schema-model.js';
 
-/** The published WSDL says what wire-format.md (sections 2, 6, 11) and the guide's signatures say. */
+/** The published WSDL says what docs/wire-fidelity.md and the guide's signatures say. */
 
 const children = (type: string) =>
   contract

@@ -4,7 +4,7 @@ import type { OperationName } from './contract.js';
  * The guide's return-code tables (CCM S/MIME Enroll API 5.7), transcribed as they stand: which operation may
  * answer which code. The status-code catalog (status-codes.ts) must answer each pair or say here why not, and
  * a pair it answers that is not here is ccm-mock's choice (statusSource); test/e2e/status-codes.test.ts holds
- * the two together and the README's status-code notes render the exceptions. Only codes: enroll's positive
+ * the two together and the notes in docs/status-codes.md render the exceptions. Only codes: enroll's positive
  * order numbers are not listed.
  */
 

@@ -4,7 +4,7 @@ import { isGuidePair } from './guide-codes.js';
 /**
  * The status-code catalog: every code ccm-mock answers, the operations that answer it, the guide's words
  * (CCM S/MIME Enroll API 5.7) and where the meaning comes from. The server answers from it, the client's typed
- * errors carry its text, and the README's status-code table is generated from it (a test keeps them equal),
+ * errors carry its text, and the table in docs/status-codes.md is generated from it (a test keeps them equal),
  * joined with how to make the mock answer each code: mock-only knowledge, kept server-side
  * (server/domain/status-triggers.ts).
  *

@@ -44,7 +44,7 @@ export const EXIT = {
   INTERNAL: 70,
 } as const;
 
-/** What each exit code means, for `--help` and the README's table (npm run docs): one text per code. */
+/** What each exit code means, for `--help` and the table in docs/cli.md (npm run docs): one text per code. */
 export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
   0: 'success',
   1: 'conformance: at least one check failed',

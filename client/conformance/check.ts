@@ -26,7 +26,7 @@ export interface Check {
   name: string;
   title: string;
   tags: readonly CheckTag[];
-  /** the guide section(s) it verifies (CCM S/MIME Enroll API 5.7), or the wire-format note for Metro behaviour */
+  /** the guide section(s) it verifies (CCM S/MIME Enroll API 5.7), or docs/wire-fidelity.md for Metro behaviour */
   guide: string;
   run(ctx: CheckContext): Promise<void>;
 }

@@ -161,7 +161,7 @@ export const READ_ONLY_CHECKS: Check[] = [
     name: 'fault-unknown-operation',
     title: 'an operation the service does not have gets HTTP 500 and a SOAP 1.1 Client fault',
     tags: ['read-only'],
-    guide: 'none: JAX-WS/Metro behaviour (wire-format.md section 7)',
+    guide: 'none: JAX-WS/Metro behaviour (docs/wire-fidelity.md)',
     async run(ctx) {
       const body =
         `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11_ENVELOPE_NS}"><soap:Body>` +

@@ -11,7 +11,7 @@ import { tokenGuard } from './auth.js';
 
 export const ADMIN_API = '/admin/api';
 
-/** Every route, for GET /admin/api and the README. */
+/** Every route, for GET /admin/api and the table in docs/admin.md. */
 export const ADMIN_ROUTES = [
   ['GET', '/admin/api', 'this list'],
   ['GET', '/admin/api/info', 'seed, clock, default delay, CA downloads, queued faults, organizations'],

@@ -4,7 +4,7 @@ import { OID } from './oids.js';
 
 /**
  * The shapes `collect` can return the certificate in (the wire profile's `certificateFormat`).
- * The live format is unconfirmed (wire-format.md section 5); the guide says "certificate in Base-64".
+ * The live format is unconfirmed (docs/wire-fidelity.md); the guide says "certificate in Base-64".
  */
 export const CERTIFICATE_FORMATS = ['pkcs7', 'x509', 'pem-chain'] as const;
 export type CertificateFormat = (typeof CERTIFICATE_FORMATS)[number];

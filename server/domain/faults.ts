@@ -170,7 +170,7 @@ export class FaultInjector implements CodeInjector {
         ((api !== 'rest' && statusEntry(s.code)) || (api !== 'soap' && restStatusesOf(s.code).length));
       if (!known)
         throw new FaultSpecError(
-          `code ${JSON.stringify(s.code)} is not a status code of the ${api ? `${api.toUpperCase()} ` : ''}catalog (docs: status codes)`,
+          `code ${JSON.stringify(s.code)} is not a status code of the ${api ? `${api.toUpperCase()} ` : ''}catalog (docs/status-codes.md${api === 'soap' ? '' : ', docs/rest.md'})`,
         );
       const ops = operationsAnswering(s.code as number).filter((op) => ruleCovers({ api }, op));
       if (operation && !ops.includes(operation))

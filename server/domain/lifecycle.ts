@@ -92,7 +92,7 @@ export const SCRIPT_TAGS: Record<ScriptTagForm, string> = {
 
 const alice = (tag: ScriptTag) => withScriptTags('alice@example.com', [tag]);
 
-/** One example address per tag (README). */
+/** One example address per tag (docs/lifecycle.md). */
 export const SCRIPT_TAG_EXAMPLES: Record<ScriptTagForm, string> = {
   reject: alice({ kind: 'reject' }),
   'pending<N>': alice({ kind: 'pending', polls: 3 }),

@@ -4,7 +4,7 @@ import { statusEntry, type StatusName } from '../../wsdl/status-codes.js';
 /**
  * How to make ccm-mock answer each status code: the admin API, the accounts fixture, the scripted `+tags`,
  * the test CSRs. Mock-only knowledge, so it lives server-side, not in the contract's catalog
- * (wsdl/status-codes.ts, which the client ships); the README's status-code table joins the two.
+ * (wsdl/status-codes.ts, which the client ships); the table in docs/status-codes.md joins the two.
  */
 
 export interface StatusTrigger {

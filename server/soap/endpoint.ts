@@ -28,7 +28,7 @@ export type OperationHandlers = {
   ) => OperationResults[K] | Promise<OperationResults[K]>;
 };
 
-/** How the mock's wire differs where the live service is unconfirmed (README: wire profile). */
+/** How the mock's wire differs where the live service is unconfirmed (docs/wire-fidelity.md: the wire profile). */
 export interface WireProfile {
   /** targetNamespace of the wrapper elements and the served WSDL */
   namespace: string;

@@ -6,7 +6,7 @@ import { SoapFault } from './fault.js';
 
 /**
  * Request unmarshalling as JAXB does it behind a JAX-WS endpoint, which is lenient by design
- * (wire-format.md section 2, rule 5): children are matched by name in any order, an unknown or
+ * (docs/wire-fidelity.md: real clients send children in different orders): children are matched by name in any order, an unknown or
  * namespace-qualified child is ignored, a missing one stays undefined for the business rules to answer.
  * What JAXB cannot convert is a fault: a value that does not parse as its schema type.
  */

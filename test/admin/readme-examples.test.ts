@@ -5,17 +5,17 @@ import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { readCsr } from '../support/fixtures.js';
 import { tempDir } from '../support/openssl.js';
-import { readmePath } from '../support/readme-tables.js';
+import { docsPath } from '../support/readme-tables.js';
 import { run } from '../support/revocation.js';
 import { call, enrollXml } from '../support/soap.js';
 
 /**
- * The README's Admin API examples: one curl line for every route of ADMIN_ROUTES (and none for a route that
+ * The Admin API examples of docs/admin.md: one curl line for every route of ADMIN_ROUTES (and none for a route that
  * does not exist), each run as written with curl against a live mock (its address and order numbers put in).
  */
 
 interface Example {
-  /** the line as the README has it */
+  /** the line as the page has it */
   line: string;
   /** what to run: the line without its trailing comment */
   command: string;
@@ -25,12 +25,13 @@ interface Example {
 
 const EXAMPLE_ORDER = '1234567';
 
-function readmeExamples(): Example[] {
-  const text = readFileSync(readmePath, 'utf8');
-  const start = text.indexOf('\n## Admin API\n');
+function adminPageExamples(): Example[] {
+  const text = readFileSync(docsPath('admin.md'), 'utf8');
+  const start = text.indexOf('\n## Examples\n');
+  if (start < 0) throw new Error('docs/admin.md has no "## Examples" section');
   const section = text.slice(start, text.indexOf('\n## ', start + 1));
   const block = /```sh\n([\s\S]*?)\n```/.exec(section);
-  if (!block) throw new Error('the Admin API section has no ```sh block');
+  if (!block) throw new Error('the Examples section of docs/admin.md has no ```sh block');
   return block[1]
     .split('\n')
     .filter((l) => l.startsWith('curl '))
@@ -47,8 +48,8 @@ const routePattern = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '
 const routeOf = (e: Example) =>
   ADMIN_ROUTES.find(([method, path]) => method === e.method && routePattern(path).test(e.path));
 
-describe('README: Admin API examples', () => {
-  const examples = readmeExamples();
+describe('docs/admin.md: Admin API examples', () => {
+  const examples = adminPageExamples();
 
   it('show every route of ADMIN_ROUTES, and only those', () => {
     for (const [method, path] of ADMIN_ROUTES) {

@@ -11,7 +11,7 @@ import { call, enrollXml, orderXml, SANDBOX, type Auth } from '../support/soap.j
 /**
  * The admin page in a real browser: Debian's chromium driven by playwright-core (`npm run test:browser`;
  * .ci/run installs chromium). A person approves and revokes with clicks; the SOAP side must see it.
- * `npm run docs:screenshot` also writes the README's screenshots (docs/admin-page.png, docs/admin-order.png).
+ * `npm run docs:screenshot` also writes the screenshots of docs/admin.md (docs/admin-page.png, docs/admin-order.png).
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -13,7 +13,7 @@ import { readCsr } from '../support/fixtures.js';
 import { openssl, tempDir } from '../support/openssl.js';
 
 /**
- * parseCollectedCertificate on every shape the live `collect` might use (wire-format.md section 5), built by
+ * parseCollectedCertificate on every shape the live `collect` might use (docs/wire-fidelity.md), built by
  * the openssl command line from a certificate the mock issued, so the inputs are not our own encoder's.
  */
 

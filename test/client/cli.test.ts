@@ -208,9 +208,9 @@ describe('status and collect', () => {
   it('status: available or being processed; a negative code exits 3', async () => {
     const order = await enrolled();
     expect((await run(['status', String(order)])).stdout).toBe(`order ${order}: certificate available (1)\n`);
-    // the README shows this output as it is
+    // docs/cli.md shows this output as it is
     const shown = (await run(['status', String(order), '--json'])).stdout.replaceAll(String(order), '1234567');
-    expect(readFileSync(join(packageRoot, 'README.md'), 'utf8')).toContain(
+    expect(readFileSync(join(packageRoot, 'docs', 'cli.md'), 'utf8')).toContain(
       '$ ccm status 1234567 --json\n' + shown + '```',
     );
     const pending = await enrolled('pending2');

@@ -45,7 +45,7 @@ describe('the checks', () => {
       expect(c.name).toMatch(/^[a-z0-9-]+$/);
       expect(c.tags.length).toBeGreaterThan(0);
       expect(c.tags.every((t) => (CHECK_TAGS as readonly string[]).includes(t))).toBe(true);
-      expect(c.guide).toMatch(/\d|wire-format/);
+      expect(c.guide).toMatch(/\d|docs\/wire-fidelity\.md/);
       // read-only means read-only: no check that issues or revokes carries the tag
       if (c.tags.includes('read-only')) expect(c.tags).toEqual(['read-only']);
     }

@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REASON_NAMES } from '../../server/ca/crl.js';
 import { reasonCodeFromText } from '../../server/domain/orders.js';
-import { readmePath } from '../support/readme-tables.js';
+import { docsPath } from '../support/readme-tables.js';
 
-/** The revoke call's free-text reason to a CRLReason, phrase by phrase as the README's "Reasons" promises. */
+/** The revoke call's free-text reason to a CRLReason, phrase by phrase as docs/ca.md's "Reasons" promises. */
 
-/** [phrase, reason name] for every phrase of the README's bullet: `"a", "b" → name; "c" → other; ...` */
+/** [phrase, reason name] for every phrase of the page's bullet: `"a", "b" → name; "c" → other; ...` */
 function readmePhrases(): Array<[string, string]> {
-  const readme = readFileSync(readmePath, 'utf8');
+  const page = readFileSync(docsPath('ca.md'), 'utf8');
   const bullet =
     /\*\*Reasons\*\* come from the revoke call's free-text `reason`: ([\s\S]*?)\. Anything\s+else is unspecified/.exec(
-      readme,
+      page,
     );
-  if (!bullet) throw new Error('the README has no "Reasons" bullet in the form this test reads');
+  if (!bullet) throw new Error('docs/ca.md has no "Reasons" bullet in the form this test reads');
   return bullet[1].split(';').flatMap((group) => {
     const [phrases, name] = group.split('→').map((s) => s.trim());
     return [...phrases.matchAll(/"([^"]+)"/g)].map((m): [string, string] => [m[1], name]);
@@ -25,7 +25,7 @@ const codeOf = (name: string) => Number(Object.entries(REASON_NAMES).find(([, n]
 describe('revocation reasons from free text', () => {
   const phrases = readmePhrases();
 
-  it('the README lists phrases for every reason it names', () => {
+  it('docs/ca.md lists phrases for every reason it names', () => {
     expect(phrases.length).toBeGreaterThanOrEqual(18);
     expect(new Set(phrases.map(([, name]) => name))).toEqual(
       new Set([

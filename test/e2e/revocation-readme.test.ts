@@ -5,12 +5,12 @@ import { generateTestCa, type TestCa } from '../../server/ca/test-ca.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { openssl } from '../support/openssl.js';
 import { forwardingProxy } from '../support/proxy.js';
-import { readmePath } from '../support/readme-tables.js';
+import { docsPath } from '../support/readme-tables.js';
 import { enrollLeaf, freePort, run, type EnrolledLeaf } from '../support/revocation.js';
 import { call, orderXml, SANDBOX, xmlEl } from '../support/soap.js';
 
 /**
- * The README's "Revocation: CRL and OCSP" commands, run as written (bash, curl, openssl), against mocks
+ * The "Revocation: CRL and OCSP" commands of docs/ca.md, run as written (bash, curl, openssl), against mocks
  * reached at a URL other than the one their CA was made for (`ccm-mock serve` makes it for localhost:8080):
  * a mock on another port, one with a public URL set later, one behind a proxy. Every URL a certificate
  * names, the intermediate's too, must lead back to the mock the client talks to.
@@ -19,20 +19,20 @@ import { call, orderXml, SANDBOX, xmlEl } from '../support/soap.js';
 const MARKER = '<!-- test/e2e/revocation-readme.test.ts runs this block as written -->';
 
 function readmeBlocks(): string[] {
-  const text = readFileSync(readmePath, 'utf8');
+  const text = readFileSync(docsPath('ca.md'), 'utf8');
   return text
     .split(MARKER)
     .slice(1)
     .map((rest) => {
       const m = /^\s*```sh\n([\s\S]*?)\n```/.exec(rest);
-      if (!m) throw new Error('a marked README block is not a ```sh fence');
+      if (!m) throw new Error('a marked block of docs/ca.md is not a ```sh fence');
       return m[1];
     });
 }
 
 interface Setup {
   mock: MockServer;
-  /** the URL clients use: $MOCK in the README */
+  /** the URL clients use: $MOCK in the page */
   base: string;
   close(): Promise<void>;
 }
@@ -70,11 +70,11 @@ const setups: Array<[string, () => Promise<Setup>]> = [
   ],
 ];
 
-it('the README has the two blocks the section promises', () => {
+it('docs/ca.md has the two blocks the section promises', () => {
   expect(readmeBlocks()).toHaveLength(2);
 });
 
-describe.each(setups)('README: revocation commands, %s', (_name, start) => {
+describe.each(setups)('docs/ca.md: revocation commands, %s', (_name, start) => {
   let setup: Setup;
   let alice: EnrolledLeaf;
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_MEANINGS } from '../../client/cli/commands.js';
 import { ALL_CHECKS } from '../../client/conformance/runner.js';
@@ -13,8 +13,11 @@ import { NOT_ANSWERED } from '../../wsdl/guide-codes.js';
 import { STATUS_CODES, statusSource, statusText } from '../../wsdl/status-codes.js';
 
 /**
- * The README's generated tables (default accounts, status codes, configuration keys, ...), made from their sources of truth.
- * `npm run docs` rewrites them; test/docs.test.ts fails when the README is stale.
+ * The docs' generated tables (default accounts, status codes, configuration keys, ...), made from their sources of
+ * truth. A table lives between `<!-- BEGIN GENERATED: name (npm run docs) -->` and `<!-- END GENERATED: name -->`
+ * in whichever page of docFiles() holds its section (README.md, CONTRIBUTING.md, docs/*.md): moving a section to
+ * another page moves its markers, nothing here. `npm run docs` rewrites them; test/docs.test.ts fails when a page
+ * is stale.
  */
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -159,21 +162,60 @@ export const GENERATED: Record<string, () => string> = {
 
 export const readmePath = join(packageRoot, 'README.md');
 
-export function renderReadme(text: string): string {
-  let out = text;
-  for (const [name, make] of Object.entries(GENERATED)) {
-    const re = new RegExp(`(<!-- BEGIN GENERATED: ${name} [^>]*-->\\n)[\\s\\S]*?(<!-- END GENERATED: ${name} -->)`);
-    if (!re.test(out)) throw new Error(`README.md has no generated section "${name}"`);
-    out = out.replace(re, (_m, begin: string, end: string) => `${begin}${make()}\n${end}`);
+/** A page of docs/, by file name (`docsPath('admin.md')`). */
+export const docsPath = (page: string) => join(packageRoot, 'docs', page);
+
+/** The markdown pages that may hold generated tables (and whose links test/docs.test.ts checks), relative to the root. */
+export function docFiles(): string[] {
+  const pages = readdirSync(join(packageRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort();
+  return ['README.md', 'CONTRIBUTING.md', ...pages.map((f) => `docs/${f}`)];
+}
+
+const MARKER = /^<!-- BEGIN GENERATED: ([\w-]+) [^>]*-->\n[\s\S]*?<!-- END GENERATED: \1 -->/gm;
+
+/** The names of the generated tables a page holds, in order. */
+export const generatedIn = (text: string) => [...text.matchAll(MARKER)].map((m) => m[1]);
+
+/** The page with each of its generated tables made anew; a marker naming no table of GENERATED is an error. */
+export function renderDoc(text: string, file = 'a page'): string {
+  const begins = text.match(/^<!-- BEGIN GENERATED: /gm)?.length ?? 0;
+  if (begins !== generatedIn(text).length)
+    throw new Error(`${file}: a <!-- BEGIN GENERATED: name ... --> without its <!-- END GENERATED: name -->`);
+  return text.replace(MARKER, (whole, name: string) => {
+    const make = GENERATED[name];
+    if (!make) throw new Error(`${file}: generated section "${name}" is none of ${Object.keys(GENERATED).join(', ')}`);
+    const begin = whole.slice(0, whole.indexOf('-->\n') + 4);
+    return `${begin}${make()}\n<!-- END GENERATED: ${name} -->`;
+  });
+}
+
+/** Every page of docFiles() rendered; each table of GENERATED must be on exactly one page. */
+export function renderDocs(): Array<{ file: string; before: string; after: string }> {
+  const pages = docFiles().map((file) => {
+    const before = readFileSync(join(packageRoot, file), 'utf8');
+    return { file, before, after: renderDoc(before, file) };
+  });
+  for (const name of Object.keys(GENERATED)) {
+    const holders = pages.flatMap((p) =>
+      generatedIn(p.before)
+        .filter((n) => n === name)
+        .map(() => p.file),
+    );
+    if (holders.length !== 1)
+      throw new Error(
+        `generated table "${name}" must be on exactly one page: ${holders.length ? holders.join(', ') : 'none has it'}`,
+      );
   }
-  return out;
+  return pages;
 }
 
 if (process.argv.includes('--write')) {
-  const before = readFileSync(readmePath, 'utf8');
-  const after = renderReadme(before);
-  writeFileSync(readmePath, after);
-  console.log(
-    before === after ? 'README.md: generated tables already up to date' : 'README.md: generated tables rewritten',
-  );
+  const stale = renderDocs().filter((p) => p.before !== p.after);
+  for (const { file, after } of stale) {
+    writeFileSync(join(packageRoot, file), after);
+    console.log(`${file}: generated tables rewritten`);
+  }
+  if (!stale.length) console.log('docs: generated tables already up to date');
 }

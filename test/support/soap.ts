@@ -14,7 +14,7 @@ export function xmlEl(name: string, value: string | number | undefined): string 
   return value === undefined ? '' : `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
-/** <authData> with members in the given order (real clients differ: wire-format.md section 2, rule 5). */
+/** <authData> with members in the given order (real clients differ: docs/wire-fidelity.md). */
 export function authXml(
   auth: Auth = SANDBOX,
   order: (keyof Auth)[] = ['login', 'password', 'customerLoginUri'],
