@@ -20,7 +20,7 @@ import {
   OrderNotFound,
   TransitionRefused,
 } from '../domain/order-actions.js';
-import { certificateOf, ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
+import { certificateOf, ORDER_STATES, type Api, type Order, type OrderState } from '../domain/orders.js';
 import type { Persons } from '../domain/persons.js';
 import type { SeededRandom } from '../domain/random.js';
 import type { OrderStore } from '../store/order-store.js';
@@ -60,6 +60,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface OrderSummary {
   orderNumber: number;
+  /** the API that made the order: soap or rest */
+  api: Api;
   customer: string;
   orgId: number;
   orgName?: string;
@@ -97,6 +99,8 @@ export interface CertificateView {
 
 export interface OrderDetail extends OrderSummary {
   templates: string[];
+  /** a REST enrollment's profile, term, person details and custom fields */
+  rest?: Order['rest'];
   baseUrl: string;
   certificate?: CertificateView;
   revocation?: { at: string; reason: string; reasonCode: number; by: string };
@@ -240,6 +244,7 @@ export class MockAdmin {
     const org = customer && this.deps.accounts.organization(customer, o.orgId);
     return {
       orderNumber: o.orderNumber,
+      api: o.api,
       customer: o.customerUri,
       orgId: o.orgId,
       ...(org ? { orgName: org.name } : {}),
@@ -271,6 +276,7 @@ export class MockAdmin {
     return {
       ...this.summary(o),
       templates: o.templates,
+      ...(o.rest ? { rest: o.rest } : {}),
       baseUrl: o.baseUrl,
       ...(o.certificate && x509
         ? {

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { isManualAction } from '../domain/order-actions.js';
-import type { OrderState } from '../domain/orders.js';
+import { APIS, type Api, type OrderState } from '../domain/orders.js';
 import { AdminError, type MockAdmin } from './admin.js';
 import { tokenGuard } from './auth.js';
 
@@ -36,7 +36,11 @@ export const ADMIN_ROUTES = [
   ['DELETE', '/admin/api/faults', 'clear faults: all, ?customer=, or ?id='],
   ['GET', '/admin/api/clock', "the mock's time"],
   ['POST', '/admin/api/clock/advance', 'move the clock forward; body {"by": "90s"} or {"ms": 90000}'],
-  ['GET', '/admin/api/journal', 'SOAP calls answered; ?customer= &operation= &order= &since= &limit='],
+  [
+    'GET',
+    '/admin/api/journal',
+    'SOAP and REST calls answered, each with its api; ?api= (soap, rest) &customer= &operation= &order= &since= &limit=',
+  ],
   ['GET', '/admin/api/orgs', 'organizations with their suspension and delay'],
   ['PATCH', '/admin/api/orgs/{orgId}', 'body {"suspended": true|false|null, "delay": "5s"|null}'],
   [
@@ -61,6 +65,12 @@ function str(value: unknown, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') bad(`${name} must be given once, as text`);
   return value;
+}
+
+function apiOf(value: unknown): Api | undefined {
+  const api = str(value, 'api');
+  if (api !== undefined && !(APIS as readonly string[]).includes(api)) bad(`api must be one of ${APIS.join(', ')}`);
+  return api as Api | undefined;
 }
 
 function orderNumberOf(req: Request): number {
@@ -158,6 +168,7 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
     const q = req.query;
     res.json(
       admin.journal({
+        api: apiOf(q.api),
         customer: str(q.customer, 'customer'),
         operation: str(q.operation, 'operation'),
         orderNumber: int(q.order, 'order', 1),
