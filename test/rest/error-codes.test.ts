@@ -14,6 +14,7 @@ import {
   enrollBody,
   errorsSeen,
   expectError,
+  INJECTION_ONLY,
   OTHER_LOGIN,
   READONLY_LOGIN,
   restCall,
@@ -27,15 +28,6 @@ import {
  * checked), and for each the catalog lists the operation that answered it. The codes only fault injection makes
  * are in test/rest/faults-and-tags.test.ts; a last test holds the two lists to the whole catalog.
  */
-
-/** Codes nothing but fault injection (or an unexpected exception) answers: faults-and-tags.test.ts injects each. */
-export const INJECTION_ONLY: readonly RestStatusName[] = [
-  'INTERNAL_ERROR',
-  'CA_UNAVAILABLE',
-  'NOT_AVAILABLE_NOW',
-  'BEING_PROCESSED',
-  'QUOTA_REACHED',
-];
 
 let mock: MockServer;
 let api: ReturnType<typeof restClient>;

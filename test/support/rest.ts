@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { RestErrorSchema, type RestError } from '../../wsdl/rest/index.js';
+import { RestErrorSchema, type RestError, type RestStatusName } from '../../wsdl/rest/index.js';
 import { readCsr } from './fixtures.js';
 
 /**
@@ -29,6 +29,18 @@ export interface RestAnswer {
 }
 
 export const errorsSeen = { count: 0 };
+
+/**
+ * The catalog's codes nothing but fault injection (or an unexpected exception) answers: test/rest/error-codes makes
+ * every other one by real input, test/rest/faults-and-tags injects each of these.
+ */
+export const INJECTION_ONLY: readonly RestStatusName[] = [
+  'INTERNAL_ERROR',
+  'CA_UNAVAILABLE',
+  'NOT_AVAILABLE_NOW',
+  'BEING_PROCESSED',
+  'QUOTA_REACHED',
+];
 
 export interface RestCallOptions {
   login?: Login;
