@@ -362,6 +362,7 @@ describe('conformance', () => {
     const r = await ccm(['conformance', '--list', '--json']);
     expect(r.json.checks[0]).toEqual({
       name: 'wsdl-drift',
+      api: 'soap',
       title: expect.any(String),
       tags: ['read-only'],
       guide: expect.stringContaining('1'),
