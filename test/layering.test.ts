@@ -81,6 +81,14 @@ describe("CONTRIBUTING's import rules", () => {
     ).toEqual([]);
   });
 
+  it('server/rest/ imports wsdl/, itself and only types from server/domain', () => {
+    expect(
+      importsOf('server/rest').filter(
+        (i) => !inside(i.target, 'wsdl', 'server/rest') && !(i.typeOnly && inside(i.target, 'server/domain')),
+      ),
+    ).toEqual([]);
+  });
+
   it('server/domain/ imports wsdl/, server/ca, server/store and itself', () => {
     expect(
       importsOf('server/domain').filter((i) => !inside(i.target, 'wsdl', 'server/domain', 'server/ca', 'server/store')),
