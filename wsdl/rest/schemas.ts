@@ -68,7 +68,8 @@ export type RestError = z.infer<typeof RestErrorSchema>;
 export const CertificateProfileSchema = z.object({
   id: z.number().int(),
   name: z.string(),
-  description: z.string(),
+  /** the docs' details example leaves it out of `certType`; ccm-mock always sends it */
+  description: z.string().optional(),
   /** terms in days */
   terms: z.array(z.number().int()),
   /** e.g. {"RSA": ["2048", "3072", "4096"]} */
