@@ -73,20 +73,26 @@ describe("CONTRIBUTING's import rules", () => {
     expect(importsOf('wsdl').filter((i) => !inside(i.target, 'wsdl'))).toEqual([]);
   });
 
-  it('server/soap/ imports wsdl/, itself and only types from server/domain', () => {
+  it('server/soap/ imports wsdl/, itself, server/lib and only types from server/domain', () => {
     expect(
       importsOf('server/soap').filter(
-        (i) => !inside(i.target, 'wsdl', 'server/soap') && !(i.typeOnly && inside(i.target, 'server/domain')),
+        (i) =>
+          !inside(i.target, 'wsdl', 'server/soap', 'server/lib') && !(i.typeOnly && inside(i.target, 'server/domain')),
       ),
     ).toEqual([]);
   });
 
-  it('server/rest/ imports wsdl/, itself and only types from server/domain', () => {
+  it('server/rest/ imports wsdl/, itself, server/lib and only types from server/domain', () => {
     expect(
       importsOf('server/rest').filter(
-        (i) => !inside(i.target, 'wsdl', 'server/rest') && !(i.typeOnly && inside(i.target, 'server/domain')),
+        (i) =>
+          !inside(i.target, 'wsdl', 'server/rest', 'server/lib') && !(i.typeOnly && inside(i.target, 'server/domain')),
       ),
     ).toEqual([]);
+  });
+
+  it('server/lib/ imports nothing of ours outside it (plain helpers every layer may use)', () => {
+    expect(importsOf('server/lib').filter((i) => !inside(i.target, 'server/lib'))).toEqual([]);
   });
 
   it('server/domain/ imports wsdl/, server/ca, server/store and itself', () => {

@@ -29,7 +29,7 @@ import type { Clock } from './clock.js';
 import type { OrderLifecycle } from './lifecycle.js';
 import type { CallContext, OrderIntake } from './order-intake.js';
 import type { Order, RestEnrollment } from './orders.js';
-import { namesOf, type Persons } from './persons.js';
+import { namesOf, type PersonDetails, type Persons } from './persons.js';
 import { profileView, RestDirectory, type RestProfile } from './rest-accounts.js';
 import { certificateInfo, listItem, MAX_ID, orderNumberOfCertId, restState } from './rest-views.js';
 import { canonicalSerial, isValidUsername } from './rules.js';
@@ -166,7 +166,6 @@ export class RestService {
     req: EnrollRequest,
     ctx: CallContext,
   ): Outcome<EnrollResponse> | Promise<Outcome<EnrollResponse>> {
-    const { accounts } = this.deps;
     const dir = this.directory(principal.customer);
     const unit = dir.unit(req.orgId);
     if (!unit) return refuse({ situation: 'organization-not-found', id: req.orgId });
@@ -178,10 +177,8 @@ export class RestService {
     if (!dir.profilesOf(org).some((p) => p.id === profile.id))
       return refuse({ situation: 'profile-not-available', id: profile.id });
     if (!profile.terms.includes(req.term)) return refuse({ situation: 'term-invalid', term: req.term });
-    for (const email of [req.email, ...(req.secondaryEmails ?? [])]) {
-      if (!accounts.emailDomainAllowed(org, email))
-        return refuse({ situation: 'domain-not-allowed', domain: email.slice(email.lastIndexOf('@') + 1) });
-    }
+    const outside = this.outsideDomains(org, [req.email, ...(req.secondaryEmails ?? [])]);
+    if (outside) return refuse(outside);
     const customFields = req.customFields ?? [];
     const fields = dir.customFields();
     const unknown = customFields.find((f) => !fields.some((d) => d.name === f.name));
@@ -219,22 +216,18 @@ export class RestService {
       csr: csr.value,
       templates: profile.template ? [profile.template] : [],
       rest,
-      person: {
-        details: {
-          firstName: req.firstName,
-          middleName: req.middleName ?? '',
-          lastName: req.lastName,
-          commonName: req.commonName ?? '',
-          phone: req.phone ?? '',
-          secondaryEmails: req.secondaryEmails ?? [],
-          eppn: req.eppn ?? '',
-          upn: req.upn ?? '',
-        },
-        update: true,
-      },
+      person: { details: personDetails(req), update: true },
       ctx,
     });
     return order instanceof Promise ? order.then(enrolled) : enrolled(order);
+  }
+
+  /** The first of `emails` whose domain is not one of the organization's. */
+  private outsideDomains(org: Organization, emails: readonly string[]): RestRefusal | undefined {
+    const email = emails.find((e) => !this.deps.accounts.emailDomainAllowed(org, e));
+    return email === undefined
+      ? undefined
+      : { situation: 'domain-not-allowed', domain: email.slice(email.lastIndexOf('@') + 1) };
   }
 
   /** A CSR the test CA accepts, with a key the profile lists. */
@@ -565,30 +558,32 @@ export class RestService {
     if (!unit) return refuse({ situation: 'organization-not-found', id: req.organizationId });
     if (!accounts.mayActFor(principal.admin, unit.org.orgId))
       return refuse({ situation: 'permission-denied', org: unit.org });
-    for (const email of [req.email, ...(req.secondaryEmails ?? [])]) {
-      if (!accounts.emailDomainAllowed(unit.org, email))
-        return refuse({ situation: 'domain-not-allowed', domain: email.slice(email.lastIndexOf('@') + 1) });
-    }
+    const outside = this.outsideDomains(unit.org, [req.email, ...(req.secondaryEmails ?? [])]);
+    if (outside) return refuse(outside);
     if (persons.byEmail(customerUri, req.email)) return refuse({ situation: 'person-exists', email: req.email });
     const person = persons.create(
       customerUri,
       req.organizationId,
       req.email,
-      {
-        firstName: req.firstName,
-        middleName: req.middleName ?? '',
-        lastName: req.lastName,
-        commonName: req.commonName ?? '',
-        phone: req.phone ?? '',
-        secondaryEmails: req.secondaryEmails ?? [],
-        eppn: req.eppn ?? '',
-        upn: req.upn ?? '',
-        validationType: req.validationType,
-      },
+      { ...personDetails(req), validationType: req.validationType },
       principal.admin.login,
     );
     return { value: { personId: person.id } };
   }
+}
+
+/** What an enrollment or a create request says about its person (absent fields: empty). */
+function personDetails(req: EnrollRequest | PersonCreateRequest): PersonDetails {
+  return {
+    firstName: req.firstName,
+    middleName: req.middleName ?? '',
+    lastName: req.lastName,
+    commonName: req.commonName ?? '',
+    phone: req.phone ?? '',
+    secondaryEmails: req.secondaryEmails ?? [],
+    eppn: req.eppn ?? '',
+    upn: req.upn ?? '',
+  };
 }
 
 const enrolled = (order: Order): Outcome<EnrollResponse> => ({
