@@ -128,7 +128,10 @@ export const HANDLERS: Record<RestOperationName, Handler> = {
       answerLater(x, x.service.enroll(x.principal, req, x.ctx), enrolledAnswer),
     ),
   'smime.collect': (x) => {
-    const format = typeof x.req.query.format === 'string' ? x.req.query.format : DEFAULT_COLLECT_FORMAT;
+    const asked = x.req.query.format;
+    // a format given twice is no format the docs name
+    const format =
+      asked === undefined ? DEFAULT_COLLECT_FORMAT : typeof asked === 'string' ? asked : JSON.stringify(asked);
     if (!isCollectFormat(format))
       return { failure: failure('UNSUPPORTED_FORMAT', format.slice(0, REST_LIMITS.pathValue)) };
     return withInput(bounded(x, 'backendCertId', param(x, 'backendCertId')), (id) =>
