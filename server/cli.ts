@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
@@ -52,7 +51,7 @@ export function parseServeArgs(argv: string[]): Partial<MockConfig> {
       out[def.key] = value;
     }
   }
-  return out as Partial<MockConfig>;
+  return out;
 }
 
 /**
@@ -197,7 +196,13 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  main(process.argv.slice(2)).then((code) => {
-    if (code >= 0) process.exit(code);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      console.error('ccm-mock: failed:', err);
+      process.exit(1);
+    },
+  );
 }

@@ -301,7 +301,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     flag: '--journal-size',
     kind: 'int',
     default: 1000,
-    description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)',
+    description: 'how many calls (SOAP and REST) the admin journal keeps (the oldest go first; 0 keeps none)',
   },
   {
     key: 'stopTimeoutMs',

@@ -19,6 +19,8 @@ export interface LeafRequest {
   username: string;
   /** becomes the rfc822Name subjectAltName */
   email: string;
+  /** more rfc822Name subjectAltNames, after `email` (a REST enrollment's secondaryEmails) */
+  secondaryEmails?: readonly string[];
   /** positive, big-endian */
   serial: Buffer;
   notBefore: Date;
@@ -54,7 +56,7 @@ export function leafTbs(ca: TestCa, req: LeafRequest): Buffer {
     ext.basicConstraints(false),
     ...(keyUsageBits.length ? [ext.keyUsage(keyUsageBits)] : []),
     ...(extKeyUsages.length ? [ext.extKeyUsage(extKeyUsages)] : []),
-    ext.emailSubjectAltName([req.email]),
+    ext.emailSubjectAltName([req.email, ...(req.secondaryEmails ?? [])]),
     ext.subjectKeyIdentifier(keyIdentifier(req.csr.publicKeyBits)),
     ext.authorityKeyIdentifier(ca.issuing.keyId),
     ext.crlDistributionPoint(urls.intermediateCrl),

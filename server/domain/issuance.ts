@@ -78,6 +78,8 @@ export class Issuance {
       csr,
       username: order.username,
       email: order.email,
+      // a REST enrollment's secondary emails join the email in the SAN (the enroll's emails replace the CSR's)
+      secondaryEmails: secondaryEmailsOf(order),
       serial: Buffer.from(serial, 'hex'),
       notBefore,
       notAfter,
@@ -90,6 +92,17 @@ export class Issuance {
         : {}),
     };
   }
+}
+
+/** A REST order's secondary emails, without the email itself or repeats (compared without case). */
+function secondaryEmailsOf(order: Order): string[] {
+  const seen = new Set([order.email.toLowerCase()]);
+  return (order.rest?.secondaryEmails ?? []).filter((e) => {
+    const key = e.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function issued(request: LeafRequest, der: Buffer): IssuedCertificate {

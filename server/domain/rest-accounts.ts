@@ -155,6 +155,17 @@ export class RestDirectory<O extends OrgShape> {
     return this.profiles().find((p) => p.id === id);
   }
 
+  /** An organization's default profile, its first: the one a SOAP order (which names none) is filed under. */
+  defaultProfileOf(org: O | undefined): RestProfile {
+    return (org && this.profilesOf(org)[0]) ?? this.profiles()[0];
+  }
+
+  /** An order's profile: its own (a REST order's certType), or its organization's default. */
+  profileOfOrder(order: { orgId: number; rest?: { certType: number } }): RestProfile {
+    const own = order.rest && this.profile(order.rest.certType);
+    return own ?? this.defaultProfileOf(this.customer.organizations.find((o) => o.orgId === order.orgId));
+  }
+
   customFields(): CustomField[] {
     return (this.customer.rest?.customFields ?? []).map(({ id, name, mandatory }) => ({ id, name, mandatory }));
   }

@@ -1,16 +1,11 @@
-import type { OperationName } from '../../wsdl/contract.js';
 import { COLLECT_FORMAT_INFO, type CollectFormat } from '../../wsdl/rest/collect-formats.js';
 import type { RestOperationName } from '../../wsdl/rest/endpoints.js';
 import {
   fullName,
-  type CertificateInfo,
-  type CertificateListItem,
   type CertificateProfile,
-  type CertificateState,
   type CustomField,
   type EnrollRequest,
   type EnrollResponse,
-  type ListQuery,
   type ManualRevokeRequest,
   type PersonCreateRequest,
   type ReplaceRequest,
@@ -19,86 +14,39 @@ import {
   type RevokeRequest,
 } from '../../wsdl/rest/schemas.js';
 import { pemCertificates, pkcs7CertsOnly, pkcs7Pem } from '../ca/bundle.js';
-import { CsrRejected, parseCsr, type CsrProblem, type ParsedCsr } from '../ca/csr.js';
+import { CsrRejected, parseCsr, type ParsedCsr } from '../ca/csr.js';
 import { requestForKey, spkiOf } from '../ca/key-request.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
-import { isRefusal, type Access, type AccessRefusal, type Call } from './access.js';
+import { isRefusal, type Access } from './access.js';
 import type { Accounts, Customer, Organization, Principal } from './accounts.js';
 import type { Clock } from './clock.js';
 import type { OrderLifecycle } from './lifecycle.js';
 import type { CallContext, OrderIntake } from './order-intake.js';
 import type { Order, RestEnrollment } from './orders.js';
-import { namesOf, type Persons } from './persons.js';
+import { namesOf, type PersonDetails, type Persons } from './persons.js';
 import { profileView, RestDirectory, type RestProfile } from './rest-accounts.js';
-import { certificateInfo, listItem, MAX_ID, orderNumberOfCertId, restState } from './rest-views.js';
-import { canonicalSerial, isValidUsername } from './rules.js';
+import { RestLists } from './rest-lists.js';
+import { RestLookups } from './rest-lookups.js';
+import { refuse, restCall, type Outcome, type RestAuth, type RestRefusal } from './rest-outcomes.js';
+import { isValidUsername } from './rules.js';
+
+export type { Outcome, RestAuth, RestRefusal } from './rest-outcomes.js';
+export type { ListPage } from './rest-lists.js';
 
 /**
  * The REST S/MIME API's operations over the same accounts, orders, persons and lifecycle as SOAP. Each answers a
- * value or the situation that refuses it; the REST front end (server/rest/) maps situations to the REST
- * catalog's codes. Requests arrive checked against the contract (wsdl/rest/schemas.ts); what needs the accounts
- * or the orders is checked here. A call is admitted first (`admit`: credentials, configuration, injected faults),
- * so a caller without credentials learns nothing of what it sent.
+ * value or the situation that refuses it (rest-outcomes.ts); the REST front end (server/rest/) maps situations to
+ * the REST catalog's codes. Requests arrive checked against the contract (wsdl/rest/schemas.ts); what needs the
+ * accounts or the orders is checked here. A call is admitted first (`admit`: credentials, configuration, injected
+ * faults), so a caller without credentials learns nothing of what it sent. The lists and details are `lists`
+ * (rest-lists.ts); finding the order a request names is rest-lookups.ts.
  */
-
-export interface RestAuth {
-  login?: string;
-  password?: string;
-  customerUri?: string;
-}
-
-/** Why a REST operation is refused: the shared access situations and the REST operations' own. */
-export type RestRefusal =
-  | AccessRefusal
-  | { situation: 'missing-field'; field: string }
-  | { situation: 'invalid-field'; field: string; details?: string }
-  | { situation: 'organization-not-found'; id: number }
-  | { situation: 'domain-not-allowed'; domain: string }
-  | { situation: 'csr-rejected'; problem: CsrProblem; details: string }
-  | { situation: 'key-not-allowed'; what: 'algorithm' | 'size'; details: string }
-  | { situation: 'profile-not-found'; id: number }
-  | { situation: 'profile-not-available'; id: number }
-  | { situation: 'term-invalid'; term: number }
-  | { situation: 'custom-field-missing'; name: string }
-  | { situation: 'custom-field-unknown'; name: string }
-  /** a serial number or certificate id that names no certificate of the customer */
-  | { situation: 'certificate-not-found'; ref: string }
-  /** the order is not in a state the operation acts on: `status` is its REST state */
-  | { situation: 'not-issued'; state: 'pending' | 'rejected'; status: CertificateState }
-  | { situation: 'revoked' }
-  | { situation: 'nothing-to-revoke'; email: string }
-  | { situation: 'person-not-found'; ref: string }
-  | { situation: 'person-exists'; email: string };
-
-export type Outcome<T> = { value: T } | { refusal: RestRefusal };
-const refuse = (refusal: RestRefusal): { refusal: RestRefusal } => ({ refusal });
-
-/** The SOAP operation an account's forbiddenOperations names for each REST operation that acts on orders. */
-const CAPABILITY: Partial<Record<RestOperationName, OperationName>> = {
-  'smime.enroll': 'enroll',
-  'smime.renewByOrder': 'enroll',
-  'smime.renewBySerial': 'enroll',
-  'smime.replace': 'enroll',
-  'smime.collect': 'collect',
-  'smime.revokeByOrder': 'revoke',
-  'smime.revokeManual': 'revoke',
-  'smime.revokeBySerial': 'revokeBySerialNumber',
-  'smime.revokeByEmail': 'revokeAllByPerson',
-};
-
-const call = (operation: RestOperationName): Call => ({ operation, capability: CAPABILITY[operation] });
 
 /** A downloaded certificate: the bytes, and the file name Content-Disposition gives them. */
 export interface CollectedFile {
   body: Buffer;
   filename: string;
-}
-
-export interface ListPage {
-  items: CertificateListItem[];
-  /** every match, for X-Total-Count */
-  total: number;
 }
 
 export interface RestServiceDeps {
@@ -114,15 +62,19 @@ export interface RestServiceDeps {
   validityDays: number;
 }
 
-/** The largest page a list answers, whatever `size` asks for. */
-export const MAX_PAGE = 200;
-
 export class RestService {
-  constructor(private readonly deps: RestServiceDeps) {}
+  private readonly lookups: RestLookups;
+  /** the lists, the count, a person's certificates, a certificate's details */
+  readonly lists: RestLists;
+
+  constructor(private readonly deps: RestServiceDeps) {
+    this.lookups = new RestLookups(deps);
+    this.lists = new RestLists({ ...deps, lookups: this.lookups });
+  }
 
   /** Credentials, the customer's configuration for the operation, injected faults: the principal to act as. */
   admit(operation: RestOperationName, auth: RestAuth): Outcome<Principal> {
-    const principal = this.deps.access.admit(call(operation), {
+    const principal = this.deps.access.admit(restCall(operation), {
       login: auth.login,
       password: auth.password,
       customerLoginUri: auth.customerUri,
@@ -166,22 +118,19 @@ export class RestService {
     req: EnrollRequest,
     ctx: CallContext,
   ): Outcome<EnrollResponse> | Promise<Outcome<EnrollResponse>> {
-    const { accounts } = this.deps;
     const dir = this.directory(principal.customer);
     const unit = dir.unit(req.orgId);
     if (!unit) return refuse({ situation: 'organization-not-found', id: req.orgId });
     const { org } = unit;
-    const gate = this.deps.access.orgGate(call('smime.enroll'), principal, org);
+    const gate = this.deps.access.orgGate(restCall('smime.enroll'), principal, org);
     if (gate) return refuse(gate);
     const profile = dir.profile(req.certType);
     if (!profile) return refuse({ situation: 'profile-not-found', id: req.certType });
     if (!dir.profilesOf(org).some((p) => p.id === profile.id))
       return refuse({ situation: 'profile-not-available', id: profile.id });
     if (!profile.terms.includes(req.term)) return refuse({ situation: 'term-invalid', term: req.term });
-    for (const email of [req.email, ...(req.secondaryEmails ?? [])]) {
-      if (!accounts.emailDomainAllowed(org, email))
-        return refuse({ situation: 'domain-not-allowed', domain: email.slice(email.lastIndexOf('@') + 1) });
-    }
+    const outside = this.outsideDomains(org, [req.email, ...(req.secondaryEmails ?? [])]);
+    if (outside) return refuse(outside);
     const customFields = req.customFields ?? [];
     const fields = dir.customFields();
     const unknown = customFields.find((f) => !fields.some((d) => d.name === f.name));
@@ -219,22 +168,18 @@ export class RestService {
       csr: csr.value,
       templates: profile.template ? [profile.template] : [],
       rest,
-      person: {
-        details: {
-          firstName: req.firstName,
-          middleName: req.middleName ?? '',
-          lastName: req.lastName,
-          commonName: req.commonName ?? '',
-          phone: req.phone ?? '',
-          secondaryEmails: req.secondaryEmails ?? [],
-          eppn: req.eppn ?? '',
-          upn: req.upn ?? '',
-        },
-        update: true,
-      },
+      person: { details: personDetails(req), update: true },
       ctx,
     });
     return order instanceof Promise ? order.then(enrolled) : enrolled(order);
+  }
+
+  /** The first of `emails` whose domain is not one of the organization's. */
+  private outsideDomains(org: Organization, emails: readonly string[]): RestRefusal | undefined {
+    const email = emails.find((e) => !this.deps.accounts.emailDomainAllowed(org, e));
+    return email === undefined
+      ? undefined
+      : { situation: 'domain-not-allowed', domain: email.slice(email.lastIndexOf('@') + 1) };
   }
 
   /** A CSR the test CA accepts, with a key the profile lists. */
@@ -251,56 +196,14 @@ export class RestService {
     return refusal ? refuse(refusal) : { value: csr };
   }
 
-  // ---- orders by number, serial, id ----
-
-  /** The caller's order a backendCertId names, through its gate (a status poll when `poll`). */
-  private orderByBackendId(
-    operation: RestOperationName,
-    principal: Principal,
-    backendCertId: string,
-    poll: boolean,
-  ): Outcome<Order> {
-    const n = /^\d{1,10}$/.test(backendCertId) ? Number(backendCertId) : 0;
-    const order = n > 0 && n <= MAX_ID ? this.deps.access.ownOrder(principal, n) : undefined;
-    if (!order) return refuse({ situation: 'order-not-found', ref: backendCertId });
-    return this.gate(operation, principal, order, poll);
-  }
-
-  private orderBySerial(operation: RestOperationName, principal: Principal, serialText: string): Outcome<Order> {
-    const serial = canonicalSerial(serialText);
-    const order = serial === undefined ? undefined : this.deps.access.ownCertificate(principal, serial);
-    if (!order) return refuse({ situation: 'certificate-not-found', ref: serialText });
-    return this.gate(operation, principal, order, false);
-  }
-
-  private orderByCertId(operation: RestOperationName, principal: Principal, certId: number): Outcome<Order> {
-    const n = orderNumberOfCertId(certId);
-    const order = n > 0 && n <= MAX_ID ? this.deps.access.ownOrder(principal, n) : undefined;
-    if (!order) return refuse({ situation: 'certificate-not-found', ref: String(certId) });
-    return this.gate(operation, principal, order, false);
-  }
-
-  private gate(operation: RestOperationName, principal: Principal, order: Order, poll: boolean): Outcome<Order> {
-    const gated = this.deps.access.gateOrder(call(operation), principal, order, poll);
-    return isRefusal(gated) ? refuse(gated) : { value: gated };
-  }
-
-  /** Why an order is not issued, or undefined when it is. */
-  private notIssued(order: Order): RestRefusal | undefined {
-    if (order.state === 'issued') return undefined;
-    if (order.state === 'revoked') return { situation: 'revoked' };
-    const status = restState(order, this.deps.clock.now());
-    return { situation: 'not-issued', state: order.state === 'rejected' ? 'rejected' : 'pending', status };
-  }
-
   // ---- collect ----
 
   /** The issued certificate in `format`. A collect counts as a status poll, as SOAP's does. */
   collect(principal: Principal, backendCertId: string, format: CollectFormat): Outcome<CollectedFile> {
-    const found = this.orderByBackendId('smime.collect', principal, backendCertId, true);
+    const found = this.lookups.byBackendId('smime.collect', principal, backendCertId, true);
     if ('refusal' in found) return found;
     const order = found.value;
-    const refusal = this.notIssued(order);
+    const refusal = this.lookups.notIssued(order);
     if (refusal || !order.certificate)
       return refuse(refusal ?? { situation: 'not-issued', state: 'pending', status: 'requested' });
     const { ca } = this.deps;
@@ -315,17 +218,17 @@ export class RestService {
   // ---- revocation ----
 
   revokeByOrder(principal: Principal, backendCertId: string, req: RevokeRequest): Outcome<void> {
-    const found = this.orderByBackendId('smime.revokeByOrder', principal, backendCertId, false);
+    const found = this.lookups.byBackendId('smime.revokeByOrder', principal, backendCertId, false);
     return 'refusal' in found ? found : this.revokeIssued(found.value, req, 'smime.revokeByOrder');
   }
 
   revokeBySerial(principal: Principal, serialNumber: string, req: RevokeRequest): Outcome<void> {
-    const found = this.orderBySerial('smime.revokeBySerial', principal, serialNumber);
+    const found = this.lookups.bySerial('smime.revokeBySerial', principal, serialNumber);
     return 'refusal' in found ? found : this.revokeIssued(found.value, req, 'smime.revokeBySerial');
   }
 
   private revokeIssued(order: Order, req: RevokeRequest, by: RestOperationName): Outcome<void> {
-    const refusal = this.notIssued(order);
+    const refusal = this.lookups.notIssued(order);
     if (refusal) return refuse(refusal);
     // without a reasonCode the revocation is unspecified (0): REST names its reason by code, not by text
     this.deps.lifecycle.revoke(order, req.reason ?? '', by, { reasonCode: req.reasonCode ?? 0 });
@@ -338,7 +241,7 @@ export class RestService {
     let revoked = 0;
     for (const order of store.list({ customerUri: principal.customer.customerLoginUri, email: req.email })) {
       const org = accounts.organization(principal.customer, order.orgId);
-      if (!org || access.orgGate(call('smime.revokeByEmail'), principal, org)) continue;
+      if (!org || access.orgGate(restCall('smime.revokeByEmail'), principal, org)) continue;
       lifecycle.advance(order, false);
       if (order.state !== 'issued') continue;
       lifecycle.revoke(order, req.reason ?? '', 'smime.revokeByEmail', { reasonCode: req.reasonCode ?? 0 });
@@ -351,15 +254,15 @@ export class RestService {
   revokeManual(principal: Principal, req: ManualRevokeRequest): Outcome<void> {
     let found: Outcome<Order>;
     if (req.certId !== undefined && req.certId !== null)
-      found = this.orderByCertId('smime.revokeManual', principal, req.certId);
+      found = this.lookups.byCertId('smime.revokeManual', principal, req.certId);
     else if (!req.serialNumber) return refuse({ situation: 'missing-field', field: 'certId' });
     else if (!req.issuer) return refuse({ situation: 'missing-field', field: 'issuer' });
-    else found = this.orderBySerial('smime.revokeManual', principal, req.serialNumber);
+    else found = this.lookups.bySerial('smime.revokeManual', principal, req.serialNumber);
     if ('refusal' in found) return found;
     const at = req.revokeDate ? Date.parse(req.revokeDate) : this.deps.clock.now();
     if (!Number.isFinite(at) || at < 0) return refuse({ situation: 'invalid-field', field: 'revokeDate' });
     const order = found.value;
-    const refusal = this.notIssued(order);
+    const refusal = this.lookups.notIssued(order);
     if (refusal) return refuse(refusal);
     this.deps.lifecycle.revoke(order, '', 'smime.revokeManual', { reasonCode: req.reasonCode ?? 0, at, manual: true });
     return { value: undefined };
@@ -372,7 +275,7 @@ export class RestService {
     backendCertId: string,
     ctx: CallContext,
   ): Outcome<EnrollResponse> | Promise<Outcome<EnrollResponse>> {
-    const found = this.orderByBackendId('smime.renewByOrder', principal, backendCertId, false);
+    const found = this.lookups.byBackendId('smime.renewByOrder', principal, backendCertId, false);
     return 'refusal' in found ? found : this.renew(principal, found.value, ctx);
   }
 
@@ -381,7 +284,7 @@ export class RestService {
     serial: string,
     ctx: CallContext,
   ): Outcome<EnrollResponse> | Promise<Outcome<EnrollResponse>> {
-    const found = this.orderBySerial('smime.renewBySerial', principal, serial);
+    const found = this.lookups.bySerial('smime.renewBySerial', principal, serial);
     return 'refusal' in found ? found : this.renew(principal, found.value, ctx);
   }
 
@@ -391,7 +294,7 @@ export class RestService {
     old: Order,
     ctx: CallContext,
   ): Outcome<EnrollResponse> | Promise<Outcome<EnrollResponse>> {
-    const refusal = this.notIssued(old);
+    const refusal = this.lookups.notIssued(old);
     if (refusal) return refuse(refusal);
     const org = this.deps.accounts.organization(principal.customer, old.orgId)!;
     const spki = spkiOf(Buffer.from(old.certificate!.der, 'base64'));
@@ -410,16 +313,14 @@ export class RestService {
     req: ReplaceRequest,
     ctx: CallContext,
   ): Outcome<void> | Promise<Outcome<void>> {
-    const found = this.orderByBackendId('smime.replace', principal, backendCertId, false);
+    const found = this.lookups.byBackendId('smime.replace', principal, backendCertId, false);
     if ('refusal' in found) return found;
     const old = found.value;
-    const refusal = this.notIssued(old);
+    const refusal = this.lookups.notIssued(old);
     if (refusal) return refuse(refusal);
     const org = this.deps.accounts.organization(principal.customer, old.orgId)!;
     const successor = this.successorOf(principal, org, old, ctx);
-    const profile =
-      this.directory(principal.customer).profile(successor.rest.certType) ??
-      this.defaultProfile(principal.customer, org);
+    const profile = this.directory(principal.customer).profileOfOrder({ orgId: org.orgId, rest: successor.rest });
     const csr = this.checkedCsr(req.csr, profile);
     if ('refusal' in csr) return csr;
     const order = this.deps.intake.create({ ...successor, csr: csr.value });
@@ -437,7 +338,7 @@ export class RestService {
     const rest: RestEnrollment = old.rest
       ? { ...old.rest, renewalOf: old.orderNumber }
       : {
-          certType: this.defaultProfile(principal.customer, org).id,
+          certType: this.directory(principal.customer).defaultProfileOf(org).id,
           term: this.deps.validityDays,
           ...namesOf(old.username),
           secondaryEmails: [],
@@ -458,99 +359,6 @@ export class RestService {
     };
   }
 
-  /** A SOAP order's profile: its organization's first (SOAP names none; CCM files it under the default). */
-  private defaultProfile(customer: Customer, org: Organization): RestProfile {
-    const dir = this.directory(customer);
-    return dir.profilesOf(org)[0] ?? dir.profiles()[0];
-  }
-
-  private profileOf(customer: Customer, order: Order): RestProfile {
-    const org = this.deps.accounts.organization(customer, order.orgId);
-    const own = order.rest && this.directory(customer).profile(order.rest.certType);
-    return own ?? this.defaultProfile(customer, org ?? customer.organizations[0]);
-  }
-
-  // ---- lists and details ----
-
-  details(principal: Principal, id: number): Outcome<CertificateInfo> {
-    const found = this.orderByCertId('smime.details', principal, id);
-    if ('refusal' in found) return found;
-    const order = found.value;
-    const profile = this.profileOf(principal.customer, order);
-    const term = order.rest?.term ?? this.deps.validityDays;
-    return { value: certificateInfo(order, profile, term, this.deps.clock.now()) };
-  }
-
-  /** The customer's certificates matching the filters, newest first, and how many match. */
-  list(principal: Principal, q: ListQuery): Outcome<ListPage> {
-    const found = this.matching(principal, q);
-    if ('refusal' in found) return found;
-    const position = q.position ?? 0;
-    const size = Math.min(q.size ?? MAX_PAGE, MAX_PAGE);
-    const now = this.deps.clock.now();
-    return {
-      value: {
-        items: found.value.slice(position, position + size).map((o) => listItem(o, now)),
-        total: found.value.length,
-      },
-    };
-  }
-
-  listByPersonEmail(principal: Principal, email: string): Outcome<CertificateListItem[]> {
-    if (!this.deps.persons.byEmail(principal.customer.customerLoginUri, email))
-      return refuse({ situation: 'person-not-found', ref: email });
-    return this.everything(principal, { email });
-  }
-
-  listByPersonId(principal: Principal, personId: number): Outcome<CertificateListItem[]> {
-    return this.everything(principal, { personId });
-  }
-
-  private everything(principal: Principal, q: ListQuery): Outcome<CertificateListItem[]> {
-    const found = this.matching(principal, q);
-    if ('refusal' in found) return found;
-    const now = this.deps.clock.now();
-    return { value: found.value.map((o) => listItem(o, now)) };
-  }
-
-  /** Every order the filters match, of the organizations the admin may act for, each brought up to date. */
-  private matching(principal: Principal, q: ListQuery): Outcome<Order[]> {
-    const { accounts, store, access, persons, lifecycle } = this.deps;
-    const customerUri = principal.customer.customerLoginUri;
-    let email = q.email;
-    if (q.personId !== undefined) {
-      const person = persons.get(customerUri, q.personId);
-      if (!person) return refuse({ situation: 'person-not-found', ref: String(q.personId) });
-      if (email !== undefined && email.toLowerCase() !== person.email.toLowerCase()) return { value: [] };
-      email = person.email;
-    }
-    let candidates: Order[];
-    if (q.backendCertId !== undefined) {
-      const n = /^\d{1,10}$/.test(q.backendCertId) ? Number(q.backendCertId) : 0;
-      const order = n > 0 && n <= MAX_ID ? access.ownOrder(principal, n) : undefined;
-      candidates = order ? [order] : [];
-    } else if (q.serialNumber !== undefined) {
-      const serial = canonicalSerial(q.serialNumber);
-      const order = serial === undefined ? undefined : access.ownCertificate(principal, serial);
-      candidates = order ? [order] : [];
-    } else {
-      candidates = store.list({ customerUri, ...(email !== undefined ? { email } : {}) });
-    }
-    const now = this.deps.clock.now();
-    const out: Order[] = [];
-    for (const order of candidates) {
-      if (email !== undefined && order.email.toLowerCase() !== email.toLowerCase()) continue;
-      if (!accounts.mayActFor(principal.admin, order.orgId)) continue;
-      if (isDue(order, now)) lifecycle.advance(order, false);
-      if (q.state && restState(order, now) !== q.state) continue;
-      if (q.certTypeId !== undefined && this.profileOf(principal.customer, order).id !== q.certTypeId) continue;
-      // ccm-mock keeps no keys: nothing is in a key vault
-      if (q.keyVault === 'true') continue;
-      out.push(order);
-    }
-    return { value: out };
-  }
-
   // ---- persons ----
 
   personIdByEmail(principal: Principal, email: string): Outcome<{ personId: number }> {
@@ -565,43 +373,37 @@ export class RestService {
     if (!unit) return refuse({ situation: 'organization-not-found', id: req.organizationId });
     if (!accounts.mayActFor(principal.admin, unit.org.orgId))
       return refuse({ situation: 'permission-denied', org: unit.org });
-    for (const email of [req.email, ...(req.secondaryEmails ?? [])]) {
-      if (!accounts.emailDomainAllowed(unit.org, email))
-        return refuse({ situation: 'domain-not-allowed', domain: email.slice(email.lastIndexOf('@') + 1) });
-    }
+    const outside = this.outsideDomains(unit.org, [req.email, ...(req.secondaryEmails ?? [])]);
+    if (outside) return refuse(outside);
     if (persons.byEmail(customerUri, req.email)) return refuse({ situation: 'person-exists', email: req.email });
     const person = persons.create(
       customerUri,
       req.organizationId,
       req.email,
-      {
-        firstName: req.firstName,
-        middleName: req.middleName ?? '',
-        lastName: req.lastName,
-        commonName: req.commonName ?? '',
-        phone: req.phone ?? '',
-        secondaryEmails: req.secondaryEmails ?? [],
-        eppn: req.eppn ?? '',
-        upn: req.upn ?? '',
-        validationType: req.validationType,
-      },
+      { ...personDetails(req), validationType: req.validationType },
       principal.admin.login,
     );
     return { value: { personId: person.id } };
   }
 }
 
+/** What an enrollment or a create request says about its person (absent fields: empty). */
+function personDetails(req: EnrollRequest | PersonCreateRequest): PersonDetails {
+  return {
+    firstName: req.firstName,
+    middleName: req.middleName ?? '',
+    lastName: req.lastName,
+    commonName: req.commonName ?? '',
+    phone: req.phone ?? '',
+    secondaryEmails: req.secondaryEmails ?? [],
+    eppn: req.eppn ?? '',
+    upn: req.upn ?? '',
+  };
+}
+
 const enrolled = (order: Order): Outcome<EnrollResponse> => ({
   value: { orderNumber: order.orderNumber, backendCertId: String(order.orderNumber) },
 });
-
-/** Whether an order has a step that is due now (only those need bringing up to date, and a write). */
-function isDue(order: Order, now: number): boolean {
-  const next = order.next;
-  return (
-    !!next && ((next.at !== undefined && next.at <= now) || (next.afterPolls !== undefined && next.afterPolls <= 0))
-  );
-}
 
 /** Whether the profile's keyTypes list the CSR's key: RSA, and its size. */
 function keyRefusal(csr: ParsedCsr, profile: RestProfile): RestRefusal | undefined {

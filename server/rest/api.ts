@@ -141,7 +141,12 @@ export function restApi(opts: RestApiOptions): express.Router {
     const route = endpoint.path.replace(/\{(\w+)\}/g, ':$1');
     const method = endpoint.method.toLowerCase() as 'get' | 'head' | 'post';
     api[method](route, (req, res) => {
-      void serve(endpoint, req, res);
+      serve(endpoint, req, res).catch((err: unknown) => {
+        // serve answers its own errors: this is writing the answer failing (a connection gone)
+        console.error('ccm-mock: could not answer a REST call', err);
+        if (!res.headersSent) sendError(res, failure('INTERNAL_ERROR'));
+        else res.destroy();
+      });
     });
   }
   // every path of an endpoint, asked with a method it does not take

@@ -101,7 +101,7 @@ function listQuery(x: Exchange) {
 
 const listAnswer = (x: Exchange) =>
   withInput(listQuery(x), (q) =>
-    answer(x, x.service.list(x.principal, q), (page) => ({
+    answer(x, x.service.lists.list(x.principal, q), (page) => ({
       status: 200,
       json: page.items,
       headers: { [TOTAL_COUNT_HEADER]: page.total },
@@ -128,7 +128,10 @@ export const HANDLERS: Record<RestOperationName, Handler> = {
       answerLater(x, x.service.enroll(x.principal, req, x.ctx), enrolledAnswer),
     ),
   'smime.collect': (x) => {
-    const format = typeof x.req.query.format === 'string' ? x.req.query.format : DEFAULT_COLLECT_FORMAT;
+    const asked = x.req.query.format;
+    // a format given twice is no format the docs name
+    const format =
+      asked === undefined ? DEFAULT_COLLECT_FORMAT : typeof asked === 'string' ? asked : JSON.stringify(asked);
     if (!isCollectFormat(format))
       return { failure: failure('UNSUPPORTED_FORMAT', format.slice(0, REST_LIMITS.pathValue)) };
     return withInput(bounded(x, 'backendCertId', param(x, 'backendCertId')), (id) =>
@@ -163,22 +166,22 @@ export const HANDLERS: Record<RestOperationName, Handler> = {
   'smime.listV1': listAnswer,
   'smime.count': (x) =>
     withInput(listQuery(x), (q) =>
-      answer(x, x.service.list(x.principal, { ...q, size: 1, position: 0 }), (page) => ({
+      answer(x, x.service.lists.list(x.principal, { ...q, size: 1, position: 0 }), (page) => ({
         status: 200,
         headers: { [TOTAL_COUNT_HEADER]: page.total },
       })),
     ),
   'smime.listByPersonEmail': (x) =>
     withInput(pathEmail(x), (email) =>
-      answer(x, x.service.listByPersonEmail(x.principal, email), (items) => ({ status: 200, json: items })),
+      answer(x, x.service.lists.listByPersonEmail(x.principal, email), (items) => ({ status: 200, json: items })),
     ),
   'smime.listByPersonId': (x) =>
     withInput(pathId(x, 'personId'), (id) =>
-      answer(x, x.service.listByPersonId(x.principal, id), (items) => ({ status: 200, json: items })),
+      answer(x, x.service.lists.listByPersonId(x.principal, id), (items) => ({ status: 200, json: items })),
     ),
   'smime.details': (x) =>
     withInput(pathId(x, 'id'), (id) =>
-      answer(x, x.service.details(x.principal, id), (info) => ({ status: 200, json: info })),
+      answer(x, x.service.lists.details(x.principal, id), (info) => ({ status: 200, json: info })),
     ),
   'smime.renewByOrder': (x) =>
     withInput(bounded(x, 'backendCertId', param(x, 'backendCertId')), (id) =>

@@ -5,7 +5,6 @@ import {
   type RestStatusName,
   type RevokedCollectCode,
 } from '../../wsdl/rest/index.js';
-import type { CsrProblem } from '../ca/csr.js';
 import type { RestRefusal } from '../domain/rest-service.js';
 import { failure, type RestFailure } from './errors.js';
 
@@ -14,6 +13,8 @@ import { failure, type RestFailure } from './errors.js';
  * different operations (an order not issued yet: collect says "not collectable", revoke "only issued
  * certificates", renew "error while renewing"), the operation picks.
  */
+
+type CsrProblem = Extract<RestRefusal, { situation: 'csr-rejected' }>['problem'];
 
 const CSR_CODES: Record<CsrProblem, RestStatusName> = {
   'not-base64': 'CSR_NOT_BASE64',

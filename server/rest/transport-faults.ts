@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TransportFault } from '../domain/faults.js';
+import { dropConnection } from '../lib/dropped-connection.js';
 
 /**
  * Breaking a REST answer on purpose (fault injection), as a proxy, a load balancer or a restarting service would:
@@ -23,25 +24,13 @@ export function breakRestTransport(
   answeredJson: string,
   done: (httpStatus: number) => void,
 ): void {
-  const socket = req.socket;
   switch (fault.kind) {
     case 'reset':
-      socket.resetAndDestroy();
-      done(0);
+      dropConnection(req, { kind: 'reset' }, done);
       return;
-    case 'hang': {
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        clearTimeout(timer);
-        socket.destroy();
-        done(0);
-      };
-      const timer = setTimeout(end, fault.hangMs ?? 0);
-      socket.once('close', end);
+    case 'hang':
+      dropConnection(req, { kind: 'hang', hangMs: fault.hangMs ?? 0 }, done);
       return;
-    }
     case 'empty':
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 0 });
       res.end();

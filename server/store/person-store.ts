@@ -15,6 +15,9 @@ export interface PersonStore {
   clear(customerUri?: string): void;
 }
 
+/** A person to hand out or keep: its own object and list, nothing shared with the caller's. */
+const copy = (p: Person): Person => ({ ...p, secondaryEmails: [...p.secondaryEmails] });
+
 export class MemoryPersonStore implements PersonStore {
   private readonly byId = new Map<number, Person>();
   private readonly byKey = new Map<string, number>();
@@ -27,14 +30,14 @@ export class MemoryPersonStore implements PersonStore {
   save(person: Person): void {
     const previous = this.byId.get(person.id);
     if (previous) this.byKey.delete(this.key(previous.customerUri, previous.email));
-    this.byId.set(person.id, structuredClone(person));
+    this.byId.set(person.id, copy(person));
     this.byKey.set(this.key(person.customerUri, person.email), person.id);
     this.max = Math.max(this.max, person.id);
   }
 
   get(customerUri: string, id: number): Person | undefined {
     const person = this.byId.get(id);
-    return person && person.customerUri === customerUri ? structuredClone(person) : undefined;
+    return person && person.customerUri === customerUri ? copy(person) : undefined;
   }
 
   byEmail(customerUri: string, email: string): Person | undefined {

@@ -414,7 +414,7 @@ describe('drift: answers that differ from the contract are read, and reported', 
 
 describe('never repeats a POST on its own', () => {
   it('a connection dropped after enroll or revoke was sent: one request each, and an error saying it may have been processed', async () => {
-    const reset = await fakeEndpoint((req) => req.socket.destroy());
+    const reset = await fakeEndpoint((req) => void req.socket.destroy());
     try {
       const c = new CcmRestClient({ baseUrl: origin(reset.url), auth: SANDBOX, orgId: 1001 });
       const err = await rejection(c.enrollAndCollect(person('once@example.com'), fast));

@@ -72,7 +72,7 @@ describe('REST helpers: types, custom fields, organizations', () => {
     expect(profiles[0]).toEqual({
       id: 101,
       name: 'ccm-mock S/MIME Standard',
-      description: expect.any(String),
+      description: expect.any(String) as string,
       terms: [365, 730],
       keyTypes: { RSA: ['2048', '3072', '4096'] },
       useSecondaryOrgName: false,
@@ -184,11 +184,22 @@ describe('REST enroll and collect', () => {
     const text = openssl(['x509', '-noout', '-text'], leaf);
     expect(text).toMatch(/Key Usage: critical\n\s+Digital Signature, Non Repudiation\n/);
     expect(text).toMatch(/Extended Key Usage: \n?\s*E-mail Protection\n/);
-    expect((await mock.admin.order(Number(id))).department).toBe('Sales');
+    expect(mock.admin.order(Number(id)).department).toBe('Sales');
 
     const long = await enroll({ email: 'long@example.com', term: 730 });
     const x509 = new X509Certificate(pems((await collect(long, 'x509CO')).text)[0]);
     expect((Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 86_400_000).toBe(730);
+  });
+
+  it('the email and the secondary emails are the SAN, whatever the CSR asks for (the email first, repeats dropped)', async () => {
+    const id = await enroll({
+      email: 'sans@example.com',
+      secondaryEmails: ['sans.alt@example.com', 'SANS@example.com', 'x@sub.example.com'],
+    });
+    const leaf = pems((await collect(id, 'x509CO')).text)[0];
+    expect(new X509Certificate(leaf).subjectAltName).toBe(
+      'email:sans@example.com, email:sans.alt@example.com, email:x@sub.example.com',
+    );
   });
 
   it('the enroll creates the person, and a second enroll updates it', async () => {
@@ -204,7 +215,7 @@ describe('REST enroll and collect', () => {
 describe('REST lists, count, details', () => {
   let ids: string[];
   beforeAll(async () => {
-    await mock.admin.reset({ customer: 'sandbox' });
+    mock.admin.reset({ customer: 'sandbox' });
     ids = [
       await enroll({ email: 'list-a@example.com' }),
       await enroll({ email: 'list-b@example.com', certType: 102 }),
@@ -225,20 +236,20 @@ describe('REST lists, count, details', () => {
     expect(issued).toMatchObject({
       state: 'issued',
       orderNumber: Number(ids[0]),
-      serialNumber: expect.stringMatching(/^[0-9A-F]{2}(:[0-9A-F]{2})+$/),
-      expires: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      serialNumber: expect.stringMatching(/^[0-9A-F]{2}(:[0-9A-F]{2})+$/) as string,
+      expires: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as string,
       certificateDetails: {
-        subject: expect.stringContaining('CN=Alice Example'),
-        issuer: expect.stringContaining('Issuing CA'),
+        subject: expect.stringContaining('CN=Alice Example') as string,
+        issuer: expect.stringContaining('Issuing CA') as string,
         subjectAltNames: 'email:list-a@example.com',
-        sha1Hash: expect.stringMatching(/^[0-9A-F]{40}$/),
-        md5Hash: expect.stringMatching(/^[0-9A-F]{32}$/),
+        sha1Hash: expect.stringMatching(/^[0-9A-F]{40}$/) as string,
+        md5Hash: expect.stringMatching(/^[0-9A-F]{32}$/) as string,
       },
     });
     expect(issued.id).not.toBe(issued.orderNumber);
     const pending = all.items.find((i) => i.backendCertId === ids[3])!;
     expect(pending).toEqual({
-      id: expect.any(Number),
+      id: expect.any(Number) as number,
       state: 'requested',
       certificateDetails: {},
       orderNumber: Number(ids[3]),
@@ -294,8 +305,8 @@ describe('REST lists, count, details', () => {
       certType: { id: 102, name: 'ccm-mock S/MIME Signing' },
       term: 365,
       requestedVia: 'REST Enroll API',
-      requested: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/),
-      issued: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/),
+      requested: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as string,
+      issued: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as string,
       keyType: 'RSA - 2048',
       keyUsages: ['Digital Signature', 'Non Repudiation'],
       extendedKeyUsages: ['1.3.6.1.5.5.7.3.4'],

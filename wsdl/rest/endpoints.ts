@@ -42,6 +42,27 @@ export function isRestOperationName(name: string): name is RestOperationName {
 
 export type RestMethod = 'GET' | 'HEAD' | 'POST';
 
+/** The list filters the docs name that ccm-mock does not apply: a request using one is refused, not ignored. */
+export const UNSUPPORTED_LIST_FILTERS = [
+  'signatureAlgorithm',
+  'keyAlgorithm',
+  'keyParam',
+  'keyUsage',
+  'extendedKeyUsage',
+] as const;
+
+/** The filters of the certificate list and count (the docs' names). */
+const LIST_FILTERS = [
+  'personId',
+  'state',
+  'certTypeId',
+  'serialNumber',
+  'backendCertId',
+  'email',
+  'keyVault',
+  ...UNSUPPORTED_LIST_FILTERS,
+] as const;
+
 /** Where an endpoint's contract comes from. */
 export type EndpointSource =
   /** the vendor's REST API documentation (25.5) */
@@ -140,22 +161,7 @@ export const REST_ENDPOINTS: readonly RestEndpoint[] = [
     operation: 'smime.list',
     method: 'GET',
     path: '/smime/v2',
-    query: [
-      'size',
-      'position',
-      'personId',
-      'state',
-      'certTypeId',
-      'serialNumber',
-      'backendCertId',
-      'email',
-      'keyVault',
-      'signatureAlgorithm',
-      'keyAlgorithm',
-      'keyParam',
-      'keyUsage',
-      'extendedKeyUsage',
-    ],
+    query: ['size', 'position', ...LIST_FILTERS],
     success: 200,
     source: 'doc',
     summary: 'certificates matching the filters, a page at a time (size, position); X-Total-Count counts them all',
@@ -164,20 +170,7 @@ export const REST_ENDPOINTS: readonly RestEndpoint[] = [
     operation: 'smime.count',
     method: 'HEAD',
     path: '/smime/v2',
-    query: [
-      'personId',
-      'state',
-      'certTypeId',
-      'serialNumber',
-      'backendCertId',
-      'email',
-      'keyVault',
-      'signatureAlgorithm',
-      'keyAlgorithm',
-      'keyParam',
-      'keyUsage',
-      'extendedKeyUsage',
-    ],
+    query: LIST_FILTERS,
     success: 200,
     source: 'doc',
     summary: 'the number of certificates matching the filters, in X-Total-Count (no body)',

@@ -68,7 +68,8 @@ export type RestError = z.infer<typeof RestErrorSchema>;
 export const CertificateProfileSchema = z.object({
   id: z.number().int(),
   name: z.string(),
-  description: z.string(),
+  /** the docs' details example leaves it out of `certType`; ccm-mock always sends it */
+  description: z.string().optional(),
   /** terms in days */
   terms: z.array(z.number().int()),
   /** e.g. {"RSA": ["2048", "3072", "4096"]} */
@@ -89,6 +90,20 @@ export const CustomFieldValueSchema = z.object({
   value: z.string().max(REST_LIMITS.customFieldValue),
 });
 
+/** The fields that describe a person, in an enroll and in a person's creation (the docs give both the same limits). */
+const personFields = {
+  email: email,
+  phone: z.string().max(REST_LIMITS.phone).regex(PHONE_PATTERN).nullish(),
+  secondaryEmails: z.array(email).max(REST_LIMITS.secondaryEmails).nullish(),
+  firstName: z.string().trim().min(1).max(REST_LIMITS.name),
+  middleName: optionalText(REST_LIMITS.name),
+  lastName: z.string().trim().min(1).max(REST_LIMITS.name),
+  /** enroll: "if omitted will be constructed from Person's full name" */
+  commonName: optionalText(REST_LIMITS.commonName),
+  eppn: optionalText(REST_LIMITS.eppn),
+  upn: optionalText(REST_LIMITS.upn),
+};
+
 export const EnrollRequestSchema = z
   .object({
     /** an organization's or a department's id */
@@ -98,17 +113,8 @@ export const EnrollRequestSchema = z
     certType: positiveId,
     /** days; one of the profile's terms */
     term: positiveId,
-    email: email,
-    phone: z.string().max(REST_LIMITS.phone).regex(PHONE_PATTERN).nullish(),
-    secondaryEmails: z.array(email).max(REST_LIMITS.secondaryEmails).nullish(),
-    firstName: z.string().trim().min(1).max(REST_LIMITS.fullName),
-    middleName: optionalText(REST_LIMITS.fullName),
-    lastName: z.string().trim().min(1).max(REST_LIMITS.fullName),
+    ...personFields,
     customFields: z.array(CustomFieldValueSchema).max(REST_LIMITS.customFields).nullish(),
-    /** "if omitted will be constructed from Person's full name" */
-    commonName: optionalText(REST_LIMITS.commonName),
-    eppn: optionalText(REST_LIMITS.eppn),
-    upn: optionalText(REST_LIMITS.upn),
     comments: optionalText(REST_LIMITS.comments),
   })
   .superRefine((r, ctx) => {
@@ -205,15 +211,6 @@ export const ListQuerySchema = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
 
-/** The list filters the docs name that ccm-mock does not apply: a request using one is refused, not ignored. */
-export const UNSUPPORTED_LIST_FILTERS = [
-  'signatureAlgorithm',
-  'keyAlgorithm',
-  'keyParam',
-  'keyUsage',
-  'extendedKeyUsage',
-] as const;
-
 export const CertificateDetailsSchema = z.object({
   issuer: z.string().optional(),
   subject: z.string().optional(),
@@ -294,16 +291,8 @@ export const PersonIdSchema = z.object({ personId: z.number().int() });
 export const VALIDATION_TYPES = ['STANDARD', 'HIGH'] as const;
 
 export const PersonCreateRequestSchema = z.object({
-  firstName: z.string().trim().min(1).max(REST_LIMITS.name),
-  middleName: optionalText(REST_LIMITS.name),
-  lastName: z.string().trim().min(1).max(REST_LIMITS.name),
-  email: email,
+  ...personFields,
   validationType: z.enum(VALIDATION_TYPES),
   organizationId: positiveId,
-  phone: z.string().max(REST_LIMITS.phone).regex(PHONE_PATTERN).nullish(),
-  commonName: optionalText(REST_LIMITS.commonName),
-  secondaryEmails: z.array(email).max(REST_LIMITS.secondaryEmails).nullish(),
-  eppn: optionalText(REST_LIMITS.eppn),
-  upn: optionalText(REST_LIMITS.upn),
 });
 export type PersonCreateRequest = z.infer<typeof PersonCreateRequestSchema>;
