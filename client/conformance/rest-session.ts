@@ -1,6 +1,6 @@
 import { REST_AUTH_HEADERS, restStatus } from '../../wsdl/rest/index.js';
 import { CcmRestClient, normalizeRestBaseUrl } from '../rest-client.js';
-import { CcmRestStatusError } from '../errors.js';
+import { CcmRestStatusError, CcmTransportError } from '../errors.js';
 import type { RestAuth, RestExchange } from '../rest-transport.js';
 import type { RestCheckContext } from './check.js';
 import type { DriftItem } from './drift.js';
@@ -63,11 +63,22 @@ export function restSession(state: RunState): Session {
     runId: state.runId,
     orgId: options.orgId,
     emailDomain: options.emailDomain,
-    fetch(path, init = {}) {
+    async fetch(path, init = {}) {
       const headers = new Headers(init.headers);
       for (const [key, header] of Object.entries(REST_AUTH_HEADERS))
         if (!headers.has(header)) headers.set(header, auth[key as keyof RestAuth]);
-      return state.fetch(baseUrl + path, { ...init, headers });
+      try {
+        return await state.fetch(baseUrl + path, { ...init, headers });
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new CcmTransportError(
+          'network',
+          `${init.method ?? 'GET'} ${baseUrl}${path}: no answer (${cause?.code ?? cause?.message ?? (err as Error).message})`,
+          undefined,
+          {},
+          err,
+        );
+      }
     },
     email: state.email,
     csr: state.csr,
