@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_MEANINGS } from '../../client/cli/commands.js';
-import { ALL_CHECKS } from '../../client/conformance/runner.js';
+import { ALL_CHECKS, checkApi } from '../../client/conformance/runner.js';
+import type { CheckApi } from '../../client/conformance/check.js';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE } from '../../server/config.js';
 import { readAccountsFile } from '../../server/domain/accounts.js';
@@ -146,12 +147,16 @@ export function adminRouteTable(): string {
   ].join('\n');
 }
 
-export function conformanceChecksTable(): string {
-  const rows = ['| check | tags | guide | verifies |', '| --- | --- | --- | --- |'];
-  for (const c of ALL_CHECKS)
+/** The checks of one API (ALL_CHECKS in run order): SOAP's name the guide's sections, REST's the vendor's REST docs. */
+function checksTable(api: CheckApi, reference: string): string {
+  const rows = [`| check | tags | ${reference} | verifies |`, '| --- | --- | --- | --- |'];
+  for (const c of ALL_CHECKS.filter((check) => checkApi(check) === api))
     rows.push(`| \`${c.name}\` | ${c.tags.join(', ')} | ${cell(c.guide)} | ${cell(c.title)} |`);
   return rows.join('\n');
 }
+
+export const conformanceChecksTable = () => checksTable('soap', 'guide');
+export const conformanceRestChecksTable = () => checksTable('rest', 'documentation');
 
 export function exitCodeTable(): string {
   return [
@@ -254,6 +259,7 @@ export const GENERATED: Record<string, () => string> = {
   'transport-faults': transportFaultTable,
   'admin-routes': adminRouteTable,
   'conformance-checks': conformanceChecksTable,
+  'conformance-rest-checks': conformanceRestChecksTable,
   'exit-codes': exitCodeTable,
 };
 
