@@ -3,6 +3,7 @@ import { Status } from '../wsdl/status-codes.js';
 import type { AuthData, KUTemplate, OperationArgs, OperationResults } from '../wsdl/types.js';
 import { CertificateFormatError, parseCollectedCertificate, type CollectedCertificate } from './certificate.js';
 import { CcmFaultError, CcmStatusError, CcmTransportError } from './errors.js';
+import { httpUrl } from './http.js';
 import { SoapTransport, type CallOptions, type SoapExchange } from './soap.js';
 import { pollWithBackoff, type PollLoopOptions, type PollProgress } from './wait.js';
 
@@ -78,13 +79,7 @@ export interface EnrolledCertificate extends CollectedCertificate {
 
 /** The endpoint URL: a base URL gets the service path, a ?wsdl suffix is dropped. */
 export function normalizeEndpoint(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new TypeError(`not a URL: ${url}`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${url}`);
+  const u = httpUrl(url);
   if (u.pathname === '' || u.pathname === '/') u.pathname = SERVICE_PATH;
   if (u.search.toLowerCase() === '?wsdl') u.search = '';
   return u.toString();

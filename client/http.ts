@@ -66,6 +66,18 @@ export function requestFailure(opts: {
   );
 }
 
+/** `url` parsed, when it is an http(s) URL; a TypeError saying why not otherwise. */
+export function httpUrl(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new TypeError(`not a URL: ${url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${url}`);
+  return u;
+}
+
 /** The start of a body, as one line of readable text (markup dropped), for messages. */
 export function bodySnippet(text: string, max = 200): string {
   const t = text

@@ -22,7 +22,7 @@ import {
 } from '../wsdl/rest/index.js';
 import { parseCollectedCertificate, readCertificates, type CollectedCertificate } from './certificate.js';
 import { CcmRestStatusError, CcmTransportError } from './errors.js';
-import type { CallOptions } from './http.js';
+import { httpUrl, type CallOptions } from './http.js';
 import {
   RestTransport,
   type RestAuth,
@@ -135,13 +135,7 @@ function isTransient(err: unknown): boolean {
 
 /** The API's base URL: a bare origin gets /api, an EPKIManager endpoint the /api of its host; no trailing slash. */
 export function normalizeRestBaseUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new TypeError(`not a URL: ${url}`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${url}`);
+  const u = httpUrl(url);
   if (u.pathname === '' || u.pathname === '/' || u.pathname === SERVICE_PATH) u.pathname = REST_BASE_PATH;
   u.search = '';
   u.hash = '';
