@@ -5,15 +5,13 @@ import { children, expectTag, raw, readBitStringOctets, readWhole } from './der-
 /**
  * What the CA needs of a request when there is only a key: a renewal is issued for the renewed certificate's key
  * ("using the CSR and parameters of the initial certificate"), and the CSR itself is not kept once a certificate
- * is issued. The key was checked when that CSR was; the subject is left to the issuance, which names it anyway.
+ * is issued. The key was checked when that CSR was; the subject is made from validated data, never a CSR's.
  */
 export function requestForKey(spki: Buffer): ParsedCsr {
   const [, key] = children(expectTag(readWhole(spki), 0x30, 'SubjectPublicKeyInfo'));
   const publicKey = publicKeyFromSpki(spki);
   return {
     der: Buffer.alloc(0),
-    subjectRdns: [],
-    subjectRdnTypes: [],
     subject: [],
     spki,
     publicKeyBits: readBitStringOctets(key),

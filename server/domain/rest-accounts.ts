@@ -25,8 +25,16 @@ const profileSchema = z.object({
   id: z.number().int().positive(),
   name: z.string().min(1),
   description: z.string().default(''),
-  /** days */
-  terms: z.array(z.number().int().positive()).min(1),
+  /** days, each at most 825: an S/MIME certificate's longest validity (SBR 6.3.2) */
+  terms: z
+    .array(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(825, "a term is at most 825 days, the S/MIME Baseline Requirements' maximum (SBR 6.3.2)"),
+    )
+    .min(1),
   /** key algorithm to key sizes (as strings, the API's shape): {"RSA": ["2048", "4096"]} */
   keyTypes: z.record(z.string().min(1), z.array(z.string().regex(/^\d+$/, 'a key size in bits'))).default({
     RSA: ['2048', '3072', '4096'],

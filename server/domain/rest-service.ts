@@ -22,6 +22,7 @@ import { isRefusal, type Access } from './access.js';
 import type { Accounts, Customer, Organization, Principal } from './accounts.js';
 import type { Clock } from './clock.js';
 import type { OrderLifecycle } from './lifecycle.js';
+import { usernameProblem } from './leaf-subject.js';
 import type { CallContext, OrderIntake } from './order-intake.js';
 import type { Order, RestEnrollment } from './orders.js';
 import { namesOf, type PersonDetails, type Persons } from './persons.js';
@@ -139,8 +140,14 @@ export class RestService {
     if (missing) return refuse({ situation: 'custom-field-missing', name: missing.name });
     // the subject CN: the commonName given, or the person's full name ("if omitted will be constructed")
     const commonName = req.commonName?.trim() || fullName(req);
-    if (!isValidUsername(commonName))
-      return refuse({ situation: 'invalid-field', field: req.commonName?.trim() ? 'commonName' : 'firstName' });
+    // the CN names the subject: it may carry no mailbox address but the validated one (SBR 7.1.4.2)
+    const nameProblem = isValidUsername(commonName) ? usernameProblem(org, commonName, req.email) : 'not a name';
+    if (nameProblem)
+      return refuse({
+        situation: 'invalid-field',
+        field: req.commonName?.trim() ? 'commonName' : 'firstName',
+        details: nameProblem,
+      });
     const csr = this.checkedCsr(req.csr, profile);
     if ('refusal' in csr) return csr;
 

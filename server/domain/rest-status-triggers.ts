@@ -31,8 +31,8 @@ export const REST_TRIGGERS: Record<RestStatusName, string> = {
   CSR_DECODING_ERROR: 'a certificate instead of a CSR (fixtures/csr/certificate-not-csr.pem)',
   CSR_UNSUPPORTED_ALGORITHM:
     "an EC, DSA or Ed25519 key (fixtures/csr/ec-p256.csr), or a key type the profile's `keyTypes` lack",
-  CSR_UNSUPPORTED_KEY_SIZE: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr)',
-  PROFILE_KEY_SIZE: "an RSA key size the profile's `keyTypes` do not list (fixtures/csr/rsa-512.csr)",
+  CSR_UNSUPPORTED_KEY_SIZE: 'an RSA key outside 2048..8192 bits (fixtures/csr/rsa-512.csr)',
+  PROFILE_KEY_SIZE: "an RSA key size the profile's `keyTypes` do not list (fixtures/csr/rsa-8192.csr)",
   INVALID_CSR: 'fixtures/csr/bad-signature.csr, fixtures/csr/bad-country.csr',
   QUOTA_REACHED: INJECT,
   INVALID_ORDER_NUMBER: "a `backendCertId` of no order of the customer (999, `abc`, another customer's)",

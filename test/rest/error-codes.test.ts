@@ -458,7 +458,7 @@ const CASES: Case[] = [
     name: 'MANDATORY_CUSTOM_FIELD',
     operation: 'smime.enroll',
     title: "the other customer's mandatory costCenter left out",
-    run: () => enroll({ orgId: 2001, certType: 201, email: 'x@other.example' }, OTHER_LOGIN),
+    run: () => enroll({ orgId: 2001, certType: 201, email: 'x@other.example.net' }, OTHER_LOGIN),
   },
   {
     name: 'MANDATORY_CUSTOM_FIELD',
@@ -466,7 +466,7 @@ const CASES: Case[] = [
     title: 'a mandatory field given empty',
     run: () =>
       enroll(
-        { orgId: 2001, certType: 201, email: 'x@other.example', customFields: [{ name: 'costCenter', value: '' }] },
+        { orgId: 2001, certType: 201, email: 'x@other.example.net', customFields: [{ name: 'costCenter', value: '' }] },
         OTHER_LOGIN,
       ),
   },
@@ -497,21 +497,21 @@ const CASES: Case[] = [
   {
     name: 'CSR_UNSUPPORTED_KEY_SIZE',
     operation: 'smime.enroll',
-    title: "a 384-bit RSA key (below the CA's 512)",
+    title: "a 384-bit RSA key (below the CA's 2048)",
     run: () => enroll({ csr: readCsr('rsa-384.csr') }),
   },
   {
     name: 'PROFILE_KEY_SIZE',
     operation: 'smime.enroll',
-    title: "a 512-bit key the profile's keyTypes do not list",
-    run: () => enroll({ csr: readCsr('rsa-512.csr') }),
+    title: "an 8192-bit key the profile's keyTypes do not list",
+    run: () => enroll({ csr: readCsr('rsa-8192.csr') }),
   },
   {
     name: 'PROFILE_KEY_SIZE',
     operation: 'smime.replace',
-    title: 'replace with a 512-bit key',
+    title: 'replace with an 8192-bit key',
     run: async () =>
-      api('POST', restPath('smime.replace', { backendCertId: await enrolled() }), { csr: readCsr('rsa-512.csr') }),
+      api('POST', restPath('smime.replace', { backendCertId: await enrolled() }), { csr: readCsr('rsa-8192.csr') }),
   },
   {
     name: 'INVALID_CSR',

@@ -219,7 +219,7 @@ const CATALOG = [
     description: 'The CSR uses an unsupported key size!',
     source: 'doc',
     operations: CSR_READERS,
-    note: 'a key size the test CA refuses (RSA outside 512..8192 bits)',
+    note: "a key size the test CA refuses (RSA outside 2048..8192 bits: the S/MIME Baseline Requirements' floor, the guide's ceiling)",
   },
   {
     name: 'PROFILE_KEY_SIZE',
