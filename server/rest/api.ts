@@ -74,7 +74,6 @@ export function restApi(opts: RestApiOptions): express.Router {
     const { operation } = endpoint;
     const auth = authOf(req);
     const record: CallRecord = { api: 'rest', at: Date.now(), operation, httpStatus: 0, latencyMs: 0 };
-    if (auth.customerUri !== undefined) record.customerUri = auth.customerUri;
     const backendCertId = req.params.backendCertId;
     if (typeof backendCertId === 'string' && /^\d{1,10}$/.test(backendCertId))
       record.orderNumber = Number(backendCertId);
@@ -91,6 +90,8 @@ export function restApi(opts: RestApiOptions): express.Router {
       if ('refusal' in admitted) {
         result = { failure: failureFor(admitted.refusal, operation, settings) };
       } else {
+        // journaled under the customer it authenticated as: an unauthenticated customerUri is only a claim
+        record.customerUri = admitted.value.customer.customerLoginUri;
         transport = opts.intercept?.({ operation, auth });
         if (transport && !transport.after) {
           record.fault = `injected ${transport.kind}`;
@@ -154,21 +155,22 @@ export function restApi(opts: RestApiOptions): express.Router {
     const methods = REST_ENDPOINTS.filter((e) => e.path === path).map((e) => e.method);
     if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
     api.all(path.replace(/\{(\w+)\}/g, ':$1'), (req, res) => {
-      refuse(req, res, failure('METHOD_NOT_ALLOWED', req.method), { Allow: methods.join(', ') });
+      refuse(res, failure('METHOD_NOT_ALLOWED', req.method), { Allow: methods.join(', ') });
     });
   }
   api.use((req, res) => {
-    refuse(req, res, failure('NO_SUCH_RESOURCE', `${req.method} ${REST_BASE_PATH}${req.path}`.slice(0, 300)));
+    refuse(res, failure('NO_SUCH_RESOURCE', `${req.method} ${REST_BASE_PATH}${req.path}`.slice(0, 300)));
   });
 
-  /** An answer before any operation: journaled as a fault of the REST API, like SOAP's unreadable requests. */
-  function refuse(req: Request, res: Response, f: RestFailure, headers: Record<string, string> = {}): void {
-    const auth = authOf(req);
+  /**
+   * An answer before any operation: journaled as a fault of the REST API, like SOAP's unreadable requests (under
+   * no customer: nobody was authenticated).
+   */
+  function refuse(res: Response, f: RestFailure, headers: Record<string, string> = {}): void {
     sendError(res, f, headers);
     opts.onCall?.({
       api: 'rest',
       at: Date.now(),
-      ...(auth.customerUri !== undefined ? { customerUri: auth.customerUri } : {}),
       code: f.entry.code,
       fault: errorBody(f).description,
       httpStatus: f.entry.http,
@@ -176,11 +178,11 @@ export function restApi(opts: RestApiOptions): express.Router {
     });
   }
   // the router's own refusals (a path it cannot decode) and anything unexpected: JSON too
-  api.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const { failure: f, unexpected } = failureOf(err, opts.maxBodyBytes);
     if (unexpected) console.error('ccm-mock: unexpected error in the REST API', err);
     if (res.headersSent) res.end();
-    else refuse(req, res, f);
+    else refuse(res, f);
   });
   return router;
 }

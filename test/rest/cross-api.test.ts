@@ -187,14 +187,20 @@ describe('order numbers and the admin view across APIs', () => {
     const n = await soapEnroll('journal@example.com');
     await api('GET', restPath('smime.collect', { backendCertId: n }));
     await api('GET', '/smime/v1/collect/999');
+    await api('GET', '/smime/v1/types', undefined, {
+      login: { login: 'admin', password: 'wrong', customerUri: 'sandbox' },
+    });
     const entries = (await admin('GET', `/admin/api/journal?since=${since}`)).body as Array<Record<string, unknown>>;
     expect(entries).toMatchObject([
       { api: 'soap', operation: 'enroll', customer: 'sandbox', orderNumber: n, code: n, httpStatus: 200 },
       { api: 'rest', operation: 'smime.collect', customer: 'sandbox', orderNumber: n, httpStatus: 200 },
       { api: 'rest', operation: 'smime.collect', orderNumber: 999, code: -1104, httpStatus: 400 },
+      { api: 'rest', operation: 'smime.listTypes', code: -16, httpStatus: 401 },
     ]);
+    // a customerUri that did not authenticate is only a claim: the call is nobody's
+    expect(entries[3].customer).toBeUndefined();
     const rest = (await admin('GET', `/admin/api/journal?since=${since}&api=rest`)).body as Array<{ api: string }>;
-    expect(rest.map((e) => e.api)).toEqual(['rest', 'rest']);
+    expect(rest.map((e) => e.api)).toEqual(['rest', 'rest', 'rest']);
     expect((await admin('GET', '/admin/api/journal?api=ftp')).status).toBe(400);
   });
 });
