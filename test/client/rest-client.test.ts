@@ -330,14 +330,15 @@ describe('drift: answers that differ from the contract are read, and reported', 
   });
 
   it('a field unknown to the contract, one missing, another status and an undocumented code are each reported', async () => {
-    // the mock's answers, changed on the way: an extra field on every profile, no `description`, enroll's 200
-    // as 201, and the pending -183 of collect as a code the catalog has no entry for
+    // the mock's answers, changed on the way: an extra field on every profile, no `useSecondaryOrgName` (a required
+    // field; `description` is optional in the contract), enroll's 200 as 201, and the pending -183 of collect as a
+    // code the catalog has no entry for
     const proxy = await fakeEndpoint(async (req, res, body) => {
       const answer = await restRelay(mock.url, req, body);
       if (req.url === '/api/smime/v1/types') {
         const types = JSON.parse(answer.body.toString('utf8')) as Array<Record<string, unknown>>;
         answer.body = Buffer.from(
-          JSON.stringify(types.map(({ description: _d, ...p }) => ({ ...p, secondaryOrgName: 'x' }))),
+          JSON.stringify(types.map(({ useSecondaryOrgName: _u, ...p }) => ({ ...p, secondaryOrgName: 'x' }))),
         );
       } else if (req.url === '/api/smime/v1/enroll') answer.status = 201;
       else if (req.url?.startsWith('/api/smime/v1/collect/') && answer.status === 400)
@@ -359,7 +360,7 @@ describe('drift: answers that differ from the contract are read, and reported', 
       expect(err).toMatchObject({ code: -4242, documented: false, status: undefined });
       expect((err as CcmRestStatusError).meaning).toBe('unknown status code -4242');
       expect(seen.flatMap((e) => e.drift).map((d) => [d.aspect, d.path, d.expected, d.actual])).toEqual([
-        ['field', 'smime.listTypes answer > [] > description', 'string', '(absent)'],
+        ['field', 'smime.listTypes answer > [] > useSecondaryOrgName', 'boolean', '(absent)'],
         ['field', 'smime.listTypes answer > [] > secondaryOrgName', '(absent)', 'string "x"'],
         ['status', 'smime.enroll answer', 'HTTP 200', 'HTTP 201'],
         ['field', 'smime.collect error body > items', '(absent)', 'array'],
