@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** Third-party SOAP clients and xmllint against a running mock; .ci/run installs them from Debian first. */
+/** Third-party SOAP and REST clients and xmllint against a running mock; .ci/run installs them from Debian first. */
 export default defineConfig({
   test: {
     include: ['test/interop/**/*.test.ts'],

@@ -97,22 +97,19 @@ export function orderChain(certs: readonly X509Certificate[]): X509Certificate[]
   return [...ordered, ...certs.filter((c) => !ordered.includes(c))];
 }
 
-export function parseCollectedCertificate(raw: string): CollectedCertificate {
+/** The certificates a collected text holds, in the order it has them, and its shape. */
+export function readCertificates(raw: string): { certs: X509Certificate[]; format: CollectedFormat } {
   const text = raw.trim();
   if (!text) throw new CertificateFormatError('the certificate is empty');
-  let certs: X509Certificate[];
-  let format: CollectedFormat;
-  if (text.includes('-----BEGIN')) {
-    ({ certs, format } = fromPem(text));
-  } else {
-    const der = decodeBase64Strict(text);
-    if (!der) throw new CertificateFormatError('the certificate is neither PEM nor base64');
-    if (der.subarray(0, 11).toString('latin1') === '-----BEGIN ') {
-      ({ certs, format } = fromPem(der.toString('latin1')));
-    } else {
-      ({ certs, format } = fromDer(der));
-    }
-  }
+  if (text.includes('-----BEGIN')) return fromPem(text);
+  const der = decodeBase64Strict(text);
+  if (!der) throw new CertificateFormatError('the certificate is neither PEM nor base64');
+  if (der.subarray(0, 11).toString('latin1') === '-----BEGIN ') return fromPem(der.toString('latin1'));
+  return fromDer(der);
+}
+
+export function parseCollectedCertificate(raw: string): CollectedCertificate {
+  const { certs, format } = readCertificates(raw);
   const [leaf, ...chain] = orderChain(certs);
   const pem = (c: X509Certificate) => PemConverter.encode(c.rawData, 'CERTIFICATE') + '\n';
   const san = leaf.getExtension(SubjectAlternativeNameExtension);

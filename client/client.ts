@@ -2,16 +2,10 @@ import { DEFAULT_NAMESPACE, SERVICE_PATH, type OperationName } from '../wsdl/con
 import { Status } from '../wsdl/status-codes.js';
 import type { AuthData, KUTemplate, OperationArgs, OperationResults } from '../wsdl/types.js';
 import { CertificateFormatError, parseCollectedCertificate, type CollectedCertificate } from './certificate.js';
-import {
-  CcmAbortError,
-  CcmError,
-  CcmFaultError,
-  CcmStatusError,
-  CcmTransportError,
-  CcmWaitTimeoutError,
-} from './errors.js';
+import { CcmFaultError, CcmStatusError, CcmTransportError } from './errors.js';
+import { httpUrl } from './http.js';
 import { SoapTransport, type CallOptions, type SoapExchange } from './soap.js';
-import { backoffDelays, sleep, type BackoffOptions } from './wait.js';
+import { pollWithBackoff, type PollLoopOptions, type PollProgress } from './wait.js';
 
 /**
  * A typed client for EPKIManager (CCM S/MIME Enroll API 5.7). Negative status codes become CcmStatusError,
@@ -62,27 +56,15 @@ export interface RevokeAllByPersonRequest {
 export type CollectOutcome =
   { ready: true; code: number; certificate: CollectedCertificate } | { ready: false; code: number };
 
-export interface PollEvent {
+/** One poll of waitForCertificate: its code (0 processing), or the error that will be retried. */
+export interface PollEvent extends PollProgress {
   orderNumber: number;
-  /** polls made so far */
-  poll: number;
-  /** last status: 0 processing; or the error that will be retried */
-  code?: number;
-  error?: CcmError;
-  elapsedMs: number;
-  /** pause before the next poll */
-  nextDelayMs: number;
 }
 
-export interface WaitOptions {
-  /** give up after this long, ms (default 10 minutes); a poll in flight then is cut short. 0: exactly one poll */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  backoff?: BackoffOptions;
+export interface WaitOptions extends PollLoopOptions {
   /** getCollectStatus then collect (default, as the guide intends), or collect alone (surfaces -22 while waiting) */
   pollWith?: 'getCollectStatus' | 'collect';
-  /** consecutive transient poll failures tolerated (transport errors, -14, Server faults); default 3 */
-  maxConsecutiveErrors?: number;
+  /** (maxConsecutiveErrors: transport errors, -14 and Server faults count as transient) */
   onPoll?: (event: PollEvent) => void;
 }
 
@@ -95,27 +77,9 @@ export interface EnrolledCertificate extends CollectedCertificate {
   orderNumber: number;
 }
 
-const DEFAULT_WAIT_MS = 10 * 60_000;
-/** setTimeout's ceiling: a longer timer would fire at once */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A signal that fires `ms` from now; none for a wait too long for a timer (it cannot end sooner than that anyway). */
-function deadlineSignal(ms: number): AbortSignal | undefined {
-  if (!(ms <= MAX_TIMER_MS)) return undefined;
-  return AbortSignal.timeout(Math.max(0, Math.ceil(ms)));
-}
-
-const formatWait = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`);
-
 /** The endpoint URL: a base URL gets the service path, a ?wsdl suffix is dropped. */
 export function normalizeEndpoint(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new TypeError(`not a URL: ${url}`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${url}`);
+  const u = httpUrl(url);
   if (u.pathname === '' || u.pathname === '/') u.pathname = SERVICE_PATH;
   if (u.search.toLowerCase() === '?wsdl') u.search = '';
   return u.toString();
@@ -306,59 +270,26 @@ export class CcmClient {
    * (getCollectStatus, collect) are repeated; transient failures of a poll are retried a few times.
    */
   async waitForCertificate(orderNumber: number, options: WaitOptions = {}): Promise<CollectedCertificate> {
-    const { signal } = options;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
-    const maxErrors = options.maxConsecutiveErrors ?? 3;
-    const nextDelay = backoffDelays(options.backoff);
-    const started = performance.now();
-    // the deadline also cuts short a poll in flight: a hung request must not outlast the wait. A wait of 0 (or
-    // less) has no deadline: it makes its one poll, which only the request timeout bounds
-    const deadline = timeoutMs > 0 ? deadlineSignal(timeoutMs) : undefined;
-    const pollSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
-    let polls = 0;
-    let errors = 0;
-    let lastCode: number | undefined;
-    const timedOut = (cutShort?: { poll: number; waitText: string }) =>
-      new CcmWaitTimeoutError(orderNumber, polls, performance.now() - started, lastCode, cutShort);
-    for (;;) {
-      if (signal?.aborted) throw new CcmAbortError('getCollectStatus', { cause: signal.reason, orderNumber });
-      if (deadline?.aborted) throw timedOut();
-      let error: CcmError | undefined;
-      try {
-        if (options.pollWith !== 'collect') lastCode = await this.getCollectStatus(orderNumber, { signal: pollSignal });
-        if (options.pollWith === 'collect' || (lastCode ?? 0) > 0) {
-          const outcome = await this.collect(orderNumber, { signal: pollSignal });
-          if (outcome.ready) return outcome.certificate;
-          lastCode = outcome.code;
-        }
-        errors = 0;
-      } catch (err) {
-        // the deadline ended this poll before it was answered: nothing said the order was still processing
-        if (err instanceof CcmAbortError && deadline?.aborted && !signal?.aborted)
-          throw timedOut({ poll: polls + 1, waitText: formatWait(timeoutMs) });
-        if (err instanceof CcmError) err.orderNumber ??= orderNumber;
-        if (err instanceof CcmAbortError || !isTransient(err) || ++errors > maxErrors) throw err;
-        error = err as CcmError;
-      }
-      polls++;
-      const elapsedMs = performance.now() - started;
-      const remaining = timeoutMs - elapsedMs;
-      const delay = Math.max(0, Math.min(nextDelay(), remaining));
-      options.onPoll?.({
-        orderNumber,
-        poll: polls,
-        code: error ? undefined : lastCode,
-        error,
-        elapsedMs,
-        nextDelayMs: delay,
-      });
-      if (remaining <= 0) throw timedOut();
-      try {
-        await sleep(delay, signal);
-      } catch (reason) {
-        throw new CcmAbortError('getCollectStatus', { cause: reason, orderNumber });
-      }
-    }
+    const { onPoll } = options;
+    return pollWithBackoff<CollectedCertificate>(
+      {
+        subject: orderNumber,
+        operation: 'getCollectStatus',
+        isTransient,
+        onPoll: onPoll && ((progress) => onPoll({ orderNumber, ...progress })),
+        poll: async (signal, answered) => {
+          let code: number | undefined;
+          if (options.pollWith !== 'collect') answered((code = await this.getCollectStatus(orderNumber, { signal })));
+          if (options.pollWith === 'collect' || (code ?? 0) > 0) {
+            const outcome = await this.collect(orderNumber, { signal });
+            if (outcome.ready) return { ready: true, value: outcome.certificate };
+            answered(outcome.code);
+          }
+          return { ready: false };
+        },
+      },
+      options,
+    );
   }
 
   /** enroll once, then waitForCertificate. Errors after enrollment carry `orderNumber`. */

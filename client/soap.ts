@@ -15,7 +15,10 @@ import { contract, type OperationName } from '../wsdl/contract.js';
 import type { SchemaModel } from '../wsdl/schema-model.js';
 import type { OperationArgs, OperationResults } from '../wsdl/types.js';
 import { SAFE_PARSE } from '../wsdl/xml.js';
-import { CcmAbortError, CcmFaultError, CcmTransportError } from './errors.js';
+import { CcmFaultError, CcmTransportError } from './errors.js';
+import { bodySnippet, requestDeadline, requestFailure, type CallOptions } from './http.js';
+
+export type { CallOptions } from './http.js';
 
 /**
  * One SOAP 1.1 exchange with EPKIManager, written and read by the codec (wsdl/codec) from the contract
@@ -54,8 +57,6 @@ export const NON_IDEMPOTENT: ReadonlySet<OperationName> = new Set([
   'revokeBySerialNumber',
   'revokeAllByPerson',
 ]);
-
-const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** The request envelope for an operation, children in schema order. */
 export function requestEnvelope<K extends OperationName>(
@@ -107,10 +108,6 @@ function parseAnswer(model: SchemaModel, operation: OperationName, text: string)
 
 // ---- the exchange ----
 
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
 export class SoapTransport {
   readonly endpoint: string;
   readonly namespace: string;
@@ -146,10 +143,7 @@ export class SoapTransport {
     };
     const unsafe = NON_IDEMPOTENT.has(operation);
 
-    const timeoutMs = this.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-    const signals = [options.signal, timeout].filter((s): s is AbortSignal => !!s);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const deadline = requestDeadline(options.signal, this.opts.requestTimeoutMs);
 
     let res: Response;
     let text: string;
@@ -166,11 +160,19 @@ export class SoapTransport {
           ...this.opts.headers,
         },
         body: requestXml,
-        signal,
+        signal: deadline.signal,
       });
       text = await res.text();
     } catch (err) {
-      const error = this.failure(operation, err, options.signal, timeout, timeoutMs, unsafe, sent);
+      const error = requestFailure({
+        operation,
+        target: this.endpoint,
+        err,
+        userSignal: options.signal,
+        deadline,
+        unsafe,
+        sent,
+      });
       report(error);
       throw error;
     }
@@ -198,7 +200,7 @@ export class SoapTransport {
             )
           : new CcmTransportError(
               'http',
-              `${operation}: HTTP ${res.status} ${res.statusText} from ${this.endpoint}${text.trim() ? `: ${snippet(text)}` : ''}`,
+              `${operation}: HTTP ${res.status} ${res.statusText} from ${this.endpoint}${text.trim() ? `: ${bodySnippet(text)}` : ''}`,
               operation,
               {
                 httpStatus: res.status,
@@ -218,43 +220,4 @@ export class SoapTransport {
     report();
     return parsed.result as OperationResults[K] | undefined;
   }
-
-  private failure(
-    operation: OperationName,
-    err: unknown,
-    userSignal: AbortSignal | undefined,
-    timeout: AbortSignal | undefined,
-    timeoutMs: number,
-    unsafe: boolean,
-    sent: boolean,
-  ): Error {
-    if (userSignal?.aborted)
-      return new CcmAbortError(operation, { cause: userSignal.reason, mayHaveReachedService: unsafe && sent });
-    if (timeout?.aborted) {
-      return new CcmTransportError(
-        'timeout',
-        `${operation}: no answer from ${this.endpoint} within ${timeoutMs} ms${unsafe ? ' (the request may have been processed: check before repeating it)' : ''}`,
-        operation,
-        { mayHaveReachedService: unsafe },
-        err,
-      );
-    }
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
-    return new CcmTransportError(
-      'network',
-      `${operation}: cannot reach ${this.endpoint}: ${why}`,
-      operation,
-      { mayHaveReachedService: unsafe && cause?.code !== 'ECONNREFUSED' && cause?.code !== 'ENOTFOUND' },
-      err,
-    );
-  }
-}
-
-function snippet(text: string): string {
-  const t = text
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return t.length > 200 ? t.slice(0, 200) + '...' : t;
 }

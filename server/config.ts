@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_NAMESPACE } from '../wsdl/contract.js';
+import { DEFAULT_REVOKED_COLLECT_CODE, REVOKED_COLLECT_CODES } from '../wsdl/rest/status-codes.js';
 import { fixturesDir } from '../wsdl/paths.js';
 import { CERTIFICATE_FORMATS, type CertificateFormat } from './ca/bundle.js';
 import { ROOT_TERM_YEARS } from './ca/test-ca.js';
@@ -28,6 +29,7 @@ export interface MockConfig {
   certificateFormat: CertificateFormat;
   strict: boolean;
   acceptUriAlias: boolean;
+  restRevokedCollectCode: string;
   validityDays: number;
   caKeyBits: number;
   caRootCertFile?: string;
@@ -223,6 +225,16 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: "wire profile: accept <URI> in authData as customerLoginUri (the guide's setURI)",
   },
   {
+    key: 'restRevokedCollectCode',
+    env: 'CCM_MOCK_REST_REVOKED_CODE',
+    flag: '--rest-revoked-code',
+    kind: 'string',
+    default: String(DEFAULT_REVOKED_COLLECT_CODE),
+    choices: REVOKED_COLLECT_CODES.map(String),
+    description:
+      'wire profile (REST): the code collect answers for a revoked certificate: -110, the vendor docs\' "Certificate has been revoked and cannot be downloaded.", or -192, what python-cert_manager\'s RevokedError expects (docs/rest.md: decisions)',
+  },
+  {
     key: 'validityDays',
     env: 'CCM_MOCK_VALIDITY_DAYS',
     flag: '--validity-days',
@@ -300,7 +312,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     flag: '--max-body-bytes',
     kind: 'int',
     default: 1_048_576,
-    description: 'largest request body accepted; larger ones get HTTP 413 with a SOAP fault before being read whole',
+    description:
+      'largest request body accepted; larger ones get HTTP 413 before being read whole (a SOAP fault on the SOAP endpoint, a JSON error under /api)',
   },
   {
     key: 'signWorkers',
@@ -336,7 +349,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     kind: 'int',
     default: 1000,
     max: 100_000,
-    description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)',
+    description: 'how many calls (SOAP and REST) the admin journal keeps (the oldest go first; 0 keeps none)',
   },
   {
     key: 'journalBytes',

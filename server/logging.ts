@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { truncateOptional } from './lib/truncate.js';
-import type { SoapCallRecord } from './soap/endpoint.js';
+import type { CallRecord } from './domain/calls.js';
 
 /**
  * Structured logs: one JSON object per line on stdout (pino), one line per answered SOAP call.
@@ -99,15 +99,16 @@ export function closeLogger(logger: Logger): void {
 }
 
 /**
- * The onCall listener that writes a SOAP call's log line: operation, customer, order, code, latency.
+ * The onCall listener that writes a call's log line (SOAP or REST): API, operation, customer, order, code, latency.
  * Its lines are built from known fields that hold no secret, so they skip redaction (which cost more than
  * the rest of the line on the busiest path); they go to the same destination as `logger`'s lines. The
  * customer and the fault text may quote what a caller sent: truncated, so a line stays short.
  */
-export function soapCallLogger(logger: Logger): (record: SoapCallRecord) => void {
+export function soapCallLogger(logger: Logger): (record: CallRecord) => void {
   const calls = pino({ ...OPTIONS, level: logger.level }, destinations.get(logger) ?? stdout());
   return (r) => {
     const line = {
+      api: r.api,
       operation: r.operation,
       customer: truncateOptional(r.customerUri),
       order: r.orderNumber,
@@ -116,7 +117,7 @@ export function soapCallLogger(logger: Logger): (record: SoapCallRecord) => void
       status: r.httpStatus,
       latencyMs: Math.round(r.latencyMs * 10) / 10,
     };
-    if (r.fault) calls.warn(line, 'soap fault');
-    else calls.info(line, 'soap call');
+    if (r.fault) calls.warn(line, `${r.api} fault`);
+    else calls.info(line, `${r.api} call`);
   };
 }

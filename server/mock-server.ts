@@ -20,7 +20,7 @@ import { SeededRandom } from './domain/random.js';
 import { createApp, type App } from './http/app.js';
 import { mockReadiness, type Readiness } from './http/health.js';
 import { closeLogger, createLogger, soapCallLogger } from './logging.js';
-import type { SoapCallRecord } from './soap/endpoint.js';
+import type { CallRecord } from './domain/calls.js';
 import { openOrderStore } from './store/open-store.js';
 import type { OrderStore } from './store/order-store.js';
 
@@ -138,7 +138,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const workers = signWorkerCount(config);
   const signer =
     workers > 0 ? new SignWorkerPool(ca.issuing.key, workers, (message) => logger.error(message)) : undefined;
-  const { service, lifecycle } = createDomain({
+  const { service, rest, lifecycle, persons } = createDomain({
     accounts,
     store,
     ca,
@@ -153,7 +153,19 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       serviceInfo: config.serviceInfo,
     },
   });
-  const admin = new MockAdmin({ config, service, lifecycle, store, accounts, clock, random, faults, journal, ca });
+  const admin = new MockAdmin({
+    config,
+    service,
+    lifecycle,
+    persons,
+    store,
+    accounts,
+    clock,
+    random,
+    faults,
+    journal,
+    ca,
+  });
   const revocation = await createRevocation({
     ca,
     records: certificateRecords(store),
@@ -163,11 +175,11 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     ocspKeyPair,
   });
   // every answered SOAP call goes to each listener: the log line, the journal; a failing one never stops the others
-  const callListeners: Array<(record: SoapCallRecord) => void> = [
+  const callListeners: Array<(record: CallRecord) => void> = [
     soapCallLogger(logger),
     (record) => journal.record(record),
   ];
-  const onCall = (record: SoapCallRecord) => {
+  const onCall = (record: CallRecord) => {
     for (const listener of callListeners) {
       try {
         listener(record);
@@ -180,12 +192,18 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const app = createApp({
     config,
     service,
+    rest,
     ca,
     admin,
     revocation,
     onCall,
     readiness,
     intercept: ({ operation, authData }) => faults.transportFor(authData, operation),
+    restIntercept: ({ operation, auth }) =>
+      faults.transportFor(
+        { login: auth.login, password: auth.password, customerLoginUri: auth.customerUri },
+        operation,
+      ),
   });
   /** release what outlives requests: the signing workers, the store */
   const dispose = async () => {

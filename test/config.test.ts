@@ -41,6 +41,9 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
     return { flag: [def.flag, String(fromFlag)], fromFlag, env: String(fromEnv), fromEnv };
   }
   const others = def.choices?.filter((c) => c !== def.default && c !== def.testDefault);
+  // a key of two choices: as a boolean, the environment says the other one and the flag takes it back
+  if (others?.length === 1 && def.default !== undefined)
+    return { flag: [def.flag, String(def.default)], fromFlag: def.default, env: others[0], fromEnv: others[0] };
   const [a, b] = special[def.key] ?? (others ? [others[0], others[1]] : [`flag-${def.key}`, `env-${def.key}`]);
   return { flag: [def.flag, a], fromFlag: a, env: b, fromEnv: b };
 }
@@ -52,7 +55,7 @@ describe('configuration precedence, key by key', () => {
       const s = samples(def);
       expect(s.fromFlag).not.toEqual(s.fromEnv);
       expect(s.fromEnv).not.toEqual(def.default);
-      if (def.kind !== 'bool') expect(s.fromFlag).not.toEqual(def.default);
+      if (def.kind !== 'bool' && def.choices?.length !== 2) expect(s.fromFlag).not.toEqual(def.default);
       const env = { [def.env]: s.env };
       const flags = parseServeArgs(s.flag);
       expect(resolveConfig(flags, env)[def.key]).toEqual(s.fromFlag);

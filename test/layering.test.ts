@@ -91,6 +91,15 @@ describe("CONTRIBUTING's import rules", () => {
     ).toEqual([]);
   });
 
+  it('server/rest/ imports wsdl/, itself, server/lib and only types from server/domain', () => {
+    expect(
+      importsOf('server/rest').filter(
+        (i) =>
+          !inside(i.target, 'wsdl', 'server/rest', 'server/lib') && !(i.typeOnly && inside(i.target, 'server/domain')),
+      ),
+    ).toEqual([]);
+  });
+
   it('server/domain/ imports wsdl/, server/ca, server/store, server/lib and itself', () => {
     expect(
       importsOf('server/domain').filter(
@@ -103,11 +112,11 @@ describe("CONTRIBUTING's import rules", () => {
     expect(importsOf('server/ca').filter((i) => !inside(i.target, 'server/ca', 'server/lib'))).toEqual([]);
   });
 
-  it('server/store/ imports itself, server/lib/ and the types of server/domain/orders.ts', () => {
+  it('server/store/ imports itself, server/lib/ and the types of server/domain/orders.ts and persons.ts', () => {
+    const domainTypes = ['server/domain/orders.ts', 'server/domain/persons.ts'];
     expect(
       importsOf('server/store').filter(
-        (i) =>
-          !inside(i.target, 'server/store', 'server/lib') && !(i.typeOnly && i.target === 'server/domain/orders.ts'),
+        (i) => !inside(i.target, 'server/store', 'server/lib') && !(i.typeOnly && domainTypes.includes(i.target)),
       ),
     ).toEqual([]);
   });

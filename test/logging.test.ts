@@ -22,6 +22,7 @@ describe('logs', () => {
   it('writes a SOAP call as one JSON object: operation, customer, order, code, status, latency', () => {
     const { logger, lines } = capture('info');
     soapCallLogger(logger)({
+      api: 'soap',
       at: 0,
       operation: 'collect',
       customerUri: 'sandbox',
@@ -30,7 +31,7 @@ describe('logs', () => {
       httpStatus: 200,
       latencyMs: 1.2345,
     });
-    soapCallLogger(logger)({ at: 0, fault: 'Unmarshalling Error: abc', httpStatus: 500, latencyMs: 0.5 });
+    soapCallLogger(logger)({ api: 'soap', at: 0, fault: 'Unmarshalling Error: abc', httpStatus: 500, latencyMs: 0.5 });
     expect(lines).toEqual([
       expect.objectContaining({
         level: 'info',
@@ -127,11 +128,11 @@ describe('logs', () => {
 
   it('honours the level: warn keeps faults and drops ordinary calls; silent drops everything', () => {
     const warn = capture('warn');
-    soapCallLogger(warn.logger)({ at: 0, operation: 'enroll', code: 5, httpStatus: 200, latencyMs: 1 });
-    soapCallLogger(warn.logger)({ at: 0, fault: 'bad', httpStatus: 500, latencyMs: 1 });
+    soapCallLogger(warn.logger)({ api: 'soap', at: 0, operation: 'enroll', code: 5, httpStatus: 200, latencyMs: 1 });
+    soapCallLogger(warn.logger)({ api: 'soap', at: 0, fault: 'bad', httpStatus: 500, latencyMs: 1 });
     expect(warn.lines.map((l) => l.msg)).toEqual(['soap fault']);
     const silent = capture('silent');
-    soapCallLogger(silent.logger)({ at: 0, fault: 'bad', httpStatus: 500, latencyMs: 1 });
+    soapCallLogger(silent.logger)({ api: 'soap', at: 0, fault: 'bad', httpStatus: 500, latencyMs: 1 });
     expect(silent.lines).toEqual([]);
   });
 });

@@ -1,11 +1,25 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CcmClient, type PollEvent } from '../client.js';
-import type { CollectedCertificate } from '../certificate.js';
 import { generateKeyAndCsr, RSA_KEY_SIZES, type RsaKeySize } from '../csr.js';
-import { ALL_CHECKS, NOT_RUN, runConformance } from '../conformance/runner.js';
+import { ALL_CHECKS, checkApi, NOT_RUN, runConformance } from '../conformance/runner.js';
 import { formatJson, formatJunit, formatTable } from '../conformance/reports.js';
+import {
+  apiOf,
+  clientFrom,
+  restClientFrom,
+  deliver,
+  EXIT,
+  localPath,
+  NO_MORE_POSITIONALS,
+  notWith,
+  onlyWithWait,
+  orderArg,
+  readLocal,
+  waitOptions,
+  writeLocal,
+  type Command,
+} from './context.js';
 import {
   CONNECTION,
   CREDENTIALS,
@@ -14,192 +28,35 @@ import {
   OUTPUT,
   parseDuration,
   positiveInt,
+  PROFILE,
   str,
   UsageError,
   WAIT,
-  type OptionSpec,
-  type Values,
 } from './options.js';
-import type { CliIo, Output } from './output.js';
+import { checkRestEnroll, REST_COMMANDS, restCollect, restEnroll, restRevoke, restStatus } from './rest-commands.js';
 
-/** The `ccm` commands. Each returns an exit code; errors thrown here are mapped to exit codes by main.ts. */
+/**
+ * The `ccm` commands. Each returns an exit code; errors thrown here are mapped to exit codes by main.ts. A command
+ * both APIs have branches on --api (the REST side is rest-commands.ts, with the commands only REST has).
+ */
 
-export const EXIT = {
-  OK: 0,
-  /** conformance: at least one check failed */
-  CHECKS_FAILED: 1,
-  /** bad command line, or a local file that cannot be read or written */
-  USAGE: 2,
-  /** CCM answered a negative status code */
-  CCM_STATUS: 3,
-  /** CCM answered a SOAP fault */
-  SOAP_FAULT: 4,
-  /** no usable answer: connection, timeout, HTTP error, unreadable response */
-  TRANSPORT: 5,
-  /** the certificate is not issued yet (collect without --wait, or --wait timed out) */
-  NOT_READY: 6,
-  /** interrupted (Ctrl-C) */
-  INTERRUPTED: 130,
-  /** a bug in ccm */
-  INTERNAL: 70,
-} as const;
+export { EXIT } from './context.js';
+export type { Command, CommandContext } from './context.js';
 
 /** What each exit code means, for `--help` and the table in docs/cli.md (npm run docs): one text per code. */
 export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
   0: 'success',
   1: 'conformance: at least one check failed',
   2: 'usage error: bad command line, a file that cannot be read or written',
-  3: 'CCM answered a negative status code (printed with the catalog\'s meaning; "code" in --json)',
+  3: 'CCM answered a negative status code (SOAP: the return value; REST: an error body), printed with the catalog\'s meaning; "code" in --json',
   4: 'CCM answered a SOAP fault',
-  5: 'transport failure: cannot connect, timeout, an HTTP error page, an unreadable answer',
-  6: 'not issued yet: the order is still being processed (collect without --wait, or --wait timed out)',
+  5: 'transport failure: cannot connect, timeout, an HTTP error page (REST: an error without a JSON body), an unreadable answer',
+  6: 'not issued yet: the order is still being processed (SOAP 0, REST -183: collect without --wait, or --wait timed out)',
   70: 'internal error (a bug in ccm: please report it)',
   130: 'interrupted (Ctrl-C); --wait says how to resume, conformance still cleans up',
 };
 
-export interface CommandContext {
-  values: Values;
-  positionals: string[];
-  io: CliIo;
-  out: Output;
-}
-
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  description?: string;
-  options: OptionSpec[];
-  examples?: string[];
-  run(ctx: CommandContext): Promise<number>;
-}
-
-const NO_MORE_POSITIONALS = (ctx: CommandContext, max: number) => {
-  if (ctx.positionals.length > max) throw new UsageError(`unexpected argument ${ctx.positionals[max]}`);
-};
-
-function clientFrom(ctx: CommandContext, needsAuth = true): CcmClient {
-  const url = str(ctx.values, 'url');
-  if (!url) throw new UsageError('no endpoint: give --url URL or set CCM_URL');
-  const auth = {
-    login: str(ctx.values, 'login'),
-    password: str(ctx.values, 'password'),
-    customerLoginUri: str(ctx.values, 'customer-uri'),
-  };
-  if (needsAuth) {
-    const missing = [
-      !auth.login && '--login / CCM_LOGIN',
-      !auth.password && '--password / CCM_PASSWORD',
-      !auth.customerLoginUri && '--customer-uri / CCM_CUSTOMER_URI',
-    ].filter(Boolean);
-    if (missing.length) throw new UsageError(`missing credentials: ${missing.join(', ')}`);
-  }
-  const timeout = str(ctx.values, 'request-timeout');
-  try {
-    return new CcmClient({
-      endpoint: url,
-      namespace: str(ctx.values, 'namespace'),
-      auth,
-      orgId: str(ctx.values, 'org-id') !== undefined ? positiveInt(str(ctx.values, 'org-id')!, '--org-id') : undefined,
-      secretKey: str(ctx.values, 'secret-key'),
-      requestTimeoutMs: timeout ? parseDuration(timeout, 'request-timeout') : undefined,
-      fetch: ctx.io.fetch,
-    });
-  } catch (err) {
-    if (err instanceof TypeError) throw new UsageError(`--url: ${err.message}`);
-    throw err;
-  }
-}
-
-const path = (ctx: CommandContext, file: string) => resolve(ctx.io.cwd ?? process.cwd(), file);
-
-function readLocal(ctx: CommandContext, file: string, what: string): string {
-  try {
-    return readFileSync(path(ctx, file), 'utf8');
-  } catch (err) {
-    throw new UsageError(
-      `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
-}
-
-function writeLocal(ctx: CommandContext, file: string, text: string, what: string, mode?: number): string {
-  const full = path(ctx, file);
-  try {
-    writeFileSync(full, text, { mode, flag: mode ? 'wx' : 'w' });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `cannot write ${what} ${file}: ${code === 'EEXIST' ? 'the file exists (not overwriting a key)' : (code ?? (err as Error).message)}`,
-    );
-  }
-  return full;
-}
-
-/** Flags that only mean something with --wait are refused without it, before anything is sent, not ignored. */
-function onlyWithWait(ctx: CommandContext, flags: string[], hint: string): void {
-  if (ctx.values.wait === true) return;
-  const given = flags.filter((f) => ctx.values[f] !== undefined).map((f) => `--${f}`);
-  if (given.length)
-    throw new UsageError(`${given.join(' and ')} ${given.length > 1 ? 'go' : 'goes'} with --wait (${hint})`);
-}
-
-function waitOptions(ctx: CommandContext) {
-  const timeout = str(ctx.values, 'timeout');
-  const interval = str(ctx.values, 'poll-interval');
-  return {
-    timeoutMs: timeout ? parseDuration(timeout, 'timeout') : undefined,
-    backoff: {
-      initialDelayMs: interval ? parseDuration(interval, 'poll-interval') : 2000,
-      maxDelayMs: 30_000,
-      factor: 1.5,
-    },
-    signal: ctx.io.signal,
-    onPoll: (e: PollEvent) => ctx.out.poll(e),
-  };
-}
-
-function certificateSummary(orderNumber: number, cert: CollectedCertificate, file?: string) {
-  return {
-    orderNumber,
-    serialNumber: cert.serialNumber,
-    subject: cert.leaf.subject,
-    issuer: cert.leaf.issuer,
-    emails: cert.emails,
-    notBefore: cert.leaf.notBefore.toISOString(),
-    notAfter: cert.leaf.notAfter.toISOString(),
-    format: cert.format,
-    chainLength: cert.chain.length,
-    ...(file ? { file } : { pem: cert.fullChainPem }),
-  };
-}
-
-/** Print or save a collected certificate. */
-function deliver(
-  ctx: CommandContext,
-  orderNumber: number,
-  cert: CollectedCertificate,
-  extra: Record<string, unknown> = {},
-): number {
-  const outFile = str(ctx.values, 'out');
-  const file = outFile ? writeLocal(ctx, outFile, cert.fullChainPem, 'the certificate to') : undefined;
-  ctx.out.endProgress();
-  ctx.out.data({ ...extra, ...certificateSummary(orderNumber, cert, file) });
-  if (file) {
-    ctx.out.line(
-      `order ${orderNumber}: certificate ${cert.serialNumber} for ${cert.emails.join(', ') || cert.leaf.subject}, valid until ${cert.leaf.notAfter.toISOString()}`,
-    );
-    ctx.out.line(
-      `written to ${file} (leaf + ${cert.chain.length} CA certificate${cert.chain.length === 1 ? '' : 's'}, PEM)`,
-    );
-  } else {
-    ctx.out.info(
-      `order ${orderNumber}: certificate ${cert.serialNumber} for ${cert.emails.join(', ') || cert.leaf.subject}, valid until ${cert.leaf.notAfter.toISOString()}`,
-    );
-    ctx.out.raw(cert.fullChainPem);
-  }
-  return EXIT.OK;
-}
+const SOAP_ONLY = { default: 'soap', only: true } as const;
 
 // ---- commands ----
 
@@ -207,6 +64,7 @@ const info: Command = {
   name: 'info',
   summary: 'getWebServiceInfo: the service name and version (no credentials needed)',
   usage: 'ccm info [options]',
+  api: SOAP_ONLY,
   options: [...CONNECTION, ...OUTPUT],
   examples: ['ccm info --url https://cert-manager.com/ws/EPKIManager'],
   async run(ctx) {
@@ -221,8 +79,9 @@ const info: Command = {
 
 const templates: Command = {
   name: 'templates',
-  summary: "getKUTemplates: the account's KU/EKU templates",
+  summary: "getKUTemplates: the account's KU/EKU templates (REST has certificate profiles: ccm types)",
   usage: 'ccm templates [options]',
+  api: SOAP_ONLY,
   options: [...CONNECTION, ...CREDENTIALS, ...OUTPUT],
   async run(ctx) {
     NO_MORE_POSITIONALS(ctx, 0);
@@ -245,14 +104,16 @@ const templates: Command = {
 
 const enroll: Command = {
   name: 'enroll',
-  summary: 'enroll / enrollUsingKUTemplates: request a certificate (prints the order number)',
+  summary: 'enroll / enrollUsingKUTemplates, or REST enroll: request a certificate (prints the order number)',
   usage:
     'ccm enroll (--csr FILE | --generate-key) [--email ADDRESS] [--username NAME] [--template NAME]... [--wait [--out FILE]] [options]',
   description:
     'Without --email, a fresh test address ccm-<random>@<CCM_EMAIL_DOMAIN> is used; an --email without "@" gets\n' +
     '@<CCM_EMAIL_DOMAIN> appended. --generate-key writes a new unencrypted RSA private key to --key-out (never\n' +
     'overwriting a file) before the request is sent. enroll is sent once: if the answer is lost, check with\n' +
-    '`ccm status` before enrolling again.',
+    '`ccm status` before enrolling again. With --api rest: the profile and term are --cert-type and --term (default:\n' +
+    "the organization's first profile and its first term), the person's names --first-name and --last-name\n" +
+    "(default: from --username, its last word the last name), and --username is the certificate's common name.",
   options: [
     {
       flag: 'csr',
@@ -290,7 +151,17 @@ const enroll: Command = {
       type: 'string',
       multiple: true,
       arg: 'NAME',
-      help: 'KU/EKU template short name (repeatable): uses enrollUsingKUTemplates',
+      help: 'SOAP: KU/EKU template short name (repeatable): uses enrollUsingKUTemplates',
+    },
+    ...PROFILE,
+    { flag: 'first-name', type: 'string', arg: 'NAME', help: "REST: the person's first name" },
+    { flag: 'last-name', type: 'string', arg: 'NAME', help: "REST: the person's last name" },
+    {
+      flag: 'custom-field',
+      type: 'string',
+      multiple: true,
+      arg: 'NAME=VALUE',
+      help: 'REST: a custom field (repeatable; ccm custom-fields lists them)',
     },
     ...ORGANIZATION,
     ...WAIT,
@@ -301,6 +172,7 @@ const enroll: Command = {
   examples: [
     'ccm enroll --generate-key --email alice --username "Alice Example" --wait --out alice.pem',
     'ccm enroll --csr alice.csr --email alice@example.com --template smime-signing',
+    'ccm enroll --api rest --generate-key --email alice --username "Alice Example" --cert-type 101 --term 365',
   ],
   async run(ctx) {
     NO_MORE_POSITIONALS(ctx, 0);
@@ -324,9 +196,16 @@ const enroll: Command = {
     }
     const local = email.slice(0, email.lastIndexOf('@'));
     const username = str(ctx.values, 'username') ?? local;
-    const client = clientFrom(ctx);
-    if (str(ctx.values, 'org-id') === undefined) throw new UsageError('missing --org-id / CCM_ORG_ID');
-    if (str(ctx.values, 'secret-key') === undefined) throw new UsageError('missing --secret-key / CCM_SECRET_KEY');
+    const api = apiOf(ctx);
+    if (api === 'rest') {
+      notWith(ctx, 'rest', ['template']);
+      checkRestEnroll(ctx);
+    } else {
+      notWith(ctx, 'soap', ['cert-type', 'term', 'first-name', 'last-name', 'custom-field']);
+      clientFrom(ctx); // validates URL and credentials before a key is made
+      if (str(ctx.values, 'org-id') === undefined) throw new UsageError('missing --org-id / CCM_ORG_ID');
+      if (str(ctx.values, 'secret-key') === undefined) throw new UsageError('missing --secret-key / CCM_SECRET_KEY');
+    }
 
     let csr: string;
     let keyFile: string | undefined;
@@ -335,7 +214,7 @@ const enroll: Command = {
       const bits = Number(bitsText) as RsaKeySize;
       if (!RSA_KEY_SIZES.includes(bits)) throw new UsageError(`--key-bits must be one of ${RSA_KEY_SIZES.join(', ')}`);
       const keyOut = str(ctx.values, 'key-out') ?? `${local.replace(/[^A-Za-z0-9._-]/g, '_')}.key`;
-      if (existsSync(path(ctx, keyOut)))
+      if (existsSync(localPath(ctx, keyOut)))
         throw new UsageError(`cannot write the private key to ${keyOut}: the file exists (not overwriting a key)`);
       ctx.out.info(`generating an RSA-${bits} key...`);
       const made = await generateKeyAndCsr({ bits, commonName: username, email });
@@ -345,6 +224,8 @@ const enroll: Command = {
     } else {
       csr = readLocal(ctx, csrFile!, 'the CSR');
     }
+    if (api === 'rest') return restEnroll(ctx, { email, username, csr, keyFile });
+    const client = clientFrom(ctx);
     const templates = list(ctx.values, 'template');
     const orderNumber = await client.enroll({ username, email, csr, templates }, { signal: ctx.io.signal });
     const enrolled = {
@@ -366,19 +247,16 @@ const enroll: Command = {
   },
 };
 
-function orderArg(ctx: CommandContext): number {
-  if (!ctx.positionals.length) throw new UsageError('missing ORDER (the order number enroll printed)');
-  NO_MORE_POSITIONALS(ctx, 1);
-  return positiveInt(ctx.positionals[0], 'ORDER');
-}
-
 const status: Command = {
   name: 'status',
-  summary: 'getCollectStatus: is the certificate of an order available',
+  summary: 'getCollectStatus (REST: one collect): is the certificate of an order available',
   usage: 'ccm status ORDER [options]',
-  description: 'Prints "available" (1) or "being processed" (0); a negative code exits 3.',
+  description:
+    'Prints "available" (1) or "being processed" (0); a negative code exits 3. With --api rest, ORDER is the\n' +
+    'backendCertId and one collect tells: available, or being processed (-183).',
   options: [...CONNECTION, ...CREDENTIALS, ...OUTPUT],
   async run(ctx) {
+    if (apiOf(ctx) === 'rest') return restStatus(ctx);
     const orderNumber = orderArg(ctx);
     const code = await clientFrom(ctx).getCollectStatus(orderNumber, { signal: ctx.io.signal });
     const state = code >= 1 ? 'available' : 'processing';
@@ -391,43 +269,70 @@ const status: Command = {
 const collect: Command = {
   name: 'collect',
   summary: 'collect: fetch the certificate of an order (PEM, leaf first)',
-  usage: 'ccm collect ORDER [--wait [--timeout DURATION]] [--out FILE] [options]',
+  usage: 'ccm collect ORDER [--wait [--timeout DURATION]] [--out FILE] [--format FORMAT] [options]',
   description:
-    'Whatever format the service answers in (base64 PKCS#7, base64 DER X.509 or PEM), the output is PEM:\nthe leaf, then its chain. Without --wait, an order still being processed exits 6.',
-  options: [...WAIT, ...CONNECTION, ...CREDENTIALS, ...OUTPUT],
-  examples: ['ccm collect 1234567 --wait --out alice.pem'],
+    'Whatever format the service answers in (base64 PKCS#7, base64 DER X.509 or PEM), the output is PEM:\nthe leaf, then its chain. Without --wait, an order still being processed exits 6. With --api rest, ORDER is\n' +
+    'the backendCertId, and --format asks for one of the REST formats, written as the service sends it.',
+  options: [
+    ...WAIT,
+    {
+      flag: 'format',
+      type: 'string',
+      arg: 'FORMAT',
+      help: 'REST: x509, x509CO, base64, bin, x509IO, x509IOR, pem, pemco, pemia or x509R, written as sent',
+    },
+    ...CONNECTION,
+    ...CREDENTIALS,
+    ...OUTPUT,
+  ],
+  examples: [
+    'ccm collect 1234567 --wait --out alice.pem',
+    'ccm collect 1234567 --api rest --format bin --out alice.p7b',
+  ],
   async run(ctx) {
-    const orderNumber = orderArg(ctx);
     onlyWithWait(ctx, ['timeout', 'poll-interval'], 'without it, collect asks once');
+    if (apiOf(ctx) === 'rest') return restCollect(ctx);
+    notWith(ctx, 'soap', ['format']);
+    const orderNumber = orderArg(ctx);
     const client = clientFrom(ctx);
     if (ctx.values.wait === true)
-      return deliver(ctx, orderNumber, await client.waitForCertificate(orderNumber, waitOptions(ctx)));
+      return deliver(ctx, orderNumber, await client.waitForCertificate(orderNumber, waitOptions(ctx)), {
+        orderNumber,
+      });
     const outcome = await client.collect(orderNumber, { signal: ctx.io.signal });
     if (!outcome.ready) {
       ctx.out.data({ orderNumber, code: outcome.code, status: 'processing' });
       ctx.out.line(`order ${orderNumber}: being processed (${outcome.code}); try again later, or use --wait`);
       return EXIT.NOT_READY;
     }
-    return deliver(ctx, orderNumber, outcome.certificate);
+    return deliver(ctx, orderNumber, outcome.certificate, { orderNumber });
   },
 };
 
 const revoke: Command = {
   name: 'revoke',
-  summary: 'revoke / revokeBySerialNumber / revokeAllByPerson',
-  usage: 'ccm revoke (ORDER | --serial SERIAL | --person EMAIL --org NAME [--dep NAME]) [--reason TEXT] [options]',
+  summary: 'revoke / revokeBySerialNumber / revokeAllByPerson (REST: revoke by order, serial or email)',
+  usage:
+    'ccm revoke (ORDER | --serial SERIAL | --person EMAIL [--org NAME [--dep NAME]]) [--reason TEXT] [--reason-code N] [options]',
   description:
-    'Revokes exactly what is named: one order, one certificate by serial (hex, as `openssl x509 -serial`\nprints it), or every valid certificate of a person in an organization.',
+    'Revokes exactly what is named: one order, one certificate by serial (hex, as `openssl x509 -serial`\nprints it), or every valid certificate of a person (SOAP: in an organization, --org). With --api rest,\n' +
+    'ORDER is the backendCertId, --person needs no --org, and --reason-code gives the RFC 5280 reason.',
   options: [
     { flag: 'serial', type: 'string', arg: 'SERIAL', help: 'revoke the certificate with this serial number (hex)' },
-    { flag: 'person', type: 'string', arg: 'EMAIL', help: "revoke all of this person's certificates (with --org)" },
-    { flag: 'org', type: 'string', arg: 'NAME', help: 'with --person: the organization name' },
-    { flag: 'dep', type: 'string', arg: 'NAME', help: 'with --person: the department name, if any' },
+    { flag: 'person', type: 'string', arg: 'EMAIL', help: "revoke all of this person's certificates" },
+    { flag: 'org', type: 'string', arg: 'NAME', help: 'SOAP, with --person: the organization name' },
+    { flag: 'dep', type: 'string', arg: 'NAME', help: 'SOAP, with --person: the department name, if any' },
     {
       flag: 'reason',
       type: 'string',
       arg: 'TEXT',
-      help: 'revocation reason for the audit log (max 128 characters; not for --person)',
+      help: 'revocation reason for the audit log (SOAP: max 128 characters, not for --person; REST: max 512)',
+    },
+    {
+      flag: 'reason-code',
+      type: 'string',
+      arg: 'N',
+      help: 'REST: 0 unspecified, 1 keyCompromise, 3 affiliationChanged, 4 superseded, 5 cessationOfOperation',
     },
     ...CONNECTION,
     ...CREDENTIALS,
@@ -437,12 +342,18 @@ const revoke: Command = {
     'ccm revoke 1234567 --reason "key compromise"',
     'ccm revoke --serial 3f024549e75729f800598bda675d5212',
     'ccm revoke --person alice@example.com --org "Sandbox Org"',
+    'ccm revoke --api rest 1234567 --reason "key compromise" --reason-code 1',
   ],
   async run(ctx) {
     const serial = str(ctx.values, 'serial');
     const person = str(ctx.values, 'person');
     const forms = [ctx.positionals.length > 0, serial !== undefined, person !== undefined].filter(Boolean).length;
     if (forms !== 1) throw new UsageError('give exactly one of ORDER, --serial SERIAL, --person EMAIL');
+    if (apiOf(ctx) === 'rest') {
+      notWith(ctx, 'rest', ['org', 'dep']);
+      return restRevoke(ctx, { serial, person });
+    }
+    notWith(ctx, 'soap', ['reason-code']);
     const reason = str(ctx.values, 'reason') ?? '';
     const signal = ctx.io.signal;
     if (person !== undefined) {
@@ -475,12 +386,14 @@ const revoke: Command = {
 
 const conformance: Command = {
   name: 'conformance',
-  summary: 'run the conformance checks against an endpoint (the mock or a live CCM)',
+  summary: 'run the conformance checks against an endpoint (the mock or a live CCM), SOAP or --api rest',
   usage:
-    'ccm conformance --endpoint URL [--allow-issue] [--allow-revoke] [--allow-mock-only] [--junit FILE] [--json-report FILE] [options]',
+    'ccm conformance --endpoint URL [--api rest] [--allow-issue] [--allow-revoke] [--allow-mock-only] [--junit FILE] [--json-report FILE] [options]',
   description:
     'Runs named checks, each verifying a section of the CCM S/MIME Enroll API guide 5.7, and first compares the\n' +
-    "endpoint's ?wsdl with wsdl/EPKIManager.wsdl (the drift report). By default only read-only checks run: they\n" +
+    "endpoint's ?wsdl with wsdl/EPKIManager.wsdl (the drift report). With --api rest, the REST checks run against\n" +
+    'the REST base URL (.../api), each answer held to wsdl/rest (fields, statuses, codes: the drift report).\n' +
+    'By default only read-only checks run: they\n' +
     'cannot create or revoke anything. --allow-issue lets checks enroll test certificates (for\n' +
     'ccm-conformance-<run>-<check>@<email domain>); --allow-revoke lets them revoke, and makes the run revoke the\n' +
     'certificates it created at the end - only those (--no-cleanup leaves them). --allow-mock-only adds checks that\n' +
@@ -507,8 +420,9 @@ const conformance: Command = {
       type: 'string',
       env: 'CCM_ORG_NAME',
       arg: 'NAME',
-      help: "the organization's name (for revokeAllByPerson)",
+      help: "SOAP: the organization's name (for revokeAllByPerson)",
     },
+    ...PROFILE,
     {
       flag: 'csr',
       type: 'string',
@@ -533,18 +447,27 @@ const conformance: Command = {
   examples: [
     'ccm conformance --endpoint http://localhost:8080/ws/EPKIManager --login admin --password sandbox --customer-uri sandbox \\\n      --org-id 1001 --secret-key sandbox-secret --email-domain example.com --org-name "Sandbox Org" --allow-issue --allow-revoke',
     'ccm conformance --junit conformance.xml    # read-only, credentials from CCM_* variables',
+    'ccm conformance --api rest --endpoint http://localhost:8080/api --org-id 1001 --email-domain example.com --allow-issue',
   ],
   async run(ctx) {
     NO_MORE_POSITIONALS(ctx, 0);
     if (ctx.values.list === true) {
-      ctx.out.data({ checks: ALL_CHECKS.map(({ name, title, tags, guide }) => ({ name, title, tags, guide })) });
-      for (const c of ALL_CHECKS)
+      const api = str(ctx.values, 'api') === undefined ? undefined : apiOf(ctx);
+      const checks = ALL_CHECKS.filter((c) => api === undefined || checkApi(c) === api);
+      ctx.out.data({
+        checks: checks.map((c) => ({ name: c.name, api: checkApi(c), title: c.title, tags: c.tags, guide: c.guide })),
+      });
+      for (const c of checks)
         ctx.out.line(
-          `${c.name.padEnd(32)} ${c.tags.join(',').padEnd(29)} guide ${c.guide}\n${''.padEnd(33)}${c.title}`,
+          `${c.name.padEnd(32)} ${checkApi(c).padEnd(5)} ${c.tags.join(',').padEnd(29)} guide ${c.guide}\n${''.padEnd(33)}${c.title}`,
         );
       return EXIT.OK;
     }
-    const client = clientFrom(ctx); // validates URL and credentials
+    const api = apiOf(ctx);
+    // validates URL and credentials
+    const endpoint = api === 'rest' ? restClientFrom(ctx).baseUrl : clientFrom(ctx).endpoint;
+    const certType = str(ctx.values, 'cert-type');
+    const term = str(ctx.values, 'term');
     const waitTimeout = str(ctx.values, 'wait-timeout');
     const interval = str(ctx.values, 'poll-interval');
     const csrFile = str(ctx.values, 'csr');
@@ -555,7 +478,8 @@ const conformance: Command = {
       );
     ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
     const report = await runConformance({
-      endpoint: client.endpoint,
+      api,
+      endpoint,
       namespace: str(ctx.values, 'namespace'),
       auth: {
         login: str(ctx.values, 'login'),
@@ -566,6 +490,8 @@ const conformance: Command = {
       secretKey: str(ctx.values, 'secret-key'),
       emailDomain: str(ctx.values, 'email-domain'),
       orgName: str(ctx.values, 'org-name'),
+      certType: certType !== undefined ? positiveInt(certType, '--cert-type (an id, for conformance)') : undefined,
+      term: term !== undefined ? positiveInt(term, '--term') : undefined,
       allowIssue: ctx.values['allow-issue'] === true,
       allowRevoke: ctx.values['allow-revoke'] === true,
       allowMockOnly: ctx.values['allow-mock-only'] === true,
@@ -589,7 +515,7 @@ const conformance: Command = {
     if (ctx.out.json) ctx.io.stdout.write(formatJson(report));
     else ctx.out.raw(formatTable(report));
     if (report.interrupted) {
-      const left = report.created.filter((o) => !o.revoked).map((o) => o.orderNumber);
+      const left = report.created.filter((o) => !o.revoked).map((o) => o.backendCertId ?? o.orderNumber);
       const notRun = report.results.filter((r) => r.message === NOT_RUN).length;
       const stopped = notRun ? `${notRun} check${notRun === 1 ? '' : 's'} not run` : 'every check had run';
       ctx.out.error(
@@ -601,4 +527,13 @@ const conformance: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [info, templates, enroll, status, collect, revoke, conformance];
+export const COMMANDS: readonly Command[] = [
+  info,
+  templates,
+  enroll,
+  status,
+  collect,
+  revoke,
+  ...REST_COMMANDS,
+  conformance,
+];

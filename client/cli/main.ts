@@ -5,16 +5,19 @@ import {
   CcmAbortError,
   CcmError,
   CcmFaultError,
+  CcmRestStatusError,
   CcmStatusError,
   CcmTransportError,
   CcmWaitTimeoutError,
 } from '../errors.js';
 import { ConformanceConfigError } from '../conformance/runner.js';
 import { COMMANDS, EXIT, EXIT_MEANINGS, type Command } from './commands.js';
+import { apiOf } from './context.js';
+import { restHint } from './rest-commands.js';
 import { helpFor, parse, UsageError } from './options.js';
 import { Output, type CliIo } from './output.js';
 
-/** `ccm`: the EPKIManager client on the command line. runCli() is the whole program, minus process wiring (bin.ts). */
+/** `ccm`: the CCM clients (SOAP and REST) on the command line. runCli() is the whole program, minus process wiring (bin.ts). */
 
 export { EXIT } from './commands.js';
 export type { CliIo } from './output.js';
@@ -35,14 +38,16 @@ function version(): string {
 export function mainHelp(): string {
   return `Usage: ccm COMMAND [options]
 
-A client for Sectigo (Comodo) Certificate Manager's S/MIME SOAP service EPKIManager - the live service or ccm-mock.
+A client for Sectigo (Comodo) Certificate Manager's S/MIME enrollment - the SOAP service EPKIManager, or with
+--api rest (CCM_API=rest) the REST API - the live service or ccm-mock.
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(13)} ${c.summary}`).join('\n')}
   help [COMMAND]
 
-Connection and credentials come from flags or the environment: CCM_URL, CCM_NAMESPACE, CCM_LOGIN, CCM_PASSWORD,
-CCM_CUSTOMER_URI, CCM_ORG_ID, CCM_SECRET_KEY, CCM_EMAIL_DOMAIN (and CCM_ORG_NAME for conformance).
+Connection and credentials come from flags or the environment: CCM_API, CCM_URL, CCM_NAMESPACE, CCM_LOGIN,
+CCM_PASSWORD, CCM_CUSTOMER_URI, CCM_ORG_ID, CCM_SECRET_KEY, CCM_EMAIL_DOMAIN (REST: CCM_CERT_TYPE, CCM_TERM; and
+CCM_ORG_NAME for conformance).
 Human-readable output by default; --json for scripts. \`ccm COMMAND --help\` shows a command's options.
 
 ${EXIT_HELP}
@@ -76,7 +81,30 @@ const HINTS: Partial<Record<number, string>> = {
 const CAUTION = `\n  the request may have been processed: check (ccm status / ccm collect) before repeating it`;
 
 function describeError(err: CcmError): { code: number; message: string; json: Record<string, unknown> } {
-  const base = { operation: err.operation, ...(err.orderNumber ? { orderNumber: err.orderNumber } : {}) };
+  const base = {
+    operation: err.operation,
+    ...(err.orderNumber ? { orderNumber: err.orderNumber } : {}),
+    ...(err.backendCertId ? { backendCertId: err.backendCertId } : {}),
+  };
+  const order = err.orderNumber ?? err.backendCertId;
+  if (err instanceof CcmRestStatusError) {
+    const hint = restHint(err);
+    return {
+      code: EXIT.CCM_STATUS,
+      message: `${err.message}${order ? ` (order ${order})` : ''}${hint ? `\n  hint: ${hint}` : ''}`,
+      json: {
+        type: 'status',
+        api: 'rest',
+        code: err.code,
+        httpStatus: err.httpStatus,
+        status: err.status,
+        description: err.description,
+        meaning: err.meaning,
+        source: err.source,
+        ...base,
+      },
+    };
+  }
   if (err instanceof CcmStatusError) {
     const hint = HINTS[err.code];
     return {
@@ -116,7 +144,7 @@ function describeError(err: CcmError): { code: number; message: string; json: Re
   if (err instanceof CcmAbortError) {
     return {
       code: EXIT.INTERRUPTED,
-      message: `${err.message}${err.orderNumber ? `; resume with: ccm collect ${err.orderNumber} --wait` : ''}${caution}`,
+      message: `${err.message}${order ? `; resume with: ccm collect ${order}${err.backendCertId ? ' --api rest' : ''} --wait` : ''}${caution}`,
       json: { type: 'aborted', mayHaveReachedService: !!err.details.mayHaveReachedService, ...base },
     };
   }
@@ -171,7 +199,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT.OK;
     }
     out = new Output(io, values.json === true, values.quiet === true);
-    return await command.run({ values, positionals, io, out });
+    const ctx = { values, positionals, io, out };
+    apiOf(ctx, command); // --api is soap or rest, and one the command has
+    return await command.run(ctx);
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConformanceConfigError) {
       out.data({ error: { type: 'usage', message: err.message } });

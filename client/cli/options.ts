@@ -19,11 +19,18 @@ export interface OptionSpec {
 
 export const CONNECTION: OptionSpec[] = [
   {
+    flag: 'api',
+    type: 'string',
+    env: 'CCM_API',
+    arg: 'soap|rest',
+    help: 'the API to call: soap (EPKIManager; the default) or rest (the REST API under /api)',
+  },
+  {
     flag: 'url',
     type: 'string',
     env: 'CCM_URL',
     arg: 'URL',
-    help: 'EPKIManager endpoint, e.g. https://cert-manager.com/ws/EPKIManager (a bare base URL gets /ws/EPKIManager)',
+    help: "the endpoint, e.g. https://cert-manager.com/ws/EPKIManager; a bare base URL gets /ws/EPKIManager (SOAP) or /api (REST), and REST calls an EPKIManager URL's /api",
   },
   { flag: 'endpoint', type: 'string', arg: 'URL', help: 'same as --url' },
   {
@@ -31,7 +38,7 @@ export const CONNECTION: OptionSpec[] = [
     type: 'string',
     env: 'CCM_NAMESPACE',
     arg: 'URI',
-    help: "targetNamespace of the operations (default http://ws.epki.comodo.com/; take it from the endpoint's ?wsdl)",
+    help: "SOAP: targetNamespace of the operations (default http://ws.epki.comodo.com/; take it from the endpoint's ?wsdl)",
   },
   {
     flag: 'request-timeout',
@@ -61,7 +68,7 @@ export const CREDENTIALS: OptionSpec[] = [
     type: 'string',
     env: 'CCM_CUSTOMER_URI',
     arg: 'URI',
-    help: "the customer's login URI (authData customerLoginUri)",
+    help: "the customer's login URI (SOAP authData customerLoginUri, REST header customerUri)",
   },
 ];
 
@@ -78,7 +85,7 @@ export const ORGANIZATION: OptionSpec[] = [
     type: 'string',
     env: 'CCM_SECRET_KEY',
     arg: 'KEY',
-    help: "the organization's secret key for client certificates",
+    help: "SOAP: the organization's secret key for client certificates",
   },
   {
     flag: 'email-domain',
@@ -86,6 +93,24 @@ export const ORGANIZATION: OptionSpec[] = [
     env: 'CCM_EMAIL_DOMAIN',
     arg: 'DOMAIN',
     help: "the organization's e-mail domain: test certificates are enrolled for addresses under it",
+  },
+];
+
+/** REST enrollment: the certificate profile and term (`ccm types` lists them). */
+export const PROFILE: OptionSpec[] = [
+  {
+    flag: 'cert-type',
+    type: 'string',
+    env: 'CCM_CERT_TYPE',
+    arg: 'ID|NAME',
+    help: "REST: the certificate profile, by id or name (ccm types; default: the organization's first)",
+  },
+  {
+    flag: 'term',
+    type: 'string',
+    env: 'CCM_TERM',
+    arg: 'DAYS',
+    help: "REST: the validity in days, one of the profile's terms (default: its first)",
   },
 ];
 

@@ -1,4 +1,5 @@
 import type { PollEvent } from '../client.js';
+import type { RestPollEvent } from '../rest-client.js';
 
 /** Where `ccm` writes: results on stdout (text or --json), progress and diagnostics on stderr. */
 
@@ -57,14 +58,18 @@ export class Output {
   }
 
   /** One poll of --wait: a rewritten status line on a terminal, a line per poll otherwise. */
-  poll(event: PollEvent): void {
+  poll(event: PollEvent | RestPollEvent): void {
     if (this.quiet) return;
+    // SOAP polls answer 0 while processing; a REST poll that did not fail answered one of the pending codes
+    const rest = 'backendCertId' in event;
     const state = event.error
       ? `${event.error.message} (retrying)`
-      : event.code === 0
-        ? 'being processed'
-        : `status ${event.code}`;
-    const text = `waiting for order ${event.orderNumber}: ${state}, poll ${event.poll}, ${Math.round(event.elapsedMs / 1000)} s elapsed, next poll in ${(event.nextDelayMs / 1000).toFixed(1)} s`;
+      : rest
+        ? `being processed (${event.code})`
+        : event.code === 0
+          ? 'being processed'
+          : `status ${event.code}`;
+    const text = `waiting for order ${rest ? event.backendCertId : event.orderNumber}: ${state}, poll ${event.poll}, ${Math.round(event.elapsedMs / 1000)} s elapsed, next poll in ${(event.nextDelayMs / 1000).toFixed(1)} s`;
     if (this.io.stderr.isTTY) {
       this.io.stderr.write(`\r\x1b[2K${SPINNER[event.poll % SPINNER.length]} ${text}`);
       this.progressOpen = true;

@@ -1,7 +1,10 @@
 import type { CcmClient } from '../client.js';
 import type { CollectedCertificate } from '../certificate.js';
-import { CcmError, CcmStatusError } from '../errors.js';
+import { CcmError, CcmRestStatusError, CcmStatusError, restCatalogEntry } from '../errors.js';
+import type { CcmRestClient, RestCollected, RestEnrolled, RestEnrollRequest } from '../rest-client.js';
+import type { RestAuth } from '../rest-transport.js';
 import type { OperationName } from '../../wsdl/contract.js';
+import type { RestOperationName } from '../../wsdl/rest/index.js';
 import { statusText } from '../../wsdl/status-codes.js';
 import type { AuthData } from '../../wsdl/types.js';
 import type { FetchedWsdl } from './wsdl-fetch.js';
@@ -9,8 +12,10 @@ import type { DriftItem } from './drift.js';
 
 /**
  * What a conformance check is and what it may use. Checks are endpoint-agnostic: they talk to the
- * endpoint only through CcmClient (and plain HTTP for the WSDL and raw-envelope checks), so the same
- * check runs against ccm-mock and against a live CCM account.
+ * endpoint only through CcmClient or CcmRestClient (and plain HTTP for the WSDL, raw envelopes and
+ * malformed REST requests), so the same check runs against ccm-mock and against a live CCM account.
+ * A check is of one API: SOAP checks (`api` absent or 'soap') get a CheckContext, REST checks a
+ * RestCheckContext.
  */
 
 /**
@@ -22,18 +27,35 @@ import type { DriftItem } from './drift.js';
 export const CHECK_TAGS = ['read-only', 'issues-certificate', 'revokes', 'mock-only'] as const;
 export type CheckTag = (typeof CHECK_TAGS)[number];
 
+export type CheckApi = 'soap' | 'rest';
+
 export interface Check {
+  api?: 'soap';
   name: string;
   title: string;
   tags: readonly CheckTag[];
-  /** the guide section(s) it verifies (CCM S/MIME Enroll API 5.7), or docs/wire-fidelity.md for Metro behaviour */
+  /**
+   * the guide section(s) it verifies (CCM S/MIME Enroll API 5.7), or docs/wire-fidelity.md for Metro behaviour;
+   * for a REST check, the vendor's REST API documentation (25.5) or the public client it follows
+   */
   guide: string;
   run(ctx: CheckContext): Promise<void>;
 }
 
+export interface RestCheck extends Omit<Check, 'api' | 'run'> {
+  api: 'rest';
+  run(ctx: RestCheckContext): Promise<void>;
+}
+
+export type AnyCheck = Check | RestCheck;
+
+export const checkApi = (check: Pick<AnyCheck, 'api'>): CheckApi => check.api ?? 'soap';
+
 /** A created order, so the run can clean up what it made (and only that). */
 export interface CreatedOrder {
   orderNumber: number;
+  /** REST: what the order is collected and revoked by */
+  backendCertId?: string;
   email: string;
   check: string;
   serialNumber?: string;
@@ -84,6 +106,32 @@ export interface CheckContext {
   drift(items: DriftItem[]): void;
   /** the check needs configuration it does not have */
   requireConfig<K extends 'orgId' | 'secretKey' | 'emailDomain' | 'orgName'>(...keys: K[]): void;
+}
+
+/** What a REST check may use: as CheckContext, with the REST client and REST's enrollment parameters. */
+export interface RestCheckContext {
+  client: CcmRestClient;
+  /** a client as `client`, with other credentials (its answers are checked too) */
+  clientFor(auth: RestAuth): CcmRestClient;
+  auth: RestAuth;
+  /** the API's base URL (.../api) */
+  baseUrl: string;
+  runId: string;
+  orgId?: number;
+  emailDomain?: string;
+  /** plain HTTP, for requests no client method sends (malformed ones); the login headers are added */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  email(label: string): string;
+  csr(commonName: string): Promise<string>;
+  /** the certificate profile and term to enroll with: as configured, else the organization's first profile */
+  profile(): Promise<{ certType: number; term: number }>;
+  /** enroll (for ctx.email(label) unless `email` is given), with the profile, names and the mandatory custom fields */
+  enroll(label: string, request?: Partial<RestEnrollRequest>): Promise<RestEnrolled & { email: string }>;
+  /** wait for and collect a created certificate (default format) */
+  collect(backendCertId: string): Promise<RestCollected>;
+  markRevoked(backendCertId: string): void;
+  note(line: string): void;
+  requireConfig<K extends 'orgId' | 'emailDomain'>(...keys: K[]): void;
 }
 
 export class CheckFailure extends Error {
@@ -151,4 +199,38 @@ export async function expectRefusal(
     },
     explain,
   );
+}
+
+/** The REST catalog's description of a code for an operation, for messages. */
+export function restMeaning(operation: RestOperationName, code: number): string {
+  return restCatalogEntry(code, operation)?.description.replace('{0}', '…') ?? 'a code the catalog does not list';
+}
+
+/**
+ * The REST call must answer an error body with the given code; otherwise the check fails saying what it answered,
+ * and why that may be when `explain` has a word for the code it got. The HTTP status is the transport's concern
+ * (a status other than the catalog's is reported as drift).
+ */
+export async function expectRestCode(
+  operation: RestOperationName,
+  code: number,
+  call: () => Promise<unknown>,
+  explain: Partial<Record<number, string>> = {},
+): Promise<CcmRestStatusError> {
+  try {
+    const value = await call();
+    fail(
+      `${operation}: expected ${code} (${restMeaning(operation, code)}), the call succeeded${value !== undefined ? ` with ${JSON.stringify(value).slice(0, 80)}` : ''}`,
+    );
+  } catch (err) {
+    if (err instanceof CheckFailure) throw err;
+    if (err instanceof CcmRestStatusError) {
+      if (err.code === code) return err;
+      fail(
+        `${operation}: expected ${code} (${restMeaning(operation, code)}), got ${err.code} (HTTP ${err.httpStatus}: ${err.description || err.meaning})${explain[err.code] ? `: ${explain[err.code]}` : ''}`,
+      );
+    }
+    if (err instanceof CcmError) fail(`${operation}: expected ${code}, got ${err.name}: ${err.message}`);
+    throw err;
+  }
 }

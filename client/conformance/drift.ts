@@ -1,14 +1,30 @@
 import type { ElementDecl, SchemaModel, TypeRef } from '../../wsdl/schema-model.js';
 
 /**
- * The drift report: every structural difference between ccm-mock's contract (wsdl/EPKIManager.wsdl) and
+ * The SOAP drift report: every structural difference between ccm-mock's contract (wsdl/EPKIManager.wsdl) and
  * the WSDL an endpoint serves. Types are compared by walking from each operation's wrapper elements
  * down, so a renamed type is reported once where it is referenced and its content is still compared.
  * Each item says what to change in the mock to match the endpoint.
  */
 
+/**
+ * SOAP (the WSDL): namespace ... order. REST (an answer against wsdl/rest): `field` (a field unknown, missing or of
+ * another type), `status` (another HTTP status), `code` (a code the catalog does not list for the operation),
+ * `content-type`.
+ */
 export type DriftAspect =
-  'namespace' | 'binding' | 'service' | 'operation' | 'element' | 'type' | 'occurrence' | 'order';
+  | 'namespace'
+  | 'binding'
+  | 'service'
+  | 'operation'
+  | 'element'
+  | 'type'
+  | 'occurrence'
+  | 'order'
+  | 'field'
+  | 'status'
+  | 'code'
+  | 'content-type';
 
 export interface DriftItem {
   aspect: DriftAspect;

@@ -1,7 +1,7 @@
-export { ALL_CHECKS, ConformanceConfigError, runConformance } from './runner.js';
+export { ALL_CHECKS, checkApi, checksFor, ConformanceConfigError, runConformance } from './runner.js';
 export type { CheckResult, CheckStatus, ConformanceOptions, ConformanceReport } from './runner.js';
 export { CHECK_TAGS } from './check.js';
-export type { Check, CheckTag, CreatedOrder } from './check.js';
+export type { AnyCheck, Check, CheckApi, CheckTag, CreatedOrder, RestCheck } from './check.js';
 export { formatDrift, wsdlDrift } from './drift.js';
 export type { DriftAspect, DriftItem } from './drift.js';
 export { fetchWsdl, WsdlFetchError } from './wsdl-fetch.js';

@@ -21,7 +21,9 @@ export function formatTable(report: ConformanceReport): string {
   const cut = (s: string, w: number) => (s.length > w ? s.slice(0, w - 1) + '…' : s);
   const out = [
     `ccm conformance: ${report.endpoint}`,
-    `  namespace ${report.namespace} (${report.namespaceSource === 'wsdl' ? "from the endpoint's WSDL" : report.namespaceSource === 'option' ? 'as given' : 'default: the WSDL could not be read'}), run ${report.runId}`,
+    report.api === 'rest'
+      ? `  REST API, run ${report.runId}`
+      : `  namespace ${report.namespace} (${report.namespaceSource === 'wsdl' ? "from the endpoint's WSDL" : report.namespaceSource === 'option' ? 'as given' : 'default: the WSDL could not be read'}), run ${report.runId}`,
     '',
     `  ${'result'.padEnd(6)}  ${'check'.padEnd(nameW)}  ${'guide'.padEnd(guideW)}  ${'tags'.padEnd(tagW)}  time`,
   ];
@@ -41,7 +43,7 @@ export function formatTable(report: ConformanceReport): string {
     out.push('', `  orders created by this run (${report.created.length}):`);
     for (const o of report.created)
       out.push(
-        `    ${o.orderNumber}  ${o.email}  (${o.check})  ${o.revoked ? (o.cleanup ?? 'revoked by its check') : (o.cleanup ?? 'not revoked')}`,
+        `    ${o.backendCertId ?? o.orderNumber}  ${o.email}  (${o.check})  ${o.revoked ? (o.cleanup ?? 'revoked by its check') : (o.cleanup ?? 'not revoked')}`,
       );
   }
   return out.join('\n') + '\n';
@@ -57,12 +59,12 @@ export function formatJunit(report: ConformanceReport): string {
     if (r.status === 'skipped') body.push(`<skipped message="${a(r.message ?? '')}"/>`);
     else if (r.status === 'failed')
       body.push(
-        `<failure message="${a(r.message ?? 'failed')}" type="${r.drift?.length ? 'wsdl-drift' : 'conformance'}">${a(lines.join('\n'))}</failure>`,
+        `<failure message="${a(r.message ?? 'failed')}" type="${r.drift?.length ? (r.api === 'rest' ? 'rest-drift' : 'wsdl-drift') : 'conformance'}">${a(lines.join('\n'))}</failure>`,
       );
     else if (r.status === 'error')
       body.push(`<error message="${a(r.message ?? 'error')}" type="error">${a(lines.join('\n'))}</error>`);
     else if (lines.length) body.push(`<system-out>${a(lines.join('\n'))}</system-out>`);
-    return `    <testcase classname="ccm.conformance.${a(r.tags[0] ?? 'check')}" name="${a(`${r.name}: ${r.title} (guide ${r.guide})`)}" time="${secs(r.durationMs)}">${body.join('')}</testcase>`;
+    return `    <testcase classname="ccm.conformance.${r.api === 'rest' ? 'rest.' : ''}${a(r.tags[0] ?? 'check')}" name="${a(`${r.name}: ${r.title} (guide ${r.guide})`)}" time="${secs(r.durationMs)}">${body.join('')}</testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -70,11 +72,12 @@ export function formatJunit(report: ConformanceReport): string {
     `  <testsuite name="ccm conformance ${a(report.endpoint)}" tests="${s.total}" failures="${s.failed}" errors="${s.error}" skipped="${s.skipped}" time="${secs(report.durationMs)}" timestamp="${a(report.startedAt.replace(/\.\d+Z$/, ''))}">`,
     '    <properties>',
     `      <property name="endpoint" value="${a(report.endpoint)}"/>`,
-    `      <property name="namespace" value="${a(report.namespace)}"/>`,
+    `      <property name="api" value="${report.api}"/>`,
+    ...(report.namespace !== undefined ? [`      <property name="namespace" value="${a(report.namespace)}"/>`] : []),
     `      <property name="runId" value="${a(report.runId)}"/>`,
     ...report.created.map(
       (o) =>
-        `      <property name="created-order" value="${o.orderNumber} ${a(o.email)} ${a(o.revoked ? 'revoked' : 'not revoked')}"/>`,
+        `      <property name="created-order" value="${a(o.backendCertId ?? String(o.orderNumber))} ${a(o.email)} ${a(o.revoked ? 'revoked' : 'not revoked')}"/>`,
     ),
     '    </properties>',
     ...cases,

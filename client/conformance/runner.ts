@@ -9,9 +9,11 @@ import { CcmError, CcmStatusError } from '../errors.js';
 import type { SoapExchange } from '../soap.js';
 import type { BackoffOptions } from '../wait.js';
 import {
+  checkApi,
   CheckFailure,
   CheckSkipped,
-  type Check,
+  type AnyCheck,
+  type CheckApi,
   type CheckContext,
   type CheckTag,
   type CreatedOrder,
@@ -19,30 +21,52 @@ import {
 import { ISSUING_CHECKS } from './checks-issuing.js';
 import { MOCK_ONLY_CHECKS } from './checks-mock-only.js';
 import { READ_ONLY_CHECKS } from './checks-read-only.js';
+import { REST_CHECKS } from './checks-rest.js';
 import type { DriftItem } from './drift.js';
-import { RecordingClient, type EnrollRecorder } from './recording-client.js';
+import { RecordingClient } from './recording-client.js';
+import { restSession } from './rest-session.js';
+import { cleanUpOrders, type RunState, type Session } from './session.js';
 import { fetchWsdl, type FetchedWsdl } from './wsdl-fetch.js';
 
 /**
- * Runs the conformance checks against one endpoint. Read-only checks always run; the others only when
- * their tags are allowed. Every SOAP answer a check receives is also checked against the contract
- * (schema-valid, HTTP 200 for answers and 500 for faults, text/xml). At the end, orders the run created
- * are revoked when --allow-revoke permits it, and only those.
+ * Runs the conformance checks of one API against one endpoint. Read-only checks always run; the others only
+ * when their tags are allowed. Every answer a check receives is also checked against the contract (SOAP:
+ * schema-valid, HTTP 200 for answers and 500 for faults, text/xml; REST: the drift the client reports - fields,
+ * statuses, codes, JSON error bodies). At the end, orders the run created are revoked when --allow-revoke
+ * permits it, and only those.
  */
 
-export const ALL_CHECKS: readonly Check[] = [...READ_ONLY_CHECKS, ...ISSUING_CHECKS, ...MOCK_ONLY_CHECKS];
+export const ALL_CHECKS: readonly AnyCheck[] = [
+  ...READ_ONLY_CHECKS,
+  ...ISSUING_CHECKS,
+  ...MOCK_ONLY_CHECKS,
+  ...REST_CHECKS,
+];
+
+export { checkApi };
+
+/** The checks of one API, in run order. */
+export const checksFor = (api: CheckApi): AnyCheck[] => ALL_CHECKS.filter((c) => checkApi(c) === api);
 
 export interface ConformanceOptions {
+  /** the API to check (default soap): the SOAP checks against an EPKIManager endpoint, or the REST ones */
+  api?: CheckApi;
+  /** SOAP: the EPKIManager endpoint; REST: the API's base URL (.../api) */
   endpoint: string;
-  /** targetNamespace to call with; default: the one the endpoint's WSDL declares */
+  /** SOAP: targetNamespace to call with; default: the one the endpoint's WSDL declares */
   namespace?: string;
+  /** the admin's login (REST sends customerLoginUri as the customerUri header) */
   auth: AuthData;
   orgId?: number;
+  /** SOAP: the organization's secret key */
   secretKey?: string;
   /** the organization's e-mail domain: test certificates are enrolled for ccm-conformance-<run>-<check>@<domain> */
   emailDomain?: string;
-  /** the organization's name, for revokeAllByPerson */
+  /** SOAP: the organization's name, for revokeAllByPerson */
   orgName?: string;
+  /** REST: the certificate profile (id) and term (days) to enroll with; default: the organization's first */
+  certType?: number;
+  term?: number;
   allowIssue?: boolean;
   allowRevoke?: boolean;
   allowMockOnly?: boolean;
@@ -63,7 +87,7 @@ export interface ConformanceOptions {
   signal?: AbortSignal;
   fetch?: typeof fetch;
   runId?: string;
-  onCheckStart?: (check: Check, index: number, total: number) => void;
+  onCheckStart?: (check: AnyCheck, index: number, total: number) => void;
   onCheckEnd?: (result: CheckResult, index: number, total: number) => void;
 }
 
@@ -72,6 +96,7 @@ export type CheckStatus = 'passed' | 'failed' | 'error' | 'skipped';
 export interface CheckResult {
   name: string;
   title: string;
+  api: CheckApi;
   tags: readonly CheckTag[];
   guide: string;
   status: CheckStatus;
@@ -83,9 +108,11 @@ export interface CheckResult {
 
 export interface ConformanceReport {
   tool: 'ccm conformance';
+  api: CheckApi;
   endpoint: string;
-  namespace: string;
-  namespaceSource: 'option' | 'wsdl' | 'default';
+  /** SOAP: the namespace the checks called with, and where it came from */
+  namespace?: string;
+  namespaceSource?: 'option' | 'wsdl' | 'default';
   runId: string;
   startedAt: string;
   durationMs: number;
@@ -111,25 +138,14 @@ const FLAG_FOR: Record<CheckTag, string> = {
   'mock-only': '--allow-mock-only',
 };
 
-/** Problems of one answer against the contract, beyond what the client already enforces. */
-function wireProblems(exchange: SoapExchange, validator: SchemaValidator): string[] {
-  if (exchange.responseText === undefined) return [];
-  const problems: string[] = [];
-  const isFault = /<(\w+:)?Fault[\s>]/.test(exchange.responseText);
-  const what = `${exchange.operation} answer`;
-  if (!isFault && exchange.httpStatus !== 200) problems.push(`${what}: HTTP ${exchange.httpStatus}, expected 200`);
-  if (isFault && exchange.httpStatus !== 500)
-    problems.push(`${what}: a SOAP fault with HTTP ${exchange.httpStatus}, expected 500`);
-  if (!/^text\/xml\b/i.test(exchange.contentType ?? ''))
-    problems.push(`${what}: Content-Type ${exchange.contentType ?? '(none)'}, expected text/xml`);
-  for (const p of validator.envelopeProblems(exchange.responseText))
-    problems.push(`${what} is not valid against wsdl/EPKIManager.wsdl: ${p}`);
-  return problems;
-}
+const CONFIG_NAMES: Partial<Record<keyof ConformanceOptions, string>> = {
+  orgId: '--org-id / CCM_ORG_ID',
+  secretKey: '--secret-key / CCM_SECRET_KEY',
+  emailDomain: '--email-domain / CCM_EMAIL_DOMAIN',
+  orgName: '--org-name / CCM_ORG_NAME',
+};
 
-export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
+function runState(options: ConformanceOptions): RunState {
   const runId = options.runId ?? randomBytes(4).toString('hex');
   const baseFetch = options.fetch ?? globalThis.fetch;
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
@@ -139,9 +155,50 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     ? (input, init) =>
         baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
     : baseFetch;
-  // the kit's own HTTP (the WSDL, raw envelopes) gets the same per-request timeout as the client's calls
-  const fetchImpl: typeof fetch = (input, init) =>
-    checksFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
+  const state: RunState = {
+    options,
+    runId,
+    requestTimeoutMs,
+    checksFetch,
+    // the kit's own HTTP (the WSDL, raw requests) gets the same per-request timeout as the client's calls
+    fetch: (input, init) =>
+      checksFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) }),
+    baseFetch,
+    created: [],
+    // every order any enroll creates is recorded here, whatever path the check took
+    recorder: {
+      created(orderNumber, email, backendCertId) {
+        if (state.created.some((o) => o.orderNumber === orderNumber)) return;
+        state.created.push({
+          orderNumber,
+          ...(backendCertId !== undefined ? { backendCertId } : {}),
+          email,
+          check: state.current?.name ?? '',
+          revoked: false,
+        });
+      },
+      lost(email, error) {
+        state.current?.details.push(
+          `${error.operation}'s answer for ${email} never came (${error.message}): it may have created an order this run could not record`,
+        );
+      },
+    },
+    email: (label) => `ccm-conformance-${runId}-${label}@${options.emailDomain}`.toLowerCase(),
+    csr: async (commonName) => options.csr ?? (await generateKeyAndCsr({ bits: 2048, commonName })).csrPem,
+    requireConfig(...keys) {
+      const missing = keys.filter((k) => options[k] === undefined || options[k] === '');
+      if (missing.length)
+        throw new CheckSkipped(`needs ${missing.map((k) => CONFIG_NAMES[k] ?? `--${String(k)}`).join(', ')}`);
+    },
+  };
+  return state;
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const api = options.api ?? 'soap';
+  const { signal } = options;
   const allowed: Record<CheckTag, boolean> = {
     'read-only': true,
     'issues-certificate': !!options.allowIssue,
@@ -149,119 +206,29 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     'mock-only': !!options.allowMockOnly,
   };
 
+  const checks = checksFor(api);
   if (options.only) {
-    const unknown = options.only.filter((n) => !ALL_CHECKS.some((c) => c.name === n));
-    if (unknown.length)
+    const unknown = options.only.filter((n) => !checks.some((c) => c.name === n));
+    if (unknown.length) {
+      const other = unknown.filter((n) => ALL_CHECKS.some((c) => c.name === n));
       throw new ConformanceConfigError(
-        `unknown check${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the checks are: ${ALL_CHECKS.map((c) => c.name).join(', ')}`,
+        other.length
+          ? `${other.join(', ')} ${other.length > 1 ? 'are checks' : 'is a check'} of the ${api === 'soap' ? 'REST' : 'SOAP'} API (--api ${api === 'soap' ? 'rest' : 'soap'})`
+          : `unknown check${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the ${api.toUpperCase()} checks are: ${checks.map((c) => c.name).join(', ')}`,
       );
+    }
   }
-  const selected = ALL_CHECKS.filter((c) => !options.only || options.only.includes(c.name));
+  const selected = checks.filter((c) => !options.only || options.only.includes(c.name));
 
-  // the WSDL first: the drift check reads it, and it tells the namespace to call with
-  const probe = new CcmClient({ endpoint: options.endpoint, auth: options.auth });
-  let wsdl: FetchedWsdl | { error: string };
-  try {
-    wsdl = await fetchWsdl(probe.wsdlUrl, { fetch: fetchImpl });
-  } catch (err) {
-    wsdl = { error: (err as Error).message };
-  }
-  const namespaceSource = options.namespace ? 'option' : 'model' in wsdl ? 'wsdl' : 'default';
-  const namespace =
-    options.namespace ??
-    ('model' in wsdl && wsdl.model.targetNamespace ? wsdl.model.targetNamespace : DEFAULT_NAMESPACE);
-  const validator = SchemaValidator.forNamespace(namespace);
-
-  let exchanges: SoapExchange[] = [];
-  const created: CreatedOrder[] = [];
-  let current: CheckResult | undefined;
-  // every order any enroll creates is recorded here, whatever path the check took
-  const recorder: EnrollRecorder = {
-    created(orderNumber, email) {
-      if (!created.some((o) => o.orderNumber === orderNumber))
-        created.push({ orderNumber, email, check: current?.name ?? '', revoked: false });
-    },
-    lost(email, error) {
-      current?.details.push(
-        `${error.operation}'s answer for ${email} never came (${error.message}): it may have created an order this run could not record`,
-      );
-    },
-  };
-  const clientOptions = (auth: AuthData, fetch: typeof globalThis.fetch) => ({
-    endpoint: options.endpoint,
-    namespace,
-    auth,
-    orgId: options.orgId,
-    secretKey: options.secretKey,
-    requestTimeoutMs,
-    fetch,
-  });
-  const clientFor = (auth: AuthData) =>
-    new RecordingClient({ ...clientOptions(auth, checksFetch), onExchange: (e) => exchanges.push(e) }, recorder);
-  const client = clientFor(options.auth);
-  const ctx: CheckContext = {
-    client,
-    clientFor,
-    auth: options.auth,
-    endpoint: client.endpoint,
-    namespace,
-    wsdl,
-    runId,
-    orgId: options.orgId,
-    secretKey: options.secretKey,
-    emailDomain: options.emailDomain,
-    orgName: options.orgName,
-    fetch: fetchImpl,
-    email: (label) => `ccm-conformance-${runId}-${label}@${options.emailDomain}`.toLowerCase(),
-    csr: async (commonName) => options.csr ?? (await generateKeyAndCsr({ bits: 2048, commonName })).csrPem,
-    async enroll(label, request) {
-      const email = request.email ?? ctx.email(label);
-      const csr = request.csr ?? (await ctx.csr(`ccm conformance ${label}`));
-      const orderNumber = await client.enroll({
-        username: request.username ?? `ccm conformance ${label}`,
-        email,
-        csr,
-        templates: request.templates,
-        orgId: request.orgId,
-        secretKey: request.secretKey,
-      });
-      return { orderNumber, email };
-    },
-    async collect(orderNumber) {
-      const cert = await client.waitForCertificate(orderNumber, {
-        timeoutMs: options.waitTimeoutMs ?? 5 * 60_000,
-        backoff: options.backoff,
-        signal,
-      });
-      const order = created.find((o) => o.orderNumber === orderNumber);
-      if (order) order.serialNumber = cert.serialNumber;
-      return cert;
-    },
-    markRevoked(orderNumber) {
-      const order = created.find((o) => o.orderNumber === orderNumber);
-      if (order) order.revoked = true;
-    },
-    note: (line) => current?.details.push(line),
-    drift: (items) => {
-      if (current) current.drift = items;
-    },
-    requireConfig(...keys) {
-      const names: Record<string, string> = {
-        orgId: '--org-id / CCM_ORG_ID',
-        secretKey: '--secret-key / CCM_SECRET_KEY',
-        emailDomain: '--email-domain / CCM_EMAIL_DOMAIN',
-        orgName: '--org-name / CCM_ORG_NAME',
-      };
-      const missing = keys.filter((k) => options[k] === undefined || options[k] === '');
-      if (missing.length) throw new CheckSkipped(`needs ${missing.map((k) => names[k]).join(', ')}`);
-    },
-  };
+  const state = runState(options);
+  const session = api === 'rest' ? restSession(state) : await soapSession(state);
 
   const results: CheckResult[] = [];
   for (const [index, check] of selected.entries()) {
     const result: CheckResult = {
       name: check.name,
       title: check.title,
+      api,
       tags: check.tags,
       guide: check.guide,
       status: 'passed',
@@ -277,11 +244,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       continue;
     }
     options.onCheckStart?.(check, index, selected.length);
-    current = result;
-    exchanges = [];
+    state.current = result;
+    session.findings(); // nothing from before this check counts for it
     const t0 = performance.now();
     try {
-      await check.run(ctx);
+      await session.run(check);
     } catch (err) {
       if (err instanceof CheckSkipped) {
         result.status = 'skipped';
@@ -303,7 +270,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       result.status = 'error';
       result.message = 'interrupted while it ran';
     }
-    const problems = exchanges.flatMap((e) => wireProblems(e, validator));
+    const { problems, drift } = session.findings();
     if (problems.length) {
       result.details.push(...problems.map((p) => `wire: ${p}`));
       if (result.status === 'passed') {
@@ -311,18 +278,24 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         result.message = `${problems.length} answer${problems.length > 1 ? 's' : ''} not shaped as the contract says`;
       }
     }
+    if (drift.length) {
+      result.drift = [...(result.drift ?? []), ...drift];
+      if (result.status === 'passed') {
+        result.status = 'failed';
+        result.message = `${drift.length} difference${drift.length > 1 ? 's' : ''} from the REST contract (drift)`;
+      }
+    }
     result.durationMs = performance.now() - t0;
-    current = undefined;
+    state.current = undefined;
     options.onCheckEnd?.(result, index, selected.length);
   }
 
-  // a client without the run's signal: an interrupted run still revokes what it created
   const keptBecause = !allowed.revokes
     ? '--allow-revoke not given'
     : options.cleanup === false
       ? '--no-cleanup given'
       : undefined;
-  await cleanUp(new CcmClient(clientOptions(options.auth, baseFetch)), created, keptBecause);
+  await session.cleanUp(keptBecause);
   // whenever it fired - before a check, during one (even the last, which may still pass) or during the cleanup
   const interrupted = signal?.aborted === true;
 
@@ -336,43 +309,149 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   };
   return {
     tool: 'ccm conformance',
-    endpoint: client.endpoint,
-    namespace,
-    namespaceSource,
-    runId,
+    api,
+    endpoint: session.endpoint,
+    ...session.describe,
+    runId: state.runId,
     startedAt,
     durationMs: performance.now() - started,
     allowed,
     results,
-    created,
+    created: state.created,
     summary,
     interrupted,
     ok: summary.failed === 0 && summary.error === 0 && !interrupted,
   };
 }
 
-/** Revoke what this run created and did not revoke already; when `keptBecause` says why not, only say what is left. */
-async function cleanUp(client: CcmClient, created: CreatedOrder[], keptBecause: string | undefined): Promise<void> {
+// ---- SOAP ----
+
+/** Problems of one SOAP answer against the contract, beyond what the client already enforces. */
+function wireProblems(exchange: SoapExchange, validator: SchemaValidator): string[] {
+  if (exchange.responseText === undefined) return [];
+  const problems: string[] = [];
+  const isFault = /<(\w+:)?Fault[\s>]/.test(exchange.responseText);
+  const what = `${exchange.operation} answer`;
+  if (!isFault && exchange.httpStatus !== 200) problems.push(`${what}: HTTP ${exchange.httpStatus}, expected 200`);
+  if (isFault && exchange.httpStatus !== 500)
+    problems.push(`${what}: a SOAP fault with HTTP ${exchange.httpStatus}, expected 500`);
+  if (!/^text\/xml\b/i.test(exchange.contentType ?? ''))
+    problems.push(`${what}: Content-Type ${exchange.contentType ?? '(none)'}, expected text/xml`);
+  for (const p of validator.envelopeProblems(exchange.responseText))
+    problems.push(`${what} is not valid against wsdl/EPKIManager.wsdl: ${p}`);
+  return problems;
+}
+
+async function soapSession(state: RunState): Promise<Session> {
+  const { options } = state;
+  // the WSDL first: the drift check reads it, and it tells the namespace to call with
+  const probe = new CcmClient({ endpoint: options.endpoint, auth: options.auth });
+  let wsdl: FetchedWsdl | { error: string };
+  try {
+    wsdl = await fetchWsdl(probe.wsdlUrl, { fetch: state.fetch });
+  } catch (err) {
+    wsdl = { error: (err as Error).message };
+  }
+  const namespaceSource = options.namespace ? 'option' : 'model' in wsdl ? 'wsdl' : 'default';
+  const namespace =
+    options.namespace ??
+    ('model' in wsdl && wsdl.model.targetNamespace ? wsdl.model.targetNamespace : DEFAULT_NAMESPACE);
+  const validator = SchemaValidator.forNamespace(namespace);
+
+  let exchanges: SoapExchange[] = [];
+  const clientOptions = (auth: AuthData, fetch: typeof globalThis.fetch) => ({
+    endpoint: options.endpoint,
+    namespace,
+    auth,
+    orgId: options.orgId,
+    secretKey: options.secretKey,
+    requestTimeoutMs: state.requestTimeoutMs,
+    fetch,
+  });
+  const clientFor = (auth: AuthData) =>
+    new RecordingClient(
+      { ...clientOptions(auth, state.checksFetch), onExchange: (e) => exchanges.push(e) },
+      state.recorder,
+    );
+  const client = clientFor(options.auth);
+  const ctx: CheckContext = {
+    client,
+    clientFor,
+    auth: options.auth,
+    endpoint: client.endpoint,
+    namespace,
+    wsdl,
+    runId: state.runId,
+    orgId: options.orgId,
+    secretKey: options.secretKey,
+    emailDomain: options.emailDomain,
+    orgName: options.orgName,
+    fetch: state.fetch,
+    email: state.email,
+    csr: state.csr,
+    async enroll(label, request) {
+      const email = request.email ?? ctx.email(label);
+      const csr = request.csr ?? (await ctx.csr(`ccm conformance ${label}`));
+      const orderNumber = await client.enroll({
+        username: request.username ?? `ccm conformance ${label}`,
+        email,
+        csr,
+        templates: request.templates,
+        orgId: request.orgId,
+        secretKey: request.secretKey,
+      });
+      return { orderNumber, email };
+    },
+    async collect(orderNumber) {
+      const cert = await client.waitForCertificate(orderNumber, {
+        timeoutMs: options.waitTimeoutMs ?? 5 * 60_000,
+        backoff: options.backoff,
+        signal: options.signal,
+      });
+      const order = state.created.find((o) => o.orderNumber === orderNumber);
+      if (order) order.serialNumber = cert.serialNumber;
+      return cert;
+    },
+    markRevoked(orderNumber) {
+      const order = state.created.find((o) => o.orderNumber === orderNumber);
+      if (order) order.revoked = true;
+    },
+    note: (line) => state.current?.details.push(line),
+    drift: (items) => {
+      if (state.current) state.current.drift = items;
+    },
+    requireConfig: (...keys) => state.requireConfig(...keys),
+  };
   const why: Partial<Record<number, string>> = {
     [Status.REJECTED]: 'rejected, nothing to revoke',
     [Status.REVOKED]: 'already revoked',
     [Status.BEING_ISSUED]: 'still being issued (-26): revoke it later',
   };
-  for (const order of created) {
-    if (order.revoked) continue;
-    if (keptBecause) {
-      order.cleanup = `left as it is (${keptBecause}): revoke it yourself with \`ccm revoke ${order.orderNumber}\` if it was issued`;
-      continue;
-    }
-    try {
-      await client.revoke(order.orderNumber, 'ccm conformance: cleanup of a test certificate');
-      order.revoked = true;
-      order.cleanup = 'revoked';
-    } catch (err) {
-      if (err instanceof CcmStatusError) {
-        order.cleanup = why[err.code] ?? `revoke answered ${err.code} (${err.meaning})`;
-        if (err.code === Status.REVOKED) order.revoked = true;
-      } else order.cleanup = `revoke failed: ${(err as Error).message}`;
-    }
-  }
+  return {
+    endpoint: client.endpoint,
+    describe: { namespace, namespaceSource },
+    run: (check) => (check.api === 'rest' ? Promise.reject(new Error('not a SOAP check')) : check.run(ctx)),
+    findings() {
+      const problems = exchanges.flatMap((e) => wireProblems(e, validator));
+      exchanges = [];
+      return { problems, drift: [] };
+    },
+    async cleanUp(keptBecause) {
+      // a client without the run's signal: an interrupted run still revokes what it created
+      const cleaner = new CcmClient(clientOptions(options.auth, state.baseFetch));
+      await cleanUpOrders(
+        state.created,
+        keptBecause,
+        (order) => `ccm revoke ${order.orderNumber}`,
+        (order) => cleaner.revoke(order.orderNumber, 'ccm conformance: cleanup of a test certificate'),
+        (err) =>
+          err instanceof CcmStatusError
+            ? {
+                cleanup: why[err.code] ?? `revoke answered ${err.code} (${err.meaning})`,
+                revoked: err.code === Status.REVOKED,
+              }
+            : undefined,
+      );
+    },
+  };
 }

@@ -3,7 +3,8 @@ import { CA_PATHS } from '../ca/urls.js';
 import { clockStartMs, type MockConfig } from '../config.js';
 import type { Accounts } from '../domain/accounts.js';
 import { clockBounds, isoOrNumber, MAX_DURATION_MS, type AdjustableClock } from '../domain/clock.js';
-import { orderNumberStreamName, type EpkiService } from '../domain/epki-service.js';
+import type { EpkiService } from '../domain/epki-service.js';
+import { orderNumberStreamName } from '../domain/order-intake.js';
 import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
 import {
   delayStreamName,
@@ -20,7 +21,8 @@ import {
   OrderNotFound,
   TransitionRefused,
 } from '../domain/order-actions.js';
-import { certificateOf, type Order, type OrderState } from '../domain/orders.js';
+import { certificateOf, type Api, type Order, type OrderState } from '../domain/orders.js';
+import type { Persons } from '../domain/persons.js';
 import type { SeededRandom } from '../domain/random.js';
 import { dueAt, type OrderStore } from '../store/order-store.js';
 import { AdminError } from './admin-error.js';
@@ -39,6 +41,7 @@ export interface AdminDeps {
   config: MockConfig;
   service: EpkiService;
   lifecycle: OrderLifecycle;
+  persons: Persons;
   store: OrderStore;
   accounts: Accounts;
   clock: AdjustableClock;
@@ -52,6 +55,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface OrderSummary {
   orderNumber: number;
+  /** the API that made the order: soap or rest */
+  api: Api;
   customer: string;
   orgId: number;
   orgName?: string;
@@ -89,6 +94,8 @@ export interface CertificateView {
 
 export interface OrderDetail extends OrderSummary {
   templates: string[];
+  /** a REST enrollment's profile, term, person details and custom fields */
+  rest?: Order['rest'];
   baseUrl: string;
   certificate?: CertificateView;
   revocation?: { at: string; reason: string; reasonCode: number; by: string };
@@ -255,6 +262,7 @@ export class MockAdmin {
     const org = customer && this.deps.accounts.organization(customer, o.orgId);
     return {
       orderNumber: o.orderNumber,
+      api: o.api,
       customer: o.customerUri,
       orgId: o.orgId,
       ...(org ? { orgName: org.name } : {}),
@@ -286,6 +294,7 @@ export class MockAdmin {
     return {
       ...this.summary(o),
       templates: o.templates,
+      ...(o.rest ? { rest: o.rest } : {}),
       baseUrl: o.baseUrl,
       ...(o.certificate && x509
         ? {
@@ -461,6 +470,7 @@ export class MockAdmin {
     journal.clear();
     for (const { org } of accounts.listOrganizations()) accounts.setSuspended(org.orgId, undefined);
     service.reset();
+    this.deps.persons.reset();
     lifecycle.clearDelays();
     random.reseed(options.seed);
     return { reset: 'all', seed: this.seed };

@@ -58,7 +58,7 @@ export const ADMIN_ROUTES = [
   [
     'GET',
     '/admin/api/journal',
-    'SOAP calls answered; ?customer= &operation= &order= &since= &limit= (default 100, at most 1000)',
+    'SOAP and REST calls answered, each with its api; ?api= (soap, rest) &customer= &operation= &order= &since= &limit= (default 100, at most 1000)',
   ],
   ['GET', '/admin/api/orgs', 'organizations with their suspension and delay'],
   ['PATCH', '/admin/api/orgs/{orgId}', 'body {"suspended": true|false|null, "delay": "5s"|null}'],
@@ -145,6 +145,7 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
     const q = parseOr400(journalQuerySchema, req.query);
     res.json(
       admin.journal({
+        api: q.api,
         customer: q.customer,
         operation: q.operation,
         orderNumber: q.order,

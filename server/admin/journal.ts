@@ -1,19 +1,22 @@
-import type { OperationName } from '../../wsdl/contract.js';
+import type { AnyOperation } from '../domain/access.js';
+import type { CallRecord } from '../domain/calls.js';
 import type { Clock } from '../domain/clock.js';
 import { truncate } from '../lib/truncate.js';
-import type { SoapCallRecord } from '../soap/call-record.js';
+import type { Api } from '../domain/orders.js';
 
 /**
- * Every answered SOAP call, newest last, bounded in entries (journalSize) and in bytes (journalBytes): what a
- * test or a person asks "what did my client actually send, and what did it get?". Times are the mock's clock.
- * What a caller sent is truncated before it is kept (lib/truncate.ts).
+ * Every answered call, SOAP and REST, newest last, bounded in entries (journalSize) and in bytes (journalBytes):
+ * what a test or a person asks "what did my client actually send, and what did it get?". Times are the mock's
+ * clock. What a caller sent is truncated before it is kept (lib/truncate.ts).
  */
 
 export interface JournalEntry {
   /** increasing from 1; `since` pages through it */
   seq: number;
   at: string;
-  operation?: OperationName;
+  /** the API called */
+  api: Api;
+  operation?: AnyOperation;
   customer?: string;
   orderNumber?: number;
   code?: number;
@@ -24,6 +27,7 @@ export interface JournalEntry {
 }
 
 export interface JournalFilter {
+  api?: Api;
   customer?: string;
   operation?: string;
   orderNumber?: number;
@@ -56,12 +60,13 @@ export class Journal {
     private readonly clock: Clock,
   ) {}
 
-  record(call: SoapCallRecord): void {
+  record(call: CallRecord): void {
     if (this.limits.entries <= 0) return;
     // the customer and the fault text may quote what a caller sent: cut to a bounded length
     const entry: JournalEntry = {
       seq: ++this.seq,
       at: new Date(this.clock.now()).toISOString(),
+      api: call.api,
       ...(call.operation !== undefined ? { operation: call.operation } : {}),
       ...(call.customerUri !== undefined ? { customer: truncate(call.customerUri) } : {}),
       ...(call.orderNumber !== undefined ? { orderNumber: call.orderNumber } : {}),
@@ -94,6 +99,7 @@ export class Journal {
       const e = this.entries[i];
       if (filter.since !== undefined && e.seq <= filter.since) break;
       if (
+        (filter.api === undefined || e.api === filter.api) &&
         (filter.customer === undefined || e.customer === filter.customer) &&
         (filter.operation === undefined || e.operation === filter.operation) &&
         (filter.orderNumber === undefined || e.orderNumber === filter.orderNumber)

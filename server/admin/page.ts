@@ -105,10 +105,10 @@ function panel(admin: MockAdmin): string {
 
 function ordersTable(orders: OrderSummary[]): string {
   if (!orders.length) return '<p>No orders match.</p>';
-  return `<table id="orders"><thead><tr><th>order</th><th>state</th><th>email</th><th>username</th><th>org</th><th>serial</th><th>created</th><th>updated</th></tr></thead><tbody>${orders
+  return `<table id="orders"><thead><tr><th>order</th><th>API</th><th>state</th><th>email</th><th>username</th><th>org</th><th>serial</th><th>created</th><th>updated</th></tr></thead><tbody>${orders
     .map(
       (o) =>
-        `<tr data-order="${o.orderNumber}"><td><a href="/admin/orders/${o.orderNumber}">${o.orderNumber}</a></td><td>${stateBadge(o.state)}</td><td>${esc(o.email)}</td><td>${esc(o.username)}</td><td>${esc(o.orgName ?? o.orgId)}<br><small>${esc(o.customer)}</small></td><td class="mono">${esc(o.serial ?? '')}</td><td>${when(o.createdAt)}</td><td>${when(o.updatedAt)}</td></tr>`,
+        `<tr data-order="${o.orderNumber}"><td><a href="/admin/orders/${o.orderNumber}">${o.orderNumber}</a></td><td class="api">${esc(o.api.toUpperCase())}</td><td>${stateBadge(o.state)}</td><td>${esc(o.email)}</td><td>${esc(o.username)}</td><td>${esc(o.orgName ?? o.orgId)}<br><small>${esc(o.customer)}</small></td><td class="mono">${esc(o.serial ?? '')}</td><td>${when(o.createdAt)}</td><td>${when(o.updatedAt)}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }
@@ -133,6 +133,7 @@ function detailPage(o: OrderDetail): string {
     : '<p>No action applies in this state.</p>';
   const c = o.certificate;
   return `<section><h2>Order ${o.orderNumber} ${stateBadge(o.state)}</h2><dl>
+<dt>via</dt><dd id="api">${o.api === 'rest' ? 'REST API' : 'SOAP (EPKIManager)'}</dd>
 <dt>email</dt><dd>${esc(o.email)}</dd><dt>username</dt><dd>${esc(o.username)}</dd>
 <dt>customer</dt><dd>${esc(o.customer)} (enrolled by ${esc(o.enrolledBy)})</dd><dt>organization</dt><dd>${esc(o.orgName ?? '')} (${o.orgId})${o.department ? ` · ${esc(o.department)}` : ''}</dd>
 <dt>tags</dt><dd>${o.tags.length ? o.tags.map((t) => `+${esc(t)}`).join(' ') : '-'}</dd><dt>templates</dt><dd>${o.templates.length ? esc(o.templates.join(', ')) : '-'}</dd>

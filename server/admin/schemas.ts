@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { OPERATIONS } from '../../wsdl/contract.js';
+import { REST_OPERATIONS } from '../../wsdl/rest/endpoints.js';
 import { zodProblems } from '../domain/faults.js';
-import { ORDER_STATES } from '../domain/orders.js';
+import { APIS, ORDER_STATES } from '../domain/orders.js';
 import { AdminError } from './admin-error.js';
 
 /**
@@ -73,10 +74,17 @@ export const orderQuerySchema = z.object({
   offset: wholeNumber('offset', 0, 1_000_000).optional(),
 });
 
+/** Operations of both APIs, as the journal names them (SOAP's names, REST's `service.verb`). */
+const JOURNAL_OPERATIONS = [...OPERATIONS, ...REST_OPERATIONS] as const;
+
 export const journalQuerySchema = z.object({
+  api: z.preprocess(once('api'), z.enum(APIS, { error: `api must be one of ${APIS.join(', ')}` })).optional(),
   customer: text('customer').optional(),
   operation: z
-    .preprocess(once('operation'), z.enum(OPERATIONS, { error: `operation must be one of ${OPERATIONS.join(', ')}` }))
+    .preprocess(
+      once('operation'),
+      z.enum(JOURNAL_OPERATIONS, { error: `operation must be one of ${JOURNAL_OPERATIONS.join(', ')}` }),
+    )
     .optional(),
   order: wholeNumber('order', 1, MAX_INT).optional(),
   since: wholeNumber('since', 0, Number.MAX_SAFE_INTEGER).optional(),

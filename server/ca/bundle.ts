@@ -42,6 +42,16 @@ export function formatCertificate(format: CertificateFormat, leaf: Buffer, issui
   }
 }
 
+/** Certificates as PEM blocks, in the order given (REST collect's x509, pem, x509IO, ... formats). */
+export function pemCertificates(certs: readonly Buffer[]): string {
+  return certs.map((c) => toPem(c, 'CERTIFICATE')).join('');
+}
+
+/** A certs-only PKCS#7 as PEM (`-----BEGIN PKCS7-----`, what openssl pkcs7 reads; REST collect's base64 format). */
+export function pkcs7Pem(certs: readonly Buffer[]): string {
+  return toPem(pkcs7CertsOnly(certs), 'PKCS7');
+}
+
 /** Bundles kept ready, by leaf serial. */
 export const RECENT_BUNDLES = 256;
 

@@ -47,6 +47,21 @@ export function authorityKeyIdOf(certDer: Buffer): Buffer | undefined {
   return undefined;
 }
 
+/** The KeyUsage bits a certificate sets (0: digitalSignature, 1: nonRepudiation, ...); none without the extension. */
+export function keyUsageBitsOf(certDer: Buffer): number[] {
+  for (const e of extensionsOf(tbsFields(certDer).fields)) {
+    const parts = children(e);
+    if (readOid(parts[0]) !== OID.keyUsage) continue;
+    // the BIT STRING's content: a count of unused bits, then the bits, most significant first
+    const bits = content(expectTag(readWhole(content(parts[parts.length - 1])), 0x03, 'KeyUsage'));
+    const set: number[] = [];
+    for (let i = 1; i < bits.length; i++)
+      for (let b = 0; b < 8; b++) if (bits[i] & (0x80 >> b)) set.push((i - 1) * 8 + b);
+    return set;
+  }
+  return [];
+}
+
 /**
  * Whether `certDer` was signed by the CA with this subject and key identifier. Generated CAs all carry the
  * same names, so the key identifier decides; the name is the fallback for a certificate without an AKI.

@@ -25,6 +25,8 @@ export interface LeafRequest {
   validationType: ValidationType;
   /** becomes the rfc822Name subjectAltName */
   email: string;
+  /** more rfc822Name subjectAltNames, after `email` (a REST enrollment's secondaryEmails) */
+  secondaryEmails?: readonly string[];
   /** positive, big-endian */
   serial: Buffer;
   notBefore: Date;
@@ -50,7 +52,7 @@ export function leafTbs(ca: TestCa, req: LeafRequest): Buffer {
     ext.keyUsage(keyUsageBits),
     ext.extKeyUsage(extKeyUsages),
     ext.certificatePolicies(leafPolicies(req.validationType, generation, urls.cps)),
-    ext.emailSubjectAltName([req.email]),
+    ext.emailSubjectAltName([req.email, ...(req.secondaryEmails ?? [])]),
     ext.subjectKeyIdentifier(keyIdentifier(req.csr.publicKeyBits)),
     ext.authorityKeyIdentifier(ca.issuing.keyId),
     ext.crlDistributionPoint(urls.intermediateCrl),

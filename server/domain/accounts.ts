@@ -6,6 +6,7 @@ import { KEY_USAGE_BITS, OID, type KeyUsageName } from '../ca/oids.js';
 import { generationOf, keyUsageProblem, PROHIBITED_EKUS } from '../ca/smime-profile.js';
 import { certificateValidation, validationSchema } from './leaf-subject.js';
 import { parseDelay } from './lifecycle.js';
+import { checkRestSettings, restCustomerSchema, restOrganizationSchema } from './rest-accounts.js';
 import { LIMITS } from './rules.js';
 
 /**
@@ -27,7 +28,8 @@ const EXT_KEY_USAGE_NAMES: Record<string, { oid: string; name: string }> = {
   smartcardLogon: { oid: '1.3.6.1.4.1.311.20.2.2', name: 'Smartcard Logon' },
 };
 
-const KEY_USAGE_LABELS: Record<KeyUsageName, string> = {
+/** The names CCM shows key usages by (the guide's KU/EKU templates, the REST details). */
+export const KEY_USAGE_LABELS: Record<KeyUsageName, string> = {
   digitalSignature: 'Digital Signature',
   nonRepudiation: 'Non Repudiation',
   keyEncipherment: 'Key Encipherment',
@@ -121,6 +123,8 @@ const organizationSchema = z.object({
     }),
   /** the certificate type of its certificates and what their subject names (server/domain/leaf-subject.ts) */
   validation: validationSchema.optional(),
+  /** the REST API's settings: the profiles this organization is given (rest-accounts.ts) */
+  rest: restOrganizationSchema.optional(),
 });
 
 const adminSchema = z.object({
@@ -141,6 +145,8 @@ const customerSchema = z.object({
   organizations: z
     .array(organizationSchema.transform((o) => ({ ...o, validation: certificateValidation(o.orgId, o.validation) })))
     .default([]),
+  /** the REST API's settings: certificate profiles and custom fields (rest-accounts.ts) */
+  rest: restCustomerSchema.optional(),
 });
 
 export const accountsFileSchema = z
@@ -151,6 +157,12 @@ export const accountsFileSchema = z
   .superRefine((file, ctx) => {
     const uris = new Set<string>();
     const orgIds = new Set<number>();
+    const allOrgIds = new Set(file.customers.flatMap((c) => c.organizations.map((o) => o.orgId)));
+    file.customers.forEach((c, ci) =>
+      checkRestSettings(c, ['customers', ci], allOrgIds, (path, message) =>
+        ctx.addIssue({ code: 'custom', path, message }),
+      ),
+    );
     file.customers.forEach((c, ci) => {
       if (uris.has(c.customerLoginUri))
         ctx.addIssue({

@@ -25,7 +25,8 @@ export function certificateRecords(store: OrderStore): CertificateRecords {
 function recordOf(order: Order): CertificateRecord | undefined {
   if (!order.certificate) return undefined;
   const { serial, der: base64 } = order.certificate;
-  const revoked = order.state === 'revoked' && order.revocation;
+  // a manual revocation only marks the order: the CA was not told (REST's revoke/manual)
+  const revoked = order.state === 'revoked' && order.revocation && !order.revocation.manual;
   return {
     serial,
     // decoded only when asked: a CRL fetch with nothing changed does not need the certificates

@@ -1,18 +1,24 @@
 import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
+import { Access, type CodeInjector } from './access.js';
 import type { Accounts } from './accounts.js';
 import type { Clock } from './clock.js';
-import { EpkiService, type CodeInjector, type ServiceSettings } from './epki-service.js';
+import { EpkiService, type ServiceSettings } from './epki-service.js';
 import { Issuance } from './issuance.js';
 import { OrderLifecycle, type DelaySpec } from './lifecycle.js';
+import { OrderIntake } from './order-intake.js';
+import { Persons } from './persons.js';
 import type { SeededRandom } from './random.js';
+import { RestService } from './rest-service.js';
 
 /**
- * The domain as a front end sees it, assembled from its parts. A front end (SOAP, REST) calls `service`:
- * the nine operations over typed arguments, answering the catalog's codes. The control plane (admin API)
- * drives orders through `lifecycle` (see order-actions.ts for the manual transitions). Neither reaches
- * the store, the CA or the clock through them.
+ * The domain as the front ends see it, assembled from its parts. The SOAP front end calls `service`: the nine
+ * operations over typed arguments, answering the SOAP catalog's codes; the REST front end calls `rest`, whose
+ * operations answer values or situations it maps to the REST catalog. Both share the access checks, the order
+ * intake and the lifecycle, so an order made through one API is collected or revoked through the other. The
+ * control plane (admin API) drives orders through `lifecycle` (see order-actions.ts for the manual transitions).
+ * None reaches the store, the CA or the clock through them.
  */
 
 export interface DomainSettings extends ServiceSettings {
@@ -39,8 +45,12 @@ export interface DomainDeps {
 }
 
 export interface Domain {
+  /** the SOAP API's nine operations */
   service: EpkiService;
+  /** the REST API's operations */
+  rest: RestService;
   lifecycle: OrderLifecycle;
+  persons: Persons;
 }
 
 export function createDomain(deps: DomainDeps): Domain {
@@ -54,15 +64,28 @@ export function createDomain(deps: DomainDeps): Domain {
     issuance,
     defaultDelay: settings.defaultDelay,
   });
+  const persons = new Persons(store.persons, () => clock.now());
+  const access = new Access({ accounts, store, lifecycle, injector });
+  const intake = new OrderIntake({ accounts, store, clock, random, lifecycle, persons });
   const service = new EpkiService({
     accounts,
     store,
     ca,
-    clock,
-    random,
     lifecycle,
-    injector,
+    access,
+    intake,
     settings: { certificateFormat: settings.certificateFormat, serviceInfo: settings.serviceInfo },
   });
-  return { service, lifecycle };
+  const rest = new RestService({
+    accounts,
+    store,
+    ca,
+    clock,
+    lifecycle,
+    access,
+    intake,
+    persons,
+    validityDays: settings.validityDays,
+  });
+  return { service, rest, lifecycle, persons };
 }

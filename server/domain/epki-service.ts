@@ -16,18 +16,20 @@ import { RecentBundles, type CertificateFormat } from '../ca/bundle.js';
 import { CsrRejected, parseCsr, type CsrProblem, type ParsedCsr } from '../ca/csr.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
-import type { Accounts, KuTemplate, Organization, Principal } from './accounts.js';
-import type { Clock } from './clock.js';
-import { scriptTags } from '../../wsdl/script-tags.js';
+import { isRefusal, type Access, type AccessRefusal } from './access.js';
+import type { Accounts, KuTemplate, Principal } from './accounts.js';
 import type { OrderLifecycle } from './lifecycle.js';
+import type { CallContext, OrderIntake } from './order-intake.js';
 import type { Order, OrderState } from './orders.js';
-import type { SeededRandom } from './random.js';
 import { usernameProblem } from './leaf-subject.js';
+import { namesOf } from './persons.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
 
 /**
- * The CCM domain: the nine EPKIManager operations over typed arguments, answering the catalog's codes.
- * It never sees XML; the SOAP front end hands it what the wire carried (missing elements as undefined).
+ * The nine EPKIManager operations over typed arguments, answering the SOAP catalog's codes. It never sees XML;
+ * the SOAP front end hands it what the wire carried (missing elements as undefined). The checks both APIs share
+ * (access.ts) answer situations, which SOAP_CODES turns into this catalog's codes; new orders come from the
+ * intake both APIs use (order-intake.ts).
  */
 
 export interface ServiceSettings {
@@ -36,44 +38,33 @@ export interface ServiceSettings {
   serviceInfo: string;
 }
 
-/** Per-call facts from the transport the domain needs, and what the domain tells the transport back. */
-export interface CallContext {
-  /** the base URL the client reached the mock at; issued certificates' CRL/AIA URLs point there */
-  baseUrl: string;
-  /**
-   * Set by the domain once the call's authData authenticates: the customer it acts for. The journal and the
-   * log file a call under it; a call that does not authenticate is nobody's (its customerLoginUri is only a claim).
-   */
-  customer?: string;
-}
-
-/** The seeded stream a customer's order numbers are drawn from (one per customer: see allocateOrderNumber). */
-export const orderNumberStreamName = (customer: string) => `order-numbers/${customer}`;
-
-/**
- * Order numbers are drawn from [FIRST_ORDER_NUMBER, LAST_ORDER_NUMBER]: seven digits and more, within xs:int,
- * and never xs:int's largest, which the conformance kit asks for as a number no account has.
- */
-const FIRST_ORDER_NUMBER = 1_000_000;
-const LAST_ORDER_NUMBER = 2 ** 31 - 2;
-
-/** A hook that may answer a call with a code before the domain does (fault injection). */
-export interface CodeInjector {
-  codeFor(customerUri: string, operation: OperationName): number | undefined;
-}
+export type { CallContext } from './order-intake.js';
+export type { CodeInjector } from './access.js';
 
 export interface EpkiServiceDeps {
   accounts: Accounts;
   store: OrderStore;
   /** the collect bundle's chain */
   ca: TestCa;
-  clock: Clock;
-  /** the order numbers' seeded stream */
-  random: SeededRandom;
   /** every change of an order's state */
   lifecycle: OrderLifecycle;
+  access: Access;
+  intake: OrderIntake;
   settings: ServiceSettings;
-  injector?: CodeInjector;
+}
+
+/** The SOAP code of each situation the shared access checks answer. */
+const SOAP_CODES: Record<Exclude<AccessRefusal['situation'], 'injected'>, number> = {
+  unauthenticated: Status.INVALID_AUTH_DATA,
+  forbidden: Status.CUSTOMER_CONFIGURATION_FORBIDS,
+  'permission-denied': Status.PERMISSION_DENIED,
+  'organization-suspended': Status.INVALID_ORG_AUTH,
+  'scripted-failure': Status.UNKNOWN_ERROR,
+  'order-not-found': Status.ORDER_NUMBER_NOT_FOUND,
+};
+
+function soapCode(refusal: AccessRefusal): number {
+  return refusal.situation === 'injected' ? refusal.code : SOAP_CODES[refusal.situation];
 }
 
 const CSR_PROBLEM_CODES: Record<CsrProblem, number> = {
@@ -126,21 +117,8 @@ export class EpkiService {
 
   /** authData, then the customer's configuration, then injected faults. */
   private admit(op: OperationName, authData: EnrollArgs['authData'], ctx: CallContext | undefined): Outcome<Principal> {
-    const principal = this.deps.accounts.authenticate(authData);
-    if (!principal) return { code: Status.INVALID_AUTH_DATA };
-    if (ctx) ctx.customer = principal.customer.customerLoginUri;
-    if (this.deps.accounts.forbids(principal.customer, op)) return { code: Status.CUSTOMER_CONFIGURATION_FORBIDS };
-    const injected = this.deps.injector?.codeFor(principal.customer.customerLoginUri, op);
-    if (injected !== undefined) return { code: injected };
-    return principal;
-  }
-
-  /** An organization's own gate: may this admin act for it, is it suspended, does it forbid the operation. */
-  private orgGate(op: OperationName, principal: Principal, org: Organization): number | undefined {
-    if (!this.deps.accounts.mayActFor(principal.admin, org.orgId)) return Status.PERMISSION_DENIED;
-    if (this.deps.accounts.isSuspended(org)) return Status.INVALID_ORG_AUTH;
-    if (this.deps.accounts.forbids(principal.customer, op, org)) return Status.CUSTOMER_CONFIGURATION_FORBIDS;
-    return undefined;
+    const principal = this.deps.access.admit({ operation: op, capability: op }, authData, ctx);
+    return isRefusal(principal) ? { code: soapCode(principal) } : principal;
   }
 
   /** An order the caller may act on, brought up to date (and counted as a poll when `poll`). */
@@ -151,21 +129,15 @@ export class EpkiService {
     poll: boolean,
   ): Outcome<Order> {
     if (orderNumber === undefined || orderNumber <= 0) return { code: Status.INVALID_ORDER_NUMBER };
-    // looked up within the caller's customer: another customer's order is not read at all, so it answers -2 (never
-    // -16) as fast as a number never issued
-    const order = this.store.get(orderNumber, principal.customer.customerLoginUri);
+    // another customer's order does not exist for this caller: -2, never -16
+    const order = this.deps.access.ownOrder(principal, orderNumber);
     if (!order) return { code: Status.ORDER_NUMBER_NOT_FOUND };
     return this.gateOrder(op, principal, order, poll);
   }
 
   private gateOrder(op: OperationName, principal: Principal, order: Order, poll: boolean): Outcome<Order> {
-    const org = this.deps.accounts.organization(principal.customer, order.orgId);
-    if (!org) return { code: Status.ORDER_NUMBER_NOT_FOUND };
-    const refused = this.orgGate(op, principal, org);
-    if (refused !== undefined) return { code: refused };
-    if (this.deps.lifecycle.failsOnce(order, op)) return { code: Status.UNKNOWN_ERROR };
-    this.deps.lifecycle.advance(order, poll);
-    return order;
+    const gated = this.deps.access.gateOrder({ operation: op, capability: op }, principal, order, poll);
+    return isRefusal(gated) ? { code: soapCode(gated) } : gated;
   }
 
   // ---- enrollment ----
@@ -192,8 +164,8 @@ export class EpkiService {
     if (!org || !accounts.checkSecretKey(org, args.secretKey)) {
       return Status.INVALID_ORG_AUTH;
     }
-    const refused = this.orgGate(op, principal, org);
-    if (refused !== undefined) return refused;
+    const refused = this.deps.access.orgGate({ operation: op, capability: op }, principal, org);
+    if (refused) return soapCode(refused);
     if (!isValidUsername(args.username)) return Status.INVALID_USERNAME;
     if (!isValidEmail(args.email)) return Status.INVALID_EMAIL;
     if (!accounts.emailDomainAllowed(org, args.email)) return Status.DOMAIN_NOT_ALLOWED;
@@ -219,54 +191,19 @@ export class EpkiService {
       if (err instanceof CsrRejected) return CSR_PROBLEM_CODES[err.problem];
       throw err;
     }
-    const order = this.createOrder(principal, org, args.username, args.email, csr, templates, ctx);
-    return order instanceof Promise ? order.then((o) => o.orderNumber) : order.orderNumber;
-  }
-
-  /**
-   * A new order number: drawn from the customer's own seeded stream, skipping any number stored. Numbers are
-   * neither sequential nor shared across customers, so one customer learns nothing of another's traffic, and
-   * the same seed gives a customer the same numbers whatever other customers do (a collision with another's
-   * order, one in millions, is the only exception). A full reset or the customer's own starts its draws over.
-   */
-  private allocateOrderNumber(customerUri: string): number {
-    const stream = this.deps.random.stream(orderNumberStreamName(customerUri));
-    for (;;) {
-      const n = stream.int(FIRST_ORDER_NUMBER, LAST_ORDER_NUMBER);
-      if (!this.store.get(n)) return n;
-    }
-  }
-
-  /** A new order, saved and on its way (an order issued on the spot is issued before the client hears its number). */
-  private createOrder(
-    principal: Principal,
-    org: Organization,
-    username: string,
-    email: string,
-    csr: ParsedCsr,
-    templates: KuTemplate[],
-    ctx: CallContext,
-  ): Order | Promise<Order> {
-    const now = this.deps.clock.now();
-    const order: Order = {
-      orderNumber: this.allocateOrderNumber(principal.customer.customerLoginUri),
-      customerUri: principal.customer.customerLoginUri,
-      orgId: org.orgId,
-      department: this.deps.accounts.departmentOf(org, email),
-      admin: principal.admin.login,
-      username,
-      email,
-      csr: csr.der.toString('base64'),
+    const order = this.deps.intake.create({
+      api: 'soap',
+      principal,
+      org,
+      username: args.username,
+      email: args.email,
+      csr,
       templates: templates.map((t) => t.shortName),
-      baseUrl: ctx.baseUrl,
-      state: 'processing',
-      tags: scriptTags(email),
-      polls: 0,
-      createdAt: now,
-      updatedAt: now,
-      history: [{ at: now, state: 'processing', note: `enrolled by ${principal.admin.login}` }],
-    };
-    return this.deps.lifecycle.start(order, org, csr);
+      // SOAP knows a person by the username alone: it creates one, never overwrites what REST said of it
+      person: { details: { ...namesOf(args.username), commonName: args.username }, update: false },
+      ctx,
+    });
+    return order instanceof Promise ? order.then((o) => o.orderNumber) : order.orderNumber;
   }
 
   /** A full reset (the seed's streams start over with it: the same order numbers and serials are drawn again). */
@@ -324,7 +261,7 @@ export class EpkiService {
     if ((args.reason ?? '').length > LIMITS.reason) return Status.INVALID_REASON;
     const serial = canonicalSerial(args.serialNumber);
     if (!serial) return Status.INVALID_SERIAL_NUMBER;
-    const found = this.store.getBySerial(serial, principal.customer.customerLoginUri);
+    const found = this.deps.access.ownCertificate(principal, serial);
     if (!found) return Status.SERIAL_NUMBER_NOT_FOUND;
     const order = this.gateOrder('revokeBySerialNumber', principal, found, false);
     if (isCode(order)) return order.code;
@@ -342,8 +279,12 @@ export class EpkiService {
     const dep = args.dep?.trim() ?? '';
     if (dep && (dep.length > LIMITS.dep || !org.departments.some((d) => d.name === dep)))
       return Status.INVALID_ORG_OR_DEPARTMENT;
-    const refused = this.orgGate('revokeAllByPerson', principal, org);
-    if (refused !== undefined) return refused;
+    const refused = this.deps.access.orgGate(
+      { operation: 'revokeAllByPerson', capability: 'revokeAllByPerson' },
+      principal,
+      org,
+    );
+    if (refused) return soapCode(refused);
     let revoked = false;
     let refusal: number | undefined;
     for (const order of this.store.findByEmail(principal.customer.customerLoginUri, org.orgId, args.email)) {

@@ -1,28 +1,33 @@
 import { z } from 'zod';
-import { OPERATIONS, type OperationName } from '../../wsdl/contract.js';
+import { OPERATIONS } from '../../wsdl/contract.js';
+import { isRestOperationName, REST_OPERATIONS } from '../../wsdl/rest/endpoints.js';
+import { restStatusesOf, restStatusFor } from '../../wsdl/rest/status-codes.js';
 import { statusEntry } from '../../wsdl/status-codes.js';
+import type { AnyOperation, CodeInjector } from './access.js';
 import type { Accounts, AuthDataInput } from './accounts.js';
 import type { Clock } from './clock.js';
-import type { CodeInjector } from './epki-service.js';
+import { APIS, type Api } from './orders.js';
 import type { SeededRandom } from './random.js';
 
 /**
  * Fault injection, always scoped to one customer (customerLoginUri), so test suites sharing one mock
- * never see each other's faults. A rule answers a catalog code (consulted by the domain right after
- * authentication) or breaks the transport (consulted by the SOAP front end before dispatch, or after it
- * with `after`: the call takes effect but its answer is lost; only for calls whose authData authenticates). Rules fire for the next `count` matching
+ * never see each other's faults. A rule answers a code of its API's catalog (consulted by the domain right after
+ * authentication) or breaks the transport (consulted by the SOAP or REST front end before dispatch, or after it
+ * with `after`: the call takes effect but its answer is lost; only for calls whose credentials authenticate).
+ * A rule names a SOAP operation (`collect`) or a REST one (`smime.collect`), or neither: then it applies to every
+ * operation (of `api`, when given) whose catalog has its code. Rules fire for the next `count` matching
  * calls, or at a `rate` drawn from the customer's own seeded stream ("faults/<customer>"): one customer's
  * calls never shift another's draws, and the same seed with the same calls fires the same faults.
  */
 
 export const TRANSPORT_FAULTS = {
   reset: 'the connection is reset (TCP RST) without an answer',
-  empty: 'HTTP 200, text/xml, empty body',
-  malformed: 'HTTP 200, text/xml, an envelope cut off in the middle',
+  empty: 'HTTP 200, text/xml (REST: application/json), empty body',
+  malformed: 'HTTP 200, text/xml with an envelope (REST: application/json with a JSON answer) cut off in the middle',
   hang: 'no answer for hangMs (default and maximum: faultHangLimitMs), then the connection is closed',
   http500: 'HTTP 500 with an HTML error page (a proxy or container error, not a SOAP fault)',
   http503: 'HTTP 503 with Retry-After: 1 and an HTML page (an overloaded or restarting service)',
-  'soap-fault': 'HTTP 500 with a SOAP 1.1 S:Server fault, as Metro answers an exception',
+  'soap-fault': 'HTTP 500 with a SOAP 1.1 S:Server fault, as Metro answers an exception (SOAP operations only)',
 } as const;
 export type TransportFaultKind = keyof typeof TRANSPORT_FAULTS;
 
@@ -39,8 +44,10 @@ export interface TransportFault {
 export interface FaultSpec {
   /** the customerLoginUri whose calls the rule applies to */
   customer: string;
-  /** one operation; default: any (for a code: any operation the catalog lists the code for) */
-  operation?: OperationName;
+  /** one operation, SOAP or REST; default: any (for a code: any operation whose catalog lists the code) */
+  operation?: AnyOperation;
+  /** without an operation: only this API's operations */
+  api?: Api;
   /** answer this catalog status code */
   code?: number;
   /** or break the transport this way */
@@ -56,7 +63,8 @@ export interface FaultSpec {
 export interface FaultRule {
   id: number;
   customer: string;
-  operation?: OperationName;
+  operation?: AnyOperation;
+  api?: Api;
   code?: number;
   transport?: TransportFaultKind;
   rate?: number;
@@ -76,15 +84,29 @@ export class FaultSpecError extends Error {}
 /** The seeded stream a customer's probabilistic faults draw from. */
 export const faultStreamName = (customer: string) => `faults/${customer}`;
 
-/** Operations the catalog lists `code` for. */
-function operationsAnswering(code: number): readonly OperationName[] {
-  return statusEntry(code)?.operations ?? [];
+/** Operations, of either API, whose catalog lists `code` for them. */
+function operationsAnswering(code: number): readonly AnyOperation[] {
+  return [
+    ...(statusEntry(code)?.operations ?? []),
+    ...REST_OPERATIONS.filter((op) => restStatusFor(code, op) !== undefined),
+  ];
+}
+
+const apiOf = (operation: AnyOperation): Api => (isRestOperationName(operation) ? 'rest' : 'soap');
+
+/** Whether a rule (its operation, its API) applies to a call of `operation`. */
+function ruleCovers(r: { operation?: AnyOperation; api?: Api }, operation: AnyOperation): boolean {
+  if (r.operation) return r.operation === operation;
+  return r.api === undefined || r.api === apiOf(operation);
 }
 
 /** The most calls one rule may answer: beyond it, a rule with no count (until cleared) says it better. */
 export const MAX_FAULT_COUNT = 1_000_000;
 
-const FAULT_FIELDS = ['customer', 'operation', 'code', 'transport', 'count', 'rate', 'hangMs', 'after'];
+/** Operations of both APIs a rule may name. */
+const ANY_OPERATIONS = [...OPERATIONS, ...REST_OPERATIONS] as const;
+
+const FAULT_FIELDS = ['customer', 'operation', 'api', 'code', 'transport', 'count', 'rate', 'hangMs', 'after'];
 
 /** A fault spec's shape; the checks that need the accounts, the catalog or the hang limit follow in `check`. */
 const faultSpecSchema = z.strictObject(
@@ -93,7 +115,8 @@ const faultSpecSchema = z.strictObject(
       .string({ error: 'customer (a customerLoginUri) is required: faults are scoped to one customer' })
       .min(1, { error: 'customer (a customerLoginUri) is required: faults are scoped to one customer' })
       .max(256, { error: 'customer has at most 256 characters' }),
-    operation: z.enum(OPERATIONS, { error: `operation must be one of ${OPERATIONS.join(', ')}` }).optional(),
+    operation: z.enum(ANY_OPERATIONS, { error: `operation must be one of ${ANY_OPERATIONS.join(', ')}` }).optional(),
+    api: z.enum(APIS, { error: `api must be one of ${APIS.join(', ')}` }).optional(),
     code: z.number({ error: 'code must be a status code of the catalog (a whole number)' }).int().optional(),
     transport: z
       .enum(Object.keys(TRANSPORT_FAULTS) as [TransportFaultKind, ...TransportFaultKind[]], {
@@ -183,6 +206,7 @@ export class FaultInjector implements CodeInjector {
       id: this.nextId++,
       customer: spec.customer,
       ...(spec.operation !== undefined ? { operation: spec.operation } : {}),
+      ...(spec.api !== undefined ? { api: spec.api } : {}),
       ...(spec.code !== undefined ? { code: spec.code } : {}),
       ...(spec.transport !== undefined ? { transport: spec.transport } : {}),
       ...(spec.rate !== undefined ? { rate: spec.rate } : {}),
@@ -208,16 +232,27 @@ export class FaultInjector implements CodeInjector {
     const s = parsed.data;
     if (!this.accounts.customer(s.customer))
       throw new FaultSpecError(`customer ${JSON.stringify(s.customer)} is not in the accounts fixture`);
+    const { operation } = s;
+    if (s.api !== undefined && operation !== undefined && apiOf(operation) !== s.api)
+      throw new FaultSpecError(`${operation} is not a ${s.api} operation`);
+    const api = s.api ?? (operation && apiOf(operation));
     if ((s.code === undefined) === (s.transport === undefined))
       throw new FaultSpecError('give exactly one of code (a catalog status code) or transport');
     if (s.code !== undefined) {
-      if (!statusEntry(s.code))
-        throw new FaultSpecError(`code ${s.code} is not a status code of the catalog (docs/status-codes.md)`);
-      const ops = operationsAnswering(s.code);
-      if (s.operation && !ops.includes(s.operation))
-        throw new FaultSpecError(`${s.operation} never answers ${s.code} (the catalog lists it for ${ops.join(', ')})`);
+      const known = (api !== 'rest' && statusEntry(s.code)) || (api !== 'soap' && restStatusesOf(s.code).length);
+      if (!known)
+        throw new FaultSpecError(
+          `code ${s.code} is not a status code of the ${api ? `${api.toUpperCase()} ` : ''}catalog (docs/status-codes.md${api === 'soap' ? '' : ', docs/rest.md'})`,
+        );
+      const ops = operationsAnswering(s.code).filter((op) => ruleCovers({ api }, op));
+      if (operation && !ops.includes(operation))
+        throw new FaultSpecError(`${operation} never answers ${s.code} (the catalog lists it for ${ops.join(', ')})`);
       if (s.after) throw new FaultSpecError('after applies to transport faults only');
     }
+    if (s.transport === 'soap-fault' && api === 'rest')
+      throw new FaultSpecError(
+        'soap-fault breaks SOAP calls only: a REST rule may use reset, empty, malformed, hang, http500 or http503',
+      );
     if (s.hangMs !== undefined) {
       if (s.transport !== 'hang') throw new FaultSpecError('hangMs applies to transport "hang" only');
       if (s.hangMs > this.limits.hangLimitMs)
@@ -256,12 +291,10 @@ export class FaultInjector implements CodeInjector {
   }
 
   /** CodeInjector: the code an injected rule answers for this call, if one fires. */
-  codeFor(customerUri: string, operation: OperationName): number | undefined {
+  codeFor(customerUri: string, operation: AnyOperation): number | undefined {
     return this.fire(
       customerUri,
-      (r) =>
-        r.code !== undefined &&
-        (r.operation ? r.operation === operation : operationsAnswering(r.code).includes(operation)),
+      (r) => r.code !== undefined && ruleCovers(r, operation) && operationsAnswering(r.code).includes(operation),
     )?.code;
   }
 
@@ -270,14 +303,18 @@ export class FaultInjector implements CodeInjector {
    * wrong password (or a guess at another customer's name) never uses up a customer's transport fault. The
    * password is checked only when the named customer has a transport rule queued: other calls pay nothing for it.
    */
-  transportFor(authData: AuthDataInput | undefined, operation: OperationName): TransportFault | undefined {
+  transportFor(authData: AuthDataInput | undefined, operation: AnyOperation): TransportFault | undefined {
     const customerUri = authData?.customerLoginUri;
     if (customerUri === undefined || !this.rules.get(customerUri)?.some((r) => r.transport !== undefined))
       return undefined;
     if (!this.accounts.authenticate(authData)) return undefined;
     const rule = this.fire(
       customerUri,
-      (r) => r.transport !== undefined && (!r.operation || r.operation === operation),
+      (r) =>
+        r.transport !== undefined &&
+        ruleCovers(r, operation) &&
+        // a rule for any operation breaks SOAP calls with a SOAP fault, and nothing else
+        !(r.transport === 'soap-fault' && apiOf(operation) === 'rest'),
     );
     if (!rule) return undefined;
     return {

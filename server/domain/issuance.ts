@@ -1,5 +1,6 @@
 import { positiveSerial } from '../ca/certificate.js';
 import { parseCsr, type ParsedCsr } from '../ca/csr.js';
+import { requestForKey } from '../ca/key-request.js';
 import { issueLeaf, issueLeafWith, type LeafRequest } from '../ca/issuer.js';
 import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
@@ -12,8 +13,9 @@ import type { SeededRandom } from './random.js';
 
 /**
  * An order's certificate from the test CA: the serial drawn from the seeded stream (unique in the store),
- * validity from the mock's clock, KU/EKU from the order's templates, the subject from the organization's
- * validation (leaf-subject.ts). The lifecycle asks for it on the way into "issued".
+ * validity from the mock's clock (for the REST enrollment's term, else validityDays), KU/EKU from the order's
+ * templates, the subject from the organization's validation (leaf-subject.ts). The lifecycle asks for it on the
+ * way into "issued".
  */
 
 export interface IssuanceDeps {
@@ -63,7 +65,9 @@ export class Issuance {
   /** What the CA needs to issue an order's certificate now (draws its serial). */
   private leafRequest(order: Order, now: number, parsed?: ParsedCsr): LeafRequest {
     const { accounts } = this.deps;
-    const csr = parsed ?? parseCsr(order.csr);
+    // a renewal has no CSR of its own, only the key it is for
+    const csr =
+      parsed ?? (order.publicKey ? requestForKey(Buffer.from(order.publicKey, 'base64')) : parseCsr(order.csr));
     const customer = accounts.customer(order.customerUri);
     const templates = order.templates
       .map((name) => customer && accounts.template(customer, name))
@@ -71,14 +75,18 @@ export class Issuance {
     const org = (customer && accounts.organization(customer, order.orgId)) ?? UNKNOWN_ORGANIZATION;
     const serial = this.newSerial();
     const notBefore = new Date(Math.floor(now / 1000) * 1000);
-    // notAfter is inclusive (RFC 5280 4.1.2.5): the certificate is valid for exactly validityDays days (SBR 6.3.2),
-    // and never past what a certificate time can say (the clock stops at the CA's notAfter, the validity adds to it)
-    const notAfter = new Date(Math.min(notBefore.getTime() + this.deps.validityDays * DAY_MS - 1000, LAST_INSTANT_MS));
+    // notAfter is inclusive (RFC 5280 4.1.2.5): the certificate is valid for exactly its days (SBR 6.3.2), a REST
+    // enrollment's term or the configured validity, and never past what a certificate time can say (the clock stops
+    // at the CA's notAfter, the validity adds to it)
+    const days = order.rest?.term ?? this.deps.validityDays;
+    const notAfter = new Date(Math.min(notBefore.getTime() + days * DAY_MS - 1000, LAST_INSTANT_MS));
     return {
       csr,
       subject: leafSubject(org, order.username, order.email),
       validationType: org.validation.type,
       email: order.email,
+      // a REST enrollment's secondary emails join the email in the SAN (the enroll's emails replace the CSR's)
+      secondaryEmails: secondaryEmailsOf(order),
       serial: Buffer.from(serial, 'hex'),
       notBefore,
       notAfter,
@@ -91,6 +99,17 @@ export class Issuance {
         : {}),
     };
   }
+}
+
+/** A REST order's secondary emails, without the email itself or repeats (compared without case). */
+function secondaryEmailsOf(order: Order): string[] {
+  const seen = new Set([order.email.toLowerCase()]);
+  return (order.rest?.secondaryEmails ?? []).filter((e) => {
+    const key = e.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function issued(request: LeafRequest, der: Buffer): IssuedCertificate {

@@ -1,6 +1,6 @@
-import type { OperationName } from '../../wsdl/contract.js';
 import { readScriptTag, withScriptTags, type ScriptTag, type ScriptTagForm } from '../../wsdl/script-tags.js';
 import type { ParsedCsr } from '../ca/csr.js';
+import type { AnyOperation } from './access.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, Organization } from './accounts.js';
 import { MAX_DURATION_MS, type Clock } from './clock.js';
@@ -186,6 +186,15 @@ export function approvalTarget(order: Order): OrderState {
   return 'issued';
 }
 
+export interface RevokeOptions {
+  /** the CRLReason code (default: read from the reason's text) */
+  reasonCode?: number;
+  /** when it was revoked (default: now) */
+  at?: number;
+  /** only marked revoked: not published on the CRL or by OCSP */
+  manual?: boolean;
+}
+
 export interface LifecycleDeps {
   store: OrderStore;
   clock: Clock;
@@ -294,21 +303,34 @@ export class OrderLifecycle {
   moveTo(order: Order, state: OrderState, note: string, csr?: ParsedCsr): void {
     const now = this.deps.clock.now();
     if (state === 'issued' && !order.certificate) order.certificate = this.deps.issuance.issue(order, now, csr);
-    // the CSR was only needed to issue: an issued order does not carry it (a third of a stored order)
-    if (order.certificate) order.csr = '';
+    // the CSR (or a renewal's key) was only needed to issue: an issued order does not carry it (a third of a stored order)
+    if (order.certificate) {
+      order.csr = '';
+      delete order.publicKey;
+    }
     order.state = state;
     order.next = stepOnArrival(order, state, now);
     this.note(order, state, note);
     if (state === 'issued') this.autoRevokePrevious(order);
   }
 
-  /** Revoke an order unconditionally (the caller checked its state) and save it. */
-  revoke(order: Order, reason: string, by: string): void {
+  /**
+   * Revoke an order unconditionally (the caller checked its state) and save it. The reason code is the one given
+   * (REST) or read from the reason's text (SOAP); a manual revocation (REST) is only marked, the CA is not told.
+   */
+  revoke(order: Order, reason: string, by: string, options: RevokeOptions = {}): void {
     const now = this.deps.clock.now();
-    order.revocation = { at: now, reason, reasonCode: reasonCodeFromText(reason), by };
+    order.revocation = {
+      at: options.at ?? now,
+      reason,
+      reasonCode: options.reasonCode ?? reasonCodeFromText(reason),
+      by,
+      ...(options.manual ? { manual: true } : {}),
+    };
     order.state = 'revoked';
     order.next = undefined;
-    this.note(order, 'revoked', `revoked by ${by}${reason ? `: ${reason}` : ''}`);
+    const how = options.manual ? 'marked revoked (manually, not on the CRL)' : 'revoked';
+    this.note(order, 'revoked', `${how} by ${by}${reason ? `: ${reason}` : ''}`);
     this.deps.store.save(order);
   }
 
@@ -316,11 +338,11 @@ export class OrderLifecycle {
    * A scripted `+fail14`: true (and the tag used up, the order saved) when this call about the order is the
    * one that answers -14.
    */
-  failsOnce(order: Order, operation: OperationName): boolean {
+  failsOnce(order: Order, operation: AnyOperation): boolean {
     const isFail14 = (t: string) => readScriptTag(t)?.kind === 'fail14';
     if (!order.tags.some(isFail14)) return false;
     order.tags = order.tags.filter((t) => !isFail14(t));
-    this.note(order, order.state, `${operation} answered -14 (scripted +fail14)`);
+    this.note(order, order.state, `${operation} failed with -14 (scripted +fail14)`);
     this.deps.store.save(order);
     return true;
   }
@@ -336,7 +358,7 @@ export class OrderLifecycle {
    * (guide 2.1.1, 2.1.2: a property of the enroll). Previous means enrolled earlier: of a person's issued
    * certificates in an auto-revoke organization, the one from the latest enrollment stays, whatever order
    * they were issued in. An older order issued after a newer one is superseded at once, and the newer
-   * certificate stays. Enrollment order is the orders' creation time, then (a frozen clock) order number.
+   * certificate stays. Enrollment order is the orders' creation time, then (a frozen clock) the order they were made in.
    */
   private autoRevokePrevious(order: Order): void {
     const { accounts, store } = this.deps;
@@ -356,4 +378,8 @@ export class OrderLifecycle {
 
 /** Whether order `a` was enrolled before order `b`: created earlier, or at the same instant with a lower number. */
 const enrolledBefore = (a: Order, b: Order) =>
-  a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.orderNumber < b.orderNumber);
+  a.createdAt < b.createdAt ||
+  (a.createdAt === b.createdAt &&
+    (a.enrolledSeq !== undefined && b.enrolledSeq !== undefined
+      ? a.enrolledSeq < b.enrolledSeq
+      : a.orderNumber < b.orderNumber));

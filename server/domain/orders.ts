@@ -38,10 +38,39 @@ export interface Revocation {
   at: number;
   /** the reason text the caller gave (may be empty) */
   reason: string;
-  /** RFC 5280 CRLReason code, derived from the text where possible */
+  /** RFC 5280 CRLReason code: given (REST), or derived from the text where possible */
   reasonCode: number;
-  /** who revoked: the SOAP operation or "auto-revoke" / "admin" */
+  /** who revoked: the operation, or "auto-revoke" / "admin" */
   by: string;
+  /**
+   * marked revoked without the CA (REST's manual revocation, "not revoked on CA side"): it stays off the CRL and
+   * OCSP
+   */
+  manual?: boolean;
+}
+
+/** The API a call came through: the order that shows which one made it. */
+export const APIS = ['soap', 'rest'] as const;
+export type Api = (typeof APIS)[number];
+
+/** What a REST enrollment (or a renewal, a replacement over REST) adds to an order; SOAP orders have none. */
+export interface RestEnrollment {
+  /** the certificate profile's id */
+  certType: number;
+  /** validity in days */
+  term: number;
+  firstName: string;
+  middleName?: string;
+  lastName: string;
+  commonName?: string;
+  phone?: string;
+  secondaryEmails: string[];
+  eppn?: string;
+  upn?: string;
+  comments?: string;
+  customFields: { name: string; value: string }[];
+  /** the order this one renews or replaces */
+  renewalOf?: number;
 }
 
 export interface HistoryEntry {
@@ -52,6 +81,8 @@ export interface HistoryEntry {
 
 export interface Order {
   orderNumber: number;
+  /** the API that enrolled it */
+  api: Api;
   customerUri: string;
   orgId: number;
   department?: string;
@@ -61,6 +92,11 @@ export interface Order {
   email: string;
   /** base64 DER of the CSR, kept until the certificate is issued (empty afterwards) */
   csr: string;
+  /**
+   * a renewal has no CSR: base64 DER of the SubjectPublicKeyInfo its certificate is for (the renewed one's), kept
+   * until it is issued
+   */
+  publicKey?: string;
   /** KU/EKU template shortNames requested with enrollUsingKUTemplates */
   templates: string[];
   /** the base URL the certificate's CRL/AIA point at (the URL the client enrolled through) */
@@ -72,10 +108,17 @@ export interface Order {
   /** status polls answered while the order still had a step ahead (polls of a settled order are not counted) */
   polls: number;
   createdAt: number;
+  /**
+   * Which enrollment came first when the mock's clock gave two the same createdAt (a frozen clock): increasing in
+   * the order orders were made, across restarts. Orders stored before it existed compare by order number.
+   */
+  enrolledSeq?: number;
   updatedAt: number;
   certificate?: IssuedCertificate;
   revocation?: Revocation;
   history: HistoryEntry[];
+  /** REST enrollments' profile, term, person details and custom fields */
+  rest?: RestEnrollment;
 }
 
 /** RFC 5280 CRLReason codes, from the free-text reason a revoke call gives (guide: "for audit logging"). */

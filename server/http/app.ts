@@ -9,24 +9,35 @@ import type { Revocation } from '../ca/revocation.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { MockConfig } from '../config.js';
 import type { EpkiService } from '../domain/epki-service.js';
+import type { RestService } from '../domain/rest-service.js';
+import { restApi, type RestApiOptions } from '../rest/api.js';
+import { requestBaseUrl } from '../soap/base-url.js';
+import type { RevokedCollectCode } from '../../wsdl/rest/status-codes.js';
 import type { SoapEndpointOptions } from '../soap/endpoint.js';
-import { soapEndpoint, sendFault, type SoapCallRecord } from '../soap/endpoint.js';
+import type { CallRecord } from '../domain/calls.js';
+import { soapEndpoint, sendFault } from '../soap/endpoint.js';
 import { SoapFault } from '../soap/fault.js';
 import { caRoutes } from './ca-routes.js';
 import { revocationRoutes } from './revocation-routes.js';
 import { healthRoutes, Readiness } from './health.js';
 
-/** The HTTP surface of the mock: the SOAP endpoint, CA downloads, and a catch-all that never leaks a stack trace. */
+/**
+ * The HTTP surface of the mock: the SOAP endpoint, the REST API (/api), CA downloads, and a catch-all that never
+ * leaks a stack trace.
+ */
 
 export interface AppParts {
   config: MockConfig;
   service: EpkiService;
+  /** the REST API's operations (/api) */
+  rest: RestService;
   ca: TestCa;
   /** CRLs and the OCSP responder (server/ca/revocation.ts) */
   revocation?: Revocation;
-  onCall?: (record: SoapCallRecord) => void;
-  /** transport fault injection (server/domain/faults.ts) */
+  onCall?: (record: CallRecord) => void;
+  /** transport fault injection (server/domain/faults.ts), for SOAP calls and REST calls */
   intercept?: SoapEndpointOptions['intercept'];
+  restIntercept?: RestApiOptions['intercept'];
   /** the admin API (/admin/api) and page (/admin) */
   admin?: MockAdmin;
   /** what /readyz reports (default: no checks, ready) */
@@ -58,6 +69,16 @@ export function createApp(parts: AppParts): App {
     intercept: parts.intercept,
   });
   app.use(soap.router);
+  app.use(
+    restApi({
+      service: parts.rest,
+      maxBodyBytes: config.maxBodyBytes,
+      revokedCollectCode: Number(config.restRevokedCollectCode) as RevokedCollectCode,
+      baseUrlOf: (req) => requestBaseUrl(req, baseUrl),
+      onCall: parts.onCall,
+      intercept: parts.restIntercept,
+    }),
+  );
   app.use(caRoutes(ca, baseUrl));
   if (parts.revocation) app.use(revocationRoutes(parts.revocation));
   app.use(healthRoutes(parts.readiness ?? new Readiness()));

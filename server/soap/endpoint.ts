@@ -171,7 +171,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
 
   function handlePost(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
-    const record: SoapCallRecord = { at: Date.now(), httpStatus: 200, latencyMs: 0 };
+    const record: SoapCallRecord = { api: 'soap', at: Date.now(), httpStatus: 200, latencyMs: 0 };
     const contentType = req.headers['content-type'];
     const requested = acceptsMediaType(contentType) ? requestCharset(contentType) : 'unsupported';
     const charset = requested === 'unsupported' ? undefined : requested;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeFault } from '../../wsdl/codec/index.js';
 import type { TransportFault } from '../domain/faults.js';
+import { dropConnection } from '../lib/dropped-connection.js';
 
 /**
  * Breaking the transport on purpose (fault injection): what a client meets when a proxy, a load balancer or
@@ -29,25 +30,13 @@ export function breakTransport(
   answeredXml: string,
   done: (httpStatus: number) => void,
 ): void {
-  const socket = req.socket;
   switch (fault.kind) {
     case 'reset':
-      socket.resetAndDestroy();
-      done(0);
+      dropConnection(req, { kind: 'reset' }, done);
       return;
-    case 'hang': {
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        clearTimeout(timer);
-        socket.destroy();
-        done(0);
-      };
-      const timer = setTimeout(end, fault.hangMs ?? 0);
-      socket.once('close', end);
+    case 'hang':
+      dropConnection(req, { kind: 'hang', hangMs: fault.hangMs ?? 0 }, done);
       return;
-    }
     case 'empty':
       withStatus(res, 200).setHeader('Content-Type', 'text/xml;charset=utf-8');
       res.end('');

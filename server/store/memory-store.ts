@@ -1,5 +1,6 @@
 import type { Order, OrderState } from '../domain/orders.js';
 import { dueAt, newestFirst, type OrderFilter, type OrderStore } from './order-store.js';
+import { MemoryPersonStore } from './person-store.js';
 import { Slabs, type Extent } from './slabs.js';
 
 /**
@@ -71,6 +72,7 @@ export class MemoryOrderStore implements OrderStore {
   private readonly byPerson = new Map<string, Set<number>>();
   private readonly slabs: Slabs;
   private maxNumber = 0;
+  readonly persons = new MemoryPersonStore();
 
   /** `slabBytes`: see Slabs (tests make it small) */
   constructor(options: { slabBytes?: number } = {}) {
@@ -183,6 +185,7 @@ export class MemoryOrderStore implements OrderStore {
   }
 
   clear(customerUri?: string): void {
+    this.persons.clear(customerUri);
     if (customerUri === undefined) {
       this.orders.clear();
       this.bySerial.clear();

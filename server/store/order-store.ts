@@ -1,4 +1,5 @@
 import type { Order, OrderState } from '../domain/orders.js';
+import type { PersonStore } from './person-store.js';
 
 /**
  * Where orders live. Synchronous on purpose: both implementations (memory, SQLite via better-sqlite3)
@@ -54,7 +55,9 @@ export interface OrderStore {
   list(filter?: OrderFilter): Order[];
   count(filter?: OrderFilter): number;
   maxOrderNumber(): number;
-  /** drop all orders, or one customer's */
+  /** drop all orders and persons, or one customer's */
   clear(customerUri?: string): void;
+  /** the persons certificates are for, kept with the orders */
+  readonly persons: PersonStore;
   close(): void;
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Order } from '../domain/orders.js';
 import { dueAt, type OrderFilter, type OrderStore } from './order-store.js';
+import { SqlitePersonStore } from './sqlite-persons.js';
 
 /**
  * Orders in a SQLite file (better-sqlite3), for a mock started with a data directory.
@@ -63,6 +64,20 @@ export const MIGRATIONS: readonly Migration[] = [
           END;
           CREATE INDEX orders_due ON orders (due_at) WHERE due_at IS NOT NULL;`,
   },
+  {
+    version: 4,
+    description: 'the REST API: which API made each order (orders before it came through SOAP), and persons',
+    sql: `
+      UPDATE orders SET data = json_set(data, '$.api', 'soap') WHERE json_extract(data, '$.api') IS NULL;
+      CREATE TABLE persons (
+        id           INTEGER PRIMARY KEY,
+        customer_uri TEXT NOT NULL,
+        email_lc     TEXT NOT NULL,
+        data         TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX persons_email ON persons (customer_uri, email_lc);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -80,6 +95,7 @@ type Row = { data: string };
 
 export class SqliteOrderStore implements OrderStore {
   private readonly db: Database.Database;
+  readonly persons: SqlitePersonStore;
   /** prepared at the first save: a file opened with older migrations (a test making an old file) can still open */
   private saveStmt?: Database.Statement;
   private readonly stmt: {
@@ -144,6 +160,7 @@ export class SqliteOrderStore implements OrderStore {
         .run(this.maxOrderNumber());
       this.db.prepare('DELETE FROM orders WHERE customer_uri = ?').run(customerUri);
     });
+    this.persons = new SqlitePersonStore(this.db);
   }
 
   /** The schema version the file is at (after opening: the last migration's, SCHEMA_VERSION by default). */
@@ -252,10 +269,14 @@ export class SqliteOrderStore implements OrderStore {
     return this.stmt.max.get()?.n ?? 0;
   }
 
-  /** Drop all orders (numbers may start over), or one customer's (numbers stay above the highest ever stored). */
+  /**
+   * Drop all orders and persons (numbers may start over), or one customer's (numbers stay above the highest ever
+   * stored).
+   */
   clear(customerUri?: string): void {
     if (customerUri === undefined) this.clearAll();
     else this.clearCustomer(customerUri);
+    this.persons.clear(customerUri);
   }
 
   /** A number kept beside the orders (the mock's clock offset, the order-number floor). */

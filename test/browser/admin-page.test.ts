@@ -99,7 +99,7 @@ describe('the admin page in chromium', () => {
     await page.getByLabel('state').selectOption('awaiting-payment');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/state=awaiting-payment/);
-    expect(await page.locator('#orders tbody tr td:nth-child(3)').allTextContents()).toEqual([
+    expect(await page.locator('#orders tbody tr td:nth-child(4)').allTextContents()).toEqual([
       'bob+payment@example.com',
     ]);
 

@@ -377,11 +377,17 @@ describe('conformance', () => {
     const r = await ccm(['conformance', '--list', '--json']);
     const Listed = z.object({
       checks: z.array(
-        z.strictObject({ name: z.string(), title: z.string(), tags: z.array(z.string()), guide: z.string() }),
+        z.strictObject({
+          name: z.string(),
+          api: z.enum(['soap', 'rest']),
+          title: z.string(),
+          tags: z.array(z.string()),
+          guide: z.string(),
+        }),
       ),
     });
     const [first] = shaped(Listed, r.json).checks;
-    expect(first).toMatchObject({ name: 'wsdl-drift', tags: ['read-only'] });
+    expect(first).toMatchObject({ name: 'wsdl-drift', api: 'soap', tags: ['read-only'] });
     expect(first.guide).toContain('1');
   });
 

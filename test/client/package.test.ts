@@ -91,6 +91,8 @@ describe('the built package (dist/)', () => {
       expect.arrayContaining([
         'CcmClient',
         'CcmStatusError',
+        'CcmRestClient',
+        'CcmRestStatusError',
         'Status',
         'generateKeyAndCsr',
         'parseCollectedCertificate',

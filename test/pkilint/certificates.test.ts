@@ -11,6 +11,7 @@ import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { certificatesOf } from '../support/certs.js';
 import { greedyCsr, readCsr } from '../support/fixtures.js';
 import { openssl, tempDir } from '../support/openssl.js';
+import { enrollBody, restClient } from '../support/rest.js';
 import { call, enrollXml, orderXml, SANDBOX, xmlEl } from '../support/soap.js';
 
 /**
@@ -137,6 +138,32 @@ async function issue(
   });
 }
 
+/** A certificate from a REST issuing path (enroll with secondary emails, renew, replace), collected over REST. */
+async function issueRest(label: string, make: (api: ReturnType<typeof restClient>) => Promise<string>): Promise<void> {
+  const api = restClient(mock.url);
+  const id = await make(api);
+  const collected = await api('GET', `/smime/v1/collect/${id}?format=x509CO`);
+  expect(collected.status, `${label}: collect`).toBe(200);
+  const sandbox = accounts.customer('sandbox')!;
+  const profile = accounts.template(sandbox, 'smime-standard')!;
+  issued.push({
+    label,
+    pem: collected.text,
+    path: file(`leaf-${issued.length}.pem`, collected.text),
+    orderNumber: Number(id),
+    expectedType: expectedType(
+      sandbox.organizations.find((o) => o.orgId === 1001)!,
+      profile.extKeyUsages.map((e) => e.code),
+    ),
+  });
+}
+
+const restEnrolled = async (api: ReturnType<typeof restClient>, email: string): Promise<string> => {
+  const a = await api('POST', '/smime/v1/enroll', enrollBody({ email, secondaryEmails: [`alt.${email}`] }));
+  expect(a.status, a.text).toBe(200);
+  return (a.json as { backendCertId: string }).backendCertId;
+};
+
 beforeAll(async () => {
   const installed = await promisify(execFile)('pkilint', ['lint_pkix_cert', '--help']).then(
     () => true,
@@ -168,6 +195,20 @@ beforeAll(async () => {
   await issue('a CSR with subject attributes of its own', sandbox, sandboxOrg, { csr: greedyCsr() });
   await issue('a single-word username', sandbox, sandboxOrg, { username: 'Cher' });
   await issue('the other CSR sizes', sandbox, sandboxOrg, { csr: readCsr('rsa-4096-sha512.csr') });
+
+  // the REST API's issuing paths: enroll (profile 101: the smime-standard template), renew, replace
+  await issueRest('REST enroll with a secondary email', (api) => restEnrolled(api, 'rest-lint@example.com'));
+  await issueRest('REST renewal', async (api) => {
+    const renewed = await api('POST', `/smime/v2/renew/order/${await restEnrolled(api, 'rest-renew@example.com')}`);
+    return (renewed.json as { backendCertId: string }).backendCertId;
+  });
+  await issueRest('REST replacement', async (api) => {
+    const old = await restEnrolled(api, 'rest-replace@example.com');
+    const replaced = await api('POST', `/smime/v2/replace/order/${old}`, { csr: readCsr('rsa-4096-sha512.csr') });
+    expect(replaced.status, replaced.text).toBe(204);
+    const list = await api('GET', '/smime/v2?email=rest-replace@example.com&state=issued');
+    return (list.json as Array<{ backendCertId: string }>)[0].backendCertId;
+  });
 
   // one revoked, so that the CRL has an entry and OCSP a revoked answer
   await call(mock.endpoint, 'revoke', orderXml(issued[0].orderNumber, SANDBOX, xmlEl('reason', 'keyCompromise')));

@@ -152,6 +152,7 @@ describe('the journal and the logs', () => {
     });
     const log = soapCallLogger(createLogger('info', sink));
     log({
+      api: 'soap',
       at: 0,
       operation: 'collect',
       customerUri: huge,
@@ -225,6 +226,7 @@ describe('listing orders', () => {
       for (let n = 1; n <= 20_000; n++) {
         store.save({
           orderNumber: 1_000_000 + n,
+          api: 'soap',
           customerUri: 'sandbox',
           orgId: 1001,
           admin: 'admin',

@@ -49,6 +49,7 @@ const order = (orderNumber: fc.Arbitrary<number>): fc.Arbitrary<Order> =>
   fc.record(
     {
       orderNumber,
+      api: fc.constantFrom('soap' as const, 'rest' as const),
       customerUri: customers,
       orgId: fc.constantFrom(1001, 1002),
       department: fc.option(text, { nil: undefined }),
@@ -90,6 +91,7 @@ const order = (orderNumber: fc.Arbitrary<number>): fc.Arbitrary<Order> =>
     {
       requiredKeys: [
         'orderNumber',
+        'api',
         'customerUri',
         'orgId',
         'admin',
@@ -285,6 +287,7 @@ describe('the packed memory store', () => {
     const der = (n: number) => Buffer.alloc(1200, n % 251).toString('base64');
     const make = (n: number, state: Order['state'], customerUri = n % 5 ? 'gone' : 'kept'): Order => ({
       orderNumber: n,
+      api: 'soap',
       customerUri,
       orgId: 1,
       admin: 'a',
@@ -338,6 +341,7 @@ describe('the packed memory store', () => {
     ].entries()) {
       const o = {
         orderNumber: i + 1,
+        api: 'soap',
         customerUri: 'c',
         orgId: 1,
         admin: 'a',

@@ -27,6 +27,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function order(orderNumber: number, over: Partial<Order> = {}): Order {
   return {
     orderNumber,
+    api: 'soap',
     customerUri: 'sandbox',
     orgId: 1001,
     admin: 'admin',

@@ -96,3 +96,32 @@ export function abortAfterAnswer(pattern: RegExp, controller: AbortController): 
     });
   };
 }
+
+export interface RelayedRestAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** A REST request passed on to `targetOrigin` (the mock's URL) as it came: method, path, login headers, body. */
+export async function restRelay(targetOrigin: string, req: IncomingMessage, body: string): Promise<RelayedRestAnswer> {
+  const pass: Record<string, string> = {};
+  for (const name of ['login', 'password', 'customeruri', 'content-type', 'accept'])
+    if (typeof req.headers[name] === 'string') pass[name] = req.headers[name];
+  const r = await fetch(targetOrigin + req.url, {
+    method: req.method,
+    headers: pass,
+    body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+  });
+  const headers: Record<string, string> = {};
+  r.headers.forEach((value, name) => {
+    if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date'].includes(name))
+      headers[name] = value;
+  });
+  return { status: r.status, headers, body: Buffer.from(await r.arrayBuffer()) };
+}
+
+export function answerRest(res: ServerResponse, answer: RelayedRestAnswer): void {
+  res.writeHead(answer.status, { ...answer.headers, 'Content-Length': answer.body.length });
+  res.end(answer.body);
+}

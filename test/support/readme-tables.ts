@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_MEANINGS } from '../../client/cli/commands.js';
-import { ALL_CHECKS } from '../../client/conformance/runner.js';
+import { ALL_CHECKS, checkApi } from '../../client/conformance/runner.js';
+import type { CheckApi } from '../../client/conformance/check.js';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { MAX_ADMIN_TEXT, MAX_PAGE } from '../../server/admin/schemas.js';
 import { RECENT_BUNDLES } from '../../server/ca/bundle.js';
@@ -19,6 +20,18 @@ import { statusTrigger } from '../../server/domain/status-triggers.js';
 import { packageRoot } from '../../wsdl/paths.js';
 import { NOT_ANSWERED } from '../../wsdl/guide-codes.js';
 import { STATUS_CODES, statusSource, statusText } from '../../wsdl/status-codes.js';
+import { RestDirectory } from '../../server/domain/rest-accounts.js';
+import { REST_TRIGGERS } from '../../server/domain/rest-status-triggers.js';
+import {
+  COLLECT_FORMAT_INFO,
+  COLLECT_FORMATS,
+  DEFAULT_COLLECT_FORMAT,
+  REST_BASE_PATH,
+  REST_DECISIONS,
+  REST_ENDPOINTS,
+  REST_STATUS_CODES,
+  type RestStatusName,
+} from '../../wsdl/rest/index.js';
 
 /**
  * The docs' generated tables (default accounts, status codes, configuration keys, ...), made from their sources of
@@ -148,12 +161,16 @@ export function adminRouteTable(): string {
   ].join('\n');
 }
 
-export function conformanceChecksTable(): string {
-  const rows = ['| check | tags | guide | verifies |', '| --- | --- | --- | --- |'];
-  for (const c of ALL_CHECKS)
+/** The checks of one API (ALL_CHECKS in run order): SOAP's name the guide's sections, REST's the vendor's REST docs. */
+function checksTable(api: CheckApi, reference: string): string {
+  const rows = [`| check | tags | ${reference} | verifies |`, '| --- | --- | --- | --- |'];
+  for (const c of ALL_CHECKS.filter((check) => checkApi(check) === api))
     rows.push(`| \`${c.name}\` | ${c.tags.join(', ')} | ${cell(c.guide)} | ${cell(c.title)} |`);
   return rows.join('\n');
 }
+
+export const conformanceChecksTable = () => checksTable('soap', 'guide');
+export const conformanceRestChecksTable = () => checksTable('rest', 'documentation');
 
 export function exitCodeTable(): string {
   return [
@@ -241,8 +258,93 @@ export function exampleBlock(path: string): string {
   return `\`\`\`${language}\n${readFileSync(join(packageRoot, path), 'utf8')}\`\`\``;
 }
 
+export function restEndpointTable(): string {
+  return [
+    '| method | path | query | operation | source | what it does |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...REST_ENDPOINTS.map(
+      (e) =>
+        `| ${e.method} | \`${REST_BASE_PATH}${e.path}\` | ${e.query.join(', ') || '-'} | \`${e.operation}\` | ${e.source === 'doc' ? 'vendor docs' : 'public clients'} | ${cell(e.summary)} |`,
+    ),
+  ].join('\n');
+}
+
+const SOURCE_WORDS = { doc: 'vendor docs', evidence: 'evidence', 'ccm-mock': 'ccm-mock' } as const;
+
+export function restStatusCodeTable(): string {
+  const rows = [
+    '| code | HTTP | name | description | source | operations | how to get it from the mock |',
+    '| ---: | ---: | --- | --- | --- | --- | --- |',
+  ];
+  for (const e of REST_STATUS_CODES) {
+    const ops = e.operations.length === 0 ? 'any request under /api' : e.operations.map(code).join(', ');
+    rows.push(
+      `| ${e.code} | ${e.http} | ${e.name} | ${cell(e.description)} | ${SOURCE_WORDS[e.source]} | ${ops} | ${cell(REST_TRIGGERS[e.name as RestStatusName])} |`,
+    );
+  }
+  const notes = REST_STATUS_CODES.filter((e) => e.note).map(
+    (e) => `- **${e.code} ${e.name}** (${SOURCE_WORDS[e.source]}): ${e.note}`,
+  );
+  return [...rows, '', 'Notes:', '', ...notes].join('\n');
+}
+
+export function restDecisionTable(): string {
+  return [
+    '| question | answer | status |',
+    '| --- | --- | --- |',
+    ...REST_DECISIONS.map(
+      (d) =>
+        `| ${cell(d.question)} | ${cell(d.answer)}${d.setting ? ` (setting: \`${d.setting}\`)` : ''} | ${d.status} |`,
+    ),
+  ].join('\n');
+}
+
+export function restCollectFormatTable(): string {
+  return [
+    '| `format` | the docs say | ccm-mock sends | file |',
+    '| --- | --- | --- | --- |',
+    ...COLLECT_FORMATS.map((f) => {
+      const info = COLLECT_FORMAT_INFO[f];
+      return `| \`${f}\`${f === DEFAULT_COLLECT_FORMAT ? ' (default)' : ''} | ${cell(info.doc)} | ${cell(info.contents)} (${info.encoding === 'der' ? 'binary' : 'PEM'}) | \`.${info.extension}\` |`;
+    }),
+  ].join('\n');
+}
+
+/** The REST keys of the default fixture: each customer's profiles (and which organizations get them), its custom fields. */
+export function restProfileTable(): string {
+  const file = readAccountsFile(DEFAULT_ACCOUNTS_FILE);
+  const rows = [
+    '| customer | profile `id`: name | `terms` (days) | `keyTypes` | KU/EKU template | organizations given it | custom fields |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const c of file.customers) {
+    const dir = new RestDirectory(c);
+    const fields =
+      dir
+        .customFields()
+        .map((f) => code(f.name) + (f.mandatory ? ' (mandatory)' : ''))
+        .join(', ') || '-';
+    for (const p of dir.profiles()) {
+      const orgs = c.organizations.filter((o) => dir.profilesOf(o).some((q) => q.id === p.id)).map((o) => o.orgId);
+      const keyTypes = Object.entries(p.keyTypes)
+        .map(([alg, sizes]) => `${alg} ${sizes.join('/')}`)
+        .join('; ');
+      const fallback = c.rest?.profiles.length ? '' : ' (no `rest` key: the default)';
+      rows.push(
+        `| ${code(c.customerLoginUri)} | \`${p.id}\`: ${cell(p.name)}${fallback} | ${p.terms.join(', ')} | ${keyTypes} | ${p.template ? code(p.template) : 'the CA default'} | ${list(orgs) || '-'} | ${fields} |`,
+      );
+    }
+  }
+  return rows.join('\n');
+}
+
 export const GENERATED: Record<string, () => string> = {
   'security-limits': securityLimitsTable,
+  'rest-endpoints': restEndpointTable,
+  'rest-status-codes': restStatusCodeTable,
+  'rest-decisions': restDecisionTable,
+  'rest-collect-formats': restCollectFormatTable,
+  'rest-profiles': restProfileTable,
   'default-accounts': defaultAccountsTable,
   'status-codes': statusCodeTable,
   config: configTable,
@@ -250,6 +352,7 @@ export const GENERATED: Record<string, () => string> = {
   'transport-faults': transportFaultTable,
   'admin-routes': adminRouteTable,
   'conformance-checks': conformanceChecksTable,
+  'conformance-rest-checks': conformanceRestChecksTable,
   'exit-codes': exitCodeTable,
   ...Object.fromEntries(Object.entries(EXAMPLES).map(([name, path]) => [name, () => exampleBlock(path)])),
 };
