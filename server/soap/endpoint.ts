@@ -9,7 +9,7 @@ import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
 import { parseSoapRequest } from './envelope.js';
-import { faultEnvelope, SoapFault } from './fault.js';
+import { faultEnvelope, SOAP11_CONTENT_TYPE, SoapFault } from './fault.js';
 import { marshalResponse } from './marshal.js';
 import { breakTransport } from './transport-faults.js';
 import { unmarshal, type UnmarshalOptions } from './unmarshal.js';
@@ -62,8 +62,6 @@ export interface SoapEndpointOptions {
    */
   intercept?: (call: { operation: OperationName; authData?: AuthData }) => TransportFault | undefined;
 }
-
-const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
 
 function statusCodeOf(op: OperationName, result: unknown): number | undefined {
   if (typeof result === 'number') return result;
@@ -243,7 +241,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
 /** Metro's exact Content-Type (no space before charset); written directly so Express does not rewrite it. */
 function sendXml(res: ServerResponse, status: number, body: string): void {
   // a length instead of chunked encoding, and the body as a string: node joins it to the headers, one write
-  res.writeHead(status, { 'Content-Type': XML_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body, 'utf8') });
+  res.writeHead(status, { 'Content-Type': SOAP11_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body, 'utf8') });
   res.end(body, 'utf8');
 }
 

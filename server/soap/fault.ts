@@ -7,6 +7,9 @@ import { escapeXml } from '../../wsdl/xml.js';
  * the SOAP 1.2 namespace on the Fault element; kept, as clients ignore it.
  */
 
+/** Metro's exact Content-Type for a SOAP 1.1 message (no space before charset). */
+export const SOAP11_CONTENT_TYPE = 'text/xml;charset=utf-8';
+
 export type FaultCode = 'Client' | 'Server' | 'VersionMismatch' | 'MustUnderstand';
 
 export class SoapFault extends Error {
