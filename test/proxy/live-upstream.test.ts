@@ -1,0 +1,171 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CcmClient } from '../../client/client.js';
+import { CcmStatusError } from '../../client/errors.js';
+import type { MockServer } from '../../server/mock-server.js';
+import { createProxyServer, type ProxyServer } from '../../server/proxy/proxy.js';
+import { SERVICE_PATH } from '../../wsdl/contract.js';
+import { readCsr } from '../support/fixtures.js';
+import { LIVE, liveMock, tap, type TappedAnswer } from '../support/live-upstream.js';
+import { tempDir } from '../support/openssl.js';
+import { authXml, envelope, post } from '../support/soap.js';
+
+/**
+ * The proxy in front of a "live" service (a second ccm-mock with another namespace, x509 certificates and
+ * accounts of its own): the project's client, pointed at the proxy, runs every operation; what it gets is
+ * byte for byte what the upstream sent (a tap on each side of the proxy compares them); the WSDL comes back
+ * with its soap:address pointing at the proxy; and nothing the proxy writes holds the upstream's password or
+ * secret key.
+ */
+
+let live: MockServer;
+let upstreamSide: Awaited<ReturnType<typeof tap>>;
+let clientSide: Awaited<ReturnType<typeof tap>>;
+let proxy: ProxyServer;
+const work = tempDir();
+const recordDir = join(work, 'recordings');
+const reportFile = join(work, 'report.md');
+const profileOutFile = join(work, 'profile.json');
+
+beforeAll(async () => {
+  live = await liveMock();
+  upstreamSide = await tap(live.url);
+  proxy = await createProxyServer({ upstream: upstreamSide.url + SERVICE_PATH, recordDir, reportFile, profileOutFile });
+  clientSide = await tap(proxy.url);
+});
+afterAll(async () => {
+  await clientSide?.close();
+  await proxy?.close();
+  await upstreamSide?.close();
+  await live?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const client = () =>
+  new CcmClient({
+    endpoint: clientSide.url + SERVICE_PATH,
+    namespace: LIVE.namespace,
+    auth: { ...LIVE.auth },
+    orgId: LIVE.orgId,
+    secretKey: LIVE.secretKey,
+  });
+
+const soapAnswers = (answers: TappedAnswer[]) =>
+  answers
+    .filter((a) => a.method === 'POST')
+    .map((a) => ({ status: a.status, contentType: a.contentType, body: a.body.toString('base64') }));
+
+describe('the typed client through the proxy', () => {
+  it('runs all nine operations, and gets byte for byte what the upstream answered', async () => {
+    const c = client();
+    expect(await c.getWebServiceInfo()).toBe(LIVE.serviceInfo);
+    expect((await c.getKUTemplates()).map((t) => t.shortName)).toEqual(['live-smime']);
+    const email = `someone@${LIVE.emailDomain}`;
+    const order = await c.enroll({ username: 'Some One', email, csr: readCsr() });
+    const order2 = await c.enroll({ username: 'Some One', email, csr: readCsr(), templates: ['live-smime'] });
+    expect(await c.getCollectStatus(order)).toBe(1);
+    const collected = await c.collect(order);
+    expect(collected).toMatchObject({ ready: true, code: 1, certificate: { format: 'x509' } });
+    await c.revoke(order, 'key compromise');
+    const second = await c.collect(order2);
+    if (!second.ready) throw new Error('the second order is not issued');
+    await c.revokeBySerialNumber(second.certificate.serialNumber);
+    const third = await c.enroll({ username: 'Other Person', email: `other@${LIVE.emailDomain}`, csr: readCsr() });
+    await c.revokeAllByPerson({ email: `other@${LIVE.emailDomain}`, org: LIVE.orgName });
+    await expect(c.getCollectStatus(third)).rejects.toMatchObject({ code: -21 });
+    const wrong = new CcmClient({
+      endpoint: clientSide.url + SERVICE_PATH,
+      namespace: LIVE.namespace,
+      auth: { ...LIVE.auth, password: 'not-the-password' },
+    });
+    await expect(wrong.getCollectStatus(order)).rejects.toBeInstanceOf(CcmStatusError);
+
+    const got = soapAnswers(clientSide.answers);
+    expect(got).toHaveLength(13);
+    expect(got).toEqual(soapAnswers(upstreamSide.answers));
+  });
+
+  it('a fault (a wrapper in the mock default namespace, which the upstream does not serve) comes back unchanged', async () => {
+    const before = upstreamSide.answers.length;
+    const fault = await post(clientSide.url + SERVICE_PATH, envelope('getWebServiceInfo'));
+    expect(fault.status).toBe(500);
+    expect(fault.fault).toEqual({
+      code: 'S:Client',
+      string: 'Cannot find dispatch method for {http://ws.epki.comodo.com/}getWebServiceInfo',
+    });
+    expect(fault.text).toBe(upstreamSide.answers[before].body.toString('utf8'));
+  });
+});
+
+describe('the WSDL through the proxy', () => {
+  it("is the upstream's, with soap:address pointing at the proxy as the client reached it", async () => {
+    const res = await fetch(`${clientSide.url}${SERVICE_PATH}?wsdl`);
+    expect(res.status).toBe(200);
+    const proxied = await res.text();
+    const original = upstreamSide.answers.at(-1)!;
+    expect(original.url).toBe(`${SERVICE_PATH}?wsdl`);
+    const upstreamText = original.body.toString('utf8');
+    expect(upstreamText).toContain(`<soap:address location="${upstreamSide.url}${SERVICE_PATH}"/>`);
+    expect(proxied).toBe(
+      upstreamText.replace(`${upstreamSide.url}${SERVICE_PATH}`, `${clientSide.url}${SERVICE_PATH}`),
+    );
+    expect(proxied).toContain(`targetNamespace="${LIVE.namespace}"`);
+  });
+});
+
+describe('what the proxy writes', () => {
+  it('records each exchange as request, response and metadata files, redacted, tags byte for byte', async () => {
+    const body = envelope(
+      'getCollectStatus',
+      `${authXml({ ...LIVE.auth })}<orderNumber>424242</orderNumber>`,
+      LIVE.namespace,
+    );
+    await post(clientSide.url + SERVICE_PATH, body, {}, LIVE.namespace);
+    await proxy.observer.close();
+    const files = readdirSync(recordDir).sort();
+    const last = files.filter((f) => f.endsWith('-getCollectStatus.request.xml')).at(-1)!;
+    expect(readFileSync(join(recordDir, last), 'utf8')).toBe(
+      body
+        .replace(`>${LIVE.auth.password}<`, '>[redacted]<')
+        .replace(`>${LIVE.auth.login}<`, '>[redacted]<')
+        .replace(`>${LIVE.auth.customerLoginUri}<`, '>[redacted]<'),
+    );
+    const meta = JSON.parse(readFileSync(join(recordDir, last.replace('.request.xml', '.json')), 'utf8'));
+    expect(meta).toMatchObject({
+      operation: 'getCollectStatus',
+      request: { method: 'POST', url: SERVICE_PATH, headers: { soapaction: '""' } },
+      response: { status: 200, from: 'upstream', headers: { 'content-type': 'text/xml;charset=utf-8' } },
+      timing: { totalMs: expect.any(Number), upstreamTotalMs: expect.any(Number) },
+      requestFile: last,
+    });
+    // every operation got its file set
+    for (const op of [
+      'getWebServiceInfo',
+      'getKUTemplates',
+      'enroll',
+      'enrollUsingKUTemplates',
+      'collect',
+      'revoke',
+      'revokeBySerialNumber',
+      'revokeAllByPerson',
+    ])
+      expect(files.some((f) => f.endsWith(`-${op}.response.xml`))).toBe(true);
+  });
+
+  it('holds neither the password nor the secret key anywhere: recordings, report, profile', async () => {
+    await proxy.observer.close();
+    const written = [
+      ...readdirSync(recordDir).map((f) => join(recordDir, f)),
+      reportFile,
+      reportFile.replace(/\.md$/, '.json'),
+      profileOutFile,
+    ];
+    expect(written.length).toBeGreaterThan(30);
+    for (const file of written) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toContain(LIVE.auth.password);
+      expect(text, file).not.toContain(LIVE.secretKey);
+    }
+  });
+});
