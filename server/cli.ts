@@ -129,7 +129,7 @@ async function serve(argv: string[]): Promise<void> {
     `  seed      ${parts.seed}   (repeat a run with --seed ${parts.seed})`,
     `  clock     ${new Date(parts.clock.now()).toISOString()}${parts.clock.frozen ? ', frozen (it moves only by POST /admin/api/clock/advance)' : ''}`,
     `  admin     ${shown}/admin (page), ${shown}/admin/api (JSON)${parts.config.adminToken ? ', token required' : ''}`,
-    `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}, ${parts.signWorkers ? `${parts.signWorkers} signing worker${parts.signWorkers > 1 ? 's' : ''}` : 'signing on the main thread'}`,
+    `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}${parts.config.profileFile ? ` (learned profile ${parts.config.profileFile})` : ''}, ${parts.signWorkers ? `${parts.signWorkers} signing worker${parts.signWorkers > 1 ? 's' : ''}` : 'signing on the main thread'}`,
     `  storage   ${describeStore(parts.store)}`,
     `  accounts  ${accountsSummary(parts.config.accountsFile, parts.accounts)}`,
     `  health    ${shown}${HEALTH_PATHS.live} (live), ${shown}${HEALTH_PATHS.ready} (ready); logs: one JSON line per SOAP call`,

@@ -1,16 +1,12 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { recordingStem, type RecordingMeta } from '../../wsdl/recording.js';
 
 /**
- * `--record DIR`: every exchange as three files a person can read and diff, numbered in arrival order:
- *
- *     000042-collect.request.xml    the caller's request, as sent (inflated when it was compressed), redacted
- *     000042-collect.response.xml   the answer the caller got, likewise
- *     000042-collect.json           method, URL, status, headers (secrets replaced), sizes, timing, errors
- *
- * The message files hold the bytes as they were except for redacted element text (server/proxy/redaction.ts).
- * Writing happens off the request path; at most MAX_PENDING exchanges wait to be written (more are counted
+ * `--record DIR`: every exchange as three files a person can read and diff, numbered in arrival order (the
+ * format: wsdl/recording.ts). The message files hold the bytes as they were except for redacted element text
+ * (server/proxy/redaction.ts). Writing happens off the request path; at most MAX_PENDING exchanges wait to be written (more are counted
  * and dropped, never queued without bound), and a write that fails is logged, never fatal.
  */
 
@@ -23,8 +19,8 @@ export interface RecordedExchange {
   /** extension of each message file */
   requestExt: string;
   responseExt: string;
-  /** the metadata, JSON-serializable and already redacted */
-  meta: Record<string, unknown>;
+  /** the metadata, already redacted; the recorder adds the number and the file names */
+  meta: Omit<RecordingMeta, 'exchange' | 'requestFile' | 'responseFile'>;
 }
 
 const MAX_PENDING = 256;
@@ -60,9 +56,9 @@ export class Recorder {
       return undefined;
     }
     const n = this.next++;
-    const base = join(this.dir, `${String(n).padStart(6, '0')}-${exchange.label.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+    const base = join(this.dir, recordingStem(n, exchange.label));
     const files: Array<[string, string | Buffer]> = [];
-    const meta = { exchange: n, ...exchange.meta } as Record<string, unknown>;
+    const meta: RecordingMeta = { exchange: n, ...exchange.meta };
     if (exchange.request !== undefined) {
       const file = `${base}.request.${exchange.requestExt}`;
       files.push([file, Buffer.from(exchange.request, 'latin1')]);

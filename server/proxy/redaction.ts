@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { applyEdits, contentEdits, scanXml, type TextEdit } from '../../wsdl/codec/scan.js';
-import { CENSOR } from '../logging.js';
+import { REDACTED } from '../../wsdl/recording.js';
 
 /**
  * What the proxy never writes down. The text of `password` and `secretKey` elements is always replaced; the
@@ -90,15 +90,20 @@ export class Redactor {
   redactMessages(messages: ReadonlyArray<Buffer | undefined>): Array<string | undefined> {
     const texts = messages.map((m) => (m === undefined ? undefined : unreadable(m) ? null : m.toString('latin1')));
     const values = new Set<string>();
-    const select = (local: string) => (this.redacted.has(local) ? CENSOR : undefined);
+    const select = (local: string) => (this.redacted.has(local) ? REDACTED : undefined);
     const edits = texts.map((text) => {
       if (!text) return [];
       const found = contentEdits(text, select);
       for (const e of found) {
         const raw = text.slice(e.start, e.end);
         const secret = this.redacted.get(e.local) === true;
-        for (const v of [raw, raw.trim(), decodeEntities(raw.trim())])
-          if (v.length >= (secret ? 1 : MIN_SCRUBBED)) values.add(v);
+        // the value as written, and as the characters it stands for (entities decoded, CDATA unwrapped)
+        const data = [...scanXml(raw)]
+          .filter((t) => t.kind === 'text')
+          .map((t) => (t.cdata ? raw.slice(t.start, t.end) : decodeEntities(raw.slice(t.start, t.end))))
+          .join('')
+          .trim();
+        for (const v of [raw, raw.trim(), data]) if (v.length >= (secret ? 1 : MIN_SCRUBBED)) values.add(v);
       }
       return found;
     });
@@ -115,7 +120,7 @@ export class Redactor {
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined) continue;
       out[name] = SECRET_HEADERS.has(name.toLowerCase())
-        ? CENSOR
+        ? REDACTED
         : Array.isArray(value)
           ? value.map(String)
           : String(value);
@@ -136,7 +141,7 @@ function scrubEdits(text: string, redacted: readonly TextEdit[], values: Readonl
     if ((t.kind !== 'text' && !comment) || inside(t.start)) continue;
     const segment = text.slice(t.start, t.end);
     let replaced = segment;
-    for (const v of ordered) if (replaced.includes(v)) replaced = replaced.split(v).join(CENSOR);
+    for (const v of ordered) if (replaced.includes(v)) replaced = replaced.split(v).join(REDACTED);
     if (replaced !== segment) out.push({ start: t.start, end: t.end, replacement: replaced });
   }
   return out;
