@@ -248,8 +248,8 @@ export class Observer {
   }
 
   /** At exit: everything recorded, the report and the profile written. */
-  async close(): Promise<void> {
-    await this.opts.recorder?.flush();
+  close(): void {
+    this.opts.recorder?.flush();
     this.persist(true);
   }
 }

@@ -129,7 +129,7 @@ export function assembleProxy(options: Partial<ProxyConfig>, mode: 'serve' | 'te
       stopping: () => parts.stopping,
     }),
     async dispose() {
-      await observer.close();
+      observer.close();
       upstream.close();
       closeLogger(logger);
     },

@@ -1,13 +1,14 @@
-import { mkdirSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordingStem, type RecordingMeta } from '../../wsdl/recording.js';
 
 /**
  * `--record DIR`: every exchange as three files a person can read and diff, numbered in arrival order (the
  * format: wsdl/recording.ts). The message files hold the bytes as they were except for redacted element text
- * (server/proxy/redaction.ts). Writing happens off the request path; at most MAX_PENDING exchanges wait to be written (more are counted
- * and dropped, never queued without bound), and a write that fails is logged, never fatal.
+ * (server/proxy/redaction.ts). Writing happens off the request path, in batches: what arrived while the event
+ * loop was busy is written in one go on the next turn (plain synchronous writes of small files cost less than a
+ * thread-pool round trip per open, write and close). At most MAX_PENDING exchanges wait (more are counted and
+ * dropped, never queued without bound), and a write that fails is logged, never fatal.
  */
 
 export interface RecordedExchange {
@@ -28,8 +29,8 @@ const NUMBERED = /^(\d{6,})-/;
 
 export class Recorder {
   private next: number;
-  private pending = 0;
-  private chain: Promise<void> = Promise.resolve();
+  private readonly pending: Array<Array<[string, string | Buffer]>> = [];
+  private scheduled: NodeJS.Immediate | undefined;
   /** exchanges not written because too many were waiting */
   dropped = 0;
   /** exchanges written */
@@ -51,42 +52,42 @@ export class Recorder {
 
   /** Queue an exchange for writing; returns its number, or undefined when it was dropped. */
   record(exchange: RecordedExchange): number | undefined {
-    if (this.pending >= MAX_PENDING) {
+    if (this.pending.length >= MAX_PENDING) {
       this.dropped++;
       return undefined;
     }
     const n = this.next++;
-    const base = join(this.dir, recordingStem(n, exchange.label));
+    const stem = recordingStem(n, exchange.label);
     const files: Array<[string, string | Buffer]> = [];
     const meta: RecordingMeta = { exchange: n, ...exchange.meta };
     if (exchange.request !== undefined) {
-      const file = `${base}.request.${exchange.requestExt}`;
-      files.push([file, Buffer.from(exchange.request, 'latin1')]);
-      meta.requestFile = file.slice(this.dir.length + 1);
+      meta.requestFile = `${stem}.request.${exchange.requestExt}`;
+      files.push([meta.requestFile, Buffer.from(exchange.request, 'latin1')]);
     }
     if (exchange.response !== undefined) {
-      const file = `${base}.response.${exchange.responseExt}`;
-      files.push([file, Buffer.from(exchange.response, 'latin1')]);
-      meta.responseFile = file.slice(this.dir.length + 1);
+      meta.responseFile = `${stem}.response.${exchange.responseExt}`;
+      files.push([meta.responseFile, Buffer.from(exchange.response, 'latin1')]);
     }
-    files.push([`${base}.json`, JSON.stringify(meta, null, 2) + '\n']);
-    this.pending++;
-    this.chain = this.chain.then(async () => {
-      for (const [file, data] of files) {
+    files.push([`${stem}.json`, JSON.stringify(meta, null, 2) + '\n']);
+    this.pending.push(files);
+    this.scheduled ??= setImmediate(() => this.flush());
+    return n;
+  }
+
+  /** Write everything queued so far, now. */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    for (const files of this.pending.splice(0)) {
+      for (const [name, data] of files) {
+        const file = join(this.dir, name);
         try {
-          await writeFile(file, data, { mode: 0o600 });
+          writeFileSync(file, data, { mode: 0o600 });
         } catch (err) {
           this.onError(err, file);
         }
       }
-      this.pending--;
       this.written++;
-    });
-    return n;
-  }
-
-  /** Resolves when everything queued so far is on disk. */
-  flush(): Promise<void> {
-    return this.chain;
+    }
   }
 }

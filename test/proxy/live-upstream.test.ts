@@ -122,7 +122,7 @@ describe('what the proxy writes', () => {
       LIVE.namespace,
     );
     await post(clientSide.url + SERVICE_PATH, body, {}, LIVE.namespace);
-    await proxy.observer.close();
+    proxy.observer.close();
     const files = readdirSync(recordDir).sort();
     const last = files.filter((f) => f.endsWith('-getCollectStatus.request.xml')).at(-1)!;
     expect(readFileSync(join(recordDir, last), 'utf8')).toBe(
@@ -154,7 +154,7 @@ describe('what the proxy writes', () => {
   });
 
   it('holds neither the password nor the secret key anywhere: recordings, report, profile', async () => {
-    await proxy.observer.close();
+    proxy.observer.close();
     const written = [
       ...readdirSync(recordDir).map((f) => join(recordDir, f)),
       reportFile,
