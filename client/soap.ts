@@ -1,15 +1,26 @@
-import { XmlDocument, type XmlElement } from 'libxml2-wasm';
-import { contract, SOAP11_ENVELOPE_NS, XSI_NS, type OperationName } from '../wsdl/contract.js';
-import type { ElementDecl, SchemaModel } from '../wsdl/schema-model.js';
+import { XmlDocument } from 'libxml2-wasm';
+import {
+  CodecError,
+  decodeResponse,
+  encodeRequest,
+  envelopeParts,
+  SoapEncoder,
+  isFault,
+  readFault,
+  wrapperOperation,
+  type DecodeOptions,
+  type FaultParts,
+} from '../wsdl/codec/index.js';
+import { contract, type OperationName } from '../wsdl/contract.js';
+import type { SchemaModel } from '../wsdl/schema-model.js';
 import type { OperationArgs, OperationResults } from '../wsdl/types.js';
-import { SAFE_PARSE } from '../wsdl/validator.js';
-import { elementChildren, escapeXml } from '../wsdl/xml.js';
+import { SAFE_PARSE } from '../wsdl/xml.js';
 import { CcmAbortError, CcmFaultError, CcmTransportError } from './errors.js';
 
 /**
- * One SOAP 1.1 exchange with EPKIManager, driven by the contract model: the request is written in the
- * schema's order (unqualified children, wrapper in the configured namespace), the answer is read by
- * local names, leniently (unknown elements ignored, any prefix), as a JAX-WS client would.
+ * One SOAP 1.1 exchange with EPKIManager, written and read by the codec (wsdl/codec) from the contract
+ * model: the request in the schema's order (unqualified children, wrapper in the configured namespace),
+ * the answer leniently (local names, unknown elements ignored, any prefix), values checked by their type.
  * No status-code interpretation here: that is the client's job.
  */
 
@@ -46,27 +57,6 @@ export const NON_IDEMPOTENT: ReadonlySet<OperationName> = new Set([
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
-// ---- writing ----
-
-function writeChildren(model: SchemaModel, typeName: string, value: Record<string, unknown>, out: string[]): void {
-  for (const decl of model.childrenOf(typeName)) {
-    const v = value[decl.name];
-    if (v === undefined || v === null) continue;
-    const items = decl.maxOccurs > 1 && Array.isArray(v) ? v : [v];
-    for (const item of items) writeValue(model, decl, item, out);
-  }
-}
-
-function writeValue(model: SchemaModel, decl: ElementDecl, value: unknown, out: string[]): void {
-  if (decl.type.kind === 'builtin') {
-    out.push(`<${decl.name}>${escapeXml(String(value))}</${decl.name}>`);
-  } else {
-    out.push(`<${decl.name}>`);
-    writeChildren(model, decl.type.name, value as Record<string, unknown>, out);
-    out.push(`</${decl.name}>`);
-  }
-}
-
 /** The request envelope for an operation, children in schema order. */
 export function requestEnvelope<K extends OperationName>(
   operation: K,
@@ -74,81 +64,20 @@ export function requestEnvelope<K extends OperationName>(
   namespace: string,
   model: SchemaModel = contract,
 ): string {
-  const op = model.operations.get(operation)!;
-  const type = model.elements.get(op.inputElement)!;
-  const out = [
-    `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11_ENVELOPE_NS}"><soap:Body>`,
-    `<ns0:${op.inputElement} xmlns:ns0="${escapeXml(namespace)}">`,
-  ];
-  writeChildren(model, type.name, args as Record<string, unknown>, out);
-  out.push(`</ns0:${op.inputElement}></soap:Body></soap:Envelope>`);
-  return out.join('');
+  return encodeRequest(operation, args, { namespace, model });
 }
 
 // ---- reading ----
 
 class Unreadable extends Error {}
 
-const INTEGER_TYPES = new Set([
-  'int',
-  'integer',
-  'long',
-  'short',
-  'byte',
-  'unsignedInt',
-  'unsignedShort',
-  'unsignedByte',
-  'nonNegativeInteger',
-  'positiveInteger',
-  'negativeInteger',
-  'nonPositiveInteger',
-]);
-
-function isNil(el: XmlElement): boolean {
-  const nil = el.attrs.find((a) => a.name === 'nil' && a.namespaceUri === XSI_NS)?.value.trim();
-  return nil === 'true' || nil === '1';
-}
-
-function readValue(model: SchemaModel, decl: ElementDecl, el: XmlElement): unknown {
-  if (isNil(el)) return undefined;
-  if (decl.type.kind === 'builtin') {
-    const text = el.content;
-    if (INTEGER_TYPES.has(decl.type.name)) {
-      const t = text.trim();
-      if (!/^[+-]?\d+$/.test(t))
-        throw new Unreadable(
-          `<${decl.name}> should be an xs:${decl.type.name}, got ${JSON.stringify(text.slice(0, 40))}`,
-        );
-      return Number(t);
-    }
-    if (decl.type.name === 'boolean') return text.trim() === 'true' || text.trim() === '1';
-    return text;
-  }
-  return readObject(model, decl.type.name, el);
-}
-
-function readObject(model: SchemaModel, typeName: string, el: XmlElement): Record<string, unknown> {
-  const decls = new Map(model.childrenOf(typeName).map((d) => [d.name, d]));
-  const out: Record<string, unknown> = {};
-  for (const child of elementChildren(el)) {
-    const decl = decls.get(child.name);
-    if (!decl) continue; // unknown elements: ignored, as JAXB does
-    const value = readValue(model, decl, child);
-    if (value === undefined) continue;
-    if (decl.maxOccurs > 1) ((out[decl.name] ??= []) as unknown[]).push(value);
-    else out[decl.name] = value;
-  }
-  for (const decl of decls.values())
-    if (decl.maxOccurs > 1 && out[decl.name] === undefined && decl.type.kind === 'complex') out[decl.name] = [];
-  return out;
-}
-
 interface ParsedAnswer {
-  fault?: { code: string; string: string };
+  fault?: FaultParts;
   /** the <return> value(s), converted by the schema; a list for list results */
   result?: unknown;
 }
 
+/** The answer as a live service's client reads it: leniently (local names, any prefix), values checked. */
 function parseAnswer(model: SchemaModel, operation: OperationName, text: string): ParsedAnswer {
   let doc: XmlDocument;
   try {
@@ -157,30 +86,20 @@ function parseAnswer(model: SchemaModel, operation: OperationName, text: string)
     throw new Unreadable(`the answer is not XML (${(err as Error).message.trim().split('\n')[0]})`);
   }
   try {
-    const env = doc.root;
-    if (env.name !== 'Envelope' || env.namespaceUri !== SOAP11_ENVELOPE_NS)
-      throw new Unreadable(`the answer is {${env.namespaceUri}}${env.name}, not a SOAP 1.1 envelope`);
-    const body = elementChildren(env).find((c) => c.name === 'Body' && c.namespaceUri === SOAP11_ENVELOPE_NS);
-    const payload = body && elementChildren(body)[0];
+    const parts = envelopeParts(doc.root);
+    if (!parts)
+      throw new Unreadable(`the answer is {${doc.root.namespaceUri}}${doc.root.name}, not a SOAP 1.1 envelope`);
+    const payload = parts.payload[0];
     if (!payload) throw new Unreadable('the SOAP body is empty');
-    if (payload.name === 'Fault' && payload.namespaceUri === SOAP11_ENVELOPE_NS) {
-      const part = (n: string) =>
-        elementChildren(payload)
-          .find((c) => c.name === n)
-          ?.content.trim() ?? '';
-      const code = part('faultcode');
-      return { fault: { code: code.slice(code.indexOf(':') + 1), string: part('faultstring') } };
-    }
-    const op = model.operations.get(operation)!;
-    if (payload.name !== op.outputElement)
-      throw new Unreadable(`expected <${op.outputElement}>, the answer holds <${payload.name}>`);
-    const outputType = model.elements.get(op.outputElement)!;
-    const decl = model.childrenOf(outputType.name).find((d) => d.name === 'return');
-    if (!decl) return {};
-    const returns = elementChildren(payload).filter((c) => c.name === 'return');
-    if (decl.maxOccurs > 1)
-      return { result: returns.map((r) => readValue(model, decl, r)).filter((v) => v !== undefined) };
-    return { result: returns.length ? readValue(model, decl, returns[returns.length - 1]) : undefined };
+    if (isFault(payload)) return { fault: readFault(payload) };
+    const options: DecodeOptions = { mode: 'lenient', model };
+    if (wrapperOperation(payload, 'response', options)?.name !== operation)
+      throw new Unreadable(
+        `expected <${model.operations.get(operation)?.outputElement}>, the answer holds <${payload.name}>`,
+      );
+    return { result: decodeResponse(payload, operation, options) };
+  } catch (err) {
+    throw err instanceof CodecError ? new Unreadable(err.message) : err;
   } finally {
     doc.dispose();
   }
@@ -196,6 +115,7 @@ export class SoapTransport {
   readonly endpoint: string;
   readonly namespace: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly encoder: SoapEncoder;
 
   constructor(
     private readonly opts: SoapTransportOptions,
@@ -204,6 +124,7 @@ export class SoapTransport {
     this.endpoint = opts.endpoint;
     this.namespace = opts.namespace;
     this.fetchImpl = opts.fetch ?? globalThis.fetch;
+    this.encoder = new SoapEncoder({ namespace: opts.namespace, model });
   }
 
   /**
@@ -215,7 +136,7 @@ export class SoapTransport {
     args: OperationArgs[K],
     options: CallOptions = {},
   ): Promise<OperationResults[K] | undefined> {
-    const requestXml = requestEnvelope(operation, args, this.namespace, this.model);
+    const requestXml = this.encoder.request(operation, args);
     const started = performance.now();
     const exchange: SoapExchange = { operation, endpoint: this.endpoint, requestXml, durationMs: 0 };
     const report = (error?: Error) => {
@@ -290,7 +211,7 @@ export class SoapTransport {
       throw error;
     }
     if (parsed.fault) {
-      const error = new CcmFaultError(parsed.fault.code, parsed.fault.string, res.status, operation);
+      const error = new CcmFaultError(parsed.fault.code, parsed.fault.faultstring, res.status, operation);
       report(error);
       throw error;
     }

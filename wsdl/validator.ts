@@ -1,15 +1,14 @@
-import { XmlDocument, XsdValidator, ParseOption, XmlValidateError, type XmlElement } from 'libxml2-wasm';
-import { renderWsdl, SOAP11_ENVELOPE_NS } from './contract.js';
+import { XmlDocument, XsdValidator, XmlValidateError, type XmlElement } from 'libxml2-wasm';
+import { envelopeParts, isFault } from './codec/index.js';
+import { renderWsdl } from './contract.js';
 import { XSD_NS } from './schema-model.js';
-import { elementChildren } from './xml.js';
+import { elementChildren, SAFE_PARSE } from './xml.js';
 
 /**
  * Full XML Schema validation of EPKIManager payloads (libxml2): the server's strict mode, and the tests'
  * check that every response the server produces is schema-valid. One validator per namespace, built
  * from the WSDL as served for that namespace.
  */
-
-export const SAFE_PARSE = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
 
 export class SchemaValidator {
   private constructor(private readonly validator: XsdValidator) {}
@@ -56,15 +55,13 @@ export class SchemaValidator {
       return [`not well-formed: ${(err as Error).message.trim()}`];
     }
     try {
-      const env = doc.root;
-      if (env.namespaceUri !== SOAP11_ENVELOPE_NS || env.name !== 'Envelope')
-        return [`root is {${env.namespaceUri}}${env.name}, not a SOAP 1.1 Envelope`];
-      const body = elementChildren(env).find((c) => c.namespaceUri === SOAP11_ENVELOPE_NS && c.name === 'Body');
-      if (!body) return ['no SOAP Body'];
-      const payload = elementChildren(body);
+      const parts = envelopeParts(doc.root);
+      if (!parts) return [`root is {${doc.root.namespaceUri}}${doc.root.name}, not a SOAP 1.1 Envelope`];
+      if (!parts.body) return ['no SOAP Body'];
+      const { payload } = parts;
       if (payload.length !== 1) return [`the Body holds ${payload.length} elements, expected 1`];
       const [p] = payload;
-      if (p.namespaceUri === SOAP11_ENVELOPE_NS && p.name === 'Fault') {
+      if (isFault(p)) {
         const parts = elementChildren(p).map((c) => c.name);
         return parts[0] === 'faultcode' && parts[1] === 'faultstring' ? [] : [`malformed Fault: ${parts.join(', ')}`];
       }

@@ -1,4 +1,7 @@
-import { XmlElement, type XmlTreeNode } from 'libxml2-wasm';
+import { ParseOption, XmlElement, type XmlTreeNode } from 'libxml2-wasm';
+
+/** How every XML this project reads is parsed: no network access, no external entities. */
+export const SAFE_PARSE = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
 
 /** Element children of an element, in document order (text, comments and PIs skipped). */
 export function elementChildren(el: XmlElement): XmlElement[] {

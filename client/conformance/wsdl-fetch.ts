@@ -1,7 +1,6 @@
 import { XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { readWsdl, WSDL_NS, XSD_NS, type SchemaModel } from '../../wsdl/schema-model.js';
-import { SAFE_PARSE } from '../../wsdl/validator.js';
-import { elementChildren } from '../../wsdl/xml.js';
+import { elementChildren, SAFE_PARSE } from '../../wsdl/xml.js';
 
 /**
  * Fetch an endpoint's ?wsdl and read it into the same model the mock is built on. A JAX-WS RI endpoint

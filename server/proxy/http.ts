@@ -9,7 +9,8 @@ import { rewriteWsdlLocations, SERVICE_PATH } from '../../wsdl/contract.js';
 import { HEALTH_PATHS } from '../http/health.js';
 import { requestBaseUrl } from '../soap/base-url.js';
 import { readBody } from '../soap/body.js';
-import { faultEnvelope, SOAP11_CONTENT_TYPE, SoapFault } from '../soap/fault.js';
+import { encodeFault } from '../../wsdl/codec/index.js';
+import { SOAP11_CONTENT_TYPE, SoapFault } from '../soap/fault.js';
 import { UpstreamError, type Upstream, type UpstreamAnswer } from './upstream.js';
 
 /**
@@ -234,6 +235,6 @@ function faultAnswer(fault: SoapFault): Exchange['response'] {
   return {
     status: fault.httpStatus,
     headers: { 'content-type': SOAP11_CONTENT_TYPE },
-    body: Buffer.from(faultEnvelope(fault.faultCode, fault.message), 'utf8'),
+    body: Buffer.from(encodeFault(fault.faultCode, fault.message), 'utf8'),
   };
 }

@@ -1,5 +1,13 @@
 import express, { type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  CodecError,
+  decodeRequest,
+  encodeFault,
+  SoapEncoder,
+  wrapperOperation,
+  type DecodeOptions,
+} from '../../wsdl/codec/index.js';
 import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
 import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types.js';
 import { SchemaValidator } from '../../wsdl/validator.js';
@@ -9,14 +17,13 @@ import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
 import { parseSoapRequest } from './envelope.js';
-import { faultEnvelope, SOAP11_CONTENT_TYPE, SoapFault } from './fault.js';
-import { marshalResponse } from './marshal.js';
+import { SOAP11_CONTENT_TYPE, SoapFault } from './fault.js';
 import { breakTransport } from './transport-faults.js';
-import { unmarshal, type UnmarshalOptions } from './unmarshal.js';
 
 /**
  * The EPKIManager endpoint: POST a SOAP 1.1 request, GET ?wsdl for the contract.
- * request -> envelope checks -> dispatch by wrapper name -> unmarshal (lenient, or strict XSD) -> domain -> marshal.
+ * request -> envelope checks -> dispatch by wrapper name -> decode (JAXB's reading, or strict XSD first) -> domain
+ * -> encode (Metro's shape). Reading and writing messages is wsdl/codec.
  */
 
 /** The domain's operations; an answer may come later (enroll waits for a signing worker). */
@@ -107,9 +114,14 @@ function bodyFault(err: BodyError, maxBodyBytes: number): SoapFault {
 
 export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   const { profile } = opts;
-  const unmarshalOptions: UnmarshalOptions = profile.acceptUriAlias
-    ? { aliases: { AuthData: { URI: 'customerLoginUri' } } }
-    : {};
+  // JAXB's reading of a request (lenient about order and unknown elements, strict about namespaces and values)
+  const decodeOptions: DecodeOptions = {
+    mode: 'strict',
+    namespace: profile.namespace,
+    ...(profile.acceptUriAlias ? { aliases: { AuthData: { URI: 'customerLoginUri' } } } : {}),
+  };
+  // Metro's shape; a result the schema forbids is a bug here, answered as a Server fault, never sent
+  const encoder = new SoapEncoder({ namespace: profile.namespace, checkOccurrences: true });
   const wsdlCache = new Map<string, string>();
   const router = express.Router();
 
@@ -143,7 +155,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
     };
     const refuse = (fault: SoapFault) => {
       record.fault = fault.message;
-      finish(fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
+      finish(fault.httpStatus, encodeFault(fault.faultCode, fault.message));
     };
     const contentType = req.headers['content-type'];
     if (!acceptsMediaType(contentType)) {
@@ -199,17 +211,21 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   function read(body: Buffer): { name: OperationName; args: Record<string, unknown> } {
     const { doc, payload } = parseSoapRequest(body);
     try {
-      const name = payload.name;
-      if (payload.namespaceUri !== profile.namespace || !isOperationName(name)) {
-        throw new SoapFault('Client', `Cannot find dispatch method for {${payload.namespaceUri}}${name}`);
+      const name = wrapperOperation(payload, 'request', decodeOptions)?.name;
+      if (name === undefined || !isOperationName(name)) {
+        throw new SoapFault('Client', `Cannot find dispatch method for {${payload.namespaceUri}}${payload.name}`);
       }
-      const op = contract.operations.get(name)!;
-      const typeRef = contract.elements.get(op.inputElement)!;
       if (profile.strict) {
         const problems = SchemaValidator.forNamespace(profile.namespace).problems(payload);
         if (problems.length) throw new SoapFault('Client', `Unmarshalling Error: ${problems.join('; ')}`);
       }
-      return { name, args: unmarshal(payload, typeRef.name, contract, unmarshalOptions) };
+      try {
+        return { name, args: decodeRequest(payload, name, decodeOptions) };
+      } catch (err) {
+        // what JAXB cannot convert: Metro's fault
+        if (err instanceof CodecError) throw new SoapFault('Client', `Unmarshalling Error: ${err.message}`);
+        throw err;
+      }
     } finally {
       doc.dispose();
     }
@@ -229,7 +245,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
       record.code = statusCodeOf(name, result);
       if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0)
         record.orderNumber = result;
-      return { xml: marshalResponse(contract, name, profile.namespace, result), transport };
+      return { xml: encoder.response(name, result), transport };
     };
     const result = handler.call(opts.handlers, args, { baseUrl });
     return result instanceof Promise ? result.then(answer) : answer(result);
@@ -246,5 +262,5 @@ function sendXml(res: ServerResponse, status: number, body: string): void {
 }
 
 export function sendFault(res: ServerResponse, fault: SoapFault): void {
-  sendXml(res, fault.httpStatus, faultEnvelope(fault.faultCode, fault.message));
+  sendXml(res, fault.httpStatus, encodeFault(fault.faultCode, fault.message));
 }

@@ -1,7 +1,7 @@
 import { XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS } from '../../wsdl/contract.js';
-import { SAFE_PARSE } from '../../wsdl/validator.js';
-import { elementChildren } from '../../wsdl/xml.js';
+import { envelopeParts } from '../../wsdl/codec/index.js';
+import { elementChildren, SAFE_PARSE } from '../../wsdl/xml.js';
 import { SoapFault } from './fault.js';
 
 /**
@@ -65,21 +65,19 @@ export function parseSoapRequest(body: Buffer): SoapRequest {
   try {
     if (doc.dtd)
       throw new SoapFault('Client', MESSAGE_ERROR + 'a SOAP message must not contain a Document Type Declaration');
-    const env = doc.root;
-    if (env.name !== 'Envelope' || env.namespaceUri !== SOAP11_ENVELOPE_NS) {
-      const got = env.namespaceUri || '(no namespace)';
-      const hint = env.namespaceUri === SOAP12_ENVELOPE_NS ? '' : ` (root element ${env.name})`;
+    const parts = envelopeParts(doc.root);
+    if (!parts) {
+      const root = doc.root;
+      const got = root.namespaceUri || '(no namespace)';
+      const hint = root.namespaceUri === SOAP12_ENVELOPE_NS ? '' : ` (root element ${root.name})`;
       throw new SoapFault(
         'VersionMismatch',
         `Couldn't create SOAP message. Expecting Envelope in namespace ${SOAP11_ENVELOPE_NS}, but got ${got}${hint}`,
       );
     }
-    const parts = elementChildren(env).filter((c) => c.namespaceUri === SOAP11_ENVELOPE_NS);
-    const header = parts.find((c) => c.name === 'Header');
-    if (header) checkMustUnderstand(header);
-    const soapBody = parts.find((c) => c.name === 'Body');
-    if (!soapBody) throw new SoapFault('Client', "Couldn't create SOAP message: the Envelope has no Body");
-    const payload = elementChildren(soapBody)[0];
+    if (parts.header) checkMustUnderstand(parts.header);
+    if (!parts.body) throw new SoapFault('Client', "Couldn't create SOAP message: the Envelope has no Body");
+    const payload = parts.payload[0];
     if (!payload) throw new SoapFault('Client', 'Cannot find dispatch method: the SOAP Body is empty');
     return { doc, payload };
   } catch (err) {

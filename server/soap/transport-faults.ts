@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { encodeFault } from '../../wsdl/codec/index.js';
 import type { TransportFault } from '../domain/faults.js';
-import { faultEnvelope } from './fault.js';
 
 /**
  * Breaking the transport on purpose (fault injection): what a client meets when a proxy, a load balancer or
@@ -75,7 +75,7 @@ export function breakTransport(
       return;
     case 'soap-fault':
       withStatus(res, 500).setHeader('Content-Type', 'text/xml;charset=utf-8');
-      res.end(faultEnvelope('Server', 'Internal server error (injected by ccm-mock)'));
+      res.end(encodeFault('Server', 'Internal server error (injected by ccm-mock)'));
       done(500);
       return;
   }

@@ -1,7 +1,7 @@
 import { XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { DEFAULT_NAMESPACE, SOAP11_ENVELOPE_NS } from '../../wsdl/contract.js';
-import { SAFE_PARSE, SchemaValidator } from '../../wsdl/validator.js';
-import { elementChildren, escapeXml } from '../../wsdl/xml.js';
+import { SchemaValidator } from '../../wsdl/validator.js';
+import { elementChildren, escapeXml, SAFE_PARSE } from '../../wsdl/xml.js';
 
 /** Raw SOAP over real HTTP, the way any client sends it: tests build envelopes as text and read answers as XML. */
 
