@@ -1,29 +1,23 @@
 import express, { type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  CodecError,
-  decodeRequest,
-  encodeFault,
-  SoapEncoder,
-  wrapperOperation,
-  type DecodeOptions,
-} from '../../wsdl/codec/index.js';
-import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
+import { encodeFault, SoapEncoder } from '../../wsdl/codec/index.js';
+import { contract, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
 import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types.js';
-import { SchemaValidator } from '../../wsdl/validator.js';
 import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
 import type { TransportFault } from '../domain/faults.js';
 import { requestBaseUrl } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
-import { parseSoapRequest } from './envelope.js';
 import { SOAP11_CONTENT_TYPE, SoapFault } from './fault.js';
+import { RequestReader, type WireProfile } from './request.js';
 import { breakTransport } from './transport-faults.js';
+
+export type { WireProfile } from './request.js';
 
 /**
  * The EPKIManager endpoint: POST a SOAP 1.1 request, GET ?wsdl for the contract.
- * request -> envelope checks -> dispatch by wrapper name -> decode (JAXB's reading, or strict XSD first) -> domain
- * -> encode (Metro's shape). Reading and writing messages is wsdl/codec.
+ * request -> envelope checks -> dispatch by wrapper name -> decode (JAXB's reading, or strict XSD first: request.ts)
+ * -> domain -> encode (Metro's shape). Reading and writing messages is wsdl/codec.
  */
 
 /** The domain's operations; an answer may come later (enroll waits for a signing worker). */
@@ -33,16 +27,6 @@ export type OperationHandlers = {
     ctx: CallContext,
   ) => OperationResults[K] | Promise<OperationResults[K]>;
 };
-
-/** How the mock's wire differs where the live service is unconfirmed (docs/wire-fidelity.md: the wire profile). */
-export interface WireProfile {
-  /** targetNamespace of the wrapper elements and the served WSDL */
-  namespace: string;
-  /** validate requests against the full schema (child order included) instead of JAXB's leniency */
-  strict: boolean;
-  /** accept <URI> in authData as customerLoginUri (the guide's setURI) */
-  acceptUriAlias: boolean;
-}
 
 /** One answered SOAP call, for the journal and the logs. */
 export interface SoapCallRecord {
@@ -114,12 +98,7 @@ function bodyFault(err: BodyError, maxBodyBytes: number): SoapFault {
 
 export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   const { profile } = opts;
-  // JAXB's reading of a request (lenient about order and unknown elements, strict about namespaces and values)
-  const decodeOptions: DecodeOptions = {
-    mode: 'strict',
-    namespace: profile.namespace,
-    ...(profile.acceptUriAlias ? { aliases: { AuthData: { URI: 'customerLoginUri' } } } : {}),
-  };
+  const reader = new RequestReader(profile);
   // Metro's shape; a result the schema forbids is a bug here, answered as a Server fault, never sent
   const encoder = new SoapEncoder({ namespace: profile.namespace, checkOccurrences: true });
   const wsdlCache = new Map<string, string>();
@@ -207,34 +186,10 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
       .send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
   });
 
-  /** The request's operation and arguments, read and checked; the XML document is gone when this returns. */
-  function read(body: Buffer): { name: OperationName; args: Record<string, unknown> } {
-    const { doc, payload } = parseSoapRequest(body);
-    try {
-      const name = wrapperOperation(payload, 'request', decodeOptions)?.name;
-      if (name === undefined || !isOperationName(name)) {
-        throw new SoapFault('Client', `Cannot find dispatch method for {${payload.namespaceUri}}${payload.name}`);
-      }
-      if (profile.strict) {
-        const problems = SchemaValidator.forNamespace(profile.namespace).problems(payload);
-        if (problems.length) throw new SoapFault('Client', `Unmarshalling Error: ${problems.join('; ')}`);
-      }
-      try {
-        return { name, args: decodeRequest(payload, name, decodeOptions) };
-      } catch (err) {
-        // what JAXB cannot convert: Metro's fault
-        if (err instanceof CodecError) throw new SoapFault('Client', `Unmarshalling Error: ${err.message}`);
-        throw err;
-      }
-    } finally {
-      doc.dispose();
-    }
-  }
-
   type Answer = { xml: string; transport?: TransportFault };
 
   function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): Answer | Promise<Answer> {
-    const { name, args } = read(body);
+    const { name, args } = reader.read(body);
     record.operation = name;
     record.customerUri = (args.authData as { customerLoginUri?: string } | undefined)?.customerLoginUri;
     if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
