@@ -2,15 +2,15 @@ import { constants, brotliDecompressSync, gunzipSync, inflateSync } from 'node:z
 import type { Logger } from 'pino';
 import { wsdlDrift } from '../../client/conformance/drift.js';
 import type { FetchedWsdl } from '../../client/conformance/wsdl-fetch.js';
-import { payloadLocalName } from '../../wsdl/codec/scan.js';
 import { contract } from '../../wsdl/contract.js';
 import { writeFileDurably } from '../ca/durable-file.js';
-import { analyseExchange, wsdlFindings, type ExpectedProfile } from './analysis.js';
+import { RequestReader } from '../soap/request.js';
+import { AcceptedCredentials, analyseExchange, payloadOf, wsdlFindings, type ExpectedProfile } from './analysis.js';
 import { Findings, type FindingInput } from './findings.js';
 import type { Exchange } from './http.js';
 import { ProfileLearner } from './learner.js';
 import type { Recorder } from './recorder.js';
-import { UNREADABLE_NOTE, type Keepable, type Redactor } from './redaction.js';
+import type { Keepable, Redactor } from './redaction.js';
 import { writeReport, type ReportState } from './report.js';
 
 /**
@@ -67,6 +67,9 @@ const extension = (contentType: unknown, text: string | undefined) =>
 export class Observer {
   readonly findings = new Findings();
   readonly learner = new ProfileLearner();
+  private readonly credentials = new AcceptedCredentials();
+  /** the mock's request readers by namespace: at most the expected one and the upstream's (validatable ones) */
+  private readonly readers = new Map<string, { configured: RequestReader; lenient: RequestReader }>();
   private readonly startedAt = new Date();
   private lastAt: Date | undefined;
   private firstAt: Date | undefined;
@@ -99,6 +102,23 @@ export class Observer {
     this.changed();
   }
 
+  private validatable(namespace: string): boolean {
+    return namespace === this.opts.expected.namespace || namespace === this.learner.value('namespace');
+  }
+
+  private readersFor(namespace: string): { configured: RequestReader; lenient: RequestReader } {
+    const ns = this.validatable(namespace) ? namespace : this.opts.expected.namespace;
+    let readers = this.readers.get(ns);
+    if (!readers) {
+      // the upstream's namespace may change its mind: keep the expected one and the latest
+      for (const key of this.readers.keys()) if (key !== this.opts.expected.namespace) this.readers.delete(key);
+      const profile = { ...this.opts.expected, namespace: ns };
+      readers = { configured: new RequestReader(profile), lenient: new RequestReader({ ...profile, strict: false }) };
+      this.readers.set(ns, readers);
+    }
+    return readers;
+  }
+
   onExchange(ex: Exchange): void {
     try {
       this.observe(ex);
@@ -118,7 +138,10 @@ export class Observer {
     const max = this.opts.maxBytes;
     const request = inflate(ex.request.body, ex.request.headers['content-encoding'], max);
     const response = inflate(ex.response.body, ex.response.headers['content-encoding'], max);
-    const [requestText, responseText] = this.opts.redactor.redactMessages([
+    const {
+      texts: [requestText, responseText],
+      scrub,
+    } = this.opts.redactor.redactExchange([
       typeof request === 'string' ? undefined : request,
       typeof response === 'string' ? undefined : response,
     ]);
@@ -129,8 +152,7 @@ export class Observer {
           : /[?&]xsd=/i.test(ex.request.url)
             ? 'xsd'
             : 'page'
-        : ((requestText !== undefined && requestText !== UNREADABLE_NOTE ? payloadLocalName(requestText) : undefined) ??
-          'unknown');
+        : (payloadOf(requestText)?.local ?? 'unknown');
     this.byOperation[label] = (this.byOperation[label] ?? 0) + 1;
 
     const number = this.opts.recorder?.record({
@@ -162,7 +184,13 @@ export class Observer {
     let findings: FindingInput[] = [];
     if (ex.kind === 'soap') {
       const analysed = analyseExchange(
-        { expected: this.opts.expected, redactor: this.opts.redactor },
+        {
+          expected: this.opts.expected,
+          readers: (ns) => this.readersFor(ns),
+          scrub,
+          validatable: (ns) => this.validatable(ns),
+          credentials: this.credentials,
+        },
         ex,
         typeof request === 'string' ? undefined : request,
         typeof response === 'string' ? undefined : response,

@@ -84,10 +84,14 @@ export class Redactor {
 
   /**
    * The messages of one exchange (request first), redacted together: a value redacted in one is scrubbed
-   * from the others' text too. Each result is latin1 text of the message's bytes (see wsdl/codec/scan.ts),
-   * or UNREADABLE_NOTE.
+   * from the others' text too. Each text is latin1 text of the message's bytes (see wsdl/codec/scan.ts), or
+   * UNREADABLE_NOTE; `scrub` removes the exchange's redacted values from any other text (a fault string, a
+   * schema problem quoting a value) before it is written anywhere.
    */
-  redactMessages(messages: ReadonlyArray<Buffer | undefined>): Array<string | undefined> {
+  redactExchange(messages: ReadonlyArray<Buffer | undefined>): {
+    texts: Array<string | undefined>;
+    scrub: (text: string) => string;
+  } {
     const texts = messages.map((m) => (m === undefined ? undefined : unreadable(m) ? null : m.toString('latin1')));
     const values = new Set<string>();
     const select = (local: string) => (this.redacted.has(local) ? REDACTED : undefined);
@@ -107,11 +111,21 @@ export class Redactor {
       }
       return found;
     });
-    return texts.map((text, i) => {
-      if (text === undefined) return undefined;
-      if (text === null) return UNREADABLE_NOTE;
-      return applyEdits(text, [...edits[i], ...scrubEdits(text, edits[i], values)]);
-    });
+    // longest first, so a value containing another is removed whole
+    const ordered = [...values].sort((a, b) => b.length - a.length);
+    const scrub = (text: string) => {
+      let out = text;
+      for (const v of ordered) if (out.includes(v)) out = out.split(v).join(REDACTED);
+      return out;
+    };
+    return {
+      texts: texts.map((text, i) => {
+        if (text === undefined) return undefined;
+        if (text === null) return UNREADABLE_NOTE;
+        return applyEdits(text, [...edits[i], ...scrubEdits(text, edits[i], scrub)]);
+      }),
+      scrub,
+    };
   }
 
   /** Headers with secret values replaced. */
@@ -129,19 +143,15 @@ export class Redactor {
   }
 }
 
-/** Edits removing each of `values` from the text outside the already-redacted ranges (text only, never markup). */
-function scrubEdits(text: string, redacted: readonly TextEdit[], values: ReadonlySet<string>): TextEdit[] {
-  if (!values.size) return [];
-  // longest first, so a value containing another is removed whole
-  const ordered = [...values].sort((a, b) => b.length - a.length);
+/** Edits scrubbing the text outside the already-redacted ranges (text and comments only, never markup). */
+function scrubEdits(text: string, redacted: readonly TextEdit[], scrub: (text: string) => string): TextEdit[] {
   const inside = (at: number) => redacted.some((e) => at >= e.start && at < e.end);
   const out: TextEdit[] = [];
   for (const t of scanXml(text)) {
     const comment = t.kind === 'other' && text.startsWith('<!--', t.start);
     if ((t.kind !== 'text' && !comment) || inside(t.start)) continue;
     const segment = text.slice(t.start, t.end);
-    let replaced = segment;
-    for (const v of ordered) if (replaced.includes(v)) replaced = replaced.split(v).join(REDACTED);
+    const replaced = scrub(segment);
     if (replaced !== segment) out.push({ start: t.start, end: t.end, replacement: replaced });
   }
   return out;

@@ -111,6 +111,7 @@ describe('an upstream that answers HTTP, however odd, is passed through unchange
         'transport: too-large',
         'transport: protocol',
         'not-soap: HTTP 500 text/html',
+        'not-soap: not well-formed XML: Namespace prefix S on Envelope is not defined',
         'not-soap: HTTP 200 application/json',
         'not-soap: HTTP 200 (no Content-Type), empty body',
       ]),

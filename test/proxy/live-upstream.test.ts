@@ -9,7 +9,8 @@ import { SERVICE_PATH } from '../../wsdl/contract.js';
 import { readCsr } from '../support/fixtures.js';
 import { LIVE, liveMock, tap, type TappedAnswer } from '../support/live-upstream.js';
 import { tempDir } from '../support/openssl.js';
-import { authXml, envelope, post } from '../support/soap.js';
+import { startServe } from '../support/cli-process.js';
+import { authXml, envelope, ORG, post, SANDBOX } from '../support/soap.js';
 
 /**
  * The proxy in front of a "live" service (a second ccm-mock with another namespace, x509 certificates and
@@ -112,6 +113,71 @@ describe('the WSDL through the proxy', () => {
     );
     expect(proxied).toContain(`targetNamespace="${LIVE.namespace}"`);
   });
+});
+
+describe('the report and the learned profile', () => {
+  it('the report names the namespace and certificate-format differences, with the settings that fix them', () => {
+    proxy.observer.close();
+    const md = readFileSync(reportFile, 'utf8');
+    expect(md).toContain(
+      `| the response wrapper's namespace (exchange 1, 2, 3, 4, 5) | http://ws.epki.comodo.com/ / ${LIVE.namespace} |`,
+    );
+    expect(md).toContain(`--namespace ${LIVE.namespace}`);
+    expect(md).toMatch(
+      /\| collect \| response \| collect's certificate is x509 \(exchange 6, 8\) \| pkcs7 \/ x509 \| serve the mock with --cert-format x509/,
+    );
+    const json = JSON.parse(readFileSync(reportFile.replace(/\.md$/, '.json'), 'utf8'));
+    expect(json.findings.map((f: { class: string }) => f.class)).toEqual(
+      expect.arrayContaining(['namespace', 'certificate-format', 'service-info']),
+    );
+    // the client's own traffic is what the contract describes: nothing else to report
+    expect(
+      json.findings.filter(
+        (f: { class: string }) => !['namespace', 'certificate-format', 'service-info'].includes(f.class),
+      ),
+    ).toEqual([]);
+  });
+
+  it('the learned profile holds what the traffic showed, and ccm-mock serve --profile speaks it', async () => {
+    proxy.observer.close();
+    const learned = JSON.parse(readFileSync(profileOutFile, 'utf8'));
+    expect(learned).toMatchObject({
+      format: 'ccm-mock-wire-profile',
+      settings: {
+        namespace: LIVE.namespace,
+        certificateFormat: 'x509',
+        serviceInfo: LIVE.serviceInfo,
+        validityDays: 365,
+      },
+      evidence: { namespace: { observations: expect.any(Number), contradicting: 0 } },
+    });
+    // nothing in the client's traffic said anything about the URI alias or strictness: left out, not guessed
+    expect(Object.keys(learned.settings).sort()).toEqual([
+      'certificateFormat',
+      'namespace',
+      'serviceInfo',
+      'validityDays',
+    ]);
+
+    const served = await startServe(['--profile', profileOutFile, '--delay', '0']);
+    try {
+      const wsdl = await (await fetch(`${served.endpoint}?wsdl`)).text();
+      expect(wsdl).toContain(`targetNamespace="${LIVE.namespace}"`);
+      const c = new CcmClient({
+        endpoint: served.endpoint,
+        namespace: LIVE.namespace,
+        auth: { ...SANDBOX },
+        orgId: ORG.orgId,
+        secretKey: ORG.secretKey,
+      });
+      expect(await c.getWebServiceInfo()).toBe(LIVE.serviceInfo);
+      const order = await c.enroll({ username: 'Profile Check', email: 'profile@example.com', csr: readCsr() });
+      expect(await c.collect(order)).toMatchObject({ ready: true, certificate: { format: 'x509' } });
+      expect(served.lines().join('\n')).toContain(`(learned profile ${profileOutFile})`);
+    } finally {
+      await served.stop('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('what the proxy writes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseKeepList, Redactor, UNREADABLE_NOTE } from '../../server/proxy/redaction.js';
-import { payloadLocalName, scanXml } from '../../wsdl/codec/scan.js';
+import { payloadElement, scanXml } from '../../wsdl/codec/scan.js';
 
 /**
  * Redaction replaces element text only: tags, prefixes, namespace declarations, order numbers and everything
@@ -17,7 +17,7 @@ const request =
   `</ns0:enroll></soap-env:Body></soap-env:Envelope>`;
 
 const redact = (keep: string, ...messages: string[]) =>
-  new Redactor(parseKeepList(keep)).redactMessages(messages.map((m) => Buffer.from(m, 'latin1')));
+  new Redactor(parseKeepList(keep)).redactExchange(messages.map((m) => Buffer.from(m, 'latin1'))).texts;
 
 describe('redaction of recorded messages', () => {
   it('replaces the text of secret and personal elements, and nothing else', () => {
@@ -67,7 +67,7 @@ describe('redaction of recorded messages', () => {
 
   it('writes nothing of a message it cannot read (UTF-16)', () => {
     const utf16 = Buffer.from('\uFEFF<password>secret</password>', 'utf16le');
-    expect(new Redactor().redactMessages([utf16])).toEqual([UNREADABLE_NOTE]);
+    expect(new Redactor().redactExchange([utf16]).texts).toEqual([UNREADABLE_NOTE]);
   });
 
   it('keeps secret header values out', () => {
@@ -92,10 +92,14 @@ describe('the tolerant scanner', () => {
     ]);
   });
 
-  it("names a message's payload, even a malformed one", () => {
-    expect(payloadLocalName(request)).toBe('enroll');
-    expect(payloadLocalName('<S:Envelope><S:Body><ns2:collectResponse><return>')).toBe('collectResponse');
-    expect(payloadLocalName('<S:Envelope><S:Body/></S:Envelope>')).toBeUndefined();
-    expect(payloadLocalName('not xml')).toBeUndefined();
+  it("finds a message's payload, even a malformed one", () => {
+    const at = payloadElement(request)!;
+    expect(at.local).toBe('enroll');
+    expect(request.slice(at.start, at.end)).toMatch(/^<ns0:enroll xmlns:ns0="[^"]+"><authData>[\s\S]*<\/ns0:enroll>$/);
+    const cut = '<S:Envelope><S:Body><ns2:collectResponse><return>';
+    expect(payloadElement(cut)).toEqual({ local: 'collectResponse', start: 20, end: cut.length });
+    expect(payloadElement('<S:Envelope><S:Body><x/></S:Body></S:Envelope>')).toEqual({ local: 'x', start: 20, end: 24 });
+    expect(payloadElement('<S:Envelope><S:Body/></S:Envelope>')).toBeUndefined();
+    expect(payloadElement('not xml')).toBeUndefined();
   });
 });

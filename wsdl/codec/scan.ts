@@ -142,16 +142,26 @@ export function contentEdits(
 }
 
 /**
- * The local name of the first element inside the first element named Body (any prefix): a SOAP message's
- * payload, found without parsing, so a malformed message still gets a name. Undefined when there is none.
+ * The first element inside the first element named Body (any prefix): a SOAP message's payload, found without
+ * parsing, so a malformed message still gets a name. `start`..`end` spans it from its start tag to the end of
+ * its end tag (to the end of the text when it has none). Undefined when there is none.
  */
-export function payloadLocalName(text: string): string | undefined {
+export function payloadElement(text: string): { local: string; start: number; end: number } | undefined {
   let inBody = false;
+  let found: { local: string; start: number; depth: number } | undefined;
   for (const t of scanXml(text)) {
+    if (found) {
+      if (t.kind === 'open' && !t.selfClosing && t.local === found.local) found.depth++;
+      else if (t.kind === 'close' && t.local === found.local && --found.depth === 0)
+        return { local: found.local, start: found.start, end: t.end };
+      continue;
+    }
     if (t.kind === 'open') {
-      if (inBody) return t.local;
-      if (t.local === 'Body') inBody = !t.selfClosing;
+      if (inBody) {
+        if (t.selfClosing) return { local: t.local, start: t.start, end: t.end };
+        found = { local: t.local, start: t.start, depth: 1 };
+      } else if (t.local === 'Body') inBody = !t.selfClosing;
     } else if (t.kind === 'close' && inBody && t.local === 'Body') return undefined;
   }
-  return undefined;
+  return found && { local: found.local, start: found.start, end: text.length };
 }
