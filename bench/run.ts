@@ -130,7 +130,7 @@ function ccmMock(extra: string[], logLevel = flags['log-level']!): Promise<Start
 function ccmProxy(args: string[]): Promise<Started> {
   return startProcess(
     node,
-    [cli, 'proxy', '--port', '0', '--host', '127.0.0.1', '--log-level', flags['log-level']!, ...args],
+    [cli, 'proxy', '--port', '0', '--host', '127.0.0.1', '--log-level', flags['log-level'], ...args],
     BANNER,
     { cwd: packageRoot },
   );

@@ -67,7 +67,7 @@ export class UsageError extends Error {}
 
 /** Flags to explicit config values. Booleans take no argument (--strict) or an explicit --strict=false. */
 export function parseServeArgs(argv: string[]): Partial<MockConfig> {
-  return parseArgsFor('serve', argv) as Partial<MockConfig>;
+  return parseArgsFor('serve', argv);
 }
 
 /** A command's flags to explicit config values. */
@@ -195,7 +195,7 @@ function stopOnSignals(
 }
 
 async function proxy(argv: string[]): Promise<void> {
-  const parts = assembleProxy(parseArgsFor('proxy', argv) as Partial<ProxyConfig>, 'serve');
+  const parts = assembleProxy(parseArgsFor('proxy', argv), 'serve');
   const http = createServer(parts.listener);
   const address = await listen(http, parts.config.port, parts.config.host);
   const c = parts.config;

@@ -7,6 +7,7 @@ import {
   decodeResponse,
   envelopeParts,
   isFault,
+  payloadElement,
   readFault,
   wrapperOperation,
 } from '../../wsdl/codec/index.js';
@@ -22,9 +23,8 @@ import { extKeyUsageName, keyUsageLabel } from '../domain/accounts.js';
 import type { ProfileSettingName } from '../profile-file.js';
 import { SoapFault } from '../soap/fault.js';
 import type { RequestReader } from '../soap/request.js';
-import { payloadElement } from '../../wsdl/codec/scan.js';
 import { MAX_EXCERPT, type FindingInput } from './findings.js';
-import type { Exchange } from './http.js';
+import { headerText, type Exchange } from './http.js';
 import { UNREADABLE_NOTE } from './redaction.js';
 
 /**
@@ -335,7 +335,7 @@ export function analyseExchange(
   // strictness evidence: a request the schema refuses that JAXB's lenient reading takes
   facts.lenientOnly = facts.invalid && request !== undefined && faultOf(readers.lenient, request) === undefined;
 
-  const contentType = String(ex.response.headers['content-type'] ?? '');
+  const contentType = headerText(ex.response.headers['content-type']);
   const text = redacted.response ?? '';
   if (!response || !/xml/i.test(contentType) || !/^\s*(\uFEFF)?</.test(text)) {
     c.add({

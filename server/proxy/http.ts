@@ -65,6 +65,10 @@ export interface ProxyHttpOptions {
   stopping?: () => boolean;
 }
 
+/** A header's value as one string ('' when absent). */
+export const headerText = (value: string | string[] | number | undefined): string =>
+  Array.isArray(value) ? value.join(', ') : value === undefined ? '' : String(value);
+
 /** Headers that belong to one connection (RFC 9110 7.6.1), and ones the proxy sets itself. */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -210,7 +214,7 @@ export function proxyListener(opts: ProxyHttpOptions): RequestListener {
             if (
               rewrite &&
               got.status === 200 &&
-              XML_TYPE.test(String(got.headers['content-type'] ?? '')) &&
+              XML_TYPE.test(headerText(got.headers['content-type'])) &&
               !got.headers['content-encoding']
             ) {
               const location = requestBaseUrl(req, opts.publicBaseUrl) + SERVICE_PATH;

@@ -27,7 +27,7 @@ export class ProfileLearner {
 
   observe<K extends ProfileSettingName>(name: K, value: NonNullable<ProfileSettings[K]>, at: Date): void {
     let byValue = this.tallies.get(name);
-    if (!byValue) this.tallies.set(name, (byValue = new Map()));
+    if (!byValue) this.tallies.set(name, (byValue = new Map<string, Tally>()));
     const key = JSON.stringify(value);
     const iso = at.toISOString();
     const t = byValue.get(key);

@@ -7,7 +7,7 @@ import { writeFileDurably } from '../ca/durable-file.js';
 import { RequestReader } from '../soap/request.js';
 import { AcceptedCredentials, analyseExchange, payloadOf, wsdlFindings, type ExpectedProfile } from './analysis.js';
 import { Findings, type FindingInput } from './findings.js';
-import type { Exchange } from './http.js';
+import { headerText, type Exchange } from './http.js';
 import { ProfileLearner } from './learner.js';
 import type { Recorder } from './recorder.js';
 import type { Keepable, Redactor } from './redaction.js';
@@ -41,14 +41,12 @@ export const PERSIST_EVERY_MS = 1000;
 const WSDL_RETRY_MS = 60_000;
 
 /** A message inflated as its Content-Encoding says, at most `max` bytes; a string says why it could not be. */
-export function inflate(body: Buffer | undefined, encoding: unknown, max: number): Buffer | string | undefined {
+export function inflate(body: Buffer | undefined, encoding: string, max: number): Buffer | string | undefined {
   if (!body) return undefined;
-  const e = String(encoding ?? 'identity')
-    .trim()
-    .toLowerCase();
+  const e = encoding.trim().toLowerCase() || 'identity';
   const options = { maxOutputLength: max };
   try {
-    if (e === 'identity' || e === '') return body.length > max ? `larger than ${max} bytes` : body;
+    if (e === 'identity') return body.length > max ? `larger than ${max} bytes` : body;
     if (e === 'gzip' || e === 'x-gzip') return gunzipSync(body, options);
     if (e === 'deflate') return inflateSync(body, options);
     if (e === 'br')
@@ -61,8 +59,8 @@ export function inflate(body: Buffer | undefined, encoding: unknown, max: number
   return `Content-Encoding ${e} is not one the proxy reads`;
 }
 
-const extension = (contentType: unknown, text: string | undefined) =>
-  /html/i.test(String(contentType ?? '')) ? 'html' : /^\s*</.test(text ?? '') ? 'xml' : 'txt';
+const extension = (contentType: string, text: string | undefined) =>
+  /html/i.test(contentType) ? 'html' : /^\s*</.test(text ?? '') ? 'xml' : 'txt';
 
 export class Observer {
   readonly findings = new Findings();
@@ -136,8 +134,8 @@ export class Observer {
     this.lastAt = at;
     if (ex.error) this.failed++;
     const max = this.opts.maxBytes;
-    const request = inflate(ex.request.body, ex.request.headers['content-encoding'], max);
-    const response = inflate(ex.response.body, ex.response.headers['content-encoding'], max);
+    const request = inflate(ex.request.body, headerText(ex.request.headers['content-encoding']), max);
+    const response = inflate(ex.response.body, headerText(ex.response.headers['content-encoding']), max);
     const {
       texts: [requestText, responseText],
       scrub,
@@ -159,8 +157,8 @@ export class Observer {
       label,
       request: typeof request === 'string' ? `[not recorded: ${request}]` : requestText,
       response: typeof response === 'string' ? `[not recorded: ${response}]` : responseText,
-      requestExt: extension(ex.request.headers['content-type'], requestText),
-      responseExt: extension(ex.response.headers['content-type'], responseText),
+      requestExt: extension(headerText(ex.request.headers['content-type']), requestText),
+      responseExt: extension(headerText(ex.response.headers['content-type']), responseText),
       meta: {
         at: at.toISOString(),
         operation: ex.kind === 'soap' ? label : undefined,

@@ -6,7 +6,7 @@ import { SERVICE_PATH } from '../../wsdl/contract.js';
 import { ConfigError, resolveProxyConfig, type ProxyConfig } from '../config.js';
 import { closeLogger, createLogger } from '../logging.js';
 import { listen } from '../mock-server.js';
-import { proxyListener } from './http.js';
+import { headerText, proxyListener } from './http.js';
 import { Observer } from './observer.js';
 import { Recorder } from './recorder.js';
 import { parseKeepList, Redactor } from './redaction.js';
@@ -35,16 +35,16 @@ export interface ProxyParts {
 
 /** A fetch that goes through the proxy's upstream client (its CAs, client certificate and limits) for upstream URLs. */
 function upstreamFetch(upstream: Upstream, upstreamUrl: URL): typeof fetch {
-  return (async (input: string | URL | Request) => {
+  return async (input: string | URL | Request) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     // imports the upstream names by its own (possibly internal) host go to the upstream all the same
     if (url.pathname !== upstreamUrl.pathname) return fetch(url);
     const answer = await upstream.send('GET', url.search, { accept: 'text/xml, application/xml, */*' }, undefined);
     return new Response(new Uint8Array(answer.body), {
       status: answer.status,
-      headers: { 'content-type': String(answer.headers['content-type'] ?? 'text/xml') },
+      headers: { 'content-type': headerText(answer.headers['content-type']) || 'text/xml' },
     });
-  }) as typeof fetch;
+  };
 }
 
 function readPem(file: string | undefined, what: string): Buffer | undefined {
@@ -128,10 +128,11 @@ export function assembleProxy(options: Partial<ProxyConfig>, mode: 'serve' | 'te
       readiness,
       stopping: () => parts.stopping,
     }),
-    async dispose() {
+    dispose() {
       observer.close();
       upstream.close();
       closeLogger(logger);
+      return Promise.resolve();
     },
   };
   void observer.compareWsdl();

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { applyEdits, contentEdits, scanXml, type TextEdit } from '../../wsdl/codec/scan.js';
+import { applyEdits, contentEdits, scanXml, type TextEdit } from '../../wsdl/codec/index.js';
 import { REDACTED } from '../../wsdl/recording.js';
 
 /**

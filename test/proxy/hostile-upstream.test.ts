@@ -38,7 +38,7 @@ async function call(behaviour: HostileBehaviour, target = proxy.endpoint) {
 }
 
 const serverFault = (reason: RegExp) =>
-  expect.stringMatching(new RegExp(`<faultcode>S:Server</faultcode><faultstring>${reason.source}[^<]*</faultstring>`));
+  new RegExp(`<faultcode>S:Server</faultcode><faultstring>${reason.source}[^<]*</faultstring>`);
 
 describe('an upstream that fails gets the caller a SOAP 1.1 Server fault with a one-line reason', () => {
   it.each([
@@ -48,7 +48,7 @@ describe('an upstream that fails gets the caller a SOAP 1.1 Server fault with a 
     const answer = await call(behaviour, impatient.endpoint);
     expect(answer.status).toBe(status);
     expect(answer.contentType).toBe('text/xml;charset=utf-8');
-    expect(answer.text).toEqual(serverFault(reason));
+    expect(answer.text).toMatch(serverFault(reason));
     expect(impatient.observer.findings.list().map((f) => `${f.class}: ${f.summary}`)).toContain('transport: timeout');
   });
 
@@ -61,7 +61,7 @@ describe('an upstream that fails gets the caller a SOAP 1.1 Server fault with a 
     const answer = await call(behaviour);
     expect(answer.status).toBe(status);
     expect(answer.contentType).toBe('text/xml;charset=utf-8');
-    expect(answer.text).toEqual(serverFault(reason));
+    expect(answer.text).toMatch(serverFault(reason));
     expect(answer.text).not.toContain('\n');
   });
 
@@ -70,13 +70,12 @@ describe('an upstream that fails gets the caller a SOAP 1.1 Server fault with a 
     try {
       const answer = await call('stall', nowhere.endpoint);
       expect(answer.status).toBe(502);
-      expect(answer.text).toEqual(serverFault(/the upstream http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED/));
+      expect(answer.text).toMatch(serverFault(/the upstream http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED/));
       const ready = await fetch(`${nowhere.url}/readyz`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({
-        status: 'not ready',
-        checks: { upstream: expect.stringContaining('is unreachable: ECONNREFUSED') },
-      });
+      const body = (await ready.json()) as { status: string; checks: { upstream: string } };
+      expect(body.status).toBe('not ready');
+      expect(body.checks.upstream).toContain('is unreachable: ECONNREFUSED');
     } finally {
       await nowhere.close();
     }
@@ -102,7 +101,7 @@ describe('an upstream that answers HTTP, however odd, is passed through unchange
     expect(await call('empty-200')).toEqual({ status: 200, contentType: null, text: '' });
   });
 
-  it('each is a finding in the report', async () => {
+  it('each is a finding in the report', () => {
     const findings = proxy.observer.findings.list();
     const summaries = findings.map((f) => `${f.class}: ${f.summary}`);
     expect(summaries).toEqual(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../../server/mock-server.js';
 import { createProxyServer } from '../../server/proxy/proxy.js';
+import type { ReportState } from '../../server/proxy/report.js';
 import { SERVICE_PATH } from '../../wsdl/contract.js';
 import { startCli, type ServeProcess } from '../support/cli-process.js';
 import { readCsr } from '../support/fixtures.js';
@@ -85,12 +86,10 @@ describe('an HTTPS upstream', () => {
     try {
       const answer = await post(untrusted.endpoint, info, {}, LIVE.namespace);
       expect(answer.status).toBe(502);
-      expect(answer.fault).toEqual({
-        code: 'S:Server',
-        string: expect.stringMatching(
-          /^TLS with the upstream https:\/\/127\.0\.0\.1:\d+ failed: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/,
-        ),
-      });
+      expect(answer.fault?.code).toBe('S:Server');
+      expect(answer.fault?.string).toMatch(
+        /^TLS with the upstream https:\/\/127\.0\.0\.1:\d+ failed: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/,
+      );
     } finally {
       await untrusted.close();
     }
@@ -116,7 +115,9 @@ describe('ccm-mock proxy, the process', () => {
     expect((await post(withCert.endpoint, broken, {}, LIVE.namespace)).status).toBe(500);
     await expect.poll(() => withCert.logs().filter((l) => l.msg === 'proxied').length).toBe(3);
     const line = withCert.logs().find((l) => l.msg === 'proxied' && l.operation === 'enroll');
-    expect(line).toMatchObject({ status: 200, latencyMs: expect.any(Number), upstreamMs: expect.any(Number) });
+    expect(line?.status).toBe(200);
+    expect(typeof line?.latencyMs).toBe('number');
+    expect(typeof line?.upstreamMs).toBe('number');
     const everything = withCert.lines().join('\n') + withCert.stderr();
     expect(everything).not.toContain(LIVE.auth.password);
     expect(everything).not.toContain(LIVE.secretKey);
@@ -126,9 +127,11 @@ describe('ccm-mock proxy, the process', () => {
     const { code } = await withCert.stop('SIGTERM');
     expect(code).toBe(0);
     expect(existsSync(reportFile)).toBe(true);
-    const json = JSON.parse(readFileSync(reportFile.replace(/\.md$/, '.json'), 'utf8'));
-    expect(json).toMatchObject({ format: 'ccm-mock-proxy-report', exchanges: { total: expect.any(Number) } });
-    expect(json.exchanges.total).toBeGreaterThanOrEqual(3);
+    const json = JSON.parse(readFileSync(reportFile.replace(/\.md$/, '.json'), 'utf8')) as ReportState & {
+      format: string;
+    };
+    expect(json.format).toBe('ccm-mock-proxy-report');
+    expect(json.exchanges.total).toBe(3);
     expect(readFileSync(reportFile, 'utf8')).toMatch(/^# ccm-mock proxy report/);
   });
 });

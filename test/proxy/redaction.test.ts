@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseKeepList, Redactor, UNREADABLE_NOTE } from '../../server/proxy/redaction.js';
-import { payloadElement, scanXml } from '../../wsdl/codec/scan.js';
+import { payloadElement, scanXml } from '../../wsdl/codec/index.js';
 
 /**
  * Redaction replaces element text only: tags, prefixes, namespace declarations, order numbers and everything
@@ -98,7 +98,11 @@ describe('the tolerant scanner', () => {
     expect(request.slice(at.start, at.end)).toMatch(/^<ns0:enroll xmlns:ns0="[^"]+"><authData>[\s\S]*<\/ns0:enroll>$/);
     const cut = '<S:Envelope><S:Body><ns2:collectResponse><return>';
     expect(payloadElement(cut)).toEqual({ local: 'collectResponse', start: 20, end: cut.length });
-    expect(payloadElement('<S:Envelope><S:Body><x/></S:Body></S:Envelope>')).toEqual({ local: 'x', start: 20, end: 24 });
+    expect(payloadElement('<S:Envelope><S:Body><x/></S:Body></S:Envelope>')).toEqual({
+      local: 'x',
+      start: 20,
+      end: 24,
+    });
     expect(payloadElement('<S:Envelope><S:Body/></S:Envelope>')).toBeUndefined();
     expect(payloadElement('not xml')).toBeUndefined();
   });

@@ -25,6 +25,12 @@
  * Unknown elements are ignored, nil ones skipped, absent lists empty; a value that does not parse as its
  * type (int range included) throws CodecError, whose message the server turns into Metro's
  * "Unmarshalling Error: ..." fault and the client into a malformed-answer error.
+ *
+ * Walking unparsed text by position (scan.ts), for what must keep every byte it does not change (the proxy's
+ * redaction of recordings, the replay putting credentials back) and must survive malformed input:
+ * - `scanXml(text)`: tags, text, CDATA, comments, by offset; never fails.
+ * - `contentEdits(text, select)` / `applyEdits(text, edits)`: replace the content of chosen elements.
+ * - `payloadElement(text)`: where the Body's first element is, in a message that may not even parse.
  */
 
 export { decodeRequest, decodeResponse, readSimpleValue, wrapperOperation } from './decode.js';
@@ -35,3 +41,5 @@ export { envelopeParts, isFault, readFault } from './envelope.js';
 export type { EnvelopeParts, FaultParts } from './envelope.js';
 export { CodecError } from './schema.js';
 export type { Direction } from './schema.js';
+export { applyEdits, contentEdits, payloadElement, scanXml } from './scan.js';
+export type { TextEdit, XmlToken } from './scan.js';
