@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CcmClient } from '../../client/client.js';
@@ -99,6 +100,32 @@ describe('the typed client through the proxy', () => {
       string: 'Cannot find dispatch method for {http://ws.epki.comodo.com/}getWebServiceInfo',
     });
     expect(fault.text).toBe(upstreamSide.answers[before].body.toString('utf8'));
+  });
+});
+
+describe('what the caller sends', () => {
+  it('reaches the upstream unchanged: a gzip body stays compressed, Content-Type and SOAPAction as sent; it is recorded inflated', async () => {
+    const body = envelope('getWebServiceInfo', '', LIVE.namespace);
+    const res = await fetch(clientSide.url + SERVICE_PATH, {
+      method: 'POST',
+      body: gzipSync(body),
+      headers: { 'Content-Type': 'text/xml; charset=UTF-8', 'Content-Encoding': 'gzip', SOAPAction: '"urn:x"' },
+    });
+    expect(res.status).toBe(200);
+    const seen = upstreamSide.answers.at(-1)!;
+    expect(seen.requestHeaders).toMatchObject({
+      'content-type': 'text/xml; charset=UTF-8',
+      'content-encoding': 'gzip',
+      soapaction: '"urn:x"',
+    });
+    expect(gunzipSync(seen.requestBody).toString()).toBe(body);
+    expect(seen.requestBody.equals(clientSide.answers.at(-1)!.requestBody)).toBe(true);
+    proxy.observer.close();
+    const recorded = readdirSync(recordDir)
+      .filter((f) => f.endsWith('-getWebServiceInfo.request.xml'))
+      .sort()
+      .at(-1)!;
+    expect(readFileSync(join(recordDir, recorded), 'utf8')).toBe(body);
   });
 });
 

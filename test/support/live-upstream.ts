@@ -60,20 +60,25 @@ export function liveMock(options: Parameters<typeof createMockServer>[0] = {}): 
 export interface TappedAnswer {
   method: string;
   url: string;
+  /** the request as it went by */
+  requestHeaders: Record<string, string | string[] | undefined>;
+  requestBody: Buffer;
   status: number;
   contentType?: string;
   body: Buffer;
 }
 
 /**
- * A pass-through relay that keeps a copy of every answer as it went by (status, Content-Type, body bytes), so
- * a test can compare what a client received with what a server sent. The Host header goes through unchanged.
+ * A pass-through relay that keeps a copy of every exchange as it went by (the request's headers and bytes, the
+ * answer's status, Content-Type and bytes), so a test can compare what a client received with what a server sent. The Host header goes through unchanged.
  * It stands in for the network, not for our code.
  */
 export async function tap(target: string): Promise<{ url: string; answers: TappedAnswer[]; close(): Promise<void> }> {
   const answers: TappedAnswer[] = [];
   const base = new URL(target);
   const server = createServer((req, res) => {
+    const sent: Buffer[] = [];
+    req.on('data', (c: Buffer) => sent.push(c));
     const upstream = request(
       { host: base.hostname, port: base.port, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
@@ -84,6 +89,8 @@ export async function tap(target: string): Promise<{ url: string; answers: Tappe
           answers.push({
             method: req.method ?? '',
             url: req.url ?? '',
+            requestHeaders: req.headers,
+            requestBody: Buffer.concat(sent),
             status: answer.statusCode ?? 0,
             contentType: answer.headers['content-type'],
             body,
