@@ -7,6 +7,7 @@ import { packageRoot } from '../wsdl/paths.js';
 import { postBigBody, timedPost } from './lib/hostile.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { cpuMsOf, memoryOf, startProcess, type Started } from './lib/processes.js';
+import type { IssuanceComparison } from './lib/issuance.js';
 import { measureProxyOverhead, renderProxyOverhead, type ProxyOverheadResult } from './lib/proxy-overhead.js';
 import { renderMarkdown, type BenchResult } from './lib/report.js';
 
@@ -116,7 +117,7 @@ const cli = flags.server ?? join(packageRoot, 'dist', 'server', 'cli.js');
 const BANNER = /endpoint\s+(http\S+)/;
 const LISTENING = /listening (http\S+)/;
 
-function ccmMock(extra: string[], logLevel = flags['log-level']!): Promise<Started> {
+function ccmMock(extra: string[], logLevel = flags['log-level']): Promise<Started> {
   return startProcess(
     node,
     [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--delay', '0', '--log-level', logLevel, ...extra],
@@ -187,8 +188,10 @@ function machine() {
   };
   const pkg = (name: string) => {
     try {
-      return JSON.parse(readFileSync(join(packageRoot, 'node_modules', name, 'package.json'), 'utf8'))
-        .version as string;
+      const manifest = JSON.parse(readFileSync(join(packageRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version?: string;
+      };
+      return manifest.version;
     } catch {
       return undefined;
     }
@@ -355,12 +358,25 @@ async function main() {
         }),
       ) as { perSecond: number; keyBits: number };
 
-    const rounds: Array<{ rsaSignPerSecond: number } & Record<ScenarioName, LoadResult>> = [];
+    // the same S/MIME leaf built by ccm-mock's DER writer and by @peculiar/x509, with the same CA key
+    const derVsPeculiar = () =>
+      JSON.parse(
+        execFileSync(node, ['--import', 'tsx', join(packageRoot, 'bench', 'der-writer.ts'), rsaKey, '2000'], {
+          cwd: packageRoot,
+          encoding: 'utf8',
+        }),
+      ) as IssuanceComparison;
+
+    const rounds: Array<{ rsaSignPerSecond: number; issuance: IssuanceComparison } & Record<ScenarioName, LoadResult>> =
+      [];
     for (let r = 0; r < ROUNDS; r++) {
       log(
         `round ${r + 1}/${ROUNDS}: RSA signing, then each scenario for ${DURATION} s with ${CONNECTIONS} connections`,
       );
-      const round = { rsaSignPerSecond: rsaSign().perSecond } as (typeof rounds)[number];
+      const round = { rsaSignPerSecond: rsaSign().perSecond, issuance: derVsPeculiar() } as (typeof rounds)[number];
+      log(
+        `  DER writer ${Math.round(round.issuance.derWriterPerSecond)} certificates/s, @peculiar/x509 ${Math.round(round.issuance.peculiarPerSecond)}/s`,
+      );
       for (const name of Object.keys(scenarios) as ScenarioName[]) {
         round[name] = await load(name);
         log(`  ${name}: ${Math.round(round[name].throughput)} req/s, p99 ${round[name].p99Ms.toFixed(1)} ms`);
@@ -455,6 +471,7 @@ async function main() {
       expressFloorVsNodeSoap: perRoundRatio(
         (r) => r['express floor (constant answer)'].throughput / r['node-soap getWebServiceInfo'].throughput,
       ),
+      derWriterVsPeculiar: perRoundRatio((r) => r.issuance.ratio),
       getWebServiceInfoVsExpressFloor: perRoundRatio(
         (r) => r['ccm-mock getWebServiceInfo'].throughput / r['express floor (constant answer)'].throughput,
       ),
@@ -526,6 +543,12 @@ async function main() {
       },
       targets,
       ratios,
+      issuance: {
+        derWriterPerSecond: median(rounds.map((r) => r.issuance.derWriterPerSecond)),
+        peculiarPerSecond: median(rounds.map((r) => r.issuance.peculiarPerSecond)),
+        ratio: ratios.derWriterVsPeculiar,
+        certificateBytes: rounds[0].issuance.certificateBytes,
+      },
       limits: {
         rsaSignPerSecond,
         rsaKeyBits: 2048,

@@ -38,7 +38,7 @@ export async function generateKeyAndCsr(options: KeyAndCsrOptions = {}): Promise
     throw new RangeError(`RSA key size must be one of ${RSA_KEY_SIZES.join(', ')}, not ${bits}`);
   const hash = options.hash ?? 'SHA-256';
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash, publicExponent: new Uint8Array([1, 0, 1]), modulusLength: bits };
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const rdns = [
     ...Object.entries(options.subject ?? {}),
     ['CN', options.commonName ?? options.email ?? 'ccm client'],
@@ -50,7 +50,7 @@ export async function generateKeyAndCsr(options: KeyAndCsrOptions = {}): Promise
       signingAlgorithm: algorithm,
       extensions: options.email ? [new SubjectAlternativeNameExtension([{ type: 'email', value: options.email }])] : [],
     },
-    webcrypto as unknown as Parameters<typeof Pkcs10CertificateRequestGenerator.create>[1],
+    webcrypto,
   );
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return {

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -7,14 +6,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_PATH } from '../wsdl/contract.js';
 import { CA_PATHS } from './ca/urls.js';
-import {
-  ConfigError,
-  DEFAULT_ACCOUNTS_FILE,
-  keysOf,
-  type ConfigCommand,
-  type MockConfig,
-  type ProxyConfig,
-} from './config.js';
+import { ConfigError, DEFAULT_ACCOUNTS_FILE, keysOf, type ConfigCommand, type MockConfig } from './config.js';
 import { AccountsError, type Accounts } from './domain/accounts.js';
 import { describeDelay, parseDelay } from './domain/lifecycle.js';
 import { HEALTH_PATHS } from './http/health.js';
@@ -275,7 +267,13 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  main(process.argv.slice(2)).then((code) => {
-    if (code >= 0) process.exit(code);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      console.error('ccm-mock: failed:', err);
+      process.exit(1);
+    },
+  );
 }

@@ -71,6 +71,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     dest,
   );
   // a child's bindings never pass a formatter (pino resets it for children): walked here, for children of children too
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-invoked below with .call(this), on whichever logger it is called
   const child = logger.child;
   logger.child = function (this: Logger, bindings: Record<string, unknown>, options?: object) {
     return child.call(this, redact(bindings), options);

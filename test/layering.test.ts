@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { packageRoot } from '../wsdl/paths.js';
 /**
  * CONTRIBUTING.md's "may import" column, for the folders whose rule is strict: each relative import of
  * their sources is held against it. The packages client/ and wsdl/ import must be runtime dependencies
- * (they ship as `ccm-mock/client`).
+ * (they ship as `ccm-mock/client`). And no dead weight: every declared dependency is used by something.
  */
 
 interface Import {
@@ -23,10 +23,10 @@ function sources(folder: string): string[] {
     .map((f) => join(folder, f));
 }
 
-/** every import, export ... from and dynamic import() of a folder's sources */
-function specifiersOf(folder: string): Array<{ file: string; spec: string; typeOnly: boolean }> {
+/** every import, export ... from and dynamic import() of a folder's sources (or of the files given) */
+function specifiersOf(folder: string | string[]): Array<{ file: string; spec: string; typeOnly: boolean }> {
   const out: Array<{ file: string; spec: string; typeOnly: boolean }> = [];
-  for (const file of sources(folder)) {
+  for (const file of typeof folder === 'string' ? sources(folder) : folder) {
     const text = readFileSync(join(packageRoot, file), 'utf8');
     for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)'/gm))
       out.push({ file, spec: m[2], typeOnly: !!m[1] });
@@ -51,16 +51,21 @@ const packageName = (spec: string) =>
     .slice(0, spec.startsWith('@') ? 2 : 1)
     .join('/');
 
-function packagesOf(folder: string): Import[] {
+function packagesOf(folder: string | string[]): Import[] {
   return specifiersOf(folder)
     .filter((i) => !i.spec.startsWith('.') && !i.spec.startsWith('node:') && !builtinModules.includes(i.spec))
     .map(({ file, spec, typeOnly }) => ({ file, target: packageName(spec), typeOnly }));
 }
 
-const dependencies = Object.keys(
-  (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
-    .dependencies,
-);
+interface Manifest {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+  bin?: string | Record<string, string>;
+}
+const readManifest = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+const manifest = readManifest(join(packageRoot, 'package.json'));
+const dependencies = Object.keys(manifest.dependencies ?? {});
 
 const inside = (target: string, ...folders: string[]) => folders.some((f) => target.startsWith(f + '/'));
 
@@ -107,5 +112,94 @@ describe("CONTRIBUTING's import rules", () => {
     const packages = [...packagesOf('client'), ...packagesOf('wsdl')];
     expect(packages.map((i) => i.target)).toContain('@peculiar/x509');
     expect(packages.filter((i) => !dependencies.includes(i.target))).toEqual([]);
+  });
+});
+
+// ---- no dead weight ----
+
+/** Every source and config file of the repository (.ts, .js, .mjs, .cjs), outside what is installed or built. */
+function repositorySources(dir = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(packageRoot, dir), { withFileTypes: true })) {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!['node_modules', 'dist', 'coverage', 'bench/results'].includes(path) && !entry.name.startsWith('.'))
+        out.push(...repositorySources(path));
+    } else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+/** The commands of the npm scripts (`A=1 tsx x.ts && vitest run` gives tsx and vitest). */
+function scriptCommands(scripts: Record<string, string>): string[] {
+  return Object.values(scripts).flatMap((script) =>
+    script.split(/&&|\|\||[;|]/).flatMap((part) => {
+      const words = part.trim().split(/\s+/);
+      while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) words.shift(); // VAR=value before it
+      if (words[0] === 'npx') words.shift();
+      return words[0] ? [words[0]] : [];
+    }),
+  );
+}
+
+/** The commands an installed package provides (its package.json "bin"). */
+function binsOf(name: string): string[] {
+  const file = join(packageRoot, 'node_modules', name, 'package.json');
+  if (!existsSync(file)) return [];
+  const { bin } = readManifest(file);
+  return typeof bin === 'string' ? [name.replace(/^@[^/]+\//, '')] : Object.keys(bin ?? {});
+}
+
+/**
+ * Declared without being imported or run, on purpose. Each needs its reason; anything else unused is dead weight.
+ */
+const USED_WITHOUT_IMPORT: Record<string, string> = {
+  vite: "vitest's own dependency, declared to pin ~8.3.8: vite 8.4.0 names an optional dependency the npm registry does not have, and npm ci then fails",
+};
+
+/** The declared dependencies (both kinds) that nothing imports, no script runs, and USED_WITHOUT_IMPORT does not name. */
+function unusedDependencies(m: Manifest, imported: Set<string>, commands: Set<string>): string[] {
+  const declared = [...Object.keys(m.dependencies ?? {}), ...Object.keys(m.devDependencies ?? {})];
+  const used = (name: string): boolean => {
+    if (imported.has(name) || name in USED_WITHOUT_IMPORT) return true;
+    if (binsOf(name).some((bin) => commands.has(bin))) return true;
+    // @types/x is used when x is (@types/a__b types @a/b); @types/node is Node's own API, which every source uses
+    const typed = /^@types\/(.+)$/.exec(name)?.[1];
+    if (typed === 'node') return true;
+    return typed !== undefined && used(typed.includes('__') ? `@${typed.replace('__', '/')}` : typed);
+  };
+  return declared.filter((name) => !used(name));
+}
+
+describe('no dead weight in package.json', () => {
+  const files = repositorySources();
+  const imported = new Set(packagesOf(files).map((i) => i.target));
+  const commands = new Set(scriptCommands(manifest.scripts ?? {}));
+
+  it('reads imports from every corner of the repository, and script commands', () => {
+    expect(files).toEqual(expect.arrayContaining(['eslint.config.js', 'vitest.config.ts', 'bench/run.ts']));
+    expect(files.some((f) => f.startsWith('node_modules/') || f.startsWith('dist/'))).toBe(false);
+    // one of each way of being used: imported by the server, by tests only, by a config file; run by a script
+    for (const name of ['express', 'fast-check', 'typescript-eslint']) expect(imported).toContain(name);
+    expect(scriptCommands({ a: 'FUZZ_RUNS=${FUZZ_RUNS:-3} vitest run x && tsc -p y', b: 'npx tsx z.ts' })).toEqual([
+      'vitest',
+      'tsc',
+      'tsx',
+    ]);
+    expect(binsOf('typescript')).toContain('tsc');
+  });
+
+  it('reports a declared dependency nothing uses', () => {
+    const m = { dependencies: { express: '5' }, devDependencies: { 'left-pad': '1', '@types/left-pad': '1' } };
+    expect(unusedDependencies(m, imported, commands)).toEqual(['left-pad', '@types/left-pad']);
+  });
+
+  it('every dependency and devDependency is imported, run by an npm script, or named with its reason', () => {
+    expect(unusedDependencies(manifest, imported, commands)).toEqual([]);
+  });
+
+  it('every runtime dependency is imported by what ships (server/, client/, wsdl/); what only tests use is a devDependency', () => {
+    const shipped = new Set(['server', 'client', 'wsdl'].flatMap((f) => packagesOf(f)).map((i) => i.target));
+    expect(dependencies.filter((name) => !shipped.has(name))).toEqual([]);
   });
 });

@@ -107,5 +107,7 @@ export interface OperationResults {
 
 // compile-time check that both maps cover exactly the contract's operations
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-export const OPERATION_TYPES_COVER_CONTRACT: Exact<keyof OperationArgs, OperationName> &
-  Exact<keyof OperationResults, OperationName> = true;
+export const OPERATION_TYPES_COVER_CONTRACT: [
+  Exact<keyof OperationArgs, OperationName>,
+  Exact<keyof OperationResults, OperationName>,
+] = [true, true];

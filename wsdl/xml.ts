@@ -14,6 +14,7 @@ export function elementChildren(el: XmlElement): XmlElement[] {
 
 /** Characters XML 1.0 cannot carry at all, even escaped: replaced so a response is always well-formed. */
 const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching the control characters XML 1.0 forbids is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const ESCAPES: Record<string, string> = {
@@ -26,6 +27,7 @@ const ESCAPES: Record<string, string> = {
 };
 
 /** Escape text for element content or a double-quoted attribute (CR kept as a character reference). */
+// eslint-disable-next-line no-control-regex -- control characters are among what needs escaping or replacing
 const NEEDS_ESCAPING = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 export function escapeXml(text: string): string {

@@ -40,8 +40,8 @@ export function startProcess(
       kept += chunk.length;
     }
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -59,12 +59,12 @@ export function startProcess(
       const m = ready.exec(out);
       if (!m) return;
       clearTimeout(timer);
-      child.stdout!.off('data', check);
-      child.stderr!.off('data', check);
+      child.stdout.off('data', check);
+      child.stderr.off('data', check);
       resolve({ child, pid: child.pid!, endpoint: m[1], announcedMs: performance.now() - t0, output: () => out, stop });
     };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${command} ${args.join(' ')} exited (${code ?? signal}) before it was ready:\n${out}`));

@@ -40,6 +40,8 @@ export interface BenchResult {
   };
   targets: Array<{ what: string; measured: number; target: number; kind: string; met: boolean }>;
   ratios: Record<string, number>;
+  /** the same S/MIME leaf built by ccm-mock's DER writer and by @peculiar/x509 (bench/der-writer.ts), medians */
+  issuance: { derWriterPerSecond: number; peculiarPerSecond: number; ratio: number; certificateBytes: number };
   limits: { rsaSignPerSecond: number; rsaKeyBits: number; nodeSoapGetWebServiceInfo: number; expressFloor: number };
   scenarios: Record<
     string,
@@ -80,6 +82,7 @@ export interface BenchResult {
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
 const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : 'n/a');
+const ratioX = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)}×` : 'n/a');
 const pct = (n: number) => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : 'n/a');
 const mb = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 2 ** 20).toFixed(0)} MB` : 'n/a');
 const medianOf = (xs: number[]) => {
@@ -104,7 +107,7 @@ export function renderMarkdown(r: BenchResult): string {
     `The load generator (autocannon, in the benchmark's process) and the server under test share these ${m.cpuCount} cores.`,
     `Load average before/after: ${m.loadAverageBefore.map((x) => x.toFixed(2)).join(' ')} / ${m.loadAverageAfter.map((x) => x.toFixed(2)).join(' ')} (other work on the machine shows up here; the ratios are measured side by side to cancel it out).`,
     '',
-    `**Method:** ${r.settings.rounds} interleaved round(s); in each, RSA signing for 2 s, then every scenario for ${r.settings.durationSeconds} s with ${r.settings.connections} connections (keep-alive, no pipelining). Throughputs are medians over rounds; ratios are taken within each round, then the median. ccm-mock runs as \`node dist/server/cli.js serve --delay 0 --log-level ${r.settings.logLevel}\` in memory mode with a CA loaded from files; the baselines are separate processes too.`,
+    `**Method:** ${r.settings.rounds} interleaved round(s); in each, RSA signing for 2 s, the DER writer against @peculiar/x509 for 2 s, then every scenario for ${r.settings.durationSeconds} s with ${r.settings.connections} connections (keep-alive, no pipelining). Throughputs are medians over rounds; ratios are taken within each round, then the median. ccm-mock runs as \`node dist/server/cli.js serve --delay 0 --log-level ${r.settings.logLevel}\` in memory mode with a CA loaded from files; the baselines are separate processes too.`,
     '',
   );
 
@@ -131,6 +134,19 @@ export function renderMarkdown(r: BenchResult): string {
     `| express floor: express 5 + express.raw on the same route, constant answer, no XML (${pct(r.ratios.expressFloorVsNodeSoap)} of node-soap) | ${int(r.limits.expressFloor)} |`,
   );
   lines.push('');
+
+  const is = r.issuance;
+  lines.push(
+    '## Building certificates: the DER writer vs @peculiar/x509',
+    '',
+    "| path (one thread, the CA's RSA-2048 key) | certificates per second |",
+    '| --- | ---: |',
+    `| ccm-mock's DER writer (server/ca/certificate.ts, der.ts; signed through node:crypto) | ${int(is.derWriterPerSecond)} |`,
+    `| @peculiar/x509 X509CertificateGenerator (signed through WebCrypto) | ${int(is.peculiarPerSecond)} |`,
+    '',
+    `The same ${is.certificateBytes}-byte S/MIME leaf both ways (checked byte for byte before timing), built in alternating blocks: the DER writer makes **${ratioX(is.ratio)}** as many (median of the per-round ratios).`,
+    '',
+  );
 
   lines.push(
     '## Throughput and latency',

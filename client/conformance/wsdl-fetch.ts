@@ -1,4 +1,4 @@
-import { XmlDocument, type XmlElement } from 'libxml2-wasm';
+import { XmlDocument } from 'libxml2-wasm';
 import { readWsdl, WSDL_NS, XSD_NS, type SchemaModel } from '../../wsdl/schema-model.js';
 import { elementChildren, SAFE_PARSE } from '../../wsdl/xml.js';
 
@@ -54,7 +54,7 @@ function schemaImports(text: string): { imports: SchemaImport[]; wsdlImports: st
     for (const schema of types
       ? elementChildren(types).filter((c) => c.namespaceUri === XSD_NS && c.name === 'schema')
       : []) {
-      for (const child of elementChildren(schema) as XmlElement[]) {
+      for (const child of elementChildren(schema)) {
         if (child.namespaceUri !== XSD_NS) continue;
         if ((child.name === 'import' || child.name === 'include') && child.attr('schemaLocation')) {
           imports.push({ location: child.attr('schemaLocation')!.value, namespace: child.attr('namespace')?.value });

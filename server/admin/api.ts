@@ -171,7 +171,7 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
     res.json(admin.organizations());
   });
   api.patch('/orgs/:orgId', (req, res) => {
-    res.json(admin.updateOrganization(int(req.params.orgId, 'orgId', 1)!, body(req) as never));
+    res.json(admin.updateOrganization(int(req.params.orgId, 'orgId', 1)!, body(req)));
   });
 
   api.post('/reset', (req, res) => {

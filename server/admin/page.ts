@@ -11,7 +11,7 @@ import { tokenGuard } from './auth.js';
  * POST and redirect back (so reload never repeats an action); cross-site POSTs are refused.
  */
 
-const esc = (v: unknown) =>
+const esc = (v: string | number | boolean | undefined | null) =>
   String(v ?? '').replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
@@ -185,12 +185,20 @@ function sameOrigin(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
+/** A text field of a urlencoded form (express types req.body as any; it is absent without a body). */
+function formField(req: Request, name: string): string | undefined {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const value: unknown = (body as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 export function adminPage(admin: MockAdmin, token: string | undefined): express.Router {
   const router = express.Router();
   const guard = tokenGuard(token, 'page');
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const back = (res: Response, to: string, params: Record<string, string>) =>
-    res.redirect(303, `${to}?${new URLSearchParams(params)}`);
+    res.redirect(303, `${to}?${new URLSearchParams(params).toString()}`);
 
   router.get(['/admin', '/admin/'], guard, (req, res) => {
     const q = queryOf(req);
@@ -232,7 +240,7 @@ export function adminPage(admin: MockAdmin, token: string | undefined): express.
     const to = `/admin/orders/${encodeURIComponent(String(req.params.orderNumber))}`;
     if (!isManualAction(action)) return back(res, to, { error: `no action ${action}` });
     try {
-      const reason = typeof req.body?.reason === 'string' ? req.body.reason : undefined;
+      const reason = formField(req, 'reason');
       const order = admin.act(n, action, reason);
       back(res, to, { done: `${ACTION_LABEL[action]}: order ${order.orderNumber} is now ${order.state}` });
     } catch (err) {
@@ -247,7 +255,7 @@ export function adminPage(admin: MockAdmin, token: string | undefined): express.
 
   router.post('/admin/clock/advance', guard, sameOrigin, form, (req, res) => {
     try {
-      const by = typeof req.body?.by === 'string' ? req.body.by : '';
+      const by = formField(req, 'by') ?? '';
       const clock = admin.advanceClock(by);
       back(res, '/admin', { done: `clock now ${clock.now}` });
     } catch (err) {

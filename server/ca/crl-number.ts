@@ -49,6 +49,7 @@ export class FileCrlNumbers extends MemoryCrlNumbers {
     } catch (err) {
       throw new Error(
         `the CRL number file ${file} is unreadable (${(err as Error).message}); fix or delete it (numbering then restarts at 1)`,
+        { cause: err },
       );
     }
   }

@@ -130,7 +130,7 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
       `the CSR's signature algorithm ${signatureAlgorithm} is not an RSA PKCS#1 v1.5 algorithm`,
     );
   }
-  let valid = false;
+  let valid: boolean;
   try {
     valid = verify(hash, raw(infoNode), publicKey, signature);
   } catch {

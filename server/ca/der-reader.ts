@@ -1,6 +1,15 @@
 /**
- * A strict DER reader for the few structures the CA reads (PKCS#10 requests, names, OCSP requests).
+ * A DER reader for the few structures the CA reads (PKCS#10 requests, names, OCSP requests, its own certificates).
  * Every accessor checks bounds; malformed input raises DerError, never a RangeError from deep inside.
+ *
+ * What "DER" means here, exactly. Enforced (X.690 section 10 on top of BER): one-octet tags; definite lengths only
+ * (no indefinite length); the shortest length form (short form below 128, no leading zero octet in the long form,
+ * at most 4 length octets); nothing after the outermost value; OID subidentifiers without a leading 0x80 octet;
+ * BIT STRINGs of whole octets where keys and signatures are read; minimal positive INTEGERs where RSA keys are read
+ * (csr.ts). Not checked: the value rules the CA never relies on (BOOLEAN TRUE as 0xFF, the order of a SET OF in a
+ * multi-valued RDN, DEFAULT values left out). A CSR that breaks an enforced rule is "cannot be decoded" (-10): the CA
+ * copies the request's SubjectPublicKeyInfo byte for byte into the certificate, which must be DER.
+ * (OpenSSL 3 reads such BER requests; Go's encoding/asn1 refuses them. docs/ca.md says why the mock refuses.)
  */
 
 export class DerError extends Error {}
@@ -27,8 +36,10 @@ export function readNode(buf: Buffer, offset = 0, limit = buf.length): DerNode {
     if (n === 0) throw new DerError('indefinite length is not DER');
     if (n > 4) throw new DerError('length too large');
     if (pos + n > limit) throw new DerError('truncated length');
+    if (buf[pos] === 0) throw new DerError('a length with a leading zero octet is not DER (not the shortest form)');
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[pos + i];
+    if (len < 0x80) throw new DerError(`the long form for length ${len} is not DER (not the shortest form)`);
     pos += n;
   }
   if (pos + len > limit) throw new DerError('truncated: content runs past its container');
@@ -71,6 +82,8 @@ export function readOid(node: DerNode): string {
   // arcs are numbers while they fit in 2^53 (all real ones do), BigInt beyond
   let v: number | bigint = 0;
   for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x80 && (i === 0 || !(bytes[i - 1] & 0x80)))
+      throw new DerError('OBJECT IDENTIFIER subidentifier with a leading 0x80 octet');
     const low = bytes[i] & 0x7f;
     if (typeof v === 'number' && v < 2 ** 45) v = v * 128 + low;
     else v = (BigInt(v) << 7n) | BigInt(low);

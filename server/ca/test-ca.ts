@@ -145,6 +145,7 @@ function readPem(file: string, what: string): string {
   } catch (err) {
     throw new Error(
       `cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
     );
   }
 }
@@ -159,7 +160,9 @@ function keyFromFile(file: string, what: string): KeyObject {
   try {
     return createPrivateKey(readPem(file, what));
   } catch (err) {
-    throw new Error(`the ${what} file ${file} holds no readable private key: ${(err as Error).message}`);
+    throw new Error(`the ${what} file ${file} holds no readable private key: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 

@@ -132,7 +132,7 @@ export class FaultInjector implements CodeInjector {
     if (s.operation !== undefined && (typeof s.operation !== 'string' || !isOperationName(s.operation))) {
       throw new FaultSpecError(`operation must be one of ${OPERATIONS.join(', ')}`);
     }
-    const operation = s.operation as OperationName | undefined;
+    const operation = s.operation;
     if ((s.code === undefined) === (s.transport === undefined))
       throw new FaultSpecError('give exactly one of code (a catalog status code) or transport');
     if (s.code !== undefined) {

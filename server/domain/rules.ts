@@ -27,11 +27,11 @@ export function isValidEmail(email: string | undefined): email is string {
 }
 
 export function isValidUsername(username: string | undefined): username is string {
-  // eslint-disable-next-line no-control-regex
   return (
     username !== undefined &&
     username.trim().length > 0 &&
     username.length <= LIMITS.username &&
+    // eslint-disable-next-line no-control-regex -- control characters are what a login name may not contain
     !/[\u0000-\u001f\u007f]/.test(username)
   );
 }

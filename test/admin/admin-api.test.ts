@@ -2,7 +2,19 @@ import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
-import { adminCall, adminClient } from '../support/admin.js';
+import {
+  adminCall,
+  adminClient,
+  type AdminInfo,
+  type ClockView,
+  type FaultView,
+  type JournalEntry,
+  type OrderDetail,
+  type OrderSummary,
+  type OrganizationView,
+  type ResetAnswer,
+  type RouteList,
+} from '../support/admin.js';
 import { certificatesOf } from '../support/certs.js';
 import { readCsr } from '../support/fixtures.js';
 import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl, type Auth } from '../support/soap.js';
@@ -35,13 +47,13 @@ const revoke = async (n: number) =>
 
 describe('GET /admin/api and /admin/api/info', () => {
   it('lists its routes', async () => {
-    const res = await admin('GET', '/admin/api');
+    const res = await admin<RouteList>('GET', '/admin/api');
     expect(res.status).toBe(200);
     expect(res.body.routes).toHaveLength(ADMIN_ROUTES.length);
   });
 
   it('shows the seed, the clock and the CA downloads', async () => {
-    const res = await admin('GET', '/admin/api/info');
+    const res = await admin<AdminInfo>('GET', '/admin/api/info');
     expect(res.body).toMatchObject({
       seed: 'admin-api',
       defaultDelay: 'instant',
@@ -70,15 +82,12 @@ describe('orders', () => {
       2001,
       'other-secret',
     );
-    const all = (await admin('GET', '/admin/api/orders')).body.map((o: { orderNumber: number }) => o.orderNumber);
-    expect(all.slice(0, 4)).toEqual([d, c, b, a]);
-    expect(
-      (await admin('GET', '/admin/api/orders?customer=other')).body.map((o: { orderNumber: number }) => o.orderNumber),
-    ).toEqual([d]);
-    expect(
-      (await admin('GET', '/admin/api/orders?org=1002')).body.map((o: { orderNumber: number }) => o.orderNumber),
-    ).toEqual([c]);
-    const byEmail = (await admin('GET', '/admin/api/orders?email=LIST-A@example.com')).body;
+    const orderNumbers = async (query: string) =>
+      (await admin<OrderSummary[]>('GET', `/admin/api/orders${query}`)).body.map((o) => o.orderNumber);
+    expect((await orderNumbers('')).slice(0, 4)).toEqual([d, c, b, a]);
+    expect(await orderNumbers('?customer=other')).toEqual([d]);
+    expect(await orderNumbers('?org=1002')).toEqual([c]);
+    const byEmail = (await admin<OrderSummary[]>('GET', '/admin/api/orders?email=LIST-A@example.com')).body;
     expect(byEmail).toHaveLength(1);
     expect(byEmail[0]).toMatchObject({
       orderNumber: a,
@@ -92,11 +101,7 @@ describe('orders', () => {
       actions: ['revoke'],
     });
     expect(byEmail[0].serial).toMatch(/^[0-9a-f]{32}$/);
-    expect(
-      (await admin('GET', '/admin/api/orders?state=rejected&customer=sandbox')).body.map(
-        (o: { orderNumber: number }) => o.orderNumber,
-      ),
-    ).toContain(b);
+    expect(await orderNumbers('?state=rejected&customer=sandbox')).toContain(b);
     expect((await admin('GET', '/admin/api/orders?limit=2')).body).toHaveLength(2);
   });
 
@@ -111,7 +116,7 @@ describe('orders', () => {
 
   it('GET /admin/api/orders/{n} gives the certificate and the state history; /certificate the PEM', async () => {
     const n = await enroll('detail+pending1@example.com');
-    const before = (await admin('GET', `/admin/api/orders/${n}`)).body;
+    const before = (await admin<OrderDetail>('GET', `/admin/api/orders/${n}`)).body;
     expect(before).toMatchObject({
       orderNumber: n,
       state: 'processing',
@@ -123,10 +128,10 @@ describe('orders', () => {
     expect((await admin('GET', `/admin/api/orders/${n}/certificate`)).status).toBe(404);
     expect(await status(n)).toBe(0);
     expect(await status(n)).toBe(1);
-    const after = (await admin('GET', `/admin/api/orders/${n}`)).body;
-    expect(after.history.map((h: { state: string }) => h.state)).toEqual(['processing', 'issued']);
+    const after = (await admin<OrderDetail>('GET', `/admin/api/orders/${n}`)).body;
+    expect(after.history.map((h) => h.state)).toEqual(['processing', 'issued']);
     expect(after.polls).toBe(2);
-    const cert = after.certificate;
+    const cert = after.certificate!;
     expect(cert.subjectAltName).toBe('email:detail+pending1@example.com');
     expect(cert.subject).toContain('CN=Alice Example');
     expect(cert.issuer).toContain('NOT FOR PRODUCTION');
@@ -144,7 +149,7 @@ describe('orders', () => {
     expect((await admin('POST', '/admin/api/orders/424242/approve')).status).toBe(404);
     expect((await admin('GET', '/admin/api/orders/abc')).status).toBe(400);
     const n = await enroll('action@example.com');
-    expect((await admin('POST', `/admin/api/orders/${n}/destroy`)).status).toBe(404);
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${n}/destroy`)).status).toBe(404);
   });
 });
 
@@ -152,10 +157,10 @@ describe('manual transitions (POST /admin/api/orders/{n}/approve | reject | pay 
   it('approve: processing -> issued; a second approve is 409', async () => {
     const n = await enroll('approve+delay1h@example.com');
     expect(await status(n)).toBe(0);
-    const res = await admin('POST', `/admin/api/orders/${n}/approve`, { note: 'looks fine' });
+    const res = await admin<OrderDetail>('POST', `/admin/api/orders/${n}/approve`, { note: 'looks fine' });
     expect(res.status).toBe(200);
     expect(res.body.state).toBe('issued');
-    expect(res.body.history.at(-1).note).toBe('approved by admin: looks fine');
+    expect(res.body.history.at(-1)?.note).toBe('approved by admin: looks fine');
     expect(await status(n)).toBe(1);
     const again = await admin('POST', `/admin/api/orders/${n}/approve`);
     expect(again).toMatchObject({
@@ -166,44 +171,39 @@ describe('manual transitions (POST /admin/api/orders/{n}/approve | reject | pay 
 
   it('approve overrides a scripted reject but keeps a scripted payment', async () => {
     const r = await enroll('approve-r+reject+delay1h@example.com');
-    expect((await admin('POST', `/admin/api/orders/${r}/approve`)).body.state).toBe('issued');
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${r}/approve`)).body.state).toBe('issued');
     const p = await enroll('approve-p+payment+delay1h@example.com');
-    expect((await admin('POST', `/admin/api/orders/${p}/approve`)).body.state).toBe('awaiting-payment');
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${p}/approve`)).body.state).toBe('awaiting-payment');
     expect((await collect(p)).code).toBe(-22);
   });
 
   it('reject: processing or awaiting payment -> rejected (collect -20); not an issued order', async () => {
     const n = await enroll('reject-me+delay1h@example.com');
-    expect((await admin('POST', `/admin/api/orders/${n}/reject`)).body.state).toBe('rejected');
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${n}/reject`)).body.state).toBe('rejected');
     expect((await collect(n)).code).toBe(-20);
     const p = await enroll('reject-me+payment@example.com');
-    expect((await admin('POST', `/admin/api/orders/${p}/reject`)).body.state).toBe('rejected');
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${p}/reject`)).body.state).toBe('rejected');
     const i = await enroll('issued-already@example.com');
-    expect((await admin('POST', `/admin/api/orders/${i}/reject`)).status).toBe(409);
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${i}/reject`)).status).toBe(409);
   });
 
   it('pay: awaiting payment -> issued; only from awaiting payment', async () => {
     const n = await enroll('pay-me+payment@example.com');
     expect((await collect(n)).code).toBe(-22);
-    const res = await admin('POST', `/admin/api/orders/${n}/pay`);
+    const res = await admin<OrderDetail>('POST', `/admin/api/orders/${n}/pay`);
     expect(res.body.state).toBe('issued');
-    expect(res.body.history.map((h: { state: string }) => h.state)).toEqual([
-      'processing',
-      'awaiting-payment',
-      'issuing',
-      'issued',
-    ]);
+    expect(res.body.history.map((h) => h.state)).toEqual(['processing', 'awaiting-payment', 'issuing', 'issued']);
     expect((await collect(n)).code).toBe(1);
-    expect((await admin('POST', `/admin/api/orders/${n}/pay`)).status).toBe(409);
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${n}/pay`)).status).toBe(409);
   });
 
   it('issue: forces issuance out of processing and of the "being issued" window', async () => {
     const n = await enroll('force+pending99@example.com');
-    expect((await admin('POST', `/admin/api/orders/${n}/issue`)).body.state).toBe('issued');
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${n}/issue`)).body.state).toBe('issued');
     expect(await status(n)).toBe(1);
     const w = await enroll('force+issuing50@example.com');
     expect(await revoke(w)).toBe(-26);
-    expect((await admin('POST', `/admin/api/orders/${w}/issue`)).body.state).toBe('issued');
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${w}/issue`)).body.state).toBe('issued');
     expect(await revoke(w)).toBe(0);
   });
 
@@ -216,16 +216,16 @@ describe('manual transitions (POST /admin/api/orders/{n}/approve | reject | pay 
     });
     expect((await collect(n)).code).toBe(-21);
     const p = await enroll('revoke-admin+payment@example.com');
-    expect((await admin('POST', `/admin/api/orders/${p}/revoke`)).status).toBe(409);
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${p}/revoke`)).status).toBe(409);
   });
 });
 
 describe('the clock (POST /admin/api/clock/advance)', () => {
   it('moves time: delays elapse, certificates are issued at the mock time and age', async () => {
-    const before = (await admin('GET', '/admin/api/clock')).body;
+    const before = (await admin<ClockView>('GET', '/admin/api/clock')).body;
     const n = await enroll('clock+delay2d@example.com');
     expect(await status(n)).toBe(0);
-    const moved = await admin('POST', '/admin/api/clock/advance', { by: '2d' });
+    const moved = await admin<ClockView>('POST', '/admin/api/clock/advance', { by: '2d' });
     expect(moved.body.offsetMs - before.offsetMs).toBe(2 * 86_400_000);
     expect(await status(n)).toBe(1);
     const [leaf] = certificatesOf((await collect(n)).fields.certificate);
@@ -234,7 +234,9 @@ describe('the clock (POST /admin/api/clock/advance)', () => {
     expect(Math.abs(Date.parse(x509.validFrom) - Date.parse(moved.body.now))).toBeLessThan(60_000);
     expect(Date.parse(x509.validFrom) - Date.now()).toBeGreaterThan(86_400_000);
     await admin('POST', '/admin/api/clock/advance', { ms: 400 * 86_400_000 });
-    expect(Date.parse((await admin('GET', '/admin/api/clock')).body.now)).toBeGreaterThan(Date.parse(x509.validTo)); // the certificate has expired on the mock's clock
+    expect(Date.parse((await admin<ClockView>('GET', '/admin/api/clock')).body.now)).toBeGreaterThan(
+      Date.parse(x509.validTo),
+    ); // the certificate has expired on the mock's clock
   });
 
   it('refuses going back or a bad duration', async () => {
@@ -262,7 +264,7 @@ describe('organizations (PATCH /admin/api/orgs/{orgId})', () => {
     }
     expect(await status(n)).toBe(1);
     expect(
-      (await admin('GET', '/admin/api/orgs')).body.find((o: { orgId: number }) => o.orgId === 1004).suspended,
+      (await admin<OrganizationView[]>('GET', '/admin/api/orgs')).body.find((o) => o.orgId === 1004)?.suspended,
     ).toBe(true);
   });
 
@@ -276,16 +278,14 @@ describe('organizations (PATCH /admin/api/orgs/{orgId})', () => {
 
 describe('journal (GET /admin/api/journal)', () => {
   it('records every SOAP call with operation, customer, order, code and latency', async () => {
-    const last = (await admin('GET', '/admin/api/journal?limit=1')).body[0]?.seq ?? 0;
+    const last = (await admin<JournalEntry[]>('GET', '/admin/api/journal?limit=1')).body[0]?.seq ?? 0;
     const n = await enroll('journal@example.com');
     await status(n);
     await call(mock.endpoint, 'getKUTemplates', authXml());
     await call(mock.endpoint, 'getCollectStatus', orderXml(n, { ...SANDBOX, password: 'wrong' }));
     await call(mock.endpoint, 'collect', '<orderNumber>abc</orderNumber>');
-    const entries = (await admin('GET', `/admin/api/journal?since=${last}`)).body;
-    expect(
-      entries.map((e: { operation?: string; code?: number; customer?: string }) => [e.operation, e.customer, e.code]),
-    ).toEqual([
+    const entries = (await admin<JournalEntry[]>('GET', `/admin/api/journal?since=${last}`)).body;
+    expect(entries.map((e) => [e.operation, e.customer, e.code])).toEqual([
       ['enroll', 'sandbox', n],
       ['getCollectStatus', 'sandbox', 1],
       ['getKUTemplates', 'sandbox', undefined],
@@ -296,7 +296,9 @@ describe('journal (GET /admin/api/journal)', () => {
     expect(typeof entries[1].latencyMs).toBe('number');
     expect(entries[4]).toMatchObject({ httpStatus: 500 });
     expect(entries[4].fault).toMatch(/orderNumber|abc|Unmarshalling/i);
-    const only = (await admin('GET', `/admin/api/journal?since=${last}&operation=getCollectStatus&order=${n}`)).body;
+    const only = (
+      await admin<JournalEntry[]>('GET', `/admin/api/journal?since=${last}&operation=getCollectStatus&order=${n}`)
+    ).body;
     expect(only).toHaveLength(2);
   });
 
@@ -331,9 +333,7 @@ describe('reset (POST /admin/api/reset)', () => {
     expect(res.body).toEqual({ reset: 'customer other', seed: 'admin-api' });
     expect((await admin('GET', `/admin/api/orders/${mine}`)).status).toBe(404);
     expect((await admin('GET', `/admin/api/orders/${theirs}`)).status).toBe(200);
-    expect((await admin('GET', '/admin/api/faults')).body.map((f: { customer: string }) => f.customer)).toEqual([
-      'sandbox',
-    ]);
+    expect((await admin<FaultView[]>('GET', '/admin/api/faults')).body.map((f) => f.customer)).toEqual(['sandbox']);
     expect((await admin('GET', '/admin/api/journal?customer=other')).body).toEqual([]);
     expect((await admin('POST', '/admin/api/reset', { customer: 'nobody' })).status).toBe(404);
     await admin('DELETE', '/admin/api/faults');
@@ -348,7 +348,7 @@ describe('reset (POST /admin/api/reset)', () => {
         enrollXml({ email, csr: readCsr(), auth: other, orgId: 2001, secretKey: 'other-secret' }),
       );
     const org = async (orgId: number) =>
-      (await admin('GET', '/admin/api/orgs')).body.find((o: { orgId: number }) => o.orgId === orgId);
+      (await admin<OrganizationView[]>('GET', '/admin/api/orgs')).body.find((o) => o.orgId === orgId);
     try {
       expect((await admin('PATCH', '/admin/api/orgs/2001', { suspended: true, delay: '1h' })).body).toMatchObject({
         suspended: true,
@@ -384,7 +384,7 @@ describe('reset (POST /admin/api/reset)', () => {
       .code;
     expect(again).toBe(first);
     expect(scratch.store.get(again)!.certificate!.serial).toBe(serial);
-    expect((await a('POST', '/admin/api/reset', { seed: 'other-seed' })).body.seed).toBe('other-seed');
+    expect((await a<ResetAnswer>('POST', '/admin/api/reset', { seed: 'other-seed' })).body.seed).toBe('other-seed');
     expect(scratch.seed).toBe('other-seed');
     expect(
       (await call(scratch.endpoint, 'enroll', enrollXml({ email: 'replay@example.com', csr: readCsr() }))).code,

@@ -106,7 +106,7 @@ describe('intermediate variants', () => {
     };
     writeFileSync(files.rootCertFile, ca.root.pem);
     writeFileSync(files.issuingCertFile, ca.issuing.pem);
-    writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
     const noRootKey = loadTestCa(files, 'files');
     expect(noRootKey.issuingFor(ELSEWHERE)).toBe(noRootKey.issuing);
 
@@ -128,7 +128,7 @@ describe('intermediate variants', () => {
       ca.root.key!,
     );
     writeFileSync(files.issuingCertFile, caCertificate(own).pem);
-    writeFileSync(join(dir, 'root.key'), ca.root.key!.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(join(dir, 'root.key'), ca.root.key!.export({ type: 'pkcs8', format: 'pem' }));
     const theirs = loadTestCa({ ...files, rootKeyFile: join(dir, 'root.key') }, 'files');
     expect(theirs.issuingFor(ELSEWHERE)).toBe(theirs.issuing);
   });

@@ -9,6 +9,9 @@ import { abortAfterAnswer, closedPortUrl, fakeEndpoint, hangingPollProxy } from 
 import { csrPath } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
 import { packageRoot } from '../../wsdl/paths.js';
+import type { ConformanceReport } from '../../client/conformance/runner.js';
+import { readJsonFile, shaped } from '../support/json.js';
+import { z } from 'zod';
 
 /** The `ccm` CLI against the mock over real HTTP: every command, --json, progress, files and exit codes. */
 
@@ -18,6 +21,10 @@ let cwd: string;
 let n = 0;
 const email = (tag = '') => `cli-${++n}${tag ? '+' + tag : ''}@example.com`;
 const CSR = csrPath('rsa-2048.csr');
+
+/** The fields of `ccm ... --json` answers the tests read (the rest is matched whole). */
+const Enrolled = z.object({ orderNumber: z.number().int(), email: z.string() });
+const Collected = z.object({ serialNumber: z.string() });
 
 beforeAll(async () => {
   mock = await createMockServer();
@@ -40,7 +47,7 @@ const run = (args: string[], extra: Record<string, string | undefined> = {}, tty
 async function enrolled(tag = ''): Promise<number> {
   const r = await run(['enroll', '--csr', CSR, '--email', email(tag), '--json']);
   expect(r.code).toBe(0);
-  return r.json.orderNumber;
+  return shaped(Enrolled, r.json).orderNumber;
 }
 
 describe('help and usage', () => {
@@ -114,11 +121,13 @@ describe('info and templates', () => {
 
   it('templates: a readable list, or JSON', async () => {
     const r = await run(['templates']);
-    expect(r.stdout).toMatch(
-      /^smime-standard  S\/MIME signing and encryption\n    key usages:          Digital Signature \(0\), Key Encipherment \(2\)\n/,
-    );
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      'smime-standard  S/MIME signing and encryption',
+      '    key usages:          Digital Signature (0), Key Encipherment (2)',
+    ]);
     const j = await run(['templates', '--json']);
-    expect(j.json.templates.map((t: { shortName: string }) => t.shortName)).toContain('client-auth');
+    const templates = shaped(z.object({ templates: z.array(z.object({ shortName: z.string() })) }), j.json).templates;
+    expect(templates.map((t) => t.shortName)).toContain('client-auth');
   });
 });
 
@@ -136,7 +145,7 @@ describe('enroll', () => {
     const a = await run(['enroll', '--csr', CSR, '--email', 'dora', '--json']);
     expect(a.json).toMatchObject({ email: 'dora@example.com', username: 'dora' });
     const b = await run(['enroll', '--csr', CSR, '--json']);
-    expect(b.json.email).toMatch(/^ccm-[0-9a-f]{8}@example\.com$/);
+    expect(shaped(Enrolled, b.json).email).toMatch(/^ccm-[0-9a-f]{8}@example\.com$/);
   });
 
   it('--template uses enrollUsingKUTemplates', async () => {
@@ -152,7 +161,7 @@ describe('enroll', () => {
       'client-auth',
       '--json',
     ]);
-    expect(mock.store.get(r.json.orderNumber)!.templates).toEqual(['smime-signing', 'client-auth']);
+    expect(mock.store.get(shaped(Enrolled, r.json).orderNumber)!.templates).toEqual(['smime-signing', 'client-auth']);
   });
 
   it('--generate-key --wait --out: a 0600 key file, and a certificate for that key that openssl verifies', async () => {
@@ -238,7 +247,7 @@ describe('status and collect', () => {
       chainLength: 2,
       emails: [mock.store.get(order)!.email],
     });
-    expect(j.json.serialNumber).toBe(mock.store.get(order)!.certificate!.serial);
+    expect(shaped(Collected, j.json).serialNumber).toBe(mock.store.get(order)!.certificate!.serial);
   });
 
   it('collect of an order still being processed exits 6; --wait polls with progress and then delivers', async () => {
@@ -261,6 +270,7 @@ describe('status and collect', () => {
       true,
     );
     expect(tty.stderr).toMatch(
+      // eslint-disable-next-line no-control-regex -- the terminal's erase-line escape (ESC [2K) is what is tested
       /^\r\x1b\[2K. waiting for order \d+: being processed, poll 1.*\r\x1b\[2K. waiting .*poll 2.*\r\x1b\[2K/s,
     );
     const quiet = await run([
@@ -280,7 +290,7 @@ describe('status and collect', () => {
     const order = await enrolled('pending50');
     const r = await run(['collect', String(order), '--wait', '--timeout', '0', '--json']);
     expect(r.code).toBe(EXIT.NOT_READY);
-    expect(r.json.error).toMatchObject({ type: 'wait-timeout', orderNumber: order, polls: 1, lastCode: 0 });
+    expect(r.json).toMatchObject({ error: { type: 'wait-timeout', orderNumber: order, polls: 1, lastCode: 0 } });
     expect(r.stderr).toMatch(/still being processed/);
   });
 
@@ -307,15 +317,20 @@ describe('revoke', () => {
     expect(mock.store.get(byOrder)!.revocation).toMatchObject({ reason: 'key compromise' });
     const again = await run(['revoke', String(byOrder), '--json']);
     expect(again.code).toBe(EXIT.CCM_STATUS);
-    expect(again.json.error).toMatchObject({ code: -21, status: 'REVOKED', operation: 'revoke', orderNumber: byOrder });
+    expect(again.json).toMatchObject({
+      error: { code: -21, status: 'REVOKED', operation: 'revoke', orderNumber: byOrder },
+    });
 
     const bySerial = await enrolled();
-    const serial = (await run(['collect', String(bySerial), '--json'])).json.serialNumber as string;
+    const serial = shaped(Collected, (await run(['collect', String(bySerial), '--json'])).json).serialNumber;
     expect((await run(['revoke', '--serial', serial.toUpperCase()])).code).toBe(0);
     expect(mock.store.get(bySerial)!.state).toBe('revoked');
 
     const address = email();
-    const byPerson = (await run(['enroll', '--csr', CSR, '--email', address, '--json'])).json.orderNumber;
+    const byPerson = shaped(
+      Enrolled,
+      (await run(['enroll', '--csr', CSR, '--email', address, '--json'])).json,
+    ).orderNumber;
     const r = await run(['revoke', '--person', address, '--org', 'Sandbox Org', '--json']);
     expect(r.json).toEqual({ revoked: 'person', email: address, org: 'Sandbox Org' });
     expect(mock.store.get(byPerson)!.state).toBe('revoked');
@@ -326,7 +341,7 @@ describe('faults and transport failures', () => {
   it('an endpoint that is not there exits 5', async () => {
     const r = await run(['status', '1', '--json'], { CCM_URL: await closedPortUrl() });
     expect(r.code).toBe(EXIT.TRANSPORT);
-    expect(r.json.error).toMatchObject({ type: 'transport', kind: 'network', mayHaveReachedService: false });
+    expect(r.json).toMatchObject({ error: { type: 'transport', kind: 'network', mayHaveReachedService: false } });
   });
 
   it('Ctrl-C while enroll is in flight exits 130 and warns that the order may exist', async () => {
@@ -339,7 +354,7 @@ describe('faults and transport failures', () => {
         { cwd, signal: controller.signal },
       );
       expect(r.code).toBe(EXIT.INTERRUPTED);
-      expect(r.json.error).toMatchObject({ type: 'aborted', operation: 'enroll', mayHaveReachedService: true });
+      expect(r.json).toMatchObject({ error: { type: 'aborted', operation: 'enroll', mayHaveReachedService: true } });
       expect(r.stderr).toMatch(
         /the request may have been processed: check \(ccm status \/ ccm collect\) before repeating it/,
       );
@@ -360,12 +375,14 @@ describe('faults and transport failures', () => {
 describe('conformance', () => {
   it('--list names every check with its tags and guide section', async () => {
     const r = await ccm(['conformance', '--list', '--json']);
-    expect(r.json.checks[0]).toEqual({
-      name: 'wsdl-drift',
-      title: expect.any(String),
-      tags: ['read-only'],
-      guide: expect.stringContaining('1'),
+    const Listed = z.object({
+      checks: z.array(
+        z.strictObject({ name: z.string(), title: z.string(), tags: z.array(z.string()), guide: z.string() }),
+      ),
     });
+    const [first] = shaped(Listed, r.json).checks;
+    expect(first).toMatchObject({ name: 'wsdl-drift', tags: ['read-only'] });
+    expect(first.guide).toContain('1');
   });
 
   it('by default runs the read-only checks only, and writes JUnit and JSON reports', async () => {
@@ -373,12 +390,8 @@ describe('conformance', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/PASS {4}wsdl-drift/);
     expect(r.stdout).toMatch(/SKIP {4}enroll-collect .* needs --allow-issue/);
-    const report = JSON.parse(readFileSync(join(cwd, 'c.json'), 'utf8'));
-    expect(
-      report.results
-        .filter((x: { status: string }) => x.status !== 'skipped')
-        .every((x: { tags: string[] }) => x.tags.join() === 'read-only'),
-    ).toBe(true);
+    const report = readJsonFile<ConformanceReport>(join(cwd, 'c.json'));
+    expect(report.results.filter((x) => x.status !== 'skipped').every((x) => x.tags.join() === 'read-only')).toBe(true);
     expect(report.created).toEqual([]);
     expect(readFileSync(join(cwd, 'c.xml'), 'utf8')).toMatch(
       /<testsuites name="ccm conformance" tests="\d+" failures="0" errors="0" skipped="\d+"/,
@@ -456,7 +469,7 @@ describe('as a process', () => {
         /orders created by this run \(1\):\n {4}(\d+) .*\(enroll-collect\) {2}revoked\n/.exec(r.stdout)?.[1],
       );
       expect(mock.store.get(order)!.state).toBe('revoked');
-      expect(JSON.parse(readFileSync(join(cwd, 'interrupted.json'), 'utf8'))).toMatchObject({
+      expect(readJsonFile(join(cwd, 'interrupted.json'))).toMatchObject({
         interrupted: true,
         created: [{ orderNumber: order, revoked: true }],
       });

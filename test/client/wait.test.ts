@@ -99,4 +99,11 @@ describe('sleep', () => {
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
   });
+
+  it('rejects with an Error whatever the abort reason: the default AbortError, or a non-Error wrapped with it as cause', async () => {
+    await expect(sleep(60_000, AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    const wrapped = await sleep(60_000, AbortSignal.abort('stop')).catch((err: unknown) => err);
+    expect(wrapped).toBeInstanceOf(Error);
+    expect(wrapped).toMatchObject({ message: 'aborted: stop', cause: 'stop' });
+  });
 });

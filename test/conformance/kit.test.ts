@@ -102,10 +102,8 @@ describe('runConformance against the mock in-process', () => {
       ['revoke-by-order-number', 'skipped'],
     ]);
     expect(report.created).toHaveLength(1);
-    expect(report.created[0]).toMatchObject({
-      revoked: false,
-      cleanup: expect.stringMatching(/--allow-revoke not given/),
-    });
+    expect(report.created[0].revoked).toBe(false);
+    expect(report.created[0].cleanup).toMatch(/--allow-revoke not given/);
     expect(mock.store.get(report.created[0].orderNumber)!.state).toBe('issued');
     expect(report.results[0].details.join('\n')).toMatch(
       /collect's certificate format: base64 DER PKCS#7 \(3 certificates\); the mock's matching setting: --cert-format pkcs7/,

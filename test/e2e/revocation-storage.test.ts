@@ -109,10 +109,7 @@ describe('a CA configured from files, root key left out', () => {
     source = await createMockServer({ caKeyBits: 1024 });
     writeFileSync(join(dir, 'root.pem'), source.ca.root.pem);
     writeFileSync(join(dir, 'intermediate.pem'), source.ca.issuing.pem);
-    writeFileSync(
-      join(dir, 'intermediate.key'),
-      source.ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string,
-    );
+    writeFileSync(join(dir, 'intermediate.key'), source.ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
     mock = await createMockServer({
       caRootCertFile: join(dir, 'root.pem'),
       caCertFile: join(dir, 'intermediate.pem'),

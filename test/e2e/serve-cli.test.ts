@@ -49,30 +49,24 @@ describe('ccm-mock --help / --version / bad options', () => {
     const bad = await runMain(['serve', '--no-such-option']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option --no-such-option[\s\S]*Usage: ccm-mock serve/);
-    expect(await runMain(['serve', '--port'])).toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('--port needs a value'),
-    });
-    expect(await runMain(['serve', '--log-level', 'loud'])).toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('logLevel must be one of'),
-    });
-    expect(await runMain(['launch'])).toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('unknown command launch'),
-    });
+    const refused = async (args: string[], message: string) => {
+      const r = await runMain(args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(message);
+    };
+    await refused(['serve', '--port'], '--port needs a value');
+    await refused(['serve', '--log-level', 'loud'], 'logLevel must be one of');
+    await refused(['launch'], 'unknown command launch');
     // an accounts file the guide's limits refuse stops the start, naming the JSON path
     const dir = tempDir();
     const accounts = defaultAccounts();
     accounts.customers[0].organizations[0].secretKey = 'a-secret-key-of-21-ch';
     try {
       writeFileSync(join(dir, 'accounts.json'), JSON.stringify(accounts));
-      expect(await runMain(['serve', '--accounts', join(dir, 'accounts.json')])).toMatchObject({
-        code: 2,
-        stderr: expect.stringContaining(
-          'customers.0.organizations.0.secretKey: a secret key has at most 20 characters (guide 2.1.1.1)',
-        ),
-      });
+      await refused(
+        ['serve', '--accounts', join(dir, 'accounts.json')],
+        'customers.0.organizations.0.secretKey: a secret key has at most 20 characters (guide 2.1.1.1)',
+      );
     } finally {
       rmSync(dir, { recursive: true });
     }
@@ -147,7 +141,8 @@ describe('ccm-mock serve', () => {
     const calls = p.logs().filter((l) => l.msg === 'soap call' || l.msg === 'soap fault');
     expect(calls).toHaveLength(4);
     for (const line of calls) {
-      expect(line).toMatchObject({ service: 'ccm-mock', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      expect(line.service).toBe('ccm-mock');
+      expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT/);
       expect(typeof line.latencyMs).toBe('number');
     }
     expect(calls[0]).toMatchObject({
@@ -161,12 +156,8 @@ describe('ccm-mock serve', () => {
     });
     expect(calls[1]).toMatchObject({ operation: 'getCollectStatus', customer: 'sandbox', order: n, code: 1 });
     expect(calls[2]).toMatchObject({ operation: 'collect', order: n, code: -100 });
-    expect(calls[3]).toMatchObject({
-      level: 'warn',
-      msg: 'soap fault',
-      status: 500,
-      fault: expect.stringMatching(/./),
-    });
+    expect(calls[3]).toMatchObject({ level: 'warn', msg: 'soap fault', status: 500 });
+    expect(calls[3].fault).toMatch(/./);
 
     const everything = p.lines().join('\n') + p.stderr();
     expect(everything).not.toContain('hunter2');

@@ -1,6 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
-import { adminClient } from '../support/admin.js';
+import {
+  adminClient,
+  type AdminErrorBody,
+  type FaultView,
+  type JournalEntry,
+  type OrderSummary,
+} from '../support/admin.js';
 import { readCsr } from '../support/fixtures.js';
 import { authXml, call, enrollXml, orderXml, SANDBOX, xmlEl } from '../support/soap.js';
 
@@ -24,7 +30,7 @@ async function enroll(email = 'faults@example.com'): Promise<number> {
 }
 const status = async (n: number) => (await call(mock.endpoint, 'getCollectStatus', orderXml(n))).code;
 const queue = async (spec: object) => {
-  const res = await admin('POST', '/admin/api/faults', spec);
+  const res = await admin<FaultView>('POST', '/admin/api/faults', spec);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 };
@@ -33,7 +39,7 @@ describe('status-code faults', () => {
   it('the next N calls of an operation answer the code, then normal service resumes', async () => {
     const n = await enroll();
     await queue({ customer: 'sandbox', operation: 'getCollectStatus', code: -14, count: 2 });
-    expect((await admin('GET', '/admin/api/faults')).body[0]).toMatchObject({
+    expect((await admin<FaultView[]>('GET', '/admin/api/faults')).body[0]).toMatchObject({
       customer: 'sandbox',
       operation: 'getCollectStatus',
       code: -14,
@@ -98,7 +104,7 @@ describe('status-code faults', () => {
       [{ customer: 'sandbox', code: -14, color: 'red' }, /unknown field\(s\) color/],
     ] as const;
     for (const [spec, message] of bad) {
-      const res = await admin('POST', '/admin/api/faults', spec);
+      const res = await admin<AdminErrorBody>('POST', '/admin/api/faults', spec);
       expect(res.status, JSON.stringify(spec)).toBe(400);
       expect(res.body.error).toMatch(message);
     }
@@ -111,9 +117,7 @@ describe('status-code faults', () => {
     expect((await admin('GET', '/admin/api/faults?customer=other')).body).toHaveLength(1);
     expect((await admin('DELETE', `/admin/api/faults?id=${a.id}`)).body).toEqual({ cleared: 1 });
     expect((await admin('DELETE', '/admin/api/faults?customer=sandbox')).body).toEqual({ cleared: 1 });
-    expect((await admin('GET', '/admin/api/faults')).body.map((f: { customer: string }) => f.customer)).toEqual([
-      'other',
-    ]);
+    expect((await admin<FaultView[]>('GET', '/admin/api/faults')).body.map((f) => f.customer)).toEqual(['other']);
     expect((await admin('DELETE', '/admin/api/faults')).body).toEqual({ cleared: 1 });
   });
 
@@ -144,7 +148,7 @@ describe('transport faults', () => {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
     expect((await call(mock.endpoint, 'getKUTemplates', authXml())).status).toBe(200);
-    const entry = (await admin('GET', '/admin/api/journal?operation=getKUTemplates&limit=2')).body[0];
+    const entry = (await admin<JournalEntry[]>('GET', '/admin/api/journal?operation=getKUTemplates&limit=2')).body[0];
     expect(entry).toMatchObject({ fault: 'injected reset', httpStatus: 0 });
   });
 
@@ -222,7 +226,7 @@ describe('transport faults', () => {
     await queue({ customer: 'sandbox', operation: 'getKUTemplates', transport: 'hang', hangMs: 50 });
     const err = await call(mock.endpoint, 'getKUTemplates', authXml()).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    const entry = (await admin('GET', '/admin/api/journal?operation=getKUTemplates&limit=1')).body[0];
+    const entry = (await admin<JournalEntry[]>('GET', '/admin/api/journal?operation=getKUTemplates&limit=1')).body[0];
     expect(entry).toMatchObject({ fault: 'injected hang', httpStatus: 0 });
   });
 
@@ -234,10 +238,10 @@ describe('transport faults', () => {
       enrollXml({ email: 'lost-answer@example.com', csr: readCsr() }),
     ).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    const orders = (await admin('GET', '/admin/api/orders?email=lost-answer@example.com')).body;
+    const orders = (await admin<OrderSummary[]>('GET', '/admin/api/orders?email=lost-answer@example.com')).body;
     expect(orders).toHaveLength(1);
     expect(orders[0].state).toBe('issued');
-    const entry = (await admin('GET', '/admin/api/journal?operation=enroll&limit=1')).body[0];
+    const entry = (await admin<JournalEntry[]>('GET', '/admin/api/journal?operation=enroll&limit=1')).body[0];
     expect(entry).toMatchObject({
       fault: 'injected reset (after dispatch)',
       orderNumber: orders[0].orderNumber,
@@ -256,7 +260,7 @@ describe('probabilistic faults', () => {
     expect(fired).toBeGreaterThan(5);
     expect(fired).toBeLessThan(35);
     expect(codes.filter((c) => c === 1).length).toBe(60 - fired);
-    const [rule] = (await admin('GET', '/admin/api/faults')).body;
+    const [rule] = (await admin<FaultView[]>('GET', '/admin/api/faults')).body;
     expect(rule).toMatchObject({ rate: 0.3, fired, seen: 60 });
     expect(rule.remaining).toBeUndefined();
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { csrPath } from '../support/fixtures.js';
+import { shaped } from '../support/json.js';
+import { z } from 'zod';
 
 /**
  * Real third-party SOAP clients, written by nobody on this project, load ?wsdl from the running mock and
@@ -23,11 +25,29 @@ afterAll(async () => {
 });
 
 const clients = join(import.meta.dirname, 'clients');
-// asynchronous on purpose: the mock runs in this process and must keep answering while the client runs
-const run = async (cmd: string, args: string[]) =>
-  JSON.parse((await promisify(execFile)(cmd, args, { encoding: 'utf8' })).stdout);
+/** The one JSON line each client script prints (test/interop/clients/). */
+const ClientReport = z.object({
+  getWebServiceInfo: z.string(),
+  getKUTemplates: z.array(z.string()),
+  enroll: z.number(),
+  enrollUsingKUTemplates: z.number(),
+  getCollectStatus: z.number(),
+  collect: z.unknown(),
+  revoke: z.number(),
+  revokeBySerialNumber: z.number(),
+  revokeAllByPerson: z.number(),
+  afterRevokeAll: z.number(),
+  badAuth: z.number(),
+  fault: z.object({ code: z.string(), message: z.string() }),
+  keyUsagesOfFirst: z.unknown().optional(),
+});
+type ClientReport = z.infer<typeof ClientReport>;
 
-const expectAllNine = (out: Record<string, any>) => {
+// asynchronous on purpose: the mock runs in this process and must keep answering while the client runs
+const run = async (cmd: string, args: string[]): Promise<ClientReport> =>
+  shaped(ClientReport, JSON.parse((await promisify(execFile)(cmd, args, { encoding: 'utf8' })).stdout));
+
+const expectAllNine = (out: ClientReport) => {
   expect(out.getWebServiceInfo).toMatch(/ccm-mock/);
   expect(out.getKUTemplates).toContain('smime-standard');
   expect(out.enroll).toBeGreaterThan(0);

@@ -212,7 +212,7 @@ describe('a CA that exists keeps its dates: a mock clock outside its validity is
     };
     writeFileSync(files.caRootCertFile, made.root.pem);
     writeFileSync(files.caCertFile, made.issuing.pem);
-    writeFileSync(files.caKeyFile, made.issuing.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writeFileSync(files.caKeyFile, made.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
     for (const clockStart of [
       '2001-01-01',
       new Date(Date.parse(made.issuing.x509.validTo) + 86_400_000).toISOString(),

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
-import { adminClient } from '../support/admin.js';
+import { adminClient, type OrderDetail } from '../support/admin.js';
 import { certificatesOf } from '../support/certs.js';
 import { defaultAccounts, readCsr } from '../support/fixtures.js';
 import { drawnDelay } from '../support/orders.js';
@@ -73,7 +73,7 @@ describe('scripted outcomes (+tags in the enroll email)', () => {
     expect(await revoke(n)).toBe(-26);
     await advance('30d'); // time alone never pays
     expect((await collect(n)).code).toBe(-22);
-    expect((await admin('POST', `/admin/api/orders/${n}/pay`)).body.state).toBe('issued');
+    expect((await admin<OrderDetail>('POST', `/admin/api/orders/${n}/pay`)).body.state).toBe('issued');
     expect((await collect(n)).code).toBe(1);
   });
 
@@ -167,7 +167,7 @@ describe('scripted outcomes (+tags in the enroll email)', () => {
   it('an unknown tag is ordinary plus-addressing', async () => {
     const n = await enroll('alice+newsletter@example.com');
     expect(await status(n)).toBe(1);
-    expect((await admin('GET', `/admin/api/orders/${n}`)).body.tags).toEqual([]);
+    expect((await admin<OrderDetail>('GET', `/admin/api/orders/${n}`)).body.tags).toEqual([]);
   });
 });
 

@@ -53,20 +53,25 @@ interface Acknowledged {
 
 /**
  * `workers` clients enrolling back to back until the process dies under them; returns what they were
- * answered. A request cut off by the kill is not an acknowledgement.
+ * answered. A request cut off by the kill is not an acknowledgement. The kill comes with the
+ * `killAfterAcks`th answer, not after a fixed time (a loaded machine may answer nothing in any given
+ * window), while the other workers' enrolls are still in flight.
  */
 async function enrollUntilKilled(
   p: Started,
   workers: number,
-  killAfterMs: number,
+  killAfterAcks: number,
   round: number,
 ): Promise<Acknowledged[]> {
   const acknowledged: Acknowledged[] = [];
   let dead = false;
-  const killer = setTimeout(() => {
-    dead = true;
-    p.child.kill('SIGKILL');
-  }, killAfterMs);
+  const acknowledge = (a: Acknowledged): void => {
+    acknowledged.push(a); // an answer read after the kill was still given before it: it must survive too
+    if (!dead && acknowledged.length >= killAfterAcks) {
+      dead = true;
+      p.child.kill('SIGKILL');
+    }
+  };
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
       for (let i = 0; !dead; i++) {
@@ -74,14 +79,13 @@ async function enrollUntilKilled(
         const email = `crash.r${round}.w${w}.${i}${i % 3 === 0 ? '+pending1' : ''}@example.com`;
         try {
           const answer = await call(p.endpoint, 'enroll', enrollXml({ email, csr: readCsr() }));
-          if (answer.code > 0) acknowledged.push({ orderNumber: answer.code, email });
+          if (answer.code > 0) acknowledge({ orderNumber: answer.code, email });
         } catch {
           // connection refused or reset: the process is gone
         }
       }
     }),
   );
-  clearTimeout(killer);
   await new Promise<void>((resolve) =>
     p.child.exitCode !== null || p.child.signalCode !== null ? resolve() : p.child.once('exit', () => resolve()),
   );
@@ -93,8 +97,8 @@ describe('crash safety under load (SIGKILL)', () => {
     const all: Acknowledged[] = [];
     for (let round = 0; round < 3; round++) {
       const p = await serve();
-      const acknowledged = await enrollUntilKilled(p, 8, 400 + round * 300, round);
-      expect(acknowledged.length).toBeGreaterThan(0);
+      const acknowledged = await enrollUntilKilled(p, 8, 5 + round * 10, round);
+      expect(acknowledged.length).toBeGreaterThanOrEqual(5 + round * 10);
       all.push(...acknowledged);
     }
     expect(new Set(all.map((a) => a.orderNumber)).size).toBe(all.length); // no number given twice across lives

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ORDER_STATES, type Order } from '../../server/domain/orders.js';
 import { MemoryOrderStore } from '../../server/store/memory-store.js';
 import type { OrderFilter } from '../../server/store/order-store.js';
+import { jsonCopy } from '../support/json.js';
 
 /**
  * The packed memory store against a model: a Map of JSON copies (the round trip the SQLite store makes
@@ -158,13 +159,13 @@ class Model {
     // a re-save without the serial it had drops it (unless another order took it over since)
     if (before !== undefined && before !== o.certificate?.serial && this.serials.get(before) === o.orderNumber)
       this.serials.delete(before);
-    this.orders.set(o.orderNumber, JSON.parse(JSON.stringify(o)));
+    this.orders.set(o.orderNumber, jsonCopy(o));
     if (o.certificate) this.serials.set(o.certificate.serial, o.orderNumber);
     this.max = Math.max(this.max, o.orderNumber);
   }
   get(n: number) {
     const o = this.orders.get(n);
-    return o && JSON.parse(JSON.stringify(o));
+    return o && jsonCopy(o);
   }
   bySerial(s: string) {
     const n = this.serials.get(s);

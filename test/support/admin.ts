@@ -1,12 +1,33 @@
 /** The admin JSON API over real HTTP, as a test (or curl) uses it. */
 
-export interface AdminAnswer<T = any> {
+import type { MockAdmin } from '../../server/admin/admin.js';
+
+export type { ClockView, FaultView, OrderDetail, OrderSummary, OrganizationView } from '../../server/admin/admin.js';
+export type { JournalEntry } from '../../server/admin/journal.js';
+
+/** What the routes answer, named by the MockAdmin method behind them (the server's own types). */
+export type AdminInfo = ReturnType<MockAdmin['info']>;
+export type ResetAnswer = ReturnType<MockAdmin['reset']>;
+export interface RouteList {
+  routes: { method: string; path: string; what: string }[];
+}
+/** Every refusal: `{ error, status }` with the HTTP status repeated. */
+export interface AdminErrorBody {
+  error: string;
+  status: number;
+}
+
+/**
+ * `body` is the parsed JSON (or the text of a non-JSON answer). T is what the caller expects the route to answer
+ * (one of the types above); it is not checked at run time, so a test names it instead of reading an `any`.
+ */
+export interface AdminAnswer<T = unknown> {
   status: number;
   body: T;
   headers: Headers;
 }
 
-export async function adminCall<T = any>(
+export async function adminCall<T = unknown>(
   baseUrl: string,
   method: string,
   path: string,
@@ -24,7 +45,8 @@ export async function adminCall<T = any>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-/** A bound helper: `const admin = adminClient(mock.url); await admin('POST', '/admin/api/...', {...})`. */
+/** A bound helper: `const admin = adminClient(mock.url); await admin<OrderDetail>('POST', '/admin/api/...', {...})`. */
 export function adminClient(baseUrl: string, headers: Record<string, string> = {}) {
-  return <T = any>(method: string, path: string, body?: unknown) => adminCall<T>(baseUrl, method, path, body, headers);
+  return <T = unknown>(method: string, path: string, body?: unknown) =>
+    adminCall<T>(baseUrl, method, path, body, headers);
 }

@@ -12,8 +12,8 @@ export interface CcmRun {
   code: number;
   stdout: string;
   stderr: string;
-  /** stdout parsed, when it is JSON */
-  json?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** stdout parsed, when it is JSON (read it with test/support/json.ts's shaped(), or match it whole) */
+  json?: unknown;
 }
 
 function parsed(stdout: string): unknown {
@@ -55,8 +55,8 @@ export function ccmProcess(
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const done = new Promise<CcmRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) =>
@@ -99,17 +99,17 @@ export async function startMockProcess(args: string[] = []): Promise<MockProcess
   );
   let banner = '';
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const endpoint = await new Promise<string>((resolve, reject) => {
     const onData = (c: Buffer) => {
       banner += c.toString();
       const m = /endpoint\s+(\S+)/.exec(banner);
       if (m && banner.includes('ready in')) {
-        child.stdout!.off('data', onData);
+        child.stdout.off('data', onData);
         resolve(m[1]);
       }
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     child.on('exit', (code) =>
       reject(new Error(`ccm-mock serve exited with ${code} before it was ready:\n${banner}${stderr}`)),
     );

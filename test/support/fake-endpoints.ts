@@ -14,7 +14,7 @@ export interface FakeEndpoint {
 }
 
 export async function fakeEndpoint(
-  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
 ): Promise<FakeEndpoint> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
@@ -23,7 +23,10 @@ export async function fakeEndpoint(
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       requests.push(body);
-      handler(req, res, body);
+      // a handler that fails (a relay whose target went away) drops the connection, as a broken proxy would
+      Promise.resolve(handler(req, res, body)).catch((err: unknown) =>
+        res.destroy(err instanceof Error ? err : new Error(String(err))),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -86,7 +89,7 @@ export function abortAfterAnswer(pattern: RegExp, controller: AbortController): 
   return async (input, init) => {
     const r = await fetch(input, init);
     const text = await r.text();
-    if (pattern.test(String(init?.body ?? ''))) controller.abort(new Error('interrupted'));
+    if (pattern.test(typeof init?.body === 'string' ? init.body : '')) controller.abort(new Error('interrupted'));
     return new Response(text, {
       status: r.status,
       headers: { 'Content-Type': r.headers.get('content-type') ?? 'text/xml' },

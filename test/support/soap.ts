@@ -48,7 +48,7 @@ function toObject(el: XmlElement): Record<string, unknown> {
   for (const c of elementChildren(el)) {
     const value = elementChildren(c).length ? toObject(c) : c.content;
     const prev = out[c.name];
-    out[c.name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    out[c.name] = prev === undefined ? value : Array.isArray(prev) ? [...(prev as unknown[]), value] : [prev, value];
   }
   return out;
 }
