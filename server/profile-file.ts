@@ -14,8 +14,7 @@ import { CERTIFICATE_FORMATS } from './ca/bundle.js';
 export const PROFILE_SETTINGS = {
   namespace: {
     schema: z.string().url(),
-    learnedFrom:
-      "the namespace of the operation wrappers in the upstream's answers (and its ?wsdl's targetNamespace when no call was seen)",
+    learnedFrom: "the namespace of the operation wrappers in the upstream's answers, and its ?wsdl's targetNamespace",
   },
   certificateFormat: {
     schema: z.enum(CERTIFICATE_FORMATS),
@@ -25,12 +24,12 @@ export const PROFILE_SETTINGS = {
   acceptUriAlias: {
     schema: z.boolean(),
     learnedFrom:
-      'a request whose authData named the customer with <URI> alone: true when the upstream accepted it (no -100), false when it answered -100 to credentials it accepted as customerLoginUri',
+      'a request whose authData named the customer with `<URI>` alone: true when the upstream accepted it (no -100), false when it answered -100 to credentials it accepted as customerLoginUri',
   },
   strict: {
     schema: z.boolean(),
     learnedFrom:
-      'a request the schema refuses (children out of order, an unknown child) that the upstream answered without a fault: false (lenient); an Unmarshalling Error fault for one: true',
+      "a request the schema refuses but JAXB's lenient reading takes (children out of order, an unknown child): answered without a fault, false; an Unmarshalling Error fault, true",
   },
   serviceInfo: {
     schema: z.string().max(4096),
@@ -39,7 +38,7 @@ export const PROFILE_SETTINGS = {
   validityDays: {
     schema: z.number().int().min(1).max(36_500),
     learnedFrom:
-      "the collected leaf certificates' validity (notAfter - notBefore, rounded to whole days), when they agree",
+      "the collected leaf certificates' validity (notAfter - notBefore, rounded to whole days)",
   },
 } as const;
 
