@@ -121,8 +121,12 @@ export class Observer {
     try {
       this.observe(ex);
     } catch (err) {
+      // the message could quote a message's content: only the kind of error is logged here
       this.notAnalysed++;
-      this.opts.logger.error({ err }, 'observing an exchange failed (the caller had its answer)');
+      this.opts.logger.error(
+        { error: (err as Error).name },
+        'observing an exchange failed (the caller had its answer)',
+      );
     }
     if (!this.wsdl.fetchedAt && Date.now() - this.wsdlTriedAt > WSDL_RETRY_MS) void this.compareWsdl();
   }
@@ -132,7 +136,9 @@ export class Observer {
     this.total++;
     this.firstAt ??= at;
     this.lastAt = at;
-    if (ex.error) this.failed++;
+    // the proxy's own refusal of a request (over its size limit) is not the upstream failing
+    const upstreamFailed = ex.error !== undefined && ex.error.kind !== 'request';
+    if (upstreamFailed) this.failed++;
     const max = this.opts.maxBytes;
     const request = inflate(ex.request.body, headerText(ex.request.headers['content-encoding']), max);
     const response = inflate(ex.response.body, headerText(ex.response.headers['content-encoding']), max);
@@ -180,23 +186,34 @@ export class Observer {
     });
 
     let findings: FindingInput[] = [];
-    if (ex.kind === 'soap') {
-      const analysed = analyseExchange(
-        {
-          expected: this.opts.expected,
-          readers: (ns) => this.readersFor(ns),
-          scrub,
-          validatable: (ns) => this.validatable(ns),
-          credentials: this.credentials,
-        },
-        ex,
-        typeof request === 'string' ? undefined : request,
-        typeof response === 'string' ? undefined : response,
-        { request: requestText, response: responseText },
-      );
-      findings = analysed.findings;
-      for (const [name, value] of analysed.observations) this.learner.observe(name, value as never, at);
-      if (analysed.skipped) this.notAnalysed++;
+    if (ex.kind === 'soap' && ex.error?.kind !== 'request') {
+      let analysed;
+      try {
+        analysed = analyseExchange(
+          {
+            expected: this.opts.expected,
+            readers: (ns) => this.readersFor(ns),
+            scrub,
+            validatable: (ns) => this.validatable(ns),
+            credentials: this.credentials,
+          },
+          ex,
+          typeof request === 'string' ? undefined : request,
+          typeof response === 'string' ? undefined : response,
+          { request: requestText, response: responseText },
+        );
+      } catch (err) {
+        // a bug here must not lose the exchange's recording or log line; the message is scrubbed like a finding
+        this.opts.logger.error(
+          { operation: label, error: scrub((err as Error).message) },
+          'analysing an exchange failed',
+        );
+      }
+      if (analysed) {
+        findings = analysed.findings;
+        for (const [name, value] of analysed.observations) this.learner.observe(name, value as never, at);
+      }
+      if (!analysed || analysed.skipped) this.notAnalysed++;
     }
     for (const f of findings) this.findings.add(f, at, number);
 
@@ -209,7 +226,8 @@ export class Observer {
       upstreamMs: ex.timing.upstreamTotalMs !== undefined ? round(ex.timing.upstreamTotalMs) : undefined,
       findings: findings.length,
     };
-    if (ex.error) this.opts.logger.warn(line, 'proxied: the upstream failed');
+    if (upstreamFailed) this.opts.logger.warn(line, 'proxied: the upstream failed');
+    else if (ex.error) this.opts.logger.warn(line, 'proxied: the proxy refused the request');
     else this.opts.logger.info(line, 'proxied');
     this.changed();
   }
