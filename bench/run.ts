@@ -143,6 +143,7 @@ async function proxySection(upstream: Started, work: string, collectOrder: numbe
   return measureProxyOverhead({
     upstream,
     startProxy: ccmProxy,
+    startFloor: (endpoint) => tsProcess('relay-floor.ts', [endpoint]),
     work,
     rounds: ROUNDS,
     duration: DURATION,

@@ -66,6 +66,7 @@ export interface AnalysisContext {
   /** the namespaces whose schema a message is validated with (the expected one, and the upstream's once known) */
   validatable: (namespace: string) => boolean;
   credentials: AcceptedCredentials;
+  certificates: CertificateFacts;
 }
 
 /** Metro's spelling, which the mock writes. */
@@ -111,6 +112,34 @@ export class AcceptedCredentials {
 
   known(login: string, password: string, customer: string): boolean {
     return this.seen.has(this.key(login, password, customer));
+  }
+}
+
+/** Distinct certificates whose facts are kept (a polled order's collect answers the same one again and again). */
+const MAX_CERTIFICATES = 256;
+
+/**
+ * What a collected certificate shows (its format, the leaf's validity), read once per distinct certificate:
+ * reading a PKCS#7 bundle costs milliseconds, and clients poll collect. Keyed by a hash of the text, bounded.
+ */
+export class CertificateFacts {
+  private readonly known = new Map<string, { format: string; days: number } | { error: string }>();
+
+  of(certificate: string): { format: string; days: number } | { error: string } {
+    const key = createHash('sha256').update(certificate).digest('base64');
+    let facts = this.known.get(key);
+    if (!facts) {
+      try {
+        const parsed = parseCollectedCertificate(certificate);
+        const days = Math.round((parsed.leaf.notAfter.getTime() - parsed.leaf.notBefore.getTime()) / DAY_MS);
+        facts = { format: parsed.format, days };
+      } catch (err) {
+        facts = { error: (err as Error).message };
+      }
+      if (this.known.size >= MAX_CERTIFICATES) this.known.delete(this.known.keys().next().value!);
+      this.known.set(key, facts);
+    }
+    return facts;
   }
 }
 
@@ -219,6 +248,11 @@ interface RequestFacts {
   invalid: boolean;
   /** ... and the mock's lenient reading (JAXB's) takes it: the strictness evidence */
   lenientOnly?: boolean;
+  /**
+   * a SOAP 1.1 request without a Header or DTD whose payload the schema of its (validatable) namespace accepts:
+   * one the mock's reader takes, so it need not be asked
+   */
+  plainAndValid?: boolean;
   /** authData's members as sent */
   auth: Record<string, string>;
 }
@@ -285,6 +319,7 @@ function analyseRequest(ctx: AnalysisContext, c: Collector, facts: RequestFacts,
       const named = new Set(stray.map((s) => s.name));
       const problems = SchemaValidator.forNamespace(payload.namespaceUri).problems(payload);
       facts.invalid = problems.length > 0;
+      facts.plainAndValid = !facts.invalid && !parts.header && !doc.dtd;
       for (const p of problems) {
         // an element reported as unknown above is reported once
         const element = /^Element '([^']+)'/.exec(p)?.[1];
@@ -331,7 +366,7 @@ export function analyseExchange(
   }
   analyseRequest(ctx, c, facts, request);
   const readers = ctx.readers(facts.namespace ?? ctx.expected.namespace);
-  const refused = request && faultOf(readers.configured, request);
+  const refused = request && !facts.plainAndValid ? faultOf(readers.configured, request) : undefined;
   // strictness evidence: a request the schema refuses that JAXB's lenient reading takes
   facts.lenientOnly = facts.invalid && request !== undefined && faultOf(readers.lenient, request) === undefined;
 
@@ -636,14 +671,12 @@ function credentialEvidence(ctx: AnalysisContext, c: Collector, facts: RequestFa
 /** collect's certificate: its format and the leaf's validity. */
 function collectEvidence(ctx: AnalysisContext, c: Collector, result: SMIMECollectResponse | undefined): void {
   if (!result?.certificate) return;
-  let parsed;
-  try {
-    parsed = parseCollectedCertificate(result.certificate);
-  } catch (err) {
+  const parsed = ctx.certificates.of(result.certificate);
+  if ('error' in parsed) {
     c.add({
       class: 'certificate-format',
       direction: 'response',
-      summary: `collect's certificate cannot be read: ${(err as Error).message}`,
+      summary: `collect's certificate cannot be read: ${parsed.error}`,
     });
     return;
   }
@@ -660,7 +693,7 @@ function collectEvidence(ctx: AnalysisContext, c: Collector, result: SMIMECollec
         ? `serve the mock with --cert-format ${setting} (CCM_MOCK_CERT_FORMAT), or --profile with the learned profile`
         : 'the mock has no such format yet: server/ca/bundle.ts',
     });
-  const days = Math.round((parsed.leaf.notAfter.getTime() - parsed.leaf.notBefore.getTime()) / DAY_MS);
+  const { days } = parsed;
   c.observe('validityDays', days);
   if (days !== ctx.expected.validityDays)
     c.add({

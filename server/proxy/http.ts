@@ -176,7 +176,7 @@ export function proxyListener(opts: ProxyHttpOptions): RequestListener {
             res.writeHead(status, { ...headers, 'content-length': out.length });
             res.end(out);
           }
-          opts.onExchange?.({
+          const observed: Exchange = {
             ...exchange,
             at,
             kind,
@@ -187,7 +187,9 @@ export function proxyListener(opts: ProxyHttpOptions): RequestListener {
               upstreamTotalMs: upstreamTiming?.totalMs,
               totalMs: performance.now() - started,
             },
-          });
+          };
+          // after the answer has left: node writes it out when this turn of the event loop ends
+          if (opts.onExchange) setImmediate(opts.onExchange, observed);
         };
         const fail = (status: number, reason: string, errorKind: string) => {
           answer({

@@ -5,7 +5,14 @@ import type { FetchedWsdl } from '../../client/conformance/wsdl-fetch.js';
 import { contract } from '../../wsdl/contract.js';
 import { writeFileDurably } from '../ca/durable-file.js';
 import { RequestReader } from '../soap/request.js';
-import { AcceptedCredentials, analyseExchange, payloadOf, wsdlFindings, type ExpectedProfile } from './analysis.js';
+import {
+  AcceptedCredentials,
+  analyseExchange,
+  CertificateFacts,
+  payloadOf,
+  wsdlFindings,
+  type ExpectedProfile,
+} from './analysis.js';
 import { Findings, type FindingInput } from './findings.js';
 import { headerText, type Exchange } from './http.js';
 import { ProfileLearner } from './learner.js';
@@ -66,6 +73,7 @@ export class Observer {
   readonly findings = new Findings();
   readonly learner = new ProfileLearner();
   private readonly credentials = new AcceptedCredentials();
+  private readonly certificates = new CertificateFacts();
   /** the mock's request readers by namespace: at most the expected one and the upstream's (validatable ones) */
   private readonly readers = new Map<string, { configured: RequestReader; lenient: RequestReader }>();
   private readonly startedAt = new Date();
@@ -196,6 +204,7 @@ export class Observer {
             scrub,
             validatable: (ns) => this.validatable(ns),
             credentials: this.credentials,
+            certificates: this.certificates,
           },
           ex,
           typeof request === 'string' ? undefined : request,

@@ -147,6 +147,11 @@ export interface ProxyServer {
   wsdlUrl: string;
   config: ProxyConfig;
   observer: Observer;
+  /**
+   * Resolves once every exchange answered so far has been observed (findings, recording, report): observing
+   * runs just after each answer leaves (setImmediate), so one more turn of that queue covers them all.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -162,6 +167,7 @@ export async function createProxyServer(options: Partial<ProxyConfig>): Promise<
     wsdlUrl: `${url}${SERVICE_PATH}?wsdl`,
     config: parts.config,
     observer: parts.observer,
+    settled: () => new Promise<void>((resolve) => setImmediate(resolve)),
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

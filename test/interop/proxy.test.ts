@@ -89,7 +89,8 @@ describe('python-zeep through the proxy', () => {
     expect(got).toEqual(posts(upstreamSide.answers));
   });
 
-  it("the recordings and the report hold neither the upstream's password nor its secret key", () => {
+  it("the recordings and the report hold neither the upstream's password nor its secret key", async () => {
+    await proxy.settled();
     proxy.observer.close();
     const files = [
       ...readdirSync(recordDir).map((f) => join(recordDir, f)),

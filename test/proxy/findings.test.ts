@@ -87,31 +87,33 @@ afterAll(async () => {
   await mock?.close();
 });
 
-const findings = (cls: Finding['class']) =>
-  proxy.observer.findings
+const findings = async (cls: Finding['class']) => {
+  await proxy.settled();
+  return proxy.observer.findings
     .list()
     .filter((f) => f.class === cls)
     .map((f) => ({ ...f, firstSeen: '', lastSeen: '' }));
+};
 
 describe("the proxy's findings", () => {
   it("Metro's spelling: XML declaration, prefixes, Content-Type", async () => {
     await post(proxy.endpoint, envelope('getWebServiceInfo'));
-    expect(findings('shape').map((f) => [f.summary, f.mock, f.upstream])).toEqual(
+    expect((await findings('shape')).map((f) => [f.summary, f.mock, f.upstream])).toEqual(
       expect.arrayContaining([
         ['XML declaration', "<?xml version='1.0' encoding='UTF-8'?>", '<?xml version="1.0"?>'],
         ['the Envelope prefix', 'S', 'soap'],
         ['the response wrapper prefix', 'ns2', 'tns'],
       ]),
     );
-    expect(findings('content-type')).toMatchObject([
+    expect(await findings('content-type')).toMatchObject([
       { mock: 'text/xml;charset=utf-8', upstream: 'text/xml; charset=utf-8' },
     ]);
-    expect(findings('service-info')).toMatchObject([{ operation: 'getWebServiceInfo', upstream: 'live' }]);
+    expect(await findings('service-info')).toMatchObject([{ operation: 'getWebServiceInfo', upstream: 'live' }]);
   });
 
   it('a status code the catalog does not list for the operation', async () => {
     await post(proxy.endpoint, envelope('getCollectStatus', orderXml(1)));
-    expect(findings('status-code')).toMatchObject([
+    expect(await findings('status-code')).toMatchObject([
       {
         operation: 'getCollectStatus',
         summary: 'status code -999, which the catalog does not list for getCollectStatus',
@@ -121,7 +123,7 @@ describe("the proxy's findings", () => {
 
   it('KeyUsage and ExtKeyUsage written differently: a bit mask for a code, a name for an OID', async () => {
     await post(proxy.endpoint, envelope('getKUTemplates', authXml()));
-    expect(findings('key-usage').map((f) => f.summary)).toEqual([
+    expect((await findings('key-usage')).map((f) => f.summary)).toEqual([
       'KeyUsage code 128 is named "Digital Signature"',
       'ExtKeyUsage code "emailProtection" is not an OID',
     ]);
@@ -129,7 +131,7 @@ describe("the proxy's findings", () => {
 
   it("collect's certificate as a PEM PKCS7 block: a format the mock has no setting for", async () => {
     await post(proxy.endpoint, envelope('collect', orderXml(1)));
-    expect(findings('certificate-format')).toMatchObject([
+    expect(await findings('certificate-format')).toMatchObject([
       {
         operation: 'collect',
         summary: "collect's certificate is a PEM PKCS7 block",
@@ -141,14 +143,14 @@ describe("the proxy's findings", () => {
 
   it('an element the schema does not declare, in an answer', async () => {
     await post(proxy.endpoint, envelope('revoke', `${authXml()}<orderNumber>1</orderNumber><reason></reason>`));
-    expect(findings('unknown-element')).toMatchObject([
+    expect(await findings('unknown-element')).toMatchObject([
       { operation: 'revoke', direction: 'response', summary: 'revoke (response) > extra is not in the schema' },
     ]);
   });
 
   it("a fault text unlike the mock's for the same request, and a namespace-qualified child in a request", async () => {
     await post(proxy.endpoint, envelope('getCollectStatus', `${authXml()}<orderNumber>abc</orderNumber>`));
-    expect(findings('fault-text')).toMatchObject([
+    expect(await findings('fault-text')).toMatchObject([
       {
         operation: 'getCollectStatus',
         mock: 'S:Client: Unmarshalling Error: Not a number: "abc" (element orderNumber, xs:int)',
@@ -162,7 +164,7 @@ describe("the proxy's findings", () => {
         enrollXml({ csr: readCsr() }).replace('<orgId>', `<ns0:orgId>`).replace('</orgId>', '</ns0:orgId>'),
       ),
     );
-    expect(findings('shape').map((f) => f.summary)).toContain(
+    expect((await findings('shape')).map((f) => f.summary)).toContain(
       `enroll > orgId is namespace-qualified ({${NS}}); Metro reads children unqualified, so the mock ignores it`,
     );
   });
@@ -170,13 +172,14 @@ describe("the proxy's findings", () => {
   it('<URI> in authData accepted: the alias is learned, and reported as differing from the mock', async () => {
     const auth = `<authData><login>${SANDBOX.login}</login><password>${SANDBOX.password}</password><URI>${SANDBOX.customerLoginUri}</URI></authData>`;
     await post(proxy.endpoint, envelope('getCollectStatus', `${auth}<orderNumber>7</orderNumber>`));
-    expect(findings('uri-alias')).toMatchObject([
+    expect(await findings('uri-alias')).toMatchObject([
       { mock: 'acceptUriAlias false', upstream: 'acceptUriAlias true', direction: 'request' },
     ]);
-    expect(proxy.observer.learner.value('acceptUriAlias')).toBe(true);
+    expect(proxy.observer.learner.value('acceptUriAlias')).toBe(true); // settled by the findings above
   });
 
-  it('every finding names no secret, and excerpts are redacted', () => {
+  it('every finding names no secret, and excerpts are redacted', async () => {
+    await proxy.settled();
     const all = JSON.stringify(proxy.observer.findings.list());
     expect(all).not.toContain(`>${SANDBOX.password}<`);
     expect(all).toContain('<password>[redacted]</password>');

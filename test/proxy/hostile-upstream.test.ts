@@ -49,6 +49,7 @@ describe('an upstream that fails gets the caller a SOAP 1.1 Server fault with a 
     expect(answer.status).toBe(status);
     expect(answer.contentType).toBe('text/xml;charset=utf-8');
     expect(answer.text).toMatch(serverFault(reason));
+    await impatient.settled();
     expect(impatient.observer.findings.list().map((f) => `${f.class}: ${f.summary}`)).toContain('transport: timeout');
   });
 
@@ -101,7 +102,8 @@ describe('an upstream that answers HTTP, however odd, is passed through unchange
     expect(await call('empty-200')).toEqual({ status: 200, contentType: null, text: '' });
   });
 
-  it('each is a finding in the report', () => {
+  it('each is a finding in the report', async () => {
+    await proxy.settled();
     const findings = proxy.observer.findings.list();
     const summaries = findings.map((f) => `${f.class}: ${f.summary}`);
     expect(summaries).toEqual(

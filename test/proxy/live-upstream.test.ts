@@ -120,6 +120,7 @@ describe('what the caller sends', () => {
     });
     expect(gunzipSync(seen.requestBody).toString()).toBe(body);
     expect(seen.requestBody.equals(clientSide.answers.at(-1)!.requestBody)).toBe(true);
+    await proxy.settled();
     proxy.observer.close();
     const recorded = readdirSync(recordDir)
       .filter((f) => f.endsWith('-getWebServiceInfo.request.xml'))
@@ -146,7 +147,8 @@ describe('the WSDL through the proxy', () => {
 });
 
 describe('the report and the learned profile', () => {
-  it('the report names the namespace and certificate-format differences, with the settings that fix them', () => {
+  it('the report names the namespace and certificate-format differences, with the settings that fix them', async () => {
+    await proxy.settled();
     proxy.observer.close();
     const md = readFileSync(reportFile, 'utf8');
     expect(md).toContain(
@@ -166,6 +168,7 @@ describe('the report and the learned profile', () => {
   });
 
   it('the learned profile holds what the traffic showed, and ccm-mock serve --profile speaks it', async () => {
+    await proxy.settled();
     proxy.observer.close();
     const learned = PROFILE_SCHEMA.parse(JSON.parse(readFileSync(profileOutFile, 'utf8')));
     // nothing in the client's traffic said anything about the URI alias or strictness: left out, not guessed
@@ -207,6 +210,7 @@ describe('what the proxy writes', () => {
       LIVE.namespace,
     );
     await post(clientSide.url + SERVICE_PATH, body, {}, LIVE.namespace);
+    await proxy.settled();
     proxy.observer.close();
     const files = readdirSync(recordDir).sort();
     const last = files.filter((f) => f.endsWith('-getCollectStatus.request.xml')).at(-1)!;
@@ -241,7 +245,8 @@ describe('what the proxy writes', () => {
       expect(files.some((f) => f.endsWith(`-${op}.response.xml`))).toBe(true);
   });
 
-  it('holds neither the password nor the secret key anywhere: recordings, report, profile', () => {
+  it('holds neither the password nor the secret key anywhere: recordings, report, profile', async () => {
+    await proxy.settled();
     proxy.observer.close();
     const written = [
       ...readdirSync(recordDir).map((f) => join(recordDir, f)),

@@ -46,6 +46,7 @@ beforeAll(async () => {
   await c.getCollectStatus(order);
   await c.collect(order);
   await c.revoke(order, '');
+  await proxy.settled();
   proxy.observer.close();
 });
 afterAll(async () => {
