@@ -300,9 +300,15 @@ export class Observer {
     }
   }
 
-  /** At exit: everything recorded, the report and the profile written. */
-  close(): void {
-    this.opts.recorder?.flush();
+  /** Everything recorded so far on disk, and the report and the profile written. */
+  async flush(): Promise<void> {
+    await this.opts.recorder?.flush();
+    this.persist(true);
+  }
+
+  /** At exit: flush, and stop the recorder's writer. */
+  async close(): Promise<void> {
+    await this.opts.recorder?.close();
     this.persist(true);
   }
 }

@@ -72,7 +72,7 @@ export function assembleProxy(options: Partial<ProxyConfig>, mode: 'serve' | 'te
   const keep = parseKeepList(config.recordKeep);
   const redactor = new Redactor(keep);
   const recorder = config.recordDir
-    ? new Recorder(config.recordDir, (err, file) => logger.error({ err, file }, 'writing a recording failed'))
+    ? new Recorder(config.recordDir, (message, file) => logger.error({ file }, message))
     : undefined;
   const observer = new Observer({
     upstreamUrl: config.upstream,
@@ -128,11 +128,10 @@ export function assembleProxy(options: Partial<ProxyConfig>, mode: 'serve' | 'te
       readiness,
       stopping: () => parts.stopping,
     }),
-    dispose() {
-      observer.close();
+    async dispose() {
+      await observer.close();
       upstream.close();
       closeLogger(logger);
-      return Promise.resolve();
     },
   };
   void observer.compareWsdl();

@@ -91,7 +91,7 @@ describe('python-zeep through the proxy', () => {
 
   it("the recordings and the report hold neither the upstream's password nor its secret key", async () => {
     await proxy.settled();
-    proxy.observer.close();
+    await proxy.observer.flush();
     const files = [
       ...readdirSync(recordDir).map((f) => join(recordDir, f)),
       reportFile,

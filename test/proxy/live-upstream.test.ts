@@ -121,7 +121,7 @@ describe('what the caller sends', () => {
     expect(gunzipSync(seen.requestBody).toString()).toBe(body);
     expect(seen.requestBody.equals(clientSide.answers.at(-1)!.requestBody)).toBe(true);
     await proxy.settled();
-    proxy.observer.close();
+    await proxy.observer.flush();
     const recorded = readdirSync(recordDir)
       .filter((f) => f.endsWith('-getWebServiceInfo.request.xml'))
       .sort()
@@ -149,7 +149,7 @@ describe('the WSDL through the proxy', () => {
 describe('the report and the learned profile', () => {
   it('the report names the namespace and certificate-format differences, with the settings that fix them', async () => {
     await proxy.settled();
-    proxy.observer.close();
+    await proxy.observer.flush();
     const md = readFileSync(reportFile, 'utf8');
     expect(md).toContain(
       `| the response wrapper's namespace (exchange 1, 2, 3, 4, 5) | http://ws.epki.comodo.com/ / ${LIVE.namespace} |`,
@@ -169,7 +169,7 @@ describe('the report and the learned profile', () => {
 
   it('the learned profile holds what the traffic showed, and ccm-mock serve --profile speaks it', async () => {
     await proxy.settled();
-    proxy.observer.close();
+    await proxy.observer.flush();
     const learned = PROFILE_SCHEMA.parse(JSON.parse(readFileSync(profileOutFile, 'utf8')));
     // nothing in the client's traffic said anything about the URI alias or strictness: left out, not guessed
     expect(learned.settings).toEqual({
@@ -211,7 +211,7 @@ describe('what the proxy writes', () => {
     );
     await post(clientSide.url + SERVICE_PATH, body, {}, LIVE.namespace);
     await proxy.settled();
-    proxy.observer.close();
+    await proxy.observer.flush();
     const files = readdirSync(recordDir).sort();
     const last = files.filter((f) => f.endsWith('-getCollectStatus.request.xml')).at(-1)!;
     expect(readFileSync(join(recordDir, last), 'utf8')).toBe(
@@ -247,7 +247,7 @@ describe('what the proxy writes', () => {
 
   it('holds neither the password nor the secret key anywhere: recordings, report, profile', async () => {
     await proxy.settled();
-    proxy.observer.close();
+    await proxy.observer.flush();
     const written = [
       ...readdirSync(recordDir).map((f) => join(recordDir, f)),
       reportFile,

@@ -47,7 +47,7 @@ beforeAll(async () => {
   await c.collect(order);
   await c.revoke(order, '');
   await proxy.settled();
-  proxy.observer.close();
+  await proxy.observer.flush();
 });
 afterAll(async () => {
   await proxy?.close();
