@@ -95,6 +95,8 @@ export interface ConfigKey {
   testDefault?: string | number | boolean;
   description: string;
   choices?: readonly string[];
+  /** the smallest value an int key takes (default 0) */
+  min?: number;
   /** the largest value an int key takes */
   max?: number;
 }
@@ -237,7 +239,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     flag: '--validity-days',
     kind: 'int',
     default: 365,
-    description: 'validity of issued certificates, in days',
+    min: 1,
+    max: 825,
+    description:
+      "validity of issued certificates, in days; 825 is the S/MIME Baseline Requirements' maximum (SBR 6.3.2)",
   },
   {
     key: 'caKeyBits',
@@ -452,6 +457,8 @@ function convert(def: ConfigKey, raw: unknown, source: string): unknown {
     const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
     if (!Number.isInteger(n) || n < 0)
       throw new ConfigError(`${source}: ${def.key} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
+    if (def.min !== undefined && n < def.min)
+      throw new ConfigError(`${source}: ${def.key} must be at least ${def.min}, got ${n}`);
     if (def.max !== undefined && n > def.max)
       throw new ConfigError(`${source}: ${def.key} must be at most ${def.max}, got ${n}`);
     return n;

@@ -6,7 +6,7 @@ import { Journal } from './admin/journal.js';
 import { createRevocation, type Revocation } from './ca/revocation.js';
 import { SignWorkerPool } from './ca/sign-pool.js';
 import { generateRsaKeyPair } from './ca/ocsp-signer.js';
-import { existingTestCa, newTestCa, type ObtainCaOptions, type TestCa } from './ca/test-ca.js';
+import { caProfileWarning, existingTestCa, newTestCa, type ObtainCaOptions, type TestCa } from './ca/test-ca.js';
 import { clockStartMs, ConfigError, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { certificateRecords } from './domain/certificate-records.js';
@@ -113,6 +113,8 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       { clock: new Date(clock.now()).toISOString() },
       'the clock resumed from the data directory; clockStart applies to a new one only',
     );
+  const outdated = caProfileWarning(ca);
+  if (outdated) logger.warn({ ca: ca.origin }, outdated);
   const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, accounts);
   const journal = new Journal(config.journalSize, clock);
   const workers = signWorkerCount(config);

@@ -33,7 +33,11 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
       env: String(!def.default),
       fromEnv: !def.default,
     };
-  if (def.kind === 'int') return { flag: [def.flag, '4321'], fromFlag: 4321, env: '1234', fromEnv: 1234 };
+  if (def.kind === 'int') {
+    const fromFlag = Math.min(4321, def.max ?? Infinity);
+    const fromEnv = Math.min(1234, fromFlag - 1);
+    return { flag: [def.flag, String(fromFlag)], fromFlag, env: String(fromEnv), fromEnv };
+  }
   const others = def.choices?.filter((c) => c !== def.default && c !== def.testDefault);
   const [a, b] = special[def.key] ?? (others ? [others[0], others[1]] : [`flag-${def.key}`, `env-${def.key}`]);
   return { flag: [def.flag, a], fromFlag: a, env: b, fromEnv: b };
@@ -144,6 +148,15 @@ describe('configuration', () => {
     expect(() => resolveConfig({}, { PORT: '65536' })).toThrow(
       'environment PORT: port must be at most 65535, got 65536',
     );
+  });
+
+  it("validityDays: 1 to 825 days, the S/MIME Baseline Requirements' maximum (SBR 6.3.2)", () => {
+    expect(resolveConfig({ validityDays: 825 }, {}).validityDays).toBe(825);
+    expect(resolveConfig({}, { CCM_MOCK_VALIDITY_DAYS: '1' }).validityDays).toBe(1);
+    expect(() => resolveConfig({}, { CCM_MOCK_VALIDITY_DAYS: '826' })).toThrow(
+      'environment CCM_MOCK_VALIDITY_DAYS: validityDays must be at most 825, got 826',
+    );
+    expect(() => resolveConfig({ validityDays: 0 }, {})).toThrow('option: validityDays must be at least 1, got 0');
   });
 
   it('clockStart: the years 1970 to 9979, the last whose generated root still ends by 9999', () => {

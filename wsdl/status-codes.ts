@@ -95,6 +95,7 @@ const CATALOG = [
     name: 'CSR_NOT_BASE64',
     operations: ENROLLS,
     text: 'The CSR is not valid Base-64 data!',
+    note: "the guide's 32767-character limit is on the argument's text, PEM lines and line breaks included: a longer text is refused as text, before anything is decoded (a valid request sent with less padding is issued; -10 would say its DER was read and failed)",
   },
   {
     code: -10,
@@ -119,6 +120,7 @@ const CATALOG = [
     name: 'CSR_UNSUPPORTED_KEY_SIZE',
     operations: ENROLLS,
     text: 'The CSR uses an unsupported key size!',
+    note: "the guide (2017) allows 512..8192 bits; the S/MIME Baseline Requirements every certificate is issued under today (SBR 6.1.5) start at 2048 bits, in whole bytes, and the vendor's REST API has a code of its own for a key under the minimum size",
   },
   {
     code: -14,
@@ -169,7 +171,7 @@ const CATALOG = [
     name: 'INVALID_USERNAME',
     operations: ENROLLS,
     text: "The 'username' argument is invalid.",
-    note: 'the guide limits username to 64 characters but names no code for it',
+    note: 'the guide limits username to 64 characters but names no code for it; the username becomes the subject, which the S/MIME Baseline Requirements (7.1.4.2) keep free of metadata-only values and of mailbox addresses nobody validated',
   },
   {
     code: -31,

@@ -103,7 +103,7 @@ export async function issuancePaths(inputs: LeafInputs, caKey: KeyObject): Promi
     false,
     ['sign'],
   );
-  // the same string types as the DER writer's name(): PrintableString for the country, UTF8String otherwise
+  // the same string types as the DER writer's name(): PrintableString for the country, UTF8String for the rest here
   const jsonName = (attrs: Array<[string, string]>): x509.JsonNameParams =>
     attrs.map(([oid, value]) => ({
       [oid]: [oid === OID.countryName ? { printableString: value } : { utf8String: value }],

@@ -59,3 +59,8 @@ export function isIssuedBy(certDer: Buffer, ca: { subject: Buffer; keyId: Buffer
     return false;
   }
 }
+
+/** Whether a certificate carries the extension with this OID. */
+export function hasExtension(certDer: Buffer, oid: string): boolean {
+  return extensionsOf(tbsFields(certDer).fields).some((e) => readOid(children(e)[0]) === oid);
+}

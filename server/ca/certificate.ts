@@ -8,13 +8,16 @@ export function extension(oid: string, critical: boolean, value: Buffer): Buffer
   return critical ? der.seq(der.oid(oid), der.bool(true), der.octets(value)) : der.seq(der.oid(oid), der.octets(value));
 }
 
-/** A Name from attribute pairs; countryName as PrintableString, everything else UTF8String. */
+/** An attribute's value as RFC 5280 has it: countryName PrintableString, emailAddress IA5String, the rest UTF8String. */
+function attributeValue(type: string, value: string): Buffer {
+  if (type === OID.countryName) return der.printable(value);
+  if (type === OID.emailAddress) return der.ia5(value);
+  return der.utf8(value);
+}
+
+/** A Name from attribute pairs, one attribute per RDN, in the order given. */
 export function name(attrs: ReadonlyArray<readonly [string, string]>): Buffer {
-  return der.seq(
-    ...attrs.map(([type, value]) =>
-      der.set(der.seq(der.oid(type), type === OID.countryName ? der.printable(value) : der.utf8(value))),
-    ),
-  );
+  return der.seq(...attrs.map(([type, value]) => der.set(der.seq(der.oid(type), attributeValue(type, value)))));
 }
 
 /** SubjectKeyIdentifier method 1 of RFC 5280: SHA-1 of the subjectPublicKey bits. */
@@ -53,6 +56,20 @@ export const ext = {
       OID.cRLDistributionPoints,
       false,
       der.seq(der.seq(der.explicit(0, der.implicitConstructed(0, uri)))),
+    );
+  },
+  /** PolicyInformation entries, each with a CPS qualifier (an IA5String URI) when `cps` is given. */
+  certificatePolicies(policies: ReadonlyArray<{ oid: string; cps?: string }>): Buffer {
+    return extension(
+      OID.certificatePolicies,
+      false,
+      der.seq(
+        ...policies.map((p) =>
+          p.cps === undefined
+            ? der.seq(der.oid(p.oid))
+            : der.seq(der.oid(p.oid), der.seq(der.seq(der.oid(OID.cpsQualifier), der.ia5(p.cps)))),
+        ),
+      ),
     );
   },
   authorityInfoAccess(entries: { ocsp?: string; caIssuers?: string }): Buffer {

@@ -39,10 +39,7 @@ export interface SubjectAttribute {
 
 export interface ParsedCsr {
   der: Buffer;
-  /** raw DER of each RelativeDistinguishedName (SET) of the subject, in order */
-  subjectRdns: Buffer[];
-  /** the first attribute type of each RDN, aligned with subjectRdns */
-  subjectRdnTypes: string[];
+  /** the subject's attributes, read for the guide's country rule (-7); the certificate's subject is not made from them */
   subject: SubjectAttribute[];
   /** raw DER SubjectPublicKeyInfo, copied into the certificate as-is */
   spki: Buffer;
@@ -53,7 +50,11 @@ export interface ParsedCsr {
   signatureAlgorithm: string;
 }
 
-export const MIN_RSA_BITS = 512;
+/**
+ * RSA modulus sizes a CSR may have: from 2048 bits, the S/MIME Baseline Requirements' floor (SBR 6.1.5, where
+ * the guide's 2017 text still says 512), to the guide's 8192, in whole bytes (SBR 6.1.5).
+ */
+export const MIN_RSA_BITS = 2048;
 export const MAX_RSA_BITS = 8192;
 
 const PEM_LINE = /-----(BEGIN|END) [^-\r\n]{1,64}-----/g;
@@ -94,15 +95,13 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
   let keyAlg: string;
   let publicKeyBits: Buffer;
   let subject: SubjectAttribute[];
-  let subjectRdns: Buffer[];
-  let subjectRdnTypes: string[];
   let signatureAlgorithm: string;
   let signature: Buffer;
   try {
     const [spkiAlg, spkiKey] = children(spkiNode);
     keyAlg = readOid(children(expectTag(spkiAlg, 0x30, 'algorithm'))[0]);
     publicKeyBits = readBitStringOctets(spkiKey);
-    ({ subject, subjectRdns, subjectRdnTypes } = readName(subjectNode));
+    subject = readName(subjectNode);
     signatureAlgorithm = readOid(children(sigAlgNode)[0]);
     signature = readBitStringOctets(sigNode);
   } catch (err) {
@@ -120,8 +119,11 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
   }
   const keyBits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
   const [min, max] = opts.allowedKeyBits ?? [MIN_RSA_BITS, MAX_RSA_BITS];
-  if (keyBits < min || keyBits > max) {
-    throw new CsrRejected('unsupported-key-size', `the CSR's key has ${keyBits} bits, outside ${min}..${max}`);
+  if (keyBits < min || keyBits > max || keyBits % 8 !== 0) {
+    throw new CsrRejected(
+      'unsupported-key-size',
+      `the CSR's key has ${keyBits} bits; ${min}..${max} bits in whole bytes are accepted`,
+    );
   }
   const hash = RSA_SIGNATURE_HASH[signatureAlgorithm];
   if (!hash) {
@@ -146,8 +148,6 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
 
   return {
     der,
-    subjectRdns,
-    subjectRdnTypes,
     subject,
     spki: raw(spkiNode),
     publicKeyBits,
@@ -198,26 +198,17 @@ function strictPositiveInteger(node: DerNode): Buffer {
   return bytes[0] === 0 ? bytes.subarray(1) : bytes;
 }
 
-function readName(nameNode: DerNode): {
-  subject: SubjectAttribute[];
-  subjectRdns: Buffer[];
-  subjectRdnTypes: string[];
-} {
+function readName(nameNode: DerNode): SubjectAttribute[] {
   const subject: SubjectAttribute[] = [];
-  const subjectRdns: Buffer[] = [];
-  const subjectRdnTypes: string[] = [];
   for (const rdn of children(nameNode)) {
     expectTag(rdn, 0x31, 'RelativeDistinguishedName');
     const atvs = children(rdn);
     if (atvs.length === 0) throw new DerError('empty RelativeDistinguishedName');
-    subjectRdns.push(raw(rdn));
-    atvs.forEach((atv, i) => {
+    for (const atv of atvs) {
       const [type, value] = children(expectTag(atv, 0x30, 'AttributeTypeAndValue'));
       if (!value) throw new DerError('attribute without a value');
-      const oid = readOid(type);
-      if (i === 0) subjectRdnTypes.push(oid);
-      subject.push({ oid, value: readString(value) });
-    });
+      subject.push({ oid: readOid(type), value: readString(value) });
+    }
   }
-  return { subject, subjectRdns, subjectRdnTypes };
+  return subject;
 }

@@ -5,6 +5,7 @@ import { ext, positiveSerial, SHA256_RSA, signedCertificate, toPem } from './cer
 import * as der from './der.js';
 import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
 import { OID } from './oids.js';
+import { issuingCaPolicies } from './smime-profile.js';
 import { CA_PATHS, caUrls, trimBaseUrl } from './urls.js';
 
 /**
@@ -14,8 +15,9 @@ import { CA_PATHS, caUrls, trimBaseUrl } from './urls.js';
  * under the base URL it was made with, which is a guess at start-up (the public URL, else localhost and the
  * port). A client that reaches the mock by another name (a mapped port, a compose service, a proxy, a test
  * on port 0) could not follow those URLs. So, with the root's key at hand, the mock derives a variant of the
- * intermediate per base URL: the same subject, key, SKI/AKI, validity and every other extension; the two
- * URLs under that base; a serial derived from (the original serial, the base URL); signed by the root.
+ * intermediate per base URL: the same subject, key, SKI/AKI, validity and every other extension; its URLs
+ * (CRL, caIssuers, and the CPS in its certificatePolicies) under that base; a serial derived from (the original
+ * serial, the base URL); signed by the root.
  * RSA PKCS#1 v1.5 signatures are deterministic, so a variant is the same bytes on every start and is never
  * stored. Leaves and the OCSP responder name their issuer by subject and key identifier, so they chain to
  * every variant alike; the root's CRL revokes nothing, so it is right for all of them.
@@ -30,12 +32,17 @@ export type IssuingCertificate = CaCertificate & { key: KeyObject };
 const KEPT = 64;
 
 /**
- * The two extensions ccm-mock writes into an intermediate made at `baseUrl`: the one encoding for the generated
- * intermediate (test-ca.ts) and its variants, as parse() recognises an intermediate of ours by these bytes.
+ * The extensions naming URLs that ccm-mock writes into an intermediate made at `baseUrl`: the one encoding for
+ * the generated intermediate (test-ca.ts) and its variants, as parse() recognises an intermediate of ours by
+ * these bytes. An intermediate made before ccm-mock wrote certificatePolicies has none, and its variants neither.
  */
-export function intermediateUrlExtensions(baseUrl: string): { cdp: Buffer; aia: Buffer } {
+export function intermediateUrlExtensions(baseUrl: string): { cdp: Buffer; aia: Buffer; policies: Buffer } {
   const urls = caUrls(baseUrl);
-  return { cdp: ext.crlDistributionPoint(urls.rootCrl), aia: ext.authorityInfoAccess({ caIssuers: urls.rootCer }) };
+  return {
+    cdp: ext.crlDistributionPoint(urls.rootCrl),
+    aia: ext.authorityInfoAccess({ caIssuers: urls.rootCer }),
+    policies: ext.certificatePolicies(issuingCaPolicies(urls.cps)),
+  };
 }
 
 interface Parsed {
@@ -71,6 +78,8 @@ function parse(certDer: Buffer): Parsed | undefined {
   const ours = intermediateUrlExtensions(baseUrl);
   if (!ours.aia.equals(aia) || !ours.cdp.equals(byOid.get(OID.cRLDistributionPoints) ?? Buffer.alloc(0)))
     return undefined;
+  const policies = byOid.get(OID.certificatePolicies);
+  if (policies && !policies.equals(ours.policies)) return undefined;
   return { tbs, offset, serial: content(tbs[offset]), extsAt, extensions, baseUrl };
 }
 
@@ -90,10 +99,12 @@ export function variantSerial(original: Buffer, baseUrl: string): Buffer {
 /** The DER of the intermediate `parsed` describes, with its URLs under `baseUrl`, signed by the root's key. */
 function variantDer(parsed: Parsed, baseUrl: string, rootKey: KeyObject): Buffer {
   const urls = intermediateUrlExtensions(baseUrl);
-  const extensions = parsed.extensions.map((e) => {
-    const oid = readOid(children(e)[0]);
-    return oid === OID.cRLDistributionPoints ? urls.cdp : oid === OID.authorityInfoAccess ? urls.aia : raw(e);
-  });
+  const rewritten = new Map<string, Buffer>([
+    [OID.cRLDistributionPoints, urls.cdp],
+    [OID.authorityInfoAccess, urls.aia],
+    [OID.certificatePolicies, urls.policies],
+  ]);
+  const extensions = parsed.extensions.map((e) => rewritten.get(readOid(children(e)[0])) ?? raw(e));
   const fields = parsed.tbs.map((n, i) =>
     i === parsed.offset
       ? der.int(variantSerial(parsed.serial, baseUrl))

@@ -1,8 +1,8 @@
 import { sign } from 'node:crypto';
-import { ext, keyIdentifier, signedCertificate, tbsCertificate } from './certificate.js';
+import { ext, keyIdentifier, name, signedCertificate, tbsCertificate } from './certificate.js';
 import type { ParsedCsr } from './csr.js';
-import * as der from './der.js';
 import { KEY_USAGE_BITS, OID } from './oids.js';
+import { generationOf, leafPolicies, type ValidationType } from './smime-profile.js';
 import type { TbsSigner } from './sign-pool.js';
 import type { TestCa } from './test-ca.js';
 import { caUrls } from './urls.js';
@@ -14,9 +14,15 @@ export const DEFAULT_SMIME_PROFILE = {
 } as const;
 
 export interface LeafRequest {
+  /** the checked CSR: its public key is all the certificate takes from it */
   csr: ParsedCsr;
-  /** becomes the subject CN (guide 2.1.1: "This value will be set for the subject 'CN'") */
-  username: string;
+  /**
+   * the subject's attributes, in order, made from validated data only (server/domain/leaf-subject.ts);
+   * nothing of the CSR's subject
+   */
+  subject: ReadonlyArray<readonly [string, string]>;
+  /** the certificate type the subject was validated as; with the EKUs it decides the policy identifier */
+  validationType: ValidationType;
   /** becomes the rfc822Name subjectAltName */
   email: string;
   /** positive, big-endian */
@@ -25,35 +31,25 @@ export interface LeafRequest {
   notAfter: Date;
   keyUsageBits?: readonly number[];
   extKeyUsages?: readonly string[];
-  /** base of the CRL and AIA URLs */
+  /** base of the CRL, AIA and CPS URLs */
   baseUrl: string;
 }
 
-/** The CSR's subject with its CN replaced by the username (appended when the CSR has none). */
-function leafSubject(csr: ParsedCsr, username: string): Buffer {
-  const cn = der.set(der.seq(der.oid(OID.commonName), der.utf8(username)));
-  const rdns: Buffer[] = [];
-  let placed = false;
-  csr.subjectRdns.forEach((rdn, i) => {
-    if (csr.subjectRdnTypes[i] !== OID.commonName) rdns.push(rdn);
-    else if (!placed) {
-      rdns.push(cn);
-      placed = true;
-    }
-  });
-  if (!placed) rdns.push(cn);
-  return der.seq(...rdns);
-}
-
-/** The TBSCertificate of an S/MIME certificate for a checked CSR, to be signed by the issuing CA. */
+/**
+ * The TBSCertificate of a certificate for a checked CSR, to be signed by the issuing CA: an S/MIME
+ * certificate of SBR 7.1.2.3 when the EKUs hold emailProtection (its generation follows them), else one
+ * claiming no SBR policy (smime-profile.ts).
+ */
 export function leafTbs(ca: TestCa, req: LeafRequest): Buffer {
   const urls = caUrls(req.baseUrl);
   const keyUsageBits = req.keyUsageBits ?? DEFAULT_SMIME_PROFILE.keyUsageBits;
   const extKeyUsages = req.extKeyUsages ?? DEFAULT_SMIME_PROFILE.extKeyUsages;
+  const generation = generationOf(extKeyUsages);
   const extensions = [
     ext.basicConstraints(false),
-    ...(keyUsageBits.length ? [ext.keyUsage(keyUsageBits)] : []),
-    ...(extKeyUsages.length ? [ext.extKeyUsage(extKeyUsages)] : []),
+    ext.keyUsage(keyUsageBits),
+    ext.extKeyUsage(extKeyUsages),
+    ext.certificatePolicies(leafPolicies(req.validationType, generation, urls.cps)),
     ext.emailSubjectAltName([req.email]),
     ext.subjectKeyIdentifier(keyIdentifier(req.csr.publicKeyBits)),
     ext.authorityKeyIdentifier(ca.issuing.keyId),
@@ -63,7 +59,7 @@ export function leafTbs(ca: TestCa, req: LeafRequest): Buffer {
   return tbsCertificate({
     serial: req.serial,
     issuer: ca.issuing.subject,
-    subject: leafSubject(req.csr, req.username),
+    subject: name(req.subject),
     spki: req.csr.spki,
     notBefore: req.notBefore,
     notAfter: req.notAfter,

@@ -14,8 +14,12 @@ export const OID = {
 
   countryName: '2.5.4.6',
   commonName: '2.5.4.3',
+  surname: '2.5.4.4',
   organizationName: '2.5.4.10',
   organizationalUnitName: '2.5.4.11',
+  givenName: '2.5.4.42',
+  pseudonym: '2.5.4.65',
+  organizationIdentifier: '2.5.4.97',
   emailAddress: '1.2.840.113549.1.9.1',
 
   basicConstraints: '2.5.29.19',
@@ -26,6 +30,8 @@ export const OID = {
   authorityKeyIdentifier: '2.5.29.35',
   cRLDistributionPoints: '2.5.29.31',
   certificatePolicies: '2.5.29.32',
+  anyPolicy: '2.5.29.32.0',
+  cpsQualifier: '1.3.6.1.5.5.7.2.1',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   ocsp: '1.3.6.1.5.5.7.48.1',
   caIssuers: '1.3.6.1.5.5.7.48.2',
@@ -37,7 +43,12 @@ export const OID = {
 
   emailProtection: '1.3.6.1.5.5.7.3.4',
   clientAuth: '1.3.6.1.5.5.7.3.2',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
   ocspSigning: '1.3.6.1.5.5.7.3.9',
+  documentSigning: '1.3.6.1.5.5.7.3.36',
+  anyExtendedKeyUsage: '2.5.29.37.0',
 
   sha1: '1.3.14.3.2.26',
   sha224: '2.16.840.1.101.3.4.2.4',

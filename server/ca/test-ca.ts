@@ -3,11 +3,13 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { caCertificate, type CaCertificate } from './ca-certificate.js';
+import { hasExtension } from './cert-fields.js';
 import { buildCertificate, ext, fromPem, keyIdentifier, name, randomSerial } from './certificate.js';
 import { children, readBitStringOctets, readWhole } from './der-reader.js';
 import { writeFileDurably } from './durable-file.js';
 import { intermediateUrlExtensions, intermediateVariants, type IssuingCertificate } from './intermediate-variants.js';
 import { OID, KEY_USAGE_BITS } from './oids.js';
+import { ISSUING_CA_EKUS } from './smime-profile.js';
 
 /**
  * The test CA: a root and an issuing intermediate, named so nobody mistakes them for real ones.
@@ -17,6 +19,11 @@ import { OID, KEY_USAGE_BITS } from './oids.js';
 export const ROOT_NAME = 'ccm-mock TEST Root CA - NOT FOR PRODUCTION';
 export const ISSUING_NAME = 'ccm-mock TEST S/MIME Issuing CA - NOT FOR PRODUCTION';
 const ORG_NAME = 'ccm-mock (test certificates only)';
+/**
+ * A CA's subject names its country (SBR 7.1.4.3.1 c); the test CA has no place of business, so it gives
+ * ISO 3166's user-assigned "XX", the code the SBR prescribe where no official one applies.
+ */
+const CA_COUNTRY = 'XX';
 
 export interface TestCa {
   root: CaCertificate;
@@ -86,6 +93,7 @@ export async function generateTestCa(opts: {
   const rootSpki = spkiOf(rootPair.publicKey);
   const rootId = keyIdentifier(keyBitsOf(rootSpki));
   const rootName = name([
+    [OID.countryName, CA_COUNTRY],
     [OID.organizationName, ORG_NAME],
     [OID.commonName, ROOT_NAME],
   ]);
@@ -113,16 +121,19 @@ export async function generateTestCa(opts: {
       serial: randomSerial(),
       issuer: rootName,
       subject: name([
+        [OID.countryName, CA_COUNTRY],
         [OID.organizationName, ORG_NAME],
         [OID.commonName, ISSUING_NAME],
       ]),
       spki: issuingSpki,
       notBefore,
       notAfter: new Date(Math.floor(from / 1000) * 1000 + (ROOT_TERM_YEARS / 2) * YEAR_MS),
+      // the profile of SBR 7.1.2.2; no digitalSignature: OCSP answers are signed by a delegated responder
       extensions: [
         ext.basicConstraints(true, 0),
-        ext.keyUsage([KEY_USAGE_BITS.digitalSignature, KEY_USAGE_BITS.keyCertSign, KEY_USAGE_BITS.cRLSign]),
-        ext.extKeyUsage([OID.emailProtection, OID.clientAuth]),
+        ext.keyUsage([KEY_USAGE_BITS.keyCertSign, KEY_USAGE_BITS.cRLSign]),
+        ext.extKeyUsage(ISSUING_CA_EKUS),
+        urlExtensions.policies,
         ext.subjectKeyIdentifier(issuingId),
         ext.authorityKeyIdentifier(rootId),
         urlExtensions.cdp,
@@ -235,4 +246,14 @@ export async function newTestCa(opts: ObtainCaOptions): Promise<TestCa> {
   // the key last: its presence marks a complete CA directory
   writeFileDurably(files.issuingKeyFile, keyPem(ca.issuing.key), 0o600);
   return { ...ca, origin: `${dir} (generated)` };
+}
+
+/**
+ * Why the issuing CA is not what ccm-mock makes today, for the start-up log; undefined when it is. A CA kept
+ * from an earlier version (or configured) without certificatePolicies leaves the S/MIME policies its leaves
+ * name out of their chain (SBR 7.1.2.2 a).
+ */
+export function caProfileWarning(ca: TestCa): string | undefined {
+  if (hasExtension(ca.issuing.der, OID.certificatePolicies)) return undefined;
+  return "the issuing CA has no certificatePolicies (made by an earlier ccm-mock, or configured so): the S/MIME policies its certificates name are not in their chain; delete the data directory's ca folder for a new CA (docs/certificate-profiles.md)";
 }

@@ -8,6 +8,8 @@ export const CA_PATHS = {
   rootCrl: '/crl/root.crl',
   intermediateCrl: '/crl/intermediate.crl',
   ocsp: '/ocsp',
+  /** the test CA's certification practice statement, named by the certificates' policy qualifiers */
+  cps: '/cps',
 } as const;
 
 /** A base URL without trailing slashes, the form the mock keys and joins base URLs in. */
@@ -23,5 +25,6 @@ export function caUrls(baseUrl: string) {
     rootCrl: base + CA_PATHS.rootCrl,
     intermediateCrl: base + CA_PATHS.intermediateCrl,
     ocsp: base + CA_PATHS.ocsp,
+    cps: base + CA_PATHS.cps,
   };
 }

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPERATIONS, type OperationName } from '../../wsdl/contract.js';
 import { KEY_USAGE_BITS, OID, type KeyUsageName } from '../ca/oids.js';
+import { generationOf, keyUsageProblem, PROHIBITED_EKUS } from '../ca/smime-profile.js';
+import { certificateValidation, validationSchema } from './leaf-subject.js';
 import { parseDelay } from './lifecycle.js';
 import { LIMITS } from './rules.js';
 
@@ -17,10 +19,10 @@ const operationName = z.enum(OPERATIONS);
 const EXT_KEY_USAGE_NAMES: Record<string, { oid: string; name: string }> = {
   emailProtection: { oid: OID.emailProtection, name: 'Secure Email' },
   clientAuth: { oid: OID.clientAuth, name: 'Client Authentication' },
-  serverAuth: { oid: '1.3.6.1.5.5.7.3.1', name: 'Server Authentication' },
-  codeSigning: { oid: '1.3.6.1.5.5.7.3.3', name: 'Code Signing' },
-  timeStamping: { oid: '1.3.6.1.5.5.7.3.8', name: 'Time Stamping' },
-  documentSigning: { oid: '1.3.6.1.5.5.7.3.36', name: 'Document Signing' },
+  serverAuth: { oid: OID.serverAuth, name: 'Server Authentication' },
+  codeSigning: { oid: OID.codeSigning, name: 'Code Signing' },
+  timeStamping: { oid: OID.timeStamping, name: 'Time Stamping' },
+  documentSigning: { oid: OID.documentSigning, name: 'Document Signing' },
   msEncryptedFileSystem: { oid: '1.3.6.1.4.1.311.10.3.4', name: 'Encrypting File System' },
   smartcardLogon: { oid: '1.3.6.1.4.1.311.20.2.2', name: 'Smartcard Logon' },
 };
@@ -64,6 +66,28 @@ const templateSchema = z.object({
   retired: z.boolean().default(false),
 });
 
+const ekuOid = (e: z.output<typeof templateSchema>['extKeyUsages'][number]) =>
+  typeof e === 'string' ? EXT_KEY_USAGE_NAMES[e].oid : e.oid;
+
+/**
+ * Why the test CA, an S/MIME CA, cannot issue what this template describes, or undefined when it can: an
+ * EKU the S/MIME Baseline Requirements prohibit (SBR 7.1.2.2 g, 7.1.2.3 f), none at all, or key usages an RSA
+ * key may not have in the certificate's generation (SBR 7.1.2.3 e). A retired template is never issued (-113).
+ */
+function templateProblem(t: z.output<typeof templateSchema>): string | undefined {
+  if (t.retired) return undefined;
+  const ekus = t.extKeyUsages.map(ekuOid);
+  const prohibited = ekus.filter((e) => PROHIBITED_EKUS.has(e));
+  if (prohibited.length)
+    return `EKU ${prohibited.join(', ')} is not for an S/MIME CA's certificates (SBR 7.1.2.3 f): the test CA cannot issue it`;
+  if (!ekus.length) return 'a template names at least one EKU (SBR 7.1.2.3 f: extKeyUsage SHALL be present)';
+  const problem = keyUsageProblem(
+    t.keyUsages.map((k) => KEY_USAGE_BITS[k]),
+    generationOf(ekus),
+  );
+  return problem && `keyUsages: ${problem} (SBR 7.1.2.3 e)`;
+}
+
 const departmentSchema = z.union([
   z
     .string()
@@ -106,6 +130,8 @@ const organizationSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
       }
     }),
+  /** the certificate type of its certificates and what their subject names (server/domain/leaf-subject.ts) */
+  validation: validationSchema.optional(),
 });
 
 const adminSchema = z.object({
@@ -122,7 +148,10 @@ const customerSchema = z.object({
   forbiddenOperations: z.array(operationName).default([]),
   templates: z.array(templateSchema).default([]),
   admins: z.array(adminSchema).min(1),
-  organizations: z.array(organizationSchema).default([]),
+  /** each with its `validation` completed by the defaults (leaf-subject.ts) */
+  organizations: z
+    .array(organizationSchema.transform((o) => ({ ...o, validation: certificateValidation(o.orgId, o.validation) })))
+    .default([]),
 });
 
 export const accountsFileSchema = z
@@ -142,6 +171,10 @@ export const accountsFileSchema = z
         });
       uris.add(c.customerLoginUri);
       const templates = new Set(c.templates.map((t) => t.shortName));
+      c.templates.forEach((t, ti) => {
+        const problem = templateProblem(t);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['customers', ci, 'templates', ti], message: problem });
+      });
       c.organizations.forEach((o, oi) => {
         if (orgIds.has(o.orgId))
           ctx.addIssue({

@@ -22,6 +22,7 @@ import { scriptTags } from '../../wsdl/script-tags.js';
 import type { OrderLifecycle } from './lifecycle.js';
 import type { Order, OrderState } from './orders.js';
 import type { SeededRandom } from './random.js';
+import { usernameProblem } from './leaf-subject.js';
 import { canonicalSerial, isValidEmail, isValidUsername, LIMITS } from './rules.js';
 
 /**
@@ -181,6 +182,8 @@ export class EpkiService {
     if (!isValidUsername(args.username)) return Status.INVALID_USERNAME;
     if (!isValidEmail(args.email)) return Status.INVALID_EMAIL;
     if (!accounts.emailDomainAllowed(org, args.email)) return Status.DOMAIN_NOT_ALLOWED;
+    // the username names the certificate's subject: it may carry no mailbox but the validated one
+    if (usernameProblem(org, args.username, args.email)) return Status.INVALID_USERNAME;
 
     const templates: KuTemplate[] = [];
     for (const t of requested) {
@@ -191,8 +194,9 @@ export class EpkiService {
       templates.push(template);
     }
 
-    if (args.csr === undefined) return Status.CSR_NOT_BASE64;
-    if (args.csr.length > LIMITS.csr) return Status.CSR_CANNOT_BE_DECODED;
+    // the guide's limit is on the argument's text, headers and line breaks included: a longer text is refused
+    // as text (-9), before anything is decoded (-10 would say its DER was read and failed)
+    if (args.csr === undefined || args.csr.length > LIMITS.csr) return Status.CSR_NOT_BASE64;
     let csr: ParsedCsr;
     try {
       csr = parseCsr(args.csr);

@@ -5,13 +5,14 @@ import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate } from './accounts.js';
+import { leafSubject, UNKNOWN_ORGANIZATION } from './leaf-subject.js';
 import type { IssuedCertificate, Order } from './orders.js';
 import type { SeededRandom } from './random.js';
 
 /**
  * An order's certificate from the test CA: the serial drawn from the seeded stream (unique in the store),
- * validity from the mock's clock, KU/EKU from the order's templates. The lifecycle asks for it on the way
- * into "issued".
+ * validity from the mock's clock, KU/EKU from the order's templates, the subject from the organization's
+ * validation (leaf-subject.ts). The lifecycle asks for it on the way into "issued".
  */
 
 export interface IssuanceDeps {
@@ -66,12 +67,15 @@ export class Issuance {
     const templates = order.templates
       .map((name) => customer && accounts.template(customer, name))
       .filter((t): t is KuTemplate => !!t);
+    const org = (customer && accounts.organization(customer, order.orgId)) ?? UNKNOWN_ORGANIZATION;
     const serial = this.newSerial();
     const notBefore = new Date(Math.floor(now / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + this.deps.validityDays * DAY_MS);
+    // notAfter is inclusive (RFC 5280 4.1.2.5): the certificate is valid for exactly validityDays days (SBR 6.3.2)
+    const notAfter = new Date(notBefore.getTime() + this.deps.validityDays * DAY_MS - 1000);
     return {
       csr,
-      username: order.username,
+      subject: leafSubject(org, order.username, order.email),
+      validationType: org.validation.type,
       email: order.email,
       serial: Buffer.from(serial, 'hex'),
       notBefore,

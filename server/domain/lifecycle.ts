@@ -326,16 +326,29 @@ export class OrderLifecycle {
     order.history.push({ at: now, state, note });
   }
 
-  /** "Previous certificates on the same email will be revoked automatically depending on account settings." */
+  /**
+   * "Previous certificates on the same email will be revoked automatically depending on account settings"
+   * (guide 2.1.1, 2.1.2: a property of the enroll). Previous means enrolled earlier: of a person's issued
+   * certificates in an auto-revoke organization, the one from the latest enrollment stays, whatever order
+   * they were issued in. An older order issued after a newer one is superseded at once, and the newer
+   * certificate stays. Enrollment order is the orders' creation time, then (a frozen clock) order number.
+   */
   private autoRevokePrevious(order: Order): void {
     const { accounts, store } = this.deps;
     const customer = accounts.customer(order.customerUri);
     const org = customer && accounts.organization(customer, order.orgId);
     if (!org?.autoRevokePrevious) return;
-    for (const previous of store.findByEmail(order.customerUri, order.orgId, order.email)) {
-      if (previous.orderNumber !== order.orderNumber && previous.state === 'issued') {
-        this.revoke(previous, `superseded by order ${order.orderNumber}`, 'auto-revoke');
-      }
+    const issued = store
+      .findByEmail(order.customerUri, order.orgId, order.email)
+      .filter((o) => o.orderNumber !== order.orderNumber && o.state === 'issued');
+    issued.push(order);
+    const latest = issued.reduce((a, b) => (enrolledBefore(a, b) ? b : a));
+    for (const previous of issued) {
+      if (previous !== latest) this.revoke(previous, `superseded by order ${latest.orderNumber}`, 'auto-revoke');
     }
   }
 }
+
+/** Whether order `a` was enrolled before order `b`: created earlier, or at the same instant with a lower number. */
+const enrolledBefore = (a: Order, b: Order) =>
+  a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.orderNumber < b.orderNumber);

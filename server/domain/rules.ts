@@ -26,10 +26,15 @@ export function isValidEmail(email: string | undefined): email is string {
   );
 }
 
+/**
+ * A username can name a certificate's subject: at most 64 characters (the guide, and X.520's bound on a CN),
+ * no control characters, and more than metadata: "Subject attributes SHALL NOT contain only metadata such as
+ * '.', '-', and ' '" (SBR 7.1.4.2).
+ */
 export function isValidUsername(username: string | undefined): username is string {
   return (
     username !== undefined &&
-    username.trim().length > 0 &&
+    !/^[\s.-]*$/.test(username) &&
     username.length <= LIMITS.username &&
     // eslint-disable-next-line no-control-regex -- control characters are what a login name may not contain
     !/[\u0000-\u001f\u007f]/.test(username)

@@ -43,17 +43,19 @@ const TRIGGERS: Record<StatusName, StatusTrigger> = {
   INVALID_COUNTRY: {
     trigger: 'a CSR whose subject C is not an ISO 3166-1 alpha-2 code (fixtures/csr/bad-country.csr)',
   },
-  CSR_NOT_BASE64: { trigger: '`csr` missing, empty, or not base64 inside (or without) its PEM lines' },
+  CSR_NOT_BASE64: {
+    trigger: '`csr` missing, empty, not base64 inside (or without) its PEM lines, or longer than 32767 characters',
+  },
   CSR_CANNOT_BE_DECODED: {
-    trigger:
-      'base64 that is not a PKCS#10 request (truncated DER, a certificate instead of a CSR), or a `csr` over 32767 characters',
+    trigger: 'base64 that is not a PKCS#10 request (truncated DER, a certificate instead of a CSR)',
   },
   CSR_UNSUPPORTED_ALGORITHM: {
     trigger: 'a CSR whose key is not rsaEncryption: EC, DSA, Ed25519, RSA-PSS (fixtures/csr/ec-p256.csr ...)',
   },
   CSR_INVALID_SIGNATURE: { trigger: 'a CSR whose self-signature does not verify (fixtures/csr/bad-signature.csr)' },
   CSR_UNSUPPORTED_KEY_SIZE: {
-    trigger: 'an RSA key outside 512..8192 bits (fixtures/csr/rsa-384.csr, fixtures/csr/rsa-8200.csr)',
+    trigger:
+      'an RSA key under 2048 or over 8192 bits, or not a whole number of bytes (fixtures/csr/rsa-512.csr, fixtures/csr/rsa-2052.csr, fixtures/csr/rsa-8200.csr)',
   },
   // +fail14 acts only where an order is looked up by number or serial (SCRIPT_TAGS in lifecycle.ts)
   UNKNOWN_ERROR: {
@@ -95,7 +97,10 @@ const TRIGGERS: Record<StatusName, StatusTrigger> = {
       revokeAllByPerson: 'a person with no valid certificate and an order not issued yet (`alice+issuing@example.com`)',
     },
   },
-  INVALID_USERNAME: { trigger: '`username` missing, blank or longer than 64 characters' },
+  INVALID_USERNAME: {
+    trigger:
+      "`username` missing, blank, only '.', '-' and spaces, longer than 64 characters, or (sponsor- and individual-validated organizations, where it names the subject) a mailbox address other than the enrolled `email`",
+  },
   INVALID_EMAIL: { trigger: '`email` missing, not an address, or longer than 128 characters' },
   INVALID_ORG_OR_DEPARTMENT: {
     trigger:
@@ -120,7 +125,7 @@ const TRIGGERS: Record<StatusName, StatusTrigger> = {
   },
   TEMPLATE_RETIRED: { trigger: 'a retired template (`legacy-smime` in the default fixture)' },
   TEMPLATE_NOT_AVAILABLE_FOR_ORG: {
-    trigger: 'a customer template the organization is not given (`code-signing-only` in Sandbox Org)',
+    trigger: 'a customer template the organization is not given (`smime-signing-encryption` in Sandbox Org)',
   },
   CUSTOMER_CONFIGURATION_FORBIDS: {
     trigger:

@@ -1,10 +1,12 @@
 import express, { type Router } from 'express';
+import { cpsText } from '../ca/cps.js';
 import type { TestCa } from '../ca/test-ca.js';
 import { CA_PATHS } from '../ca/urls.js';
 import { requestBaseUrl } from '../soap/base-url.js';
 
 /**
- * The test CA's certificates, for trust stores and chain building (AIA caIssuers points at the .cer ones).
+ * The test CA's certificates, for trust stores and chain building (AIA caIssuers points at the .cer ones), and
+ * its CPS (the certificates' policy qualifier points at it).
  * The intermediate is the one naming the URL the request came in on (TestCa.issuingFor), so the root CRL
  * and root certificate it points at are reachable by whoever downloaded it.
  */
@@ -37,5 +39,9 @@ export function caRoutes(ca: TestCa, publicBaseUrl?: string): Router {
     CA_PATHS.intermediateCer,
     der((req) => issuing(req).der),
   );
+  const cps = cpsText();
+  router.get(CA_PATHS.cps, (_req, res) => {
+    res.type('text/plain').send(cps);
+  });
   return router;
 }

@@ -77,7 +77,7 @@ describe('orders', () => {
     const b = await enroll('list-b+reject@example.com');
     const c = await enroll('list-c@example.org', SANDBOX, 1002, 'second-secret');
     const d = await enroll(
-      'list@other.example',
+      'list@other.example.net',
       { login: 'other-admin', password: 'other', customerLoginUri: 'other' },
       2001,
       'other-secret',
@@ -317,7 +317,7 @@ describe('journal (GET /admin/api/journal)', () => {
 describe('reset (POST /admin/api/reset)', () => {
   it("one customer's reset leaves the others' orders, faults and journal", async () => {
     const mine = await enroll(
-      'reset-one@other.example',
+      'reset-one@other.example.net',
       { login: 'other-admin', password: 'other', customerLoginUri: 'other' },
       2001,
       'other-secret',
@@ -355,13 +355,13 @@ describe('reset (POST /admin/api/reset)', () => {
         delay: '3600000 ms',
       });
       expect((await admin('PATCH', '/admin/api/orgs/1002', { delay: '5s' })).status).toBe(200);
-      expect((await enrollOther('suspended@other.example')).code).toBe(-101);
+      expect((await enrollOther('suspended@other.example.net')).code).toBe(-101);
 
       await admin('POST', '/admin/api/reset', { customer: 'other' });
       expect(await org(2001)).toMatchObject({ suspended: false, delay: 'instant' });
       expect(await org(1002)).toMatchObject({ delay: '5000 ms' }); // sandbox's organization keeps its setting
       // and from the SOAP side: other's organization enrolls again, and issues at once
-      const n = (await enrollOther('after-reset@other.example')).code;
+      const n = (await enrollOther('after-reset@other.example.net')).code;
       expect(n).toBeGreaterThan(0);
       expect(await status(n, other)).toBe(1);
     } finally {

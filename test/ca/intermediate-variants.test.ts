@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCertificate, ext } from '../../server/ca/certificate.js';
 import { caCertificate } from '../../server/ca/ca-certificate.js';
 import { parseCsr } from '../../server/ca/csr.js';
-import { variantSerial } from '../../server/ca/intermediate-variants.js';
+import { intermediateUrlExtensions, variantSerial } from '../../server/ca/intermediate-variants.js';
 import { issueLeaf } from '../../server/ca/issuer.js';
-import { generateTestCa, loadTestCa, obtainTestCa, type TestCa } from '../../server/ca/test-ca.js';
+import { OID } from '../../server/ca/oids.js';
+import { caProfileWarning, generateTestCa, loadTestCa, obtainTestCa, type TestCa } from '../../server/ca/test-ca.js';
 import { createMockServer } from '../../server/mock-server.js';
 import { readCsr } from '../support/fixtures.js';
 import { openssl, tempDir, verifySmime } from '../support/openssl.js';
@@ -27,7 +28,8 @@ const text = (
   pem: string,
   exts = 'subjectKeyIdentifier,authorityKeyIdentifier,basicConstraints,keyUsage,extendedKeyUsage',
 ) => openssl(['x509', '-noout', '-subject', '-issuer', '-dates', '-pubkey', '-ext', exts], pem);
-const urls = (pem: string) => openssl(['x509', '-noout', '-ext', 'crlDistributionPoints,authorityInfoAccess'], pem);
+const urls = (pem: string) =>
+  openssl(['x509', '-noout', '-ext', 'crlDistributionPoints,authorityInfoAccess,certificatePolicies'], pem);
 const serialOf = (pem: string) =>
   openssl(['x509', '-noout', '-serial'], pem).trim().replace('serial=', '').toLowerCase();
 
@@ -35,7 +37,8 @@ function leafOf(of: TestCa): string {
   const now = new Date();
   const der = issueLeaf(of, {
     csr: parseCsr(readCsr()),
-    username: 'Alice Example',
+    subject: [[OID.commonName, 'Alice Example']],
+    validationType: 'individual',
     email: 'alice@example.com',
     serial: Buffer.from('0123456789', 'hex'),
     notBefore: now,
@@ -43,6 +46,34 @@ function leafOf(of: TestCa): string {
     baseUrl: ELSEWHERE,
   });
   return caCertificate(der).pem;
+}
+
+/** The CA loaded from files: its root with its key, and an intermediate of the same key with these extensions. */
+function withIntermediate(serial: string, extensions: Buffer[]): TestCa {
+  const intermediate = buildCertificate(
+    {
+      serial: Buffer.from(serial, 'hex'),
+      issuer: ca.root.subject,
+      subject: ca.issuing.subject,
+      spki: createPublicKey(ca.issuing.key).export({ type: 'spki', format: 'der' }),
+      notBefore: new Date(ca.issuing.x509.validFrom),
+      notAfter: new Date(ca.issuing.x509.validTo),
+      extensions,
+    },
+    ca.root.key!,
+  );
+  const dir = tempDir();
+  const files = {
+    rootCertFile: join(dir, 'root.pem'),
+    rootKeyFile: join(dir, 'root.key'),
+    issuingCertFile: join(dir, 'int.pem'),
+    issuingKeyFile: join(dir, 'int.key'),
+  };
+  writeFileSync(files.rootCertFile, ca.root.pem);
+  writeFileSync(files.rootKeyFile, ca.root.key!.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(files.issuingCertFile, caCertificate(intermediate).pem);
+  writeFileSync(files.issuingKeyFile, ca.issuing.key.export({ type: 'pkcs8', format: 'pem' }));
+  return loadTestCa(files, 'files');
 }
 
 describe('intermediate variants', () => {
@@ -60,6 +91,9 @@ describe('intermediate variants', () => {
     expect(variant.subject).toEqual(ca.issuing.subject);
     expect(urls(variant.pem)).toBe(urls(ca.issuing.pem).replaceAll(MADE_FOR, ELSEWHERE));
     expect(urls(variant.pem)).toContain(`URI:${ELSEWHERE}/crl/root.crl`);
+    // the policies are the stored ones, the CPS they point at under the new base
+    expect(urls(variant.pem)).toContain(`CPS: ${ELSEWHERE}/cps`);
+    expect(urls(variant.pem).match(/Policy: /g)).toHaveLength(9);
     expect(serialOf(variant.pem)).toBe(
       variantSerial(Buffer.from(serialOf(ca.issuing.pem), 'hex'), ELSEWHERE).toString('hex'),
     );
@@ -111,26 +145,31 @@ describe('intermediate variants', () => {
     expect(noRootKey.issuingFor(ELSEWHERE)).toBe(noRootKey.issuing);
 
     // someone's own intermediate, its CRL at their own URL: served as it is
-    const own = buildCertificate(
-      {
-        serial: Buffer.from('42', 'hex'),
-        issuer: ca.root.subject,
-        subject: ca.issuing.subject,
-        spki: createPublicKey(ca.issuing.key).export({ type: 'spki', format: 'der' }),
-        notBefore: new Date(ca.issuing.x509.validFrom),
-        notAfter: new Date(ca.issuing.x509.validTo),
-        extensions: [
-          ext.basicConstraints(true, 0),
-          ext.subjectKeyIdentifier(ca.issuing.keyId),
-          ext.crlDistributionPoint('http://pki.example/root.crl'),
-        ],
-      },
-      ca.root.key!,
-    );
-    writeFileSync(files.issuingCertFile, caCertificate(own).pem);
-    writeFileSync(join(dir, 'root.key'), ca.root.key!.export({ type: 'pkcs8', format: 'pem' }));
-    const theirs = loadTestCa({ ...files, rootKeyFile: join(dir, 'root.key') }, 'files');
+    const theirs = withIntermediate('42', [
+      ext.basicConstraints(true, 0),
+      ext.subjectKeyIdentifier(ca.issuing.keyId),
+      ext.crlDistributionPoint('http://pki.example/root.crl'),
+    ]);
     expect(theirs.issuingFor(ELSEWHERE)).toBe(theirs.issuing);
+  });
+
+  it('an intermediate ccm-mock made before it wrote certificatePolicies still gets variants, without policies', () => {
+    const made = intermediateUrlExtensions(MADE_FOR);
+    const loaded = withIntermediate('43', [
+      ext.basicConstraints(true, 0),
+      ext.subjectKeyIdentifier(ca.issuing.keyId),
+      made.cdp,
+      made.aia,
+    ]);
+    const variant = loaded.issuingFor(ELSEWHERE);
+    expect(variant).not.toBe(loaded.issuing);
+    expect(urls(variant.pem)).toBe(urls(loaded.issuing.pem).replaceAll(MADE_FOR, ELSEWHERE));
+    expect(urls(variant.pem)).not.toContain('Policies');
+    // the start-up log says why, and what to do
+    expect(caProfileWarning(loaded)).toMatch(
+      /^the issuing CA has no certificatePolicies .* delete the data directory's ca folder/,
+    );
+    expect(caProfileWarning(ca)).toBeUndefined();
   });
 });
 

@@ -42,7 +42,8 @@ beforeAll(async () => {
 function store(by: TestCa, serial: Buffer, revocation?: CertificateRecord['revocation']): void {
   const leaf = issueLeaf(by, {
     csr,
-    username: 'U',
+    subject: [[OID.commonName, 'U']],
+    validationType: 'individual',
     email: 'u@example.com',
     serial,
     notBefore: new Date(NOW - 1000),

@@ -58,7 +58,7 @@ describe('the nine operations', () => {
       'smime-signing',
       'smime-encryption',
       'client-auth',
-      'code-signing-only',
+      'smime-signing-encryption',
     ]);
     expect(templates[0]).toEqual({
       shortName: 'smime-standard',

@@ -171,14 +171,15 @@ const SCENARIOS: Record<string, () => Promise<unknown>> = {
   '-111 enrollUsingKUTemplates': () => admin().enroll(tplReq({ email: 'bob@example.net' })),
   '-112 enrollUsingKUTemplates': () => admin().enroll(tplReq({ templates: ['no-such-template'] })),
   '-113 enrollUsingKUTemplates': () => admin().enroll(tplReq({ templates: ['legacy-smime'] })),
-  '-114 enrollUsingKUTemplates': () => admin().enroll(tplReq({ templates: ['code-signing-only'] })),
-  '-120 enroll': () => readonly().enroll(enrollReq({ email: 'r@readonly.example' })),
-  '-120 enrollUsingKUTemplates': () => readonly().enroll(tplReq({ email: 'r@readonly.example' })),
+  '-114 enrollUsingKUTemplates': () => admin().enroll(tplReq({ templates: ['smime-signing-encryption'] })),
+  '-120 enroll': () => readonly().enroll(enrollReq({ email: 'r@readonly.example.net' })),
+  '-120 enrollUsingKUTemplates': () => readonly().enroll(tplReq({ email: 'r@readonly.example.net' })),
   '-120 getCollectStatus': () => readonly().getCollectStatus(1),
   '-120 collect': () => readonly().collect(1),
   '-120 revoke': () => readonly().revoke(1),
   '-120 revokeBySerialNumber': () => readonly().revokeBySerialNumber('01'),
-  '-120 revokeAllByPerson': () => readonly().revokeAllByPerson({ email: 'r@readonly.example', org: 'Read-only Org' }),
+  '-120 revokeAllByPerson': () =>
+    readonly().revokeAllByPerson({ email: 'r@readonly.example.net', org: 'Read-only Org' }),
 };
 
 describe('CcmClient: a typed error for every negative code the mock answers through SOAP', () => {

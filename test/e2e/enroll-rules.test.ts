@@ -42,7 +42,6 @@ describe('CSR notations the guide allows ("with or without the -----BEGIN xxxxx-
 
 describe('CSR algorithms and sizes', () => {
   it.each([
-    'rsa-512.csr',
     'rsa-8192.csr',
     'rsa-2048-md5.csr',
     'rsa-2048-sha1.csr',
@@ -62,9 +61,13 @@ describe('CSR algorithms and sizes', () => {
     },
   );
 
-  it.each(['rsa-384.csr', 'rsa-8200.csr'])('%s is an unsupported key size (-13)', async (file) => {
-    expect(await enrollCode({ csr: readCsr(file) })).toBe(-13);
-  });
+  // the guide says 512..8192 bits; the S/MIME Baseline Requirements (6.1.5) start at 2048, in whole bytes
+  it.each(['rsa-384.csr', 'rsa-512.csr', 'rsa-2052.csr', 'rsa-8200.csr'])(
+    '%s is an unsupported key size (-13)',
+    async (file) => {
+      expect(await enrollCode({ csr: readCsr(file) })).toBe(-13);
+    },
+  );
 
   it('a certificate instead of a CSR, and truncated DER, cannot be decoded (-10)', async () => {
     expect(await enrollCode({ csr: readCsr('certificate-not-csr.pem') })).toBe(-10);
@@ -86,6 +89,16 @@ describe('field limits of the guide', () => {
     expect(await enrollCode({ username: 'u'.repeat(64) })).toBeGreaterThan(0);
     expect(await enrollCode({ username: 'u'.repeat(65) })).toBe(-30);
     expect(await enrollCode({ username: '   ' })).toBe(-30);
+    // SBR 7.1.4.2: no subject attribute of metadata only
+    for (const metadata of ['.', '-', ' . - ']) expect(await enrollCode({ username: metadata })).toBe(-30);
+  });
+
+  it('username: a mailbox address names the subject only when it is the enrolled one (-30 otherwise)', async () => {
+    expect(await enrollCode({ username: 'bob@example.com', email: 'alice@example.com' })).toBe(-30);
+    expect(await enrollCode({ username: 'Alice@Example.com', email: 'alice@example.com' })).toBeGreaterThan(0);
+    // a mailbox-validated organization does not put the username in the subject
+    const mailboxOrg = { orgId: 1005, secretKey: 'mailbox-secret', email: 'alice@mailbox.example.net' };
+    expect(await enrollCode({ ...mailboxOrg, username: 'bob@example.com' })).toBeGreaterThan(0);
   });
 
   it('email: 128 characters accepted, 129 or malformed refused (-31)', async () => {
@@ -120,11 +133,11 @@ describe('field limits of the guide', () => {
     );
   });
 
-  it('csr: exactly 32767 characters accepted, 32768 cannot be decoded (-10)', async () => {
+  it('csr: exactly 32767 characters accepted; 32768, the same valid request, refused as text (-9) before any decoding', async () => {
     const padded = (length: number) => readCsr() + '\n'.repeat(length - readCsr().length); // trailing blank lines are allowed
     expect(padded(32767)).toHaveLength(32767);
     expect(await enrollCode({ csr: padded(32767) })).toBeGreaterThan(0);
-    expect(await enrollCode({ csr: padded(32768) })).toBe(-10);
+    expect(await enrollCode({ csr: padded(32768) })).toBe(-9);
   });
 
   it('reason: exactly 128 characters accepted by revoke and revokeBySerialNumber, 129 refused (-5)', async () => {
@@ -180,6 +193,46 @@ describe('email domains and persons', () => {
     const a = await enrollCode({ email: 'frank@example.com' });
     await enrollCode({ email: 'frank@example.com' });
     expect(mock.store.get(a)?.state).toBe('issued');
+  });
+
+  describe('auto-revoke when orders are issued out of order: "previous" means enrolled earlier', () => {
+    const secondOrg = { orgId: 1002, secretKey: 'second-secret' };
+    /** two enrollments for one person in Second Org (auto-revoke), held back until the admin issues them */
+    async function twoPending(email: string) {
+      mock.admin.updateOrganization(1002, { delay: '1h' });
+      try {
+        const older = await enrollCode({ ...secondOrg, email });
+        const newer = await enrollCode({ ...secondOrg, email });
+        expect([mock.store.get(older)?.state, mock.store.get(newer)?.state]).toEqual(['processing', 'processing']);
+        return { older, newer };
+      } finally {
+        mock.admin.updateOrganization(1002, { delay: null });
+      }
+    }
+    const state = (n: number) => {
+      const o = mock.store.get(n)!;
+      return { state: o.state, ...(o.revocation ? { by: o.revocation.by, reason: o.revocation.reason } : {}) };
+    };
+
+    it('issued in enrollment order: the newer certificate revokes the older one', async () => {
+      const { older, newer } = await twoPending('ivan@example.org');
+      mock.admin.issue(older);
+      expect(state(older)).toEqual({ state: 'issued' });
+      mock.admin.issue(newer);
+      expect(state(older)).toEqual({ state: 'revoked', by: 'auto-revoke', reason: `superseded by order ${newer}` });
+      expect(state(newer)).toEqual({ state: 'issued' });
+    });
+
+    it('issued in reverse: the older certificate, issued last, is superseded at once and the newer one stays', async () => {
+      const { older, newer } = await twoPending('judy@example.org');
+      mock.admin.issue(newer);
+      mock.admin.issue(older);
+      expect(state(newer)).toEqual({ state: 'issued' });
+      expect(state(older)).toEqual({ state: 'revoked', by: 'auto-revoke', reason: `superseded by order ${newer}` });
+      // it was issued (a certificate exists, on the CRL) before it was superseded
+      expect(mock.store.get(older)?.certificate).toBeDefined();
+      expect(mock.store.get(older)?.history.map((h) => h.state)).toEqual(['processing', 'issued', 'revoked']);
+    });
   });
 
   it('revokeAllByPerson answers 0 for a person without certificates, and a department narrows the match', async () => {

@@ -53,17 +53,26 @@ describe('the nine operations, happy path', () => {
 
     const x509 = new X509Certificate(leaf);
     expect(x509.checkEmail('alice@example.com')).toBe('alice@example.com');
+    // the subject is made from validated data (each type's in test/ca/smime-profile.test.ts); the CSR's own
+    // (C=US, ST, O=Example Inc, OU, CN=Test User) has no part in it
     expect(x509.subject).toContain('CN=Alice Example');
-    expect(x509.subject).toContain('O=Example Inc'); // the CSR's other subject fields stay
-    expect(x509.subject).not.toContain('CN=Test User'); // the CSR's CN is replaced by username
+    expect(x509.subject).toContain('O=Sandbox Org');
+    expect(x509.subject).not.toMatch(/Example Inc|Test User|California/);
     expect(BigInt('0x' + x509.serialNumber) >= 2n ** 64n).toBe(true);
-    const days = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 86_400_000;
-    expect(days).toBe(365);
+    // valid for exactly 365 days: notAfter is the last second of the term (RFC 5280 counts it in)
+    const seconds = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 1000 + 1;
+    expect(seconds).toBe(365 * 86_400);
 
     const text = certText(leaf);
     expect(text).toMatch(/Basic Constraints: critical\s+CA:FALSE/);
     expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Key Encipherment/);
     expect(text).toMatch(/Extended Key Usage:\s+E-mail Protection, TLS Web Client Authentication/);
+    // sponsor-validated, multipurpose (clientAuth beside emailProtection), and the test CA's own policy
+    expect(text).toMatch(
+      new RegExp(
+        `Certificate Policies:\\s+Policy: 2\\.23\\.140\\.1\\.5\\.3\\.2\\s+Policy: 1\\.3\\.6\\.1\\.4\\.1\\.32473\\.1\\.1\\s+CPS: ${mock.url}/cps`,
+      ),
+    );
     expect(text).toMatch(/Subject Key Identifier/);
     expect(text).toMatch(/Authority Key Identifier/);
     expect(text).toContain(`URI:${mock.url}/crl/intermediate.crl`);
@@ -86,6 +95,29 @@ describe('the nine operations, happy path', () => {
     expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Non Repudiation\n/);
     expect(text).toMatch(/Extended Key Usage:\s+E-mail Protection\n/);
     expect(verifySmime(leaf, root, intermediate)).toMatch(/OK/);
+  });
+
+  it('enrollUsingKUTemplates with no kuTemplate at all: the guide makes none required (a JAX-WS List, minOccurs 0), so the certificate gets what enroll gives', async () => {
+    const viaTemplates = ok(
+      await call(
+        mock.endpoint,
+        'enrollUsingKUTemplates',
+        enrollXml({ email: 'no-template@example.com', csr: readCsr() }),
+      ),
+    );
+    expect(viaTemplates.code).toBeGreaterThan(0);
+    const usages = (orderNumber: number) => {
+      const [leaf] = certificatesOf(mock.service.collect({ authData: SANDBOX, orderNumber }).certificate!);
+      return certText(leaf)
+        .match(/Key Usage: critical\s+(.*)\n[\s\S]*Extended Key Usage:\s+(.*)\n[\s\S]*?Policy: (\S+)/)!
+        .slice(1);
+    };
+    expect(usages(viaTemplates.code)).toEqual(usages(await enrollOne('plain-enroll@example.com')));
+    expect(usages(viaTemplates.code)).toEqual([
+      'Digital Signature, Key Encipherment',
+      'E-mail Protection, TLS Web Client Authentication',
+      '2.23.140.1.5.3.2',
+    ]);
   });
 
   it('getKUTemplates lists the account templates as repeated <return> elements', async () => {

@@ -200,7 +200,7 @@ describe('the CRL', () => {
     expect(text).toContain('Version 2 (0x1)');
     expect(text).toContain('Signature Algorithm: sha256WithRSAEncryption');
     expect(text).toContain(
-      'Issuer: O = ccm-mock (test certificates only), CN = ccm-mock TEST S/MIME Issuing CA - NOT FOR PRODUCTION',
+      'Issuer: C = XX, O = ccm-mock (test certificates only), CN = ccm-mock TEST S/MIME Issuing CA - NOT FOR PRODUCTION',
     );
     const ski = mock.ca.issuing.keyId.toString('hex').toUpperCase().match(/../g)!.join(':');
     expect(text).toMatch(new RegExp(`Authority Key Identifier: \\n\\s+(keyid:)?${ski}`));
@@ -310,7 +310,7 @@ describe('the OCSP responder', () => {
       'Subject: O = ccm-mock (test certificates only), CN = ccm-mock TEST OCSP Responder - NOT FOR PRODUCTION',
     );
     expect(text).toContain(
-      'Issuer: O = ccm-mock (test certificates only), CN = ccm-mock TEST S/MIME Issuing CA - NOT FOR PRODUCTION',
+      'Issuer: C = XX, O = ccm-mock (test certificates only), CN = ccm-mock TEST S/MIME Issuing CA - NOT FOR PRODUCTION',
     );
     expect(text).toMatch(/Extended Key Usage: \n\s+OCSP Signing/);
     expect(text).toMatch(/OCSP No Check: \n/);

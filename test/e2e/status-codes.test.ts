@@ -161,7 +161,7 @@ add(-101, 'revokeBySerialNumber', async () => {
 });
 add(-101, 'revokeAllByPerson', () => withSuspendedOrg(1001, () => byPerson('a@example.com')));
 add(-120, 'revokeBySerialNumber', () => bySerial('01', READONLY));
-add(-120, 'revokeAllByPerson', () => byPerson('a@readonly.example', 'Read-only Org', '', READONLY));
+add(-120, 'revokeAllByPerson', () => byPerson('a@readonly.example.net', 'Read-only Org', '', READONLY));
 add(-14, 'revokeBySerialNumber', async () => {
   const serial = serialOf(await order());
   await injectOnce('sandbox', 'revokeBySerialNumber', -14);
@@ -206,7 +206,9 @@ for (const op of ENROLLS) {
 }
 add(-112, 'enrollUsingKUTemplates', () => enroll({ templates: ['no-such-template'] }, 'enrollUsingKUTemplates'));
 add(-113, 'enrollUsingKUTemplates', () => enroll({ templates: ['legacy-smime'] }, 'enrollUsingKUTemplates'));
-add(-114, 'enrollUsingKUTemplates', () => enroll({ templates: ['code-signing-only'] }, 'enrollUsingKUTemplates'));
+add(-114, 'enrollUsingKUTemplates', () =>
+  enroll({ templates: ['smime-signing-encryption'] }, 'enrollUsingKUTemplates'),
+);
 
 describe("the guide's (operation, code) pairs (wsdl/guide-codes.ts) against the catalog", () => {
   const notAnswered = NOT_ANSWERED.flatMap((n) => n.codes.map((code) => `${code} ${n.operation}`));

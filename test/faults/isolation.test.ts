@@ -62,7 +62,7 @@ async function quietSuite(target: MockServer): Promise<number[]> {
           auth: OTHER,
           orgId: 2001,
           secretKey: 'other-secret',
-          email: `quiet${i}@other.example`,
+          email: `quiet${i}@other.example.net`,
           csr: readCsr(),
         }),
       )

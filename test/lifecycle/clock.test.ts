@@ -118,7 +118,8 @@ describe('a mock with a fixed clock', () => {
       expect(collected.code).toBe(1);
       const leaf = new X509Certificate(certificatesOf(collected.fields.certificate)[0]);
       expect(new Date(leaf.validFrom).toISOString()).toBe('2030-01-01T00:00:30.000Z');
-      expect(new Date(leaf.validTo).toISOString()).toBe('2031-01-01T00:00:30.000Z');
+      // 365 days to the second, notAfter included (RFC 5280)
+      expect(new Date(leaf.validTo).toISOString()).toBe('2031-01-01T00:00:29.000Z');
       expect(mock.admin.clock()).toMatchObject({ now: '2030-01-01T00:00:30.000Z', frozen: true });
     } finally {
       await mock.close();

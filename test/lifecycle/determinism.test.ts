@@ -99,7 +99,7 @@ describe('seeded determinism', () => {
     const mock = await createMockServer({ seed: 'customer-replay', ...(ca ? { ca } : {}) });
     try {
       mock.admin.queueFault(rule('other'));
-      const theirs = (await enrollOther(mock, 'steady@other.example')).code;
+      const theirs = (await enrollOther(mock, 'steady@other.example.net')).code;
       const otherBefore = await otherPolls(mock, theirs, 8);
       const pattern = async () => {
         mock.admin.queueFault(rule('sandbox'));
@@ -120,7 +120,7 @@ describe('seeded determinism', () => {
       const reference = await createMockServer({ seed: 'customer-replay', ca: mock.ca });
       try {
         reference.admin.queueFault(rule('other'));
-        const n = (await enrollOther(reference, 'steady@other.example')).code;
+        const n = (await enrollOther(reference, 'steady@other.example.net')).code;
         const alone = await otherPolls(reference, n, 16);
         expect([...otherBefore, ...otherAfter]).toEqual(alone);
         expect(new Set(alone)).toEqual(new Set([1, -14]));
@@ -139,7 +139,7 @@ describe('seeded determinism', () => {
       try {
         const drawn: number[] = [];
         for (let i = 0; i < 6; i++) {
-          if (interleaved) expect((await enrollOther(mock, `between${i}@other.example`)).code).toBeGreaterThan(0);
+          if (interleaved) expect((await enrollOther(mock, `between${i}@other.example.net`)).code).toBeGreaterThan(0);
           const n = (await call(mock.endpoint, 'enroll', enrollXml({ email: `a${i}@example.com`, csr: readCsr() })))
             .code;
           drawn.push(drawnDelay(mock, n));
@@ -171,7 +171,7 @@ describe('seeded determinism', () => {
       const other = async (count: number) => {
         const drawn: number[] = [];
         for (let i = 0; i < count; i++)
-          drawn.push(drawnDelay(mock, (await enrollOther(mock, `o${i}@other.example`)).code));
+          drawn.push(drawnDelay(mock, (await enrollOther(mock, `o${i}@other.example.net`)).code));
         return drawn;
       };
       const otherBefore = await other(2);
@@ -184,7 +184,7 @@ describe('seeded determinism', () => {
       try {
         const all: number[] = [];
         for (let i = 0; i < 4; i++)
-          all.push(drawnDelay(reference, (await enrollOther(reference, `o${i}@other.example`)).code));
+          all.push(drawnDelay(reference, (await enrollOther(reference, `o${i}@other.example.net`)).code));
         expect([...otherBefore, ...otherAfter]).toEqual(all);
       } finally {
         await reference.close();

@@ -39,7 +39,7 @@ const other: Who = {
   auth: { login: 'other-admin', password: 'other', customerLoginUri: 'other' },
   orgId: 2001,
   secretKey: 'other-secret',
-  domain: 'other.example',
+  domain: 'other.example.net',
 };
 const everyone: Who[] = [
   sandbox,

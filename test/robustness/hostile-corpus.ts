@@ -344,7 +344,7 @@ export function hostileCases(trap: { secretFile: string; trapFile: string }): Ho
   add(f, 'username of 200 kB', enrollWith({ username: big(200_000) }), { code: -30 });
   add(f, 'email of 200 kB', enrollWith({ email: big(200_000) + '@example.com' }), { code: -31 });
   add(f, 'secretKey of 200 kB', enrollWith({ secretKey: big(200_000) }), { code: -101 });
-  add(f, 'csr of 500 kB', enrollWith({ csr: big(500_000, 'A') }), { code: -10 });
+  add(f, 'csr of 500 kB', enrollWith({ csr: big(500_000, 'A') }), { code: -9 }); // over the guide's 32767 characters: refused as text
   add(
     f,
     'password of 500 kB',
@@ -499,6 +499,6 @@ export function hostileCases(trap: { secretFile: string; trapFile: string }): Ho
     enrollWith({ csr: csrBase64.slice(0, 100) + '!' + csrBase64.slice(100) }),
     { code: -9 },
   );
-  add(c, '32,768 characters of base64', enrollWith({ csr: big(32_768, 'A') }), { code: -10 });
+  add(c, '32,768 characters of base64', enrollWith({ csr: big(32_768, 'A') }), { code: -9 }); // over the guide's limit, before decoding
   return cases;
 }

@@ -195,7 +195,7 @@ function stringFor(name: string, known: Known): fc.Arbitrary<string> {
         'smime-signing',
         'client-auth',
         'legacy-smime',
-        'code-signing-only',
+        'smime-signing-encryption',
         'nope',
       );
     default:

@@ -13,16 +13,25 @@ export function openssl(args: string[], input?: string | Buffer): string {
   return execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-/** `openssl verify -purpose smimesign` of a leaf against root + intermediate; returns openssl's output. */
-export function verifySmime(leafPem: string, rootPem: string, intermediatePem: string): string {
+/**
+ * `openssl verify -purpose smimesign` of a leaf against root + intermediate; returns openssl's output. With
+ * `policy`, RFC 5280 policy processing must end in that policy (-explicit_policy); `purpose` for another one.
+ */
+export function verifySmime(
+  leafPem: string,
+  rootPem: string,
+  intermediatePem: string,
+  opts: { purpose?: string; policy?: string } = {},
+): string {
   const dir = tempDir();
   writeFileSync(join(dir, 'leaf.pem'), leafPem);
   writeFileSync(join(dir, 'root.pem'), rootPem);
   writeFileSync(join(dir, 'int.pem'), intermediatePem);
   return openssl([
     'verify',
+    ...(opts.policy ? ['-x509_strict', '-explicit_policy', '-policy', opts.policy] : []),
     '-purpose',
-    'smimesign',
+    opts.purpose ?? 'smimesign',
     '-CAfile',
     join(dir, 'root.pem'),
     '-untrusted',

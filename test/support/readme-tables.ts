@@ -72,8 +72,8 @@ export function defaultAccountsTable(): string {
     '| --- | --- | --- | --- |',
   ];
   const orgs = [
-    '| customer | `orgId` / `secretKey` | name | email domains | departments | templates | settings |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| customer | `orgId` / `secretKey` | name | email domains | departments | templates | certificates ([profiles](docs/certificate-profiles.md)) | settings |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const c of file.customers) {
     const admins = c.admins.map(
@@ -93,8 +93,14 @@ export function defaultAccountsTable(): string {
         o.suspended ? 'suspended (-101)' : '',
         o.delay !== undefined ? `processing delay ${code(o.delay)}` : '',
       ].filter(Boolean);
+      const { type, personalName, organizationIdentifier } = o.validation;
+      const certificates = [
+        `${type}-validated`,
+        personalName === 'pseudonym' ? 'pseudonym' : '',
+        organizationIdentifier ? code(organizationIdentifier) : '',
+      ].filter(Boolean);
       orgs.push(
-        `| ${code(c.customerLoginUri)} | ${code(o.orgId)} / ${code(o.secretKey)} | ${cell(o.name)} | ${list(o.emailDomains) || '-'} | ${cell(departments.join(', ')) || '-'} | ${list(o.templates) || '-'} | ${settings.join('; ') || '-'} |`,
+        `| ${code(c.customerLoginUri)} | ${code(o.orgId)} / ${code(o.secretKey)} | ${cell(o.name)} | ${list(o.emailDomains) || '-'} | ${cell(departments.join(', ')) || '-'} | ${list(o.templates) || '-'} | ${certificates.join(', ')} | ${settings.join('; ') || '-'} |`,
       );
     }
   }
@@ -108,7 +114,7 @@ export function configTable(): string {
       k.default === undefined || k.default === '' ? '-' : `\`${String(k.default).replace(packageRoot + '/', '')}\``;
     const test = k.testDefault !== undefined ? ` (tests: \`${k.testDefault}\`)` : '';
     rows.push(
-      `| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${(k.commands ?? ['serve']).join(', ')} | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''}${k.max !== undefined ? ` (at most ${k.max})` : ''} |`,
+      `| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${(k.commands ?? ['serve']).join(', ')} | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''}${k.max !== undefined ? (k.min !== undefined ? ` (${k.min} to ${k.max})` : ` (at most ${k.max})`) : ''} |`,
     );
   }
   return rows.join('\n');
