@@ -37,8 +37,7 @@ export const PROFILE_SETTINGS = {
   },
   validityDays: {
     schema: z.number().int().min(1).max(36_500),
-    learnedFrom:
-      "the collected leaf certificates' validity (notAfter - notBefore, rounded to whole days)",
+    learnedFrom: "the collected leaf certificates' validity (notAfter - notBefore, rounded to whole days)",
   },
 } as const;
 
