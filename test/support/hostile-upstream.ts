@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 /**
  * An upstream that misbehaves the way a live endpoint, or the network in front of it, can: it stalls, resets,
@@ -103,8 +103,7 @@ export async function hostileUpstream(): Promise<HostileUpstream> {
       behave(asked ?? state.behaviour, req, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/ws/EPKIManager`,
     get behaviour() {
@@ -114,9 +113,6 @@ export async function hostileUpstream(): Promise<HostileUpstream> {
       state.behaviour = b;
     },
     seen,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }
