@@ -4,7 +4,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/'] },
+  // docs/examples/testcontainers is outside tsconfig.json (it needs a package only test/packed installs)
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', 'docs/examples/testcontainers/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -27,5 +28,10 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // the docs' JavaScript examples (node's test runner) run on Node
+    files: ['docs/examples/**/*.js'],
+    languageOptions: { globals: { console: 'readonly', fetch: 'readonly', process: 'readonly', URL: 'readonly' } },
   },
 );

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_NAMESPACE } from '../wsdl/contract.js';
@@ -36,11 +37,17 @@ export interface MockConfig {
   caCertFile?: string;
   caKeyFile?: string;
   adminToken?: string;
+  adminTokenFile?: string;
+  allowedHosts?: string;
+  trustProxy: boolean;
   logLevel: string;
   maxBodyBytes: number;
   serviceInfo: string;
   faultHangLimitMs: number;
   journalSize: number;
+  journalBytes: number;
+  faultLimit: number;
+  clockReset: boolean;
   signWorkers: string;
   stopTimeoutMs: number;
   /** a learned wire profile (ccm-mock proxy --profile-out) whose settings fill in what flags and env leave unset */
@@ -110,6 +117,9 @@ const LAST_CLOCK_START_YEAR = 9999 - ROOT_TERM_YEARS;
 /** setTimeout's largest delay: a longer one fires after 1 ms */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The shortest admin token accepted: a guessable token guards nothing. */
+export const MIN_ADMIN_TOKEN_CHARS = 16;
+
 /** The package's own accounts fixture, the default of `accountsFile`. */
 export const DEFAULT_ACCOUNTS_FILE = join(fixturesDir, 'accounts.json');
 
@@ -142,7 +152,24 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     flag: '--public-url',
     kind: 'string',
     description:
-      "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs. Default: the URL of each request (X-Forwarded-Proto/Host honoured)",
+      "base URL clients reach the mock at (behind a proxy); written into the WSDL's soap:address and certificates' CRL/OCSP URLs; its host may reach the admin surface. Default: the URL of each request (its Host header; X-Forwarded-Proto/Host only with trustProxy)",
+  },
+  {
+    key: 'trustProxy',
+    env: 'CCM_MOCK_TRUST_PROXY',
+    flag: '--trust-proxy',
+    kind: 'bool',
+    default: false,
+    description:
+      'honour X-Forwarded-Proto and X-Forwarded-Host for the URLs written into the WSDL and certificates: only behind a reverse proxy that sets them (any client can send them). publicBaseUrl pins the URLs instead',
+  },
+  {
+    key: 'allowedHosts',
+    env: 'CCM_MOCK_ALLOWED_HOSTS',
+    flag: '--allowed-hosts',
+    kind: 'string',
+    description:
+      "comma-separated host names the admin API and page answer under, beside IP literals, localhost, *.localhost and publicBaseUrl's host (a DNS-rebinding guard; a leading dot allows subdomains: .ci.example). SOAP, WSDL, CA, CRL and OCSP answer under any Host",
   },
   {
     key: 'dataDir',
@@ -174,6 +201,15 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     flag: '--clock-start',
     kind: 'string',
     description: `the mock's time at start: an ISO 8601 instant with its zone (2030-01-01T00:00:00Z) or a date (midnight UTC), in the years 1970 to ${LAST_CLOCK_START_YEAR} (a generated root lasts ${ROOT_TERM_YEARS} years from it, and certificate times end with 9999). With a data directory it applies only while the directory holds no clock yet (a kept clock resumes). Default: real time`,
+  },
+  {
+    key: 'clockReset',
+    env: 'CCM_MOCK_CLOCK_RESET',
+    flag: '--clock-reset',
+    kind: 'bool',
+    default: false,
+    description:
+      'with a data directory, discard the kept clock and start it again from clockStart (or real time): the way back for a clock moved too far. Orders and certificates keep their times',
   },
   {
     key: 'clockFrozen',
@@ -286,8 +322,14 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'CCM_MOCK_ADMIN_TOKEN',
     flag: '--admin-token',
     kind: 'string',
-    description:
-      'token the admin API (/admin/api) and page (/admin) require: Authorization: Bearer <token>, or HTTP Basic with the token as the password (any user name). Default: none (open)',
+    description: `token the admin API (/admin/api) and page (/admin) require: Authorization: Bearer <token>, or HTTP Basic with the token as the password (any user name); at least ${MIN_ADMIN_TOKEN_CHARS} characters. A command-line value shows in ps: prefer the environment or adminTokenFile. Default: none (open)`,
+  },
+  {
+    key: 'adminTokenFile',
+    env: 'CCM_MOCK_ADMIN_TOKEN_FILE',
+    flag: '--admin-token-file',
+    kind: 'string',
+    description: 'file holding the admin token (its first line; a Docker or Kubernetes secret), instead of adminToken',
   },
   {
     key: 'logLevel',
@@ -343,7 +385,27 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     flag: '--journal-size',
     kind: 'int',
     default: 1000,
+    max: 100_000,
     description: 'how many SOAP calls the admin journal keeps (the oldest go first; 0 keeps none)',
+  },
+  {
+    key: 'journalBytes',
+    env: 'CCM_MOCK_JOURNAL_BYTES',
+    flag: '--journal-bytes',
+    kind: 'int',
+    default: 1_048_576,
+    max: 64 * 1_048_576,
+    description:
+      'how many bytes of JSON the admin journal holds at most, whatever journalSize allows (the oldest calls go first)',
+  },
+  {
+    key: 'faultLimit',
+    env: 'CCM_MOCK_FAULT_LIMIT',
+    flag: '--fault-limit',
+    kind: 'int',
+    default: 1000,
+    max: 100_000,
+    description: 'how many injected fault rules may be queued at once, all customers together; more answer HTTP 400',
   },
   {
     key: 'stopTimeoutMs',
@@ -563,6 +625,22 @@ export function resolveConfig(
   } catch (err) {
     fail('clockStart', (err as Error).message);
   }
+  if (config.adminTokenFile !== undefined) {
+    if (config.adminToken !== undefined)
+      fail('adminTokenFile', 'give the admin token once: adminToken or adminTokenFile, not both');
+    config.adminToken = readAdminTokenFile(config.adminTokenFile, (message) => fail('adminTokenFile', message));
+  }
+  if (config.adminToken !== undefined && config.adminToken.length < MIN_ADMIN_TOKEN_CHARS)
+    fail(
+      config.adminTokenFile !== undefined ? 'adminTokenFile' : 'adminToken',
+      `the admin token must be at least ${MIN_ADMIN_TOKEN_CHARS} characters, got ${config.adminToken.length} (make one with: openssl rand -hex 16)`,
+    );
+  const badHost = allowedHostList(config.allowedHosts).find((h) => !ALLOWED_HOST.test(h));
+  if (badHost !== undefined)
+    fail(
+      'allowedHosts',
+      `allowedHosts is a comma-separated list of host names (a leading dot allows subdomains), got ${JSON.stringify(badHost)}`,
+    );
   if (!/^(auto|\d{1,2})$/.test(config.signWorkers))
     fail('signWorkers', `signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
   return config;
@@ -601,6 +679,29 @@ export function resolveProxyConfig(
     fail('recordKeep', (err as Error).message);
   }
   return config;
+}
+
+/** A host name of allowedHosts: letters, digits, dots and dashes, optionally with a leading dot (subdomains). */
+const ALLOWED_HOST = /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/;
+
+/** allowedHosts as a list, lowercase, without empty entries. */
+export function allowedHostList(allowedHosts: string | undefined): string[] {
+  return (allowedHosts ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** The admin token in a file: its first line, without surrounding white space (a trailing newline is usual). */
+function readAdminTokenFile(file: string, fail: (message: string) => never): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return fail(`cannot read the admin token file ${file}: ${(err as Error).message}`);
+  }
+  const token = text.split(/\r?\n/)[0].trim();
+  return token || fail(`the admin token file ${file} is empty`);
 }
 
 /**

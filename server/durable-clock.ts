@@ -36,6 +36,12 @@ class StoredClock extends AdjustableClock {
     return now;
   }
 
+  override set(at: number): number {
+    const now = super.set(at);
+    this.save();
+    return now;
+  }
+
   /** One transaction: a frozen clock's instant, or a running clock's offset with the frozen instant cleared. */
   save(): void {
     this.store.setMeta(this.frozen ? { [FROZEN_KEY]: this.now() } : { [OFFSET_KEY]: this.offset, [FROZEN_KEY]: 0 });
@@ -54,10 +60,14 @@ export interface StoreClock {
   save(): void;
 }
 
-export function clockFor(store: OrderStore, options: ClockOptions = {}): StoreClock {
+/**
+ * The clock for a store: kept (with a SQLite store), or new. `reset` discards a kept clock (--clock-reset), the
+ * way back for one moved where no certificate can be issued: it starts again from `options`.
+ */
+export function clockFor(store: OrderStore, options: ClockOptions = {}, reset = false): StoreClock {
   if (!(store instanceof SqliteOrderStore))
     return { clock: new AdjustableClock(options), resumed: false, save: () => {} };
-  const saved = savedStart(store);
+  const saved = reset ? undefined : savedStart(store);
   // a kept clock wins over a start instant: the directory already holds times read from it
   const clock = new StoredClock(store, saved ? { ...options, startAt: undefined, ...saved } : options);
   return { clock, resumed: saved !== undefined, save: () => clock.save() };

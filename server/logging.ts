@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { truncateOptional } from './lib/truncate.js';
 import type { SoapCallRecord } from './soap/endpoint.js';
 
 /**
@@ -100,17 +101,18 @@ export function closeLogger(logger: Logger): void {
 /**
  * The onCall listener that writes a SOAP call's log line: operation, customer, order, code, latency.
  * Its lines are built from known fields that hold no secret, so they skip redaction (which cost more than
- * the rest of the line on the busiest path); they go to the same destination as `logger`'s lines.
+ * the rest of the line on the busiest path); they go to the same destination as `logger`'s lines. The
+ * customer and the fault text may quote what a caller sent: truncated, so a line stays short.
  */
 export function soapCallLogger(logger: Logger): (record: SoapCallRecord) => void {
   const calls = pino({ ...OPTIONS, level: logger.level }, destinations.get(logger) ?? stdout());
   return (r) => {
     const line = {
       operation: r.operation,
-      customer: r.customerUri,
+      customer: truncateOptional(r.customerUri),
       order: r.orderNumber,
       code: r.code,
-      fault: r.fault,
+      fault: truncateOptional(r.fault),
       status: r.httpStatus,
       latencyMs: Math.round(r.latencyMs * 10) / 10,
     };

@@ -10,14 +10,14 @@ import { caProfileWarning, existingTestCa, newTestCa, type ObtainCaOptions, type
 import { clockStartMs, ConfigError, resolveConfig, signWorkerCount, type MockConfig } from './config.js';
 import { Accounts, parseAccounts, readAccountsFile, type AccountsFile } from './domain/accounts.js';
 import { certificateRecords } from './domain/certificate-records.js';
-import type { AdjustableClock } from './domain/clock.js';
+import { clockBounds, isoOrNumber, LAST_INSTANT_MS, type AdjustableClock } from './domain/clock.js';
 import { clockFor } from './durable-clock.js';
 import { createDomain } from './domain/domain.js';
 import type { EpkiService } from './domain/epki-service.js';
 import { FaultInjector } from './domain/faults.js';
 import { parseDelay } from './domain/lifecycle.js';
 import { SeededRandom } from './domain/random.js';
-import { createApp } from './http/app.js';
+import { createApp, type App } from './http/app.js';
 import { mockReadiness, type Readiness } from './http/health.js';
 import { closeLogger, createLogger, soapCallLogger } from './logging.js';
 import type { SoapCallRecord } from './soap/endpoint.js';
@@ -58,6 +58,12 @@ export interface MockServer {
   revocation: Revocation;
   /** worker threads signing enroll-time certificates (0: the main thread signs) */
   signWorkers: number;
+  /** the HTTP app (its caches' sizes, for tests of their bounds) */
+  app: App;
+  /** queued fault rules (for tests of their cap) */
+  faults: FaultInjector;
+  /** the SOAP call journal (for tests of its bounds) */
+  journal: Journal;
   close(): Promise<void>;
 }
 
@@ -84,23 +90,30 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   const existingCa = givenCa ?? existingTestCa(caOptions);
   // with a data directory: SQLite in it (orders survive restarts, like the CA in <dataDir>/ca); else memory
   const store = givenStore ?? openOrderStore(config.dataDir);
-  const kept = clockFor(store, {
-    frozen: config.clockFrozen,
-    ...(config.clockStart !== undefined ? { startAt: clockStartMs(config.clockStart) } : {}),
-  });
+  const kept = clockFor(
+    store,
+    {
+      frozen: config.clockFrozen,
+      ...(config.clockStart !== undefined ? { startAt: clockStartMs(config.clockStart) } : {}),
+    },
+    config.clockReset,
+  );
   const { clock, resumed: clockResumed } = kept;
   let ca: TestCa;
   try {
-    if (existingCa && !givenCa)
-      refuseClockOutside(
-        existingCa,
-        clock.now(),
-        clockResumed
-          ? `the clock kept in ${config.dataDir ?? 'the order store'}`
-          : config.clockStart !== undefined
-            ? 'clockStart'
-            : 'real time',
+    const clockSource = clockResumed
+      ? `the clock kept in ${config.dataDir ?? 'the order store'}`
+      : config.clockStart !== undefined
+        ? 'clockStart'
+        : 'real time';
+    const way = clockResumed
+      ? ' Start once with --clock-reset (CCM_MOCK_CLOCK_RESET=1) to discard the kept clock.'
+      : '';
+    if (!(clock.now() >= 0 && clock.now() <= LAST_INSTANT_MS))
+      throw new ConfigError(
+        `the mock's clock (${clockSource}) reads ${isoOrNumber(clock.now())}, a time no certificate can carry (1970 to 9999).${way}`,
       );
+    if (existingCa && !givenCa) refuseClockOutside(existingCa, clock.now(), clockSource, way);
     // a new CA is valid at the mock's time too (a clock started in the past or the future), not only now
     ca = existingCa ?? (await newTestCa({ ...caOptions, mockNow: new Date(clock.now()) }));
   } catch (err) {
@@ -115,8 +128,13 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
     );
   const outdated = caProfileWarning(ca);
   if (outdated) logger.warn({ ca: ca.origin }, outdated);
-  const faults = new FaultInjector(random, clock, { hangLimitMs: config.faultHangLimitMs }, accounts);
-  const journal = new Journal(config.journalSize, clock);
+  const faults = new FaultInjector(
+    random,
+    clock,
+    { hangLimitMs: config.faultHangLimitMs, maxRules: config.faultLimit },
+    accounts,
+  );
+  const journal = new Journal({ entries: config.journalSize, bytes: config.journalBytes }, clock);
   const workers = signWorkerCount(config);
   const signer =
     workers > 0 ? new SignWorkerPool(ca.issuing.key, workers, (message) => logger.error(message)) : undefined;
@@ -158,7 +176,7 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
       }
     }
   };
-  const readiness = mockReadiness({ ca, store });
+  const readiness = mockReadiness({ ca, store, clock });
   const app = createApp({
     config,
     service,
@@ -179,6 +197,8 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
   kept.save();
   return {
     app,
+    faults,
+    journal,
     config,
     accounts,
     ca,
@@ -200,14 +220,12 @@ export async function assembleMock(options: MockServerOptions, mode: 'serve' | '
  * A CA that exists (kept in the data directory, or configured) keeps its dates: a mock clock outside the
  * issuing CA's validity would issue leaves no relying party accepts, so the start is refused instead.
  */
-function refuseClockOutside(ca: TestCa, now: number, clockSource: string): void {
-  const from = Date.parse(ca.issuing.x509.validFrom);
-  const to = Date.parse(ca.issuing.x509.validTo);
+function refuseClockOutside(ca: TestCa, now: number, clockSource: string, way: string): void {
+  const { from, to } = clockBounds(ca);
   if (now >= from && now <= to) return;
-  const iso = (ms: number) => new Date(ms).toISOString();
   throw new ConfigError(
-    `the mock's clock (${clockSource}) reads ${iso(now)}, outside the validity of the issuing CA from ${ca.origin} (${iso(from)} to ${iso(to)}): ` +
-      'certificates issued then would not verify. Use a clockStart inside it, a new data directory, or another CA',
+    `the mock's clock (${clockSource}) reads ${isoOrNumber(now)}, outside the validity of the issuing CA from ${ca.origin} (${isoOrNumber(from)} to ${isoOrNumber(to)}): ` +
+      `certificates issued then would not verify. Use a clockStart inside it, a new data directory, or another CA.${way}`,
   );
 }
 

@@ -14,6 +14,16 @@ import { tempDir } from './support/openssl.js';
 
 /** Every configuration key, from the flag, the environment or the default: a flag beats the environment, which beats the default. */
 
+const tokenDir = tempDir();
+afterAll(() => rmSync(tokenDir, { recursive: true, force: true }));
+
+/** A file holding an admin token, for adminTokenFile. */
+function tokenFile(name: string): string {
+  const file = join(tokenDir, name);
+  writeFileSync(file, `${name}-token-0123456789\n`);
+  return file;
+}
+
 /** Two valid values of a key, as command-line text, and what each resolves to. */
 function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: string; fromEnv: unknown } {
   const special: Record<string, [string, string]> = {
@@ -24,6 +34,8 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
     upstream: ['http://flag.example.test/ws/EPKIManager', 'https://env.example.test/ws/EPKIManager'],
     profileFile: [profileFiles[0], profileFiles[1]],
     recordKeep: ['login', 'email,csr'],
+    adminToken: ['flag-token-0123456789', 'env-token-0123456789'],
+    adminTokenFile: [tokenFile('flag'), tokenFile('env')],
   };
   // two values only: the environment says the opposite of the default, the flag takes it back
   if (def.kind === 'bool')

@@ -78,28 +78,36 @@ describe("CONTRIBUTING's import rules", () => {
     expect(importsOf('wsdl').filter((i) => !inside(i.target, 'wsdl'))).toEqual([]);
   });
 
-  it('server/soap/ imports wsdl/, itself and only types from server/domain', () => {
+  it('server/lib/ imports nothing of ours outside server/lib/ (every server folder may import it)', () => {
+    expect(importsOf('server/lib').filter((i) => !inside(i.target, 'server/lib'))).toEqual([]);
+  });
+
+  it('server/soap/ imports wsdl/, server/lib/, itself and only types from server/domain', () => {
     expect(
       importsOf('server/soap').filter(
-        (i) => !inside(i.target, 'wsdl', 'server/soap') && !(i.typeOnly && inside(i.target, 'server/domain')),
+        (i) =>
+          !inside(i.target, 'wsdl', 'server/soap', 'server/lib') && !(i.typeOnly && inside(i.target, 'server/domain')),
       ),
     ).toEqual([]);
   });
 
-  it('server/domain/ imports wsdl/, server/ca, server/store and itself', () => {
+  it('server/domain/ imports wsdl/, server/ca, server/store, server/lib and itself', () => {
     expect(
-      importsOf('server/domain').filter((i) => !inside(i.target, 'wsdl', 'server/domain', 'server/ca', 'server/store')),
+      importsOf('server/domain').filter(
+        (i) => !inside(i.target, 'wsdl', 'server/domain', 'server/ca', 'server/store', 'server/lib'),
+      ),
     ).toEqual([]);
   });
 
-  it('server/ca/ imports nothing above it', () => {
-    expect(importsOf('server/ca').filter((i) => !inside(i.target, 'server/ca'))).toEqual([]);
+  it('server/ca/ imports nothing above it (server/lib/ is beneath every layer)', () => {
+    expect(importsOf('server/ca').filter((i) => !inside(i.target, 'server/ca', 'server/lib'))).toEqual([]);
   });
 
-  it('server/store/ imports itself and the types of server/domain/orders.ts', () => {
+  it('server/store/ imports itself, server/lib/ and the types of server/domain/orders.ts', () => {
     expect(
       importsOf('server/store').filter(
-        (i) => !inside(i.target, 'server/store') && !(i.typeOnly && i.target === 'server/domain/orders.ts'),
+        (i) =>
+          !inside(i.target, 'server/store', 'server/lib') && !(i.typeOnly && i.target === 'server/domain/orders.ts'),
       ),
     ).toEqual([]);
   });

@@ -120,7 +120,7 @@ const CATALOG = [
     name: 'CSR_UNSUPPORTED_KEY_SIZE',
     operations: ENROLLS,
     text: 'The CSR uses an unsupported key size!',
-    note: "the guide (2017) allows 512..8192 bits; the S/MIME Baseline Requirements every certificate is issued under today (SBR 6.1.5) start at 2048 bits, in whole bytes, and the vendor's REST API has a code of its own for a key under the minimum size",
+    note: "the guide (2017) allows 512..8192 bits; the S/MIME Baseline Requirements every certificate is issued under today (SBR 6.1.5) start at 2048 bits, in whole bytes, and the vendor's REST API has a code of its own for a key under the minimum size. ccm-mock also answers it for an RSA public exponent a CA refuses (even, or outside 2^16+1..2^256-1, SBR 6.1.6), checked before the signature: the exponent is a parameter of the key, as its size is, and the guide has no closer code; -11 would tell the client its algorithm (RSA) is unsupported, which is not so",
   },
   {
     code: -14,

@@ -58,7 +58,7 @@ export interface BenchResult {
   memory: {
     orders: number;
     enrolledOk: number;
-    orderNumbersSpanned: number;
+    ordersStored: number;
     collectOfFirstAndLast: Array<string | undefined>;
     idleRss: number;
     rssAfterOrders: number;
@@ -203,7 +203,7 @@ export function renderMarkdown(r: BenchResult): string {
     `## Memory with ${int(mem.orders)} orders (memory mode)`,
     '',
     `RSS ${mb(mem.idleRss)} idle; ${mb(mem.rssAfterOrders)} right after ${int(mem.enrolledOk)} enrolls (peak ${mb(mem.peakRss)}); **${mb(mem.settledRss)}** once V8 had returned the load's garbage (${mem.settledAfterSeconds} s idle), about ${int(mem.bytesPerOrder)} bytes per order.`,
-    `Enrolled at ${int(mem.enrollThroughput)} orders/s; order numbers spanned ${int(mem.orderNumbersSpanned)}; collect of the first and last order answered ${mem.collectOfFirstAndLast.join(' and ')}.`,
+    `Enrolled at ${int(mem.enrollThroughput)} orders/s; the store then held ${int(mem.ordersStored)} orders; collect of the first and last order answered ${mem.collectOfFirstAndLast.join(' and ')}.`,
     '',
   );
 

@@ -1,9 +1,9 @@
 import type { TestCa } from '../ca/test-ca.js';
 import { CA_PATHS } from '../ca/urls.js';
-import type { MockConfig } from '../config.js';
+import { clockStartMs, type MockConfig } from '../config.js';
 import type { Accounts } from '../domain/accounts.js';
-import type { AdjustableClock } from '../domain/clock.js';
-import type { EpkiService } from '../domain/epki-service.js';
+import { clockBounds, isoOrNumber, MAX_DURATION_MS, type AdjustableClock } from '../domain/clock.js';
+import { orderNumberStreamName, type EpkiService } from '../domain/epki-service.js';
 import { faultStreamName, FaultSpecError, type FaultInjector, type FaultRule } from '../domain/faults.js';
 import {
   delayStreamName,
@@ -20,10 +20,12 @@ import {
   OrderNotFound,
   TransitionRefused,
 } from '../domain/order-actions.js';
-import { certificateOf, ORDER_STATES, type Order, type OrderState } from '../domain/orders.js';
+import { certificateOf, type Order, type OrderState } from '../domain/orders.js';
 import type { SeededRandom } from '../domain/random.js';
-import type { OrderStore } from '../store/order-store.js';
+import { dueAt, type OrderStore } from '../store/order-store.js';
+import { AdminError } from './admin-error.js';
 import type { Journal, JournalEntry, JournalFilter } from './journal.js';
+import { orderQuerySchema, orgChangeSchema, parseOr400, resetBodySchema } from './schemas.js';
 
 /**
  * The mock's control surface: orders, manual transitions, faults, the clock, the journal, organizations
@@ -31,15 +33,7 @@ import type { Journal, JournalEntry, JournalFilter } from './journal.js';
  * to TypeScript tests as `admin`, so the three have the same powers. State changes go through the domain.
  */
 
-/** An admin request that cannot be done; `status` is the HTTP status the JSON API answers with. */
-export class AdminError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { AdminError } from './admin-error.js';
 
 export interface AdminDeps {
   config: MockConfig;
@@ -171,28 +165,51 @@ export class MockAdmin {
       faults: faults.list().map(faultView),
       journalEntries: journal.size,
       journalCapacity: config.journalSize,
+      journalBytes: journal.heldBytes,
+      journalByteCapacity: config.journalBytes,
       organizations: this.organizations(),
     };
   }
 
   // ---- orders ----
 
-  orders(query: OrderQuery = {}): OrderSummary[] {
-    if (query.state !== undefined && !ORDER_STATES.includes(query.state))
-      throw new AdminError(400, `state must be one of ${ORDER_STATES.join(', ')}`);
-    const found = this.deps.store.list({
-      ...(query.customer !== undefined ? { customerUri: query.customer } : {}),
-      ...(query.org !== undefined ? { orgId: query.org } : {}),
-      ...(query.email !== undefined ? { email: query.email } : {}),
-    });
-    const out: OrderSummary[] = [];
-    for (const o of found) {
-      // bring each up to date (a delay may have elapsed), then filter by the state it is in now
-      this.deps.lifecycle.advance(o, false);
-      if (query.state === undefined || o.state === query.state) out.push(this.summary(o));
+  /**
+   * A page of orders, newest first, each brought up to date. Only the page is read: the store filters and
+   * pages, and only orders whose next step has fallen due are advanced (and written). With a state filter the
+   * store also hands over the due orders in other states, which may be about to enter it, a batch at a time.
+   */
+  orders(query: OrderQuery | Record<string, unknown> = {}): OrderSummary[] {
+    const q = parseOr400(orderQuerySchema, query);
+    const now = this.deps.clock.now();
+    const filter = {
+      ...(q.customer !== undefined ? { customerUri: q.customer } : {}),
+      ...(q.org !== undefined ? { orgId: q.org } : {}),
+      ...(q.email !== undefined ? { email: q.email } : {}),
+    };
+    const offset = q.offset ?? 0;
+    const wanted = offset + (q.limit ?? 100);
+    const upToDate = (o: Order) => {
+      const due = dueAt(o);
+      if (due !== undefined && due <= now) this.deps.lifecycle.advance(o, false);
+      return o;
+    };
+    if (q.state === undefined)
+      return this.deps.store.list({ ...filter, offset, limit: wanted - offset }).map((o) => this.summary(upToDate(o)));
+    const found: Order[] = [];
+    let after: Order | undefined;
+    while (found.length < wanted) {
+      const batch = this.deps.store.list({
+        ...filter,
+        state: q.state,
+        dueBy: now,
+        after,
+        limit: wanted - found.length,
+      });
+      for (const o of batch) if (upToDate(o).state === q.state) found.push(o);
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1];
     }
-    const start = query.offset ?? 0;
-    return out.slice(start, start + (query.limit ?? 100));
+    return found.slice(offset).map((o) => this.summary(o));
   }
 
   order(orderNumber: number): OrderDetail {
@@ -293,8 +310,13 @@ export class MockAdmin {
   // ---- faults ----
 
   queueFault(spec: unknown): FaultView {
+    return this.queueFaults([spec])[0];
+  }
+
+  /** Queue several faults: all of them, or none (a bad spec, or more than faultLimit allows). */
+  queueFaults(specs: readonly unknown[]): FaultView[] {
     try {
-      return faultView(this.deps.faults.add(spec));
+      return this.deps.faults.addAll(specs).map(faultView);
     } catch (err) {
       if (err instanceof FaultSpecError) throw new AdminError(400, err.message);
       throw err;
@@ -316,20 +338,51 @@ export class MockAdmin {
     return { now: iso(this.deps.clock.now()), offsetMs: this.deps.clock.offset, frozen: this.deps.clock.frozen };
   }
 
-  /** Move the mock's clock forward: milliseconds, or a duration like "90s", "2h", "400d". */
+  /**
+   * Move the mock's clock forward: milliseconds, or a duration like "90s", "2h", "400d"; at most MAX_DURATION_MS,
+   * and never past the end of the issuing CA's validity (certificates issued then would not verify).
+   */
   advanceClock(by: number | string): ClockView {
-    let ms: number;
+    const refuse = (why: string): never => {
+      throw new AdminError(400, `cannot advance the clock by ${JSON.stringify(by)}: ${why}`);
+    };
+    let ms = 0;
     try {
       const d = parseDelay(by);
       if (d.kind !== 'fixed') throw new Error('a duration, not a range or a number of polls');
       ms = d.ms;
     } catch (err) {
+      refuse(`${(err as Error).message} (e.g. 90000, "90s", "2h", "400d")`);
+    }
+    if (ms > MAX_DURATION_MS) refuse(`at most ${MAX_DURATION_MS} ms (100 years) at once`);
+    const { to } = clockBounds(this.deps.ca);
+    const target = this.deps.clock.now() + ms;
+    if (target > to)
+      refuse(
+        `the clock would read ${isoOrNumber(target)}, after the issuing CA's validity ends (${iso(to)}); certificates issued then would not verify`,
+      );
+    this.deps.clock.advance(ms);
+    return this.clock();
+  }
+
+  /**
+   * Set the mock's clock to an instant, earlier or later (the way back for a clock moved too far): an ISO 8601
+   * instant with its zone, or a date; inside the issuing CA's validity. Orders and certificates keep their times.
+   */
+  setClock(now: string): ClockView {
+    let ms: number;
+    try {
+      ms = clockStartMs(now);
+    } catch (err) {
+      throw new AdminError(400, `cannot set the clock: ${(err as Error).message.replace(/^clockStart/, 'the time')}`);
+    }
+    const { from, to } = clockBounds(this.deps.ca);
+    if (ms < from || ms > to)
       throw new AdminError(
         400,
-        `cannot advance the clock by ${JSON.stringify(by)}: ${(err as Error).message} (e.g. 90000, "90s", "2h", "400d")`,
+        `cannot set the clock to ${iso(ms)}: outside the issuing CA's validity (${iso(from)} to ${iso(to)}), when certificates issued would not verify`,
       );
-    }
-    this.deps.clock.advance(ms);
+    this.deps.clock.set(ms);
     return this.clock();
   }
 
@@ -356,30 +409,21 @@ export class MockAdmin {
    * Change an organization at run time: suspend it (its order operations answer -101) or reinstate it,
    * set its processing delay. `null` returns a setting to the fixture's value.
    */
-  updateOrganization(
-    orgId: number,
-    change: { suspended?: boolean | null; delay?: string | number | null },
-  ): OrganizationView {
+  updateOrganization(orgId: number, change: unknown): OrganizationView {
     const { accounts, lifecycle } = this.deps;
     const found = accounts.organizationById(orgId);
     if (!found) throw new AdminError(404, `organization ${orgId} not found`);
-    if (typeof change !== 'object' || change === null)
-      throw new AdminError(400, 'give {"suspended": true|false|null} and/or {"delay": "3s"|null}');
-    const unknown = Object.keys(change).filter((k) => k !== 'suspended' && k !== 'delay');
-    if (unknown.length)
-      throw new AdminError(400, `unknown field(s) ${unknown.join(', ')}; an organization has suspended and delay`);
-    if (change.suspended !== undefined && change.suspended !== null && typeof change.suspended !== 'boolean')
-      throw new AdminError(400, 'suspended must be true, false or null');
+    const c = parseOr400(orgChangeSchema, change);
     let delay: DelaySpec | undefined;
-    if (change.delay !== undefined && change.delay !== null) {
+    if (c.delay !== undefined && c.delay !== null) {
       try {
-        delay = parseDelay(change.delay);
+        delay = parseDelay(c.delay);
       } catch (err) {
         throw new AdminError(400, (err as Error).message);
       }
     }
-    if (change.suspended !== undefined) accounts.setSuspended(orgId, change.suspended ?? undefined);
-    if (change.delay !== undefined) lifecycle.setOrgDelay(orgId, delay);
+    if (c.suspended !== undefined) accounts.setSuspended(orgId, c.suspended ?? undefined);
+    if (c.delay !== undefined) lifecycle.setOrgDelay(orgId, delay);
     return this.organizations().find((o) => o.orgId === orgId)!;
   }
 
@@ -391,7 +435,8 @@ export class MockAdmin {
    * One customer: its orders, faults, journal entries, its organizations' run-time settings and its own seeded
    * streams (fault and delay draws).
    */
-  reset(options: ResetOptions = {}): { reset: string; seed: string } {
+  reset(input: ResetOptions | Record<string, unknown> = {}): { reset: string; seed: string } {
+    const options = parseOr400(resetBodySchema, input);
     const { store, faults, journal, accounts, service, lifecycle, random } = this.deps;
     if (options.customer !== undefined) {
       const customer = accounts.customer(options.customer);
@@ -408,10 +453,8 @@ export class MockAdmin {
       }
       random.restart(faultStreamName(customer.customerLoginUri));
       random.restart(delayStreamName(customer.customerLoginUri));
+      random.restart(orderNumberStreamName(customer.customerLoginUri));
       return { reset: `customer ${customer.customerLoginUri}`, seed: this.seed };
-    }
-    if (options.seed !== undefined && (typeof options.seed !== 'string' || !/^[\w.-]{1,64}$/.test(options.seed))) {
-      throw new AdminError(400, 'seed must be 1-64 letters, digits, dots, dashes or underscores');
     }
     store.clear();
     faults.clear();

@@ -1,8 +1,18 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { isManualAction } from '../domain/order-actions.js';
-import type { OrderState } from '../domain/orders.js';
 import { AdminError, type MockAdmin } from './admin.js';
 import { tokenGuard } from './auth.js';
+import {
+  actionBodySchema,
+  advanceBodySchema,
+  faultFilterSchema,
+  journalQuerySchema,
+  MAX_PAGE,
+  orderNumberParam,
+  orgIdParam,
+  parseOr400,
+  setClockBodySchema,
+} from './schemas.js';
 
 /**
  * The admin JSON API under /admin/api: a thin HTTP layer over MockAdmin. Errors are JSON
@@ -18,7 +28,7 @@ export const ADMIN_ROUTES = [
   [
     'GET',
     '/admin/api/orders',
-    'orders, newest first; ?customer= &org= (orgId) &email= (the whole address, any case) &state= &limit= (default 100) &offset=',
+    'orders, newest first; ?customer= &org= (orgId) &email= (the whole address, any case) &state= &limit= (default 100, at most 1000) &offset=',
   ],
   ['GET', '/admin/api/orders/{orderNumber}', 'one order with its certificate and state history'],
   ['GET', '/admin/api/orders/{orderNumber}/certificate', 'the issued certificate, PEM'],
@@ -32,11 +42,24 @@ export const ADMIN_ROUTES = [
   ['POST', '/admin/api/orders/{orderNumber}/issue', 'processing, awaiting payment or being issued -> issued'],
   ['POST', '/admin/api/orders/{orderNumber}/revoke', 'issued -> revoked; body {"reason": "..."}'],
   ['GET', '/admin/api/faults', 'queued faults; ?customer='],
-  ['POST', '/admin/api/faults', 'queue a fault (body: a fault spec)'],
+  ['POST', '/admin/api/faults', 'queue a fault (body: a fault spec, or an array of them; at most faultLimit queued)'],
   ['DELETE', '/admin/api/faults', 'clear faults: all, ?customer=, or ?id='],
   ['GET', '/admin/api/clock', "the mock's time"],
-  ['POST', '/admin/api/clock/advance', 'move the clock forward; body {"by": "90s"} or {"ms": 90000}'],
-  ['GET', '/admin/api/journal', 'SOAP calls answered; ?customer= &operation= &order= &since= &limit='],
+  [
+    'POST',
+    '/admin/api/clock',
+    'set the clock to an instant, earlier or later, inside the issuing CA\'s validity; body {"now": "2030-01-01T00:00:00Z"}',
+  ],
+  [
+    'POST',
+    '/admin/api/clock/advance',
+    'move the clock forward (at most 100 years, not past the issuing CA\'s validity); body {"by": "90s"} or {"ms": 90000}',
+  ],
+  [
+    'GET',
+    '/admin/api/journal',
+    'SOAP calls answered; ?customer= &operation= &order= &since= &limit= (default 100, at most 1000)',
+  ],
   ['GET', '/admin/api/orgs', 'organizations with their suspension and delay'],
   ['PATCH', '/admin/api/orgs/{orgId}', 'body {"suspended": true|false|null, "delay": "5s"|null}'],
   [
@@ -45,36 +68,6 @@ export const ADMIN_ROUTES = [
     'reset all state (body {} or {"seed": "..."}) or one customer\'s ({"customer": "sandbox"})',
   ],
 ] as const;
-
-function bad(message: string): never {
-  throw new AdminError(400, message);
-}
-
-function int(value: unknown, name: string, min = 0): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) bad(`${name} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function str(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') bad(`${name} must be given once, as text`);
-  return value;
-}
-
-function orderNumberOf(req: Request): number {
-  const n = int(req.params.orderNumber, 'orderNumber', 1);
-  return n ?? bad('orderNumber is required');
-}
-
-function body(req: Request): Record<string, unknown> {
-  const b: unknown = req.body;
-  if (b === undefined || b === null || (typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length === 0))
-    return {};
-  if (typeof b !== 'object' || Array.isArray(b)) bad('the body must be a JSON object');
-  return b as Record<string, unknown>;
-}
 
 export function adminApi(admin: MockAdmin, token: string | undefined): express.Router {
   const router = express.Router();
@@ -94,23 +87,13 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
   });
 
   api.get('/orders', (req, res) => {
-    const q = req.query;
-    res.json(
-      admin.orders({
-        customer: str(q.customer, 'customer'),
-        org: int(q.org, 'org', 1),
-        email: str(q.email, 'email'),
-        state: str(q.state, 'state') as OrderState | undefined,
-        limit: int(q.limit, 'limit', 1),
-        offset: int(q.offset, 'offset'),
-      }),
-    );
+    res.json(admin.orders(req.query)); // checked there (orderQuerySchema), for the in-process handle too
   });
   api.get('/orders/:orderNumber', (req, res) => {
-    res.json(admin.order(orderNumberOf(req)));
+    res.json(admin.order(parseOr400(orderNumberParam, req.params.orderNumber)));
   });
   api.get('/orders/:orderNumber/certificate', (req, res) => {
-    const order = admin.order(orderNumberOf(req));
+    const order = admin.order(parseOr400(orderNumberParam, req.params.orderNumber));
     if (!order.certificate)
       throw new AdminError(404, `order ${order.orderNumber} has no certificate (it is ${order.state})`);
     res.type('application/x-pem-file').send(order.certificate.pem);
@@ -119,23 +102,23 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
     const action = req.params.action;
     if (!isManualAction(action))
       throw new AdminError(404, `no action ${action}; use approve, reject, pay, issue or revoke`);
-    const b = body(req);
-    const text = str(b.reason, 'reason') ?? str(b.note, 'note');
-    res.json(admin.act(orderNumberOf(req), action, text));
+    const b = parseOr400(actionBodySchema, req.body);
+    res.json(admin.act(parseOr400(orderNumberParam, req.params.orderNumber), action, b.reason ?? b.note));
   });
 
   api.get('/faults', (req, res) => {
-    res.json(admin.faults(str(req.query.customer, 'customer')));
+    res.json(admin.faults(parseOr400(faultFilterSchema, req.query).customer));
   });
   api.post('/faults', (req, res) => {
     const b: unknown = req.body;
-    const specs = Array.isArray(b) ? b : [b];
-    res.status(201).json(Array.isArray(b) ? specs.map((s) => admin.queueFault(s)) : admin.queueFault(b));
+    if (Array.isArray(b) && b.length > MAX_PAGE) throw new AdminError(400, `at most ${MAX_PAGE} faults at once`);
+    res.status(201).json(Array.isArray(b) ? admin.queueFaults(b) : admin.queueFault(b));
   });
   api.delete('/faults', (req, res) => {
-    const b = body(req);
-    const customer = str(req.query.customer, 'customer') ?? str(b.customer, 'customer');
-    const id = int(req.query.id, 'id', 1) ?? int(b.id, 'id', 1);
+    const q = parseOr400(faultFilterSchema, req.query);
+    const b = parseOr400(faultFilterSchema, req.body);
+    const customer = q.customer ?? b.customer;
+    const id = q.id ?? b.id;
     res.json({
       cleared: admin.clearFaults({
         ...(customer !== undefined ? { customer } : {}),
@@ -147,22 +130,26 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
   api.get('/clock', (_req, res) => {
     res.json(admin.clock());
   });
+  api.post('/clock', (req, res) => {
+    res.json(admin.setClock(parseOr400(setClockBodySchema, req.body).now));
+  });
   api.post('/clock/advance', (req, res) => {
-    const b = body(req);
+    const b = parseOr400(advanceBodySchema, req.body);
     const by = b.by ?? b.ms;
-    if (typeof by !== 'string' && typeof by !== 'number') bad('give {"by": "90s"} (ms, s, m, h, d) or {"ms": 90000}');
+    if (by === undefined || (b.by !== undefined && b.ms !== undefined))
+      throw new AdminError(400, 'give {"by": "90s"} (ms, s, m, h, d) or {"ms": 90000}');
     res.json(admin.advanceClock(by));
   });
 
   api.get('/journal', (req, res) => {
-    const q = req.query;
+    const q = parseOr400(journalQuerySchema, req.query);
     res.json(
       admin.journal({
-        customer: str(q.customer, 'customer'),
-        operation: str(q.operation, 'operation'),
-        orderNumber: int(q.order, 'order', 1),
-        since: int(q.since, 'since'),
-        limit: int(q.limit, 'limit', 1),
+        customer: q.customer,
+        operation: q.operation,
+        orderNumber: q.order,
+        since: q.since,
+        limit: q.limit,
       }),
     );
   });
@@ -171,12 +158,12 @@ export function adminApi(admin: MockAdmin, token: string | undefined): express.R
     res.json(admin.organizations());
   });
   api.patch('/orgs/:orgId', (req, res) => {
-    res.json(admin.updateOrganization(int(req.params.orgId, 'orgId', 1)!, body(req)));
+    res.json(admin.updateOrganization(parseOr400(orgIdParam, req.params.orgId), req.body));
   });
 
   api.post('/reset', (req, res) => {
-    const b = body(req);
-    res.json(admin.reset({ customer: str(b.customer, 'customer'), seed: str(b.seed, 'seed') }));
+    const body: unknown = req.body;
+    res.json(admin.reset(body as Record<string, unknown>)); // checked there (resetBodySchema)
   });
 
   api.use((req, res) => {

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { OID } from '../ca/oids.js';
 import { ORDER_STATES } from '../domain/orders.js';
 import { isManualAction } from '../domain/order-actions.js';
@@ -8,7 +8,8 @@ import { tokenGuard } from './auth.js';
 
 /**
  * The admin web page at /admin: server-rendered HTML over MockAdmin, no script and no build step. Forms
- * POST and redirect back (so reload never repeats an action); cross-site POSTs are refused.
+ * POST and redirect back (so reload never repeats an action); cross-site POSTs are refused by the admin
+ * guard in front of it (guard.ts).
  */
 
 const esc = (v: string | number | boolean | undefined | null) =>
@@ -166,25 +167,6 @@ function queryOf(req: Request): OrderQuery {
   };
 }
 
-/** A POST from another site (a form elsewhere riding the browser's Basic credentials) is refused. */
-function sameOrigin(req: Request, res: Response, next: NextFunction): void {
-  const site = req.headers['sec-fetch-site'];
-  const origin = req.headers.origin;
-  let foreign = site === 'cross-site';
-  if (origin && origin !== 'null') {
-    try {
-      foreign ||= new URL(origin).host !== req.headers.host;
-    } catch {
-      foreign = true;
-    }
-  }
-  if (foreign) {
-    res.status(403).type('text/plain').send('cross-site request refused\n');
-    return;
-  }
-  next();
-}
-
 /** A text field of a urlencoded form (express types req.body as any; it is absent without a body). */
 function formField(req: Request, name: string): string | undefined {
   const body: unknown = req.body;
@@ -234,7 +216,7 @@ export function adminPage(admin: MockAdmin, token: string | undefined): express.
     }
   });
 
-  router.post('/admin/orders/:orderNumber/:action', guard, sameOrigin, form, (req, res) => {
+  router.post('/admin/orders/:orderNumber/:action', guard, form, (req, res) => {
     const n = Number(req.params.orderNumber);
     const action = String(req.params.action);
     const to = `/admin/orders/${encodeURIComponent(String(req.params.orderNumber))}`;
@@ -249,11 +231,11 @@ export function adminPage(admin: MockAdmin, token: string | undefined): express.
     }
   });
 
-  router.post('/admin/faults/clear', guard, sameOrigin, (_req, res) => {
+  router.post('/admin/faults/clear', guard, (_req, res) => {
     back(res, '/admin', { done: `cleared ${admin.clearFaults()} fault(s)` });
   });
 
-  router.post('/admin/clock/advance', guard, sameOrigin, form, (req, res) => {
+  router.post('/admin/clock/advance', guard, form, (req, res) => {
     try {
       const by = formField(req, 'by') ?? '';
       const clock = admin.advanceClock(by);

@@ -1,3 +1,4 @@
+import { Lru } from '../lib/lru.js';
 import { toPem } from './certificate.js';
 import * as der from './der.js';
 import { OID } from './oids.js';
@@ -41,17 +42,22 @@ export function formatCertificate(format: CertificateFormat, leaf: Buffer, issui
   }
 }
 
+/** Bundles kept ready, by leaf serial. */
+export const RECENT_BUNDLES = 256;
+
 /**
  * collect is polled: the same order's bundle is asked for again and again. The bundles made last, by the
  * leaf's serial, so a poll costs a map lookup instead of decoding the leaf and building the bundle.
  */
 export class RecentBundles {
-  private readonly recent = new Map<string, string>();
+  private readonly recent: Lru<string, string>;
 
   constructor(
     private readonly format: CertificateFormat,
-    private readonly size = 256,
-  ) {}
+    size = RECENT_BUNDLES,
+  ) {
+    this.recent = new Lru(size);
+  }
 
   /**
    * The bundle of a leaf, given as base64 DER. `issuing` is asked for only when a bundle is made (an
@@ -60,18 +66,17 @@ export class RecentBundles {
   of(serial: string, leafBase64: string, issuing: () => Buffer, root: Buffer): string {
     // the x509 format is the leaf's base64 itself
     if (this.format === 'x509') return leafBase64;
-    let text = this.recent.get(serial);
-    if (text !== undefined) {
-      this.recent.delete(serial);
-    } else {
-      text = formatCertificate(this.format, Buffer.from(leafBase64, 'base64'), issuing(), root);
-      if (this.recent.size >= this.size) this.recent.delete(this.recent.keys().next().value!);
-    }
-    this.recent.set(serial, text);
-    return text;
+    return this.recent.getOrSet(serial, () =>
+      formatCertificate(this.format, Buffer.from(leafBase64, 'base64'), issuing(), root),
+    );
   }
 
   clear(): void {
     this.recent.clear();
+  }
+
+  /** how many bundles are kept (for tests of the bound) */
+  get size(): number {
+    return this.recent.size;
   }
 }

@@ -56,6 +56,9 @@ export interface ParsedCsr {
  */
 export const MIN_RSA_BITS = 2048;
 export const MAX_RSA_BITS = 8192;
+/** The RSA public exponents a CA accepts (S/MIME BR 6.1.6: odd, and in 2^16+1 .. 2^256-1). */
+const MIN_RSA_EXPONENT = 2n ** 16n + 1n;
+const MAX_RSA_EXPONENT = 2n ** 256n - 1n;
 
 const PEM_LINE = /-----(BEGIN|END) [^-\r\n]{1,64}-----/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -123,6 +126,14 @@ export function parseCsr(input: string, opts: { allowedKeyBits?: [number, number
     throw new CsrRejected(
       'unsupported-key-size',
       `the CSR's key has ${keyBits} bits; ${min}..${max} bits in whole bytes are accepted`,
+    );
+  }
+  // before the signature is verified: a huge exponent makes that verification cost many times an enroll
+  const exponent = publicKey.asymmetricKeyDetails?.publicExponent ?? 0n;
+  if (exponent % 2n === 0n || exponent < MIN_RSA_EXPONENT || exponent > MAX_RSA_EXPONENT) {
+    throw new CsrRejected(
+      'unsupported-key-size',
+      `the CSR's RSA public exponent (${exponent.toString(2).length} bits) is not an odd number from 2^16+1 to 2^256-1`,
     );
   }
   const hash = RSA_SIGNATURE_HASH[signatureAlgorithm];

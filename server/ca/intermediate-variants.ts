@@ -5,6 +5,7 @@ import { ext, positiveSerial, SHA256_RSA, signedCertificate, toPem } from './cer
 import * as der from './der.js';
 import { children, content, raw, readOid, readWhole, type DerNode } from './der-reader.js';
 import { OID } from './oids.js';
+import { Lru } from '../lib/lru.js';
 import { issuingCaPolicies } from './smime-profile.js';
 import { CA_PATHS, caUrls, trimBaseUrl } from './urls.js';
 
@@ -29,7 +30,10 @@ import { CA_PATHS, caUrls, trimBaseUrl } from './urls.js';
 export type IssuingCertificate = CaCertificate & { key: KeyObject };
 
 /** Variants kept ready; a base URL is client input (the Host header), so they are bounded, and re-made when evicted. */
-const KEPT = 64;
+export const INTERMEDIATE_VARIANTS_KEPT = 64;
+
+/** `issuingFor(baseUrl)`, and how many variants it keeps (for tests of the bound). */
+export type IssuingFor = ((baseUrl: string) => IssuingCertificate) & { kept(): number };
 
 /**
  * The extensions naming URLs that ccm-mock writes into an intermediate made at `baseUrl`: the one encoding for
@@ -120,30 +124,26 @@ function variantDer(parsed: Parsed, baseUrl: string, rootKey: KeyObject): Buffer
  * `issuingFor(baseUrl)` of a CA: the intermediate naming `baseUrl`; the stored one for the base URL it
  * was made with, and whenever variants cannot be made.
  */
-export function intermediateVariants(
-  issuing: IssuingCertificate,
-  rootKey: KeyObject | undefined,
-): (baseUrl: string) => IssuingCertificate {
+export function intermediateVariants(issuing: IssuingCertificate, rootKey: KeyObject | undefined): IssuingFor {
   const parsed = rootKey?.asymmetricKeyType === 'rsa' ? parse(issuing.der) : undefined;
-  if (!rootKey || !parsed) return () => issuing;
-  const kept = new Map<string, IssuingCertificate>([[parsed.baseUrl, issuing]]);
-  return (baseUrl) => {
+  if (!rootKey || !parsed) return Object.assign(() => issuing, { kept: () => 0 });
+  // the stored intermediate is never evicted; the variant used least recently is
+  const kept = new Lru<string, IssuingCertificate>(INTERMEDIATE_VARIANTS_KEPT);
+  const issuingFor = (baseUrl: string): IssuingCertificate => {
     const base = trimBaseUrl(baseUrl);
-    let cert = kept.get(base);
-    if (cert) return cert;
-    // subject, key identifier and key are the stored intermediate's: nothing to read back or check
-    const der = variantDer(parsed, base, rootKey);
-    cert = {
-      der,
-      pem: toPem(der, 'CERTIFICATE'),
-      x509: new X509Certificate(der),
-      subject: issuing.subject,
-      keyId: issuing.keyId,
-      key: issuing.key,
-    };
-    // the stored intermediate stays; the oldest variant goes
-    if (kept.size > KEPT) kept.delete([...kept.keys()][1]);
-    kept.set(base, cert);
-    return cert;
+    if (base === parsed.baseUrl) return issuing;
+    return kept.getOrSet(base, () => {
+      // subject, key identifier and key are the stored intermediate's: nothing to read back or check
+      const der = variantDer(parsed, base, rootKey);
+      return {
+        der,
+        pem: toPem(der, 'CERTIFICATE'),
+        x509: new X509Certificate(der),
+        subject: issuing.subject,
+        keyId: issuing.keyId,
+        key: issuing.key,
+      };
+    });
   };
+  return Object.assign(issuingFor, { kept: () => kept.size });
 }

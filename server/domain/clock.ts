@@ -1,3 +1,5 @@
+import type { TestCa } from '../ca/test-ca.js';
+
 /**
  * The mock's clock. Everything time-based (processing delays, certificate validity, CRL times) reads it,
  * so tests move time forward instead of sleeping.
@@ -5,6 +7,28 @@
 export interface Clock {
   /** milliseconds since the epoch, as the mock sees it */
   now(): number;
+}
+
+/** The longest duration the mock takes anywhere (a processing delay, a clock advance): 100 years of 365 days. */
+export const MAX_DURATION_MS = 36_500 * 86_400_000;
+
+/** The last instant a certificate's time can carry: X.509's GeneralizedTime ends with the year 9999. */
+export const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** An instant as ISO 8601, or a plain description when Date cannot show it (a clock moved out of range). */
+export function isoOrNumber(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms since 1970`;
+}
+
+/**
+ * The instants the mock's clock may read with this CA: inside the issuing CA's validity (a certificate issued
+ * outside it would not verify) and no later than a certificate time can be.
+ */
+export function clockBounds(ca: Pick<TestCa, 'issuing'>): { from: number; to: number } {
+  return {
+    from: Math.max(0, Date.parse(ca.issuing.x509.validFrom)),
+    to: Math.min(LAST_INSTANT_MS, Date.parse(ca.issuing.x509.validTo)),
+  };
 }
 
 export interface ClockOptions {
@@ -41,6 +65,13 @@ export class AdjustableClock implements Clock {
     if (!Number.isFinite(ms) || ms < 0)
       throw new RangeError('the clock only moves forward: give a non-negative number of milliseconds');
     this.base += ms;
+    return this.now();
+  }
+
+  /** Set the mock's time to an instant, earlier or later (POST /admin/api/clock; the caller bounds it). */
+  set(at: number): number {
+    if (!Number.isFinite(at)) throw new RangeError('the clock needs a finite instant');
+    this.base = this.frozen ? at : at - this.source();
     return this.now();
   }
 

@@ -36,11 +36,26 @@ export interface ServiceSettings {
   serviceInfo: string;
 }
 
-/** Per-call facts from the transport the domain needs. */
+/** Per-call facts from the transport the domain needs, and what the domain tells the transport back. */
 export interface CallContext {
   /** the base URL the client reached the mock at; issued certificates' CRL/AIA URLs point there */
   baseUrl: string;
+  /**
+   * Set by the domain once the call's authData authenticates: the customer it acts for. The journal and the
+   * log file a call under it; a call that does not authenticate is nobody's (its customerLoginUri is only a claim).
+   */
+  customer?: string;
 }
+
+/** The seeded stream a customer's order numbers are drawn from (one per customer: see allocateOrderNumber). */
+export const orderNumberStreamName = (customer: string) => `order-numbers/${customer}`;
+
+/**
+ * Order numbers are drawn from [FIRST_ORDER_NUMBER, LAST_ORDER_NUMBER]: seven digits and more, within xs:int,
+ * and never xs:int's largest, which the conformance kit asks for as a number no account has.
+ */
+const FIRST_ORDER_NUMBER = 1_000_000;
+const LAST_ORDER_NUMBER = 2 ** 31 - 2;
 
 /** A hook that may answer a call with a code before the domain does (fault injection). */
 export interface CodeInjector {
@@ -97,7 +112,6 @@ type Outcome<T> = { code: number } | T;
 const isCode = (x: unknown): x is { code: number } => typeof x === 'object' && x !== null && 'code' in x;
 
 export class EpkiService {
-  private nextNumber = 0;
   private readonly bundles: RecentBundles;
 
   constructor(private readonly deps: EpkiServiceDeps) {
@@ -111,9 +125,10 @@ export class EpkiService {
   // ---- access checks shared by the operations ----
 
   /** authData, then the customer's configuration, then injected faults. */
-  private admit(op: OperationName, authData: EnrollArgs['authData']): Outcome<Principal> {
+  private admit(op: OperationName, authData: EnrollArgs['authData'], ctx: CallContext | undefined): Outcome<Principal> {
     const principal = this.deps.accounts.authenticate(authData);
     if (!principal) return { code: Status.INVALID_AUTH_DATA };
+    if (ctx) ctx.customer = principal.customer.customerLoginUri;
     if (this.deps.accounts.forbids(principal.customer, op)) return { code: Status.CUSTOMER_CONFIGURATION_FORBIDS };
     const injected = this.deps.injector?.codeFor(principal.customer.customerLoginUri, op);
     if (injected !== undefined) return { code: injected };
@@ -136,10 +151,10 @@ export class EpkiService {
     poll: boolean,
   ): Outcome<Order> {
     if (orderNumber === undefined || orderNumber <= 0) return { code: Status.INVALID_ORDER_NUMBER };
-    const order = this.store.get(orderNumber);
-    // another customer's order does not exist for this caller: -2, never -16
-    if (!order || order.customerUri !== principal.customer.customerLoginUri)
-      return { code: Status.ORDER_NUMBER_NOT_FOUND };
+    // looked up within the caller's customer: another customer's order is not read at all, so it answers -2 (never
+    // -16) as fast as a number never issued
+    const order = this.store.get(orderNumber, principal.customer.customerLoginUri);
+    if (!order) return { code: Status.ORDER_NUMBER_NOT_FOUND };
     return this.gateOrder(op, principal, order, poll);
   }
 
@@ -169,7 +184,7 @@ export class EpkiService {
     requested: KUTemplate[],
     ctx: CallContext,
   ): number | Promise<number> {
-    const principal = this.admit(op, args.authData);
+    const principal = this.admit(op, args.authData, ctx);
     if (isCode(principal)) return principal.code;
     const { accounts } = this.deps;
     const org = args.orgId === undefined ? undefined : accounts.organization(principal.customer, args.orgId);
@@ -208,13 +223,18 @@ export class EpkiService {
     return order instanceof Promise ? order.then((o) => o.orderNumber) : order.orderNumber;
   }
 
-  private allocateOrderNumber(): number {
-    if (this.nextNumber === 0) {
-      // a seeded starting point, continuing above anything already stored
-      const base = this.deps.random.stream('order-numbers').int(1_000_000, 8_999_999);
-      this.nextNumber = Math.max(base, this.store.maxOrderNumber() + 1);
+  /**
+   * A new order number: drawn from the customer's own seeded stream, skipping any number stored. Numbers are
+   * neither sequential nor shared across customers, so one customer learns nothing of another's traffic, and
+   * the same seed gives a customer the same numbers whatever other customers do (a collision with another's
+   * order, one in millions, is the only exception). A full reset or the customer's own starts its draws over.
+   */
+  private allocateOrderNumber(customerUri: string): number {
+    const stream = this.deps.random.stream(orderNumberStreamName(customerUri));
+    for (;;) {
+      const n = stream.int(FIRST_ORDER_NUMBER, LAST_ORDER_NUMBER);
+      if (!this.store.get(n)) return n;
     }
-    return this.nextNumber++;
   }
 
   /** A new order, saved and on its way (an order issued on the spot is issued before the client hears its number). */
@@ -229,7 +249,7 @@ export class EpkiService {
   ): Order | Promise<Order> {
     const now = this.deps.clock.now();
     const order: Order = {
-      orderNumber: this.allocateOrderNumber(),
+      orderNumber: this.allocateOrderNumber(principal.customer.customerLoginUri),
       customerUri: principal.customer.customerLoginUri,
       orgId: org.orgId,
       department: this.deps.accounts.departmentOf(org, email),
@@ -249,24 +269,23 @@ export class EpkiService {
     return this.deps.lifecycle.start(order, org, csr);
   }
 
-  /** A full reset: order numbers start again from the seed's first draw (above any order still stored). */
+  /** A full reset (the seed's streams start over with it: the same order numbers and serials are drawn again). */
   reset(): void {
-    this.nextNumber = 0;
     // the same seed draws the same serials again
     this.bundles.clear();
   }
 
   // ---- collection ----
 
-  getCollectStatus(args: GetCollectStatusArgs): number {
-    const principal = this.admit('getCollectStatus', args.authData);
+  getCollectStatus(args: GetCollectStatusArgs, ctx?: CallContext): number {
+    const principal = this.admit('getCollectStatus', args.authData, ctx);
     if (isCode(principal)) return principal.code;
     const order = this.accessOrder('getCollectStatus', principal, args.orderNumber, true);
     return isCode(order) ? order.code : STATUS_CODE[order.state];
   }
 
-  collect(args: CollectArgs): SMIMECollectResponse {
-    const principal = this.admit('collect', args.authData);
+  collect(args: CollectArgs, ctx?: CallContext): SMIMECollectResponse {
+    const principal = this.admit('collect', args.authData, ctx);
     if (isCode(principal)) return { statusCode: principal.code };
     const order = this.accessOrder('collect', principal, args.orderNumber, true);
     if (isCode(order)) return { statusCode: order.code };
@@ -282,8 +301,8 @@ export class EpkiService {
 
   // ---- revocation ----
 
-  revoke(args: RevokeArgs): number {
-    const principal = this.admit('revoke', args.authData);
+  revoke(args: RevokeArgs, ctx?: CallContext): number {
+    const principal = this.admit('revoke', args.authData, ctx);
     if (isCode(principal)) return principal.code;
     if (args.orderNumber === undefined || args.orderNumber <= 0) return Status.INVALID_ORDER_NUMBER;
     if ((args.reason ?? '').length > LIMITS.reason) return Status.INVALID_REASON;
@@ -299,21 +318,21 @@ export class EpkiService {
     return Status.SUCCESS;
   }
 
-  revokeBySerialNumber(args: RevokeBySerialNumberArgs): number {
-    const principal = this.admit('revokeBySerialNumber', args.authData);
+  revokeBySerialNumber(args: RevokeBySerialNumberArgs, ctx?: CallContext): number {
+    const principal = this.admit('revokeBySerialNumber', args.authData, ctx);
     if (isCode(principal)) return principal.code;
     if ((args.reason ?? '').length > LIMITS.reason) return Status.INVALID_REASON;
     const serial = canonicalSerial(args.serialNumber);
     if (!serial) return Status.INVALID_SERIAL_NUMBER;
-    const found = this.store.getBySerial(serial);
-    if (!found || found.customerUri !== principal.customer.customerLoginUri) return Status.SERIAL_NUMBER_NOT_FOUND;
+    const found = this.store.getBySerial(serial, principal.customer.customerLoginUri);
+    if (!found) return Status.SERIAL_NUMBER_NOT_FOUND;
     const order = this.gateOrder('revokeBySerialNumber', principal, found, false);
     if (isCode(order)) return order.code;
     return this.revokeIfIssued(order, args.reason ?? '', 'revokeBySerialNumber');
   }
 
-  revokeAllByPerson(args: RevokeAllByPersonArgs): number {
-    const principal = this.admit('revokeAllByPerson', args.authData);
+  revokeAllByPerson(args: RevokeAllByPersonArgs, ctx?: CallContext): number {
+    const principal = this.admit('revokeAllByPerson', args.authData, ctx);
     if (isCode(principal)) return principal.code;
     if (!isValidEmail(args.email)) return Status.INVALID_EMAIL;
     const { accounts } = this.deps;
@@ -341,8 +360,8 @@ export class EpkiService {
 
   // ---- account information ----
 
-  getKUTemplates(args: GetKUTemplatesArgs): KUTemplate[] {
-    const principal = this.admit('getKUTemplates', args.authData);
+  getKUTemplates(args: GetKUTemplatesArgs, ctx?: CallContext): KUTemplate[] {
+    const principal = this.admit('getKUTemplates', args.authData, ctx);
     // the operation returns a bare list: a refused call gets an empty one
     if (isCode(principal)) return [];
     return this.deps.accounts

@@ -1,4 +1,5 @@
-import { isOperationName, OPERATIONS, type OperationName } from '../../wsdl/contract.js';
+import { z } from 'zod';
+import { OPERATIONS, type OperationName } from '../../wsdl/contract.js';
 import { statusEntry } from '../../wsdl/status-codes.js';
 import type { Accounts, AuthDataInput } from './accounts.js';
 import type { Clock } from './clock.js';
@@ -80,21 +81,104 @@ function operationsAnswering(code: number): readonly OperationName[] {
   return statusEntry(code)?.operations ?? [];
 }
 
+/** The most calls one rule may answer: beyond it, a rule with no count (until cleared) says it better. */
+export const MAX_FAULT_COUNT = 1_000_000;
+
+const FAULT_FIELDS = ['customer', 'operation', 'code', 'transport', 'count', 'rate', 'hangMs', 'after'];
+
+/** A fault spec's shape; the checks that need the accounts, the catalog or the hang limit follow in `check`. */
+const faultSpecSchema = z.strictObject(
+  {
+    customer: z
+      .string({ error: 'customer (a customerLoginUri) is required: faults are scoped to one customer' })
+      .min(1, { error: 'customer (a customerLoginUri) is required: faults are scoped to one customer' })
+      .max(256, { error: 'customer has at most 256 characters' }),
+    operation: z.enum(OPERATIONS, { error: `operation must be one of ${OPERATIONS.join(', ')}` }).optional(),
+    code: z.number({ error: 'code must be a status code of the catalog (a whole number)' }).int().optional(),
+    transport: z
+      .enum(Object.keys(TRANSPORT_FAULTS) as [TransportFaultKind, ...TransportFaultKind[]], {
+        error: `transport must be one of ${Object.keys(TRANSPORT_FAULTS).join(', ')}`,
+      })
+      .optional(),
+    count: z
+      .number({ error: 'count must be a whole number >= 1' })
+      .int({ error: 'count must be a whole number >= 1' })
+      .min(1, { error: 'count must be a whole number >= 1' })
+      .max(MAX_FAULT_COUNT, { error: `count must be at most ${MAX_FAULT_COUNT} (leave it out: until cleared)` })
+      .optional(),
+    rate: z
+      .number({ error: 'rate must be a number with 0 < rate <= 1' })
+      .gt(0, { error: 'rate must be a number with 0 < rate <= 1' })
+      .lte(1, { error: 'rate must be a number with 0 < rate <= 1' })
+      .optional(),
+    hangMs: z
+      .number({ error: 'hangMs must be a whole number of milliseconds >= 0' })
+      .int({ error: 'hangMs must be a whole number of milliseconds >= 0' })
+      .min(0, { error: 'hangMs must be a whole number of milliseconds >= 0' })
+      .optional(),
+    after: z.boolean({ error: 'after must be true or false' }).optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.join(', ')}; a fault has ${FAULT_FIELDS.join(', ')}`
+        : issue.code === 'invalid_type' && issue.path?.length === 0
+          ? 'a fault is a JSON object: {"customer": "sandbox", "operation": "collect", "code": -14, "count": 2}'
+          : undefined,
+  },
+);
+
+/** A zod error as one line: each problem with its path. */
+export function zodProblems(error: z.ZodError): string {
+  return error.issues
+    .map((i) => (i.path.length && !i.message.startsWith(String(i.path[0])) ? `${i.path.join('.')}: ` : '') + i.message)
+    .join('; ');
+}
+
+export interface FaultLimits {
+  /** longest hang and its default (faultHangLimitMs) */
+  hangLimitMs: number;
+  /** rules queued at most, all customers together (faultLimit) */
+  maxRules: number;
+}
+
 export class FaultInjector implements CodeInjector {
-  private rules: FaultRule[] = [];
+  /** each customer's rules in the order queued: a call looks only at its own customer's */
+  private readonly rules = new Map<string, FaultRule[]>();
+  private count = 0;
   private nextId = 1;
 
   constructor(
     private readonly random: SeededRandom,
     private readonly clock: Clock,
-    private readonly limits: { hangLimitMs: number },
+    private readonly limits: FaultLimits,
     /** customers that exist (a rule for an unknown one is a typo, not a scope) and who a call's authData names */
     private readonly accounts: Pick<Accounts, 'customer' | 'authenticate'>,
   ) {}
 
   /** Check a spec and queue it; throws FaultSpecError with a message fit for a 400 answer. */
   add(input: unknown): FaultRule {
-    const spec = this.check(input);
+    return this.addAll([input])[0];
+  }
+
+  /** Check every spec, then queue them all, or none (a bad spec or too many): FaultSpecError. */
+  addAll(inputs: readonly unknown[]): FaultRule[] {
+    const specs = inputs.map((input, i) => {
+      try {
+        return this.check(input);
+      } catch (err) {
+        if (err instanceof FaultSpecError && inputs.length > 1) throw new FaultSpecError(`fault ${i}: ${err.message}`);
+        throw err;
+      }
+    });
+    if (this.count + specs.length > this.limits.maxRules)
+      throw new FaultSpecError(
+        `at most ${this.limits.maxRules} fault rules may be queued (faultLimit); ${this.count} are, and ${specs.length} more were asked for: clear some first (DELETE /admin/api/faults)`,
+      );
+    return specs.map((spec) => this.queue(spec));
+  }
+
+  private queue(spec: FaultSpec): FaultRule {
     const rule: FaultRule = {
       id: this.nextId++,
       customer: spec.customer,
@@ -111,73 +195,64 @@ export class FaultInjector implements CodeInjector {
       seen: 0,
       createdAt: this.clock.now(),
     };
-    this.rules.push(rule);
+    let own = this.rules.get(rule.customer);
+    if (!own) this.rules.set(rule.customer, (own = []));
+    own.push(rule);
+    this.count++;
     return { ...rule };
   }
 
   private check(input: unknown): FaultSpec {
-    if (typeof input !== 'object' || input === null || Array.isArray(input))
-      throw new FaultSpecError(
-        'a fault is a JSON object: {"customer": "sandbox", "operation": "collect", "code": -14, "count": 2}',
-      );
-    const s = input as Record<string, unknown>;
-    const known = ['customer', 'operation', 'code', 'transport', 'count', 'rate', 'hangMs', 'after'];
-    const unknown = Object.keys(s).filter((k) => !known.includes(k));
-    if (unknown.length)
-      throw new FaultSpecError(`unknown field(s) ${unknown.join(', ')}; a fault has ${known.join(', ')}`);
-    if (typeof s.customer !== 'string' || !s.customer)
-      throw new FaultSpecError('customer (a customerLoginUri) is required: faults are scoped to one customer');
+    const parsed = faultSpecSchema.safeParse(input);
+    if (!parsed.success) throw new FaultSpecError(zodProblems(parsed.error));
+    const s = parsed.data;
     if (!this.accounts.customer(s.customer))
       throw new FaultSpecError(`customer ${JSON.stringify(s.customer)} is not in the accounts fixture`);
-    if (s.operation !== undefined && (typeof s.operation !== 'string' || !isOperationName(s.operation))) {
-      throw new FaultSpecError(`operation must be one of ${OPERATIONS.join(', ')}`);
-    }
-    const operation = s.operation;
     if ((s.code === undefined) === (s.transport === undefined))
       throw new FaultSpecError('give exactly one of code (a catalog status code) or transport');
     if (s.code !== undefined) {
-      if (typeof s.code !== 'number' || !Number.isInteger(s.code) || !statusEntry(s.code))
-        throw new FaultSpecError(
-          `code ${JSON.stringify(s.code)} is not a status code of the catalog (docs/status-codes.md)`,
-        );
+      if (!statusEntry(s.code))
+        throw new FaultSpecError(`code ${s.code} is not a status code of the catalog (docs/status-codes.md)`);
       const ops = operationsAnswering(s.code);
-      if (operation && !ops.includes(operation))
-        throw new FaultSpecError(`${operation} never answers ${s.code} (the catalog lists it for ${ops.join(', ')})`);
+      if (s.operation && !ops.includes(s.operation))
+        throw new FaultSpecError(`${s.operation} never answers ${s.code} (the catalog lists it for ${ops.join(', ')})`);
       if (s.after) throw new FaultSpecError('after applies to transport faults only');
     }
-    if (s.transport !== undefined && (typeof s.transport !== 'string' || !(s.transport in TRANSPORT_FAULTS))) {
-      throw new FaultSpecError(`transport must be one of ${Object.keys(TRANSPORT_FAULTS).join(', ')}`);
-    }
-    if (s.count !== undefined && (typeof s.count !== 'number' || !Number.isInteger(s.count) || s.count < 1))
-      throw new FaultSpecError('count must be a whole number >= 1');
-    if (s.rate !== undefined && (typeof s.rate !== 'number' || !(s.rate > 0 && s.rate <= 1)))
-      throw new FaultSpecError('rate must be a number with 0 < rate <= 1');
     if (s.hangMs !== undefined) {
       if (s.transport !== 'hang') throw new FaultSpecError('hangMs applies to transport "hang" only');
-      if (typeof s.hangMs !== 'number' || !Number.isInteger(s.hangMs) || s.hangMs < 0)
-        throw new FaultSpecError('hangMs must be a whole number of milliseconds >= 0');
       if (s.hangMs > this.limits.hangLimitMs)
         throw new FaultSpecError(
           `hangMs ${s.hangMs} is above the limit of ${this.limits.hangLimitMs} (faultHangLimitMs)`,
         );
     }
-    if (s.after !== undefined && typeof s.after !== 'boolean') throw new FaultSpecError('after must be true or false');
-    return s as unknown as FaultSpec;
+    return s;
   }
 
+  /** Queued rules, oldest first: all, or one customer's. */
   list(customer?: string): FaultRule[] {
-    return this.rules.filter((r) => customer === undefined || r.customer === customer).map((r) => ({ ...r }));
+    const rules =
+      customer === undefined
+        ? [...this.rules.values()].flat().sort((a, b) => a.id - b.id)
+        : (this.rules.get(customer) ?? []);
+    return rules.map((r) => ({ ...r }));
+  }
+
+  /** how many rules are queued, all customers together */
+  get size(): number {
+    return this.count;
   }
 
   /** Remove rules (all, one customer's, or one by id); returns how many went. */
   clear(filter: { customer?: string; id?: number } = {}): number {
-    const before = this.rules.length;
-    this.rules = this.rules.filter(
-      (r) =>
-        (filter.customer !== undefined && r.customer !== filter.customer) ||
-        (filter.id !== undefined && r.id !== filter.id),
-    );
-    return before - this.rules.length;
+    const before = this.count;
+    for (const [customer, rules] of this.rules) {
+      if (filter.customer !== undefined && customer !== filter.customer) continue;
+      const kept = filter.id === undefined ? [] : rules.filter((r) => r.id !== filter.id);
+      this.count -= rules.length - kept.length;
+      if (kept.length) this.rules.set(customer, kept);
+      else this.rules.delete(customer);
+    }
+    return before - this.count;
   }
 
   /** CodeInjector: the code an injected rule answers for this call, if one fires. */
@@ -197,7 +272,7 @@ export class FaultInjector implements CodeInjector {
    */
   transportFor(authData: AuthDataInput | undefined, operation: OperationName): TransportFault | undefined {
     const customerUri = authData?.customerLoginUri;
-    if (customerUri === undefined || !this.rules.some((r) => r.customer === customerUri && r.transport !== undefined))
+    if (customerUri === undefined || !this.rules.get(customerUri)?.some((r) => r.transport !== undefined))
       return undefined;
     if (!this.accounts.authenticate(authData)) return undefined;
     const rule = this.fire(
@@ -213,12 +288,18 @@ export class FaultInjector implements CodeInjector {
   }
 
   private fire(customer: string, matches: (r: FaultRule) => boolean): FaultRule | undefined {
-    for (const rule of this.rules) {
-      if (rule.customer !== customer || !matches(rule)) continue;
+    const rules = this.rules.get(customer);
+    if (!rules) return undefined;
+    for (const [i, rule] of rules.entries()) {
+      if (!matches(rule)) continue;
       rule.seen++;
       if (rule.rate !== undefined && this.random.stream(faultStreamName(customer)).float() >= rule.rate) continue;
       rule.fired++;
-      if (rule.remaining !== undefined && --rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);
+      if (rule.remaining !== undefined && --rule.remaining <= 0) {
+        rules.splice(i, 1);
+        this.count--;
+        if (!rules.length) this.rules.delete(customer);
+      }
       return rule;
     }
     return undefined;

@@ -5,6 +5,7 @@ import type { TbsSigner } from '../ca/sign-pool.js';
 import type { TestCa } from '../ca/test-ca.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, KuTemplate } from './accounts.js';
+import { LAST_INSTANT_MS } from './clock.js';
 import { leafSubject, UNKNOWN_ORGANIZATION } from './leaf-subject.js';
 import type { IssuedCertificate, Order } from './orders.js';
 import type { SeededRandom } from './random.js';
@@ -70,8 +71,9 @@ export class Issuance {
     const org = (customer && accounts.organization(customer, order.orgId)) ?? UNKNOWN_ORGANIZATION;
     const serial = this.newSerial();
     const notBefore = new Date(Math.floor(now / 1000) * 1000);
-    // notAfter is inclusive (RFC 5280 4.1.2.5): the certificate is valid for exactly validityDays days (SBR 6.3.2)
-    const notAfter = new Date(notBefore.getTime() + this.deps.validityDays * DAY_MS - 1000);
+    // notAfter is inclusive (RFC 5280 4.1.2.5): the certificate is valid for exactly validityDays days (SBR 6.3.2),
+    // and never past what a certificate time can say (the clock stops at the CA's notAfter, the validity adds to it)
+    const notAfter = new Date(Math.min(notBefore.getTime() + this.deps.validityDays * DAY_MS - 1000, LAST_INSTANT_MS));
     return {
       csr,
       subject: leafSubject(org, order.username, order.email),

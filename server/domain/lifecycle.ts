@@ -3,7 +3,7 @@ import { readScriptTag, withScriptTags, type ScriptTag, type ScriptTagForm } fro
 import type { ParsedCsr } from '../ca/csr.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { Accounts, Organization } from './accounts.js';
-import type { Clock } from './clock.js';
+import { MAX_DURATION_MS, type Clock } from './clock.js';
 import type { Issuance } from './issuance.js';
 import { reasonCodeFromText, type Order, type OrderState, type ScheduledStep } from './orders.js';
 import type { RandomStream, SeededRandom } from './random.js';
@@ -20,11 +20,16 @@ export type DelaySpec =
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "0", "1500" (ms), "3s", "500ms", "2m", "1h", "1d", "2s-8s", "3polls" / "3 polls". */
+/** "0", "1500" (ms), "3s", "500ms", "2m", "1h", "1d", "2s-8s", "3polls" / "3 polls"; at most MAX_DURATION_MS. */
 export function parseDelay(text: string | number): DelaySpec {
+  const bounded = (ms: number): number => {
+    if (ms > MAX_DURATION_MS)
+      throw new Error(`invalid delay ${JSON.stringify(text)}: at most ${MAX_DURATION_MS} ms (100 years)`);
+    return ms;
+  };
   if (typeof text === 'number') {
     if (!Number.isFinite(text) || text < 0) throw new Error(`invalid delay ${text}: give milliseconds >= 0`);
-    return { kind: 'fixed', ms: text };
+    return { kind: 'fixed', ms: bounded(text) };
   }
   const t = text.trim().toLowerCase();
   const polls = /^(\d+)\s*polls?$/.exec(t);
@@ -32,7 +37,7 @@ export function parseDelay(text: string | number): DelaySpec {
   const one = (s: string): number => {
     const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?$/.exec(s.trim());
     if (!m) throw new Error(`invalid delay "${text}": use e.g. 0, 500ms, 3s, 2s-8s or 3polls`);
-    return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']);
+    return bounded(Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']));
   };
   const range = t.split('-');
   if (range.length === 2) {
@@ -87,7 +92,7 @@ export const SCRIPT_TAGS: Record<ScriptTagForm, string> = {
   fail14:
     'the next call about the order (getCollectStatus, collect, revoke, revokeBySerialNumber) answers -14, once; then the order goes on as it would',
   'delay<D>':
-    "this order's processing delay in the delay notation, overriding the organization's and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h`",
+    "this order's processing delay in the delay notation, overriding the organization's and the default: `+delay30s`, `+delay2s-8s`, `+delay5polls`, `+delay1h` (at most 100 years: a longer one is plain plus-addressing, the order takes its usual delay)",
 };
 
 const alice = (tag: ScriptTag) => withScriptTags('alice@example.com', [tag]);

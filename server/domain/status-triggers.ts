@@ -55,7 +55,7 @@ const TRIGGERS: Record<StatusName, StatusTrigger> = {
   CSR_INVALID_SIGNATURE: { trigger: 'a CSR whose self-signature does not verify (fixtures/csr/bad-signature.csr)' },
   CSR_UNSUPPORTED_KEY_SIZE: {
     trigger:
-      'an RSA key under 2048 or over 8192 bits, or not a whole number of bytes (fixtures/csr/rsa-512.csr, fixtures/csr/rsa-2052.csr, fixtures/csr/rsa-8200.csr)',
+      'an RSA key under 2048 or over 8192 bits, or not a whole number of bytes (fixtures/csr/rsa-512.csr, fixtures/csr/rsa-2052.csr, fixtures/csr/rsa-8200.csr), or with a public exponent that is even or outside 2^16+1..2^256-1 (fixtures/csr/rsa-2048-e3.csr)',
   },
   // +fail14 acts only where an order is looked up by number or serial (SCRIPT_TAGS in lifecycle.ts)
   UNKNOWN_ERROR: {

@@ -3,6 +3,7 @@ import type { RequestListener } from 'node:http';
 import { SERVICE_PATH } from '../../wsdl/contract.js';
 import type { MockAdmin } from '../admin/admin.js';
 import { adminApi } from '../admin/api.js';
+import { adminGuard, allowedAdminHosts } from '../admin/guard.js';
 import { adminPage } from '../admin/page.js';
 import type { Revocation } from '../ca/revocation.js';
 import type { TestCa } from '../ca/test-ca.js';
@@ -36,6 +37,8 @@ export interface App {
   /** what the HTTP server runs: SOAP POSTs straight to the endpoint, everything else through express */
   listener: RequestListener;
   express: express.Express;
+  /** how many rendered WSDLs are cached (for tests of the bound) */
+  wsdlCacheSize: () => number;
 }
 
 export function createApp(parts: AppParts): App {
@@ -45,19 +48,22 @@ export function createApp(parts: AppParts): App {
   app.set('trust proxy', false);
   app.set('etag', false);
 
+  const baseUrl = { publicBaseUrl: config.publicBaseUrl, trustProxy: config.trustProxy };
   const soap = soapEndpoint({
     handlers: service,
     profile: { namespace: config.namespace, strict: config.strict, acceptUriAlias: config.acceptUriAlias },
-    publicBaseUrl: config.publicBaseUrl,
+    baseUrl,
     maxBodyBytes: config.maxBodyBytes,
     onCall: parts.onCall,
     intercept: parts.intercept,
   });
   app.use(soap.router);
-  app.use(caRoutes(ca, config.publicBaseUrl));
+  app.use(caRoutes(ca, baseUrl));
   if (parts.revocation) app.use(revocationRoutes(parts.revocation));
   app.use(healthRoutes(parts.readiness ?? new Readiness()));
   if (parts.admin) {
+    // before the token: a rebinding or cross-site request learns nothing, not even that a token is needed
+    app.use('/admin', adminGuard({ allowedHosts: allowedAdminHosts(config), trustProxy: config.trustProxy }));
     app.use(adminApi(parts.admin, config.adminToken));
     app.use(adminPage(parts.admin, config.adminToken));
   }
@@ -98,5 +104,5 @@ export function createApp(parts: AppParts): App {
     if (req.method === 'POST' && path === SERVICE_PATH) soap.handlePost(req, res);
     else app(req, res);
   };
-  return { listener, express: app };
+  return { listener, express: app, wsdlCacheSize: soap.wsdlCacheSize };
 }

@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { cpsText } from '../ca/cps.js';
 import type { TestCa } from '../ca/test-ca.js';
 import { CA_PATHS } from '../ca/urls.js';
-import { requestBaseUrl } from '../soap/base-url.js';
+import { requestBaseUrl, type BaseUrlSource } from '../soap/base-url.js';
 
 /**
  * The test CA's certificates, for trust stores and chain building (AIA caIssuers points at the .cer ones), and
@@ -10,9 +10,9 @@ import { requestBaseUrl } from '../soap/base-url.js';
  * The intermediate is the one naming the URL the request came in on (TestCa.issuingFor), so the root CRL
  * and root certificate it points at are reachable by whoever downloaded it.
  */
-export function caRoutes(ca: TestCa, publicBaseUrl?: string): Router {
+export function caRoutes(ca: TestCa, baseUrl: BaseUrlSource): Router {
   const router = express.Router();
-  const issuing = (req: express.Request) => ca.issuingFor(requestBaseUrl(req, publicBaseUrl));
+  const issuing = (req: express.Request) => ca.issuingFor(requestBaseUrl(req, baseUrl));
   const pem = (body: (req: express.Request) => string) => (req: express.Request, res: express.Response) => {
     res.type('application/x-pem-file').send(body(req));
   };

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { contract, OPERATIONS } from '../../wsdl/contract.js';
 import type { TestCa } from '../ca/test-ca.js';
+import { clockBounds, isoOrNumber, type Clock } from '../domain/clock.js';
 import type { OrderStore } from '../store/order-store.js';
 
 /**
@@ -56,8 +57,11 @@ export function healthRoutes(readiness: Readiness): Router {
   return router;
 }
 
-/** The mock's own checks: its CA (with the issuing key), the WSDL contract, and a read from the order store. */
-export function mockReadiness(parts: { ca: TestCa; store: OrderStore }): Readiness {
+/**
+ * The mock's own checks: its CA (with the issuing key), the WSDL contract, a read from the order store, and
+ * its clock inside the issuing CA's validity (else every enroll would fail).
+ */
+export function mockReadiness(parts: { ca: TestCa; store: OrderStore; clock: Clock }): Readiness {
   return new Readiness()
     .add('ca', () => {
       if (!parts.ca.issuing.key || !parts.ca.root.x509) throw new Error('the test CA is not loaded');
@@ -67,5 +71,13 @@ export function mockReadiness(parts: { ca: TestCa; store: OrderStore }): Readine
     })
     .add('store', () => {
       parts.store.maxOrderNumber();
+    })
+    .add('clock', () => {
+      const now = parts.clock.now();
+      const { from, to } = clockBounds(parts.ca);
+      if (!(now >= from && now <= to))
+        throw new Error(
+          `the mock's clock reads ${isoOrNumber(now)}, outside the issuing CA's validity (${isoOrNumber(from)} to ${isoOrNumber(to)}): set it with POST /admin/api/clock {"now": "..."}, or restart with --clock-reset`,
+        );
     });
 }

@@ -219,7 +219,7 @@ export function proxyListener(opts: ProxyHttpOptions): RequestListener {
               XML_TYPE.test(headerText(got.headers['content-type'])) &&
               !got.headers['content-encoding']
             ) {
-              const location = requestBaseUrl(req, opts.publicBaseUrl) + SERVICE_PATH;
+              const location = requestBaseUrl(req, { publicBaseUrl: opts.publicBaseUrl }) + SERVICE_PATH;
               out = Buffer.from(rewriteWsdlLocations(got.body.toString('utf8'), location, upstreamPath), 'utf8');
             }
             answer({ response: { status: got.status, headers: endToEnd(got.headers), body: out }, upstream: got }, got);

@@ -6,8 +6,10 @@ import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types
 import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
 import type { TransportFault } from '../domain/faults.js';
-import { requestBaseUrl } from './base-url.js';
+import { Lru } from '../lib/lru.js';
+import { requestBaseUrl, type BaseUrlSource } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
+import type { SoapCallRecord } from './call-record.js';
 import { SOAP11_CONTENT_TYPE, SoapFault } from './fault.js';
 import { RequestReader, type WireProfile } from './request.js';
 import { breakTransport } from './transport-faults.js';
@@ -28,23 +30,13 @@ export type OperationHandlers = {
   ) => OperationResults[K] | Promise<OperationResults[K]>;
 };
 
-/** One answered SOAP call, for the journal and the logs. */
-export interface SoapCallRecord {
-  at: number;
-  operation?: OperationName;
-  customerUri?: string;
-  orderNumber?: number;
-  /** the status code answered, for operations that answer one */
-  code?: number;
-  fault?: string;
-  httpStatus: number;
-  latencyMs: number;
-}
+export type { SoapCallRecord } from './call-record.js';
 
 export interface SoapEndpointOptions {
   handlers: OperationHandlers;
   profile: WireProfile;
-  publicBaseUrl?: string;
+  /** the public base URL and whether X-Forwarded-* are trusted */
+  baseUrl: BaseUrlSource;
   maxBodyBytes: number;
   onCall?: (record: SoapCallRecord) => void;
   /**
@@ -53,6 +45,9 @@ export interface SoapEndpointOptions {
    */
   intercept?: (call: { operation: OperationName; authData?: AuthData }) => TransportFault | undefined;
 }
+
+/** WSDLs rendered for the base URLs seen last (a client fetches the WSDL at its start, often again and again). */
+export const WSDL_CACHE_SIZE = 32;
 
 function statusCodeOf(op: OperationName, result: unknown): number | undefined {
   if (typeof result === 'number') return result;
@@ -85,6 +80,8 @@ export interface SoapEndpoint {
    * route calls the same function, so both paths answer identically.
    */
   handlePost: (req: IncomingMessage, res: ServerResponse) => void;
+  /** how many rendered WSDLs are kept (for tests of the bound) */
+  wsdlCacheSize: () => number;
 }
 
 /** The texts of a refused request body, as faults. */
@@ -101,15 +98,18 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   const reader = new RequestReader(profile);
   // Metro's shape; a result the schema forbids is a bug here, answered as a Server fault, never sent
   const encoder = new SoapEncoder({ namespace: profile.namespace, checkOccurrences: true });
-  const wsdlCache = new Map<string, string>();
+  // the location comes from the Host header (client input): bounded
+  const wsdlCache = new Lru<string, string>(WSDL_CACHE_SIZE);
   const router = express.Router();
 
   router.get(SERVICE_PATH, (req, res) => {
-    const location = requestBaseUrl(req, opts.publicBaseUrl) + SERVICE_PATH;
+    const location = requestBaseUrl(req, opts.baseUrl) + SERVICE_PATH;
     if (wantsWsdl(req)) {
-      let text = wsdlCache.get(location);
-      if (!text) wsdlCache.set(location, (text = renderWsdl(profile.namespace, location)));
-      sendXml(res, 200, text);
+      sendXml(
+        res,
+        200,
+        wsdlCache.getOrSet(location, () => renderWsdl(profile.namespace, location)),
+      );
       return;
     }
     res
@@ -167,7 +167,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
         });
       };
       try {
-        const answer = handle(body ?? Buffer.alloc(0), record, requestBaseUrl(req, opts.publicBaseUrl));
+        const answer = handle(body ?? Buffer.alloc(0), record, requestBaseUrl(req, opts.baseUrl));
         if (answer instanceof Promise) answer.then(respond, failed);
         else respond(answer);
       } catch (err) {
@@ -191,22 +191,27 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   function handle(body: Buffer, record: SoapCallRecord, baseUrl: string): Answer | Promise<Answer> {
     const { name, args } = reader.read(body);
     record.operation = name;
-    record.customerUri = (args.authData as { customerLoginUri?: string } | undefined)?.customerLoginUri;
     if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
-    const transport = opts.intercept?.({ operation: name, authData: args.authData as AuthData | undefined });
+    const authData = args.authData as AuthData | undefined;
+    const transport = opts.intercept?.({ operation: name, authData });
+    // a transport fault fires only for a call whose authData authenticates: the call is its customer's
+    if (transport) record.customerUri = authData?.customerLoginUri;
     if (transport && !transport.after) return { xml: '', transport };
     const handler = opts.handlers[name] as (a: unknown, c: CallContext) => unknown;
+    // the domain names the customer once authData authenticates; an unauthenticated call is filed under none
+    const ctx: CallContext = { baseUrl };
     const answer = (result: unknown): Answer => {
+      record.customerUri = ctx.customer;
       record.code = statusCodeOf(name, result);
       if ((name === 'enroll' || name === 'enrollUsingKUTemplates') && typeof result === 'number' && result > 0)
         record.orderNumber = result;
       return { xml: encoder.response(name, result), transport };
     };
-    const result = handler.call(opts.handlers, args, { baseUrl });
+    const result = handler.call(opts.handlers, args, ctx);
     return result instanceof Promise ? result.then(answer) : answer(result);
   }
 
-  return { router, handlePost };
+  return { router, handlePost, wsdlCacheSize: () => wsdlCache.size };
 }
 
 /** Metro's exact Content-Type (no space before charset); written directly so Express does not rewrite it. */

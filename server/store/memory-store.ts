@@ -1,5 +1,5 @@
 import type { Order, OrderState } from '../domain/orders.js';
-import type { OrderFilter, OrderStore } from './order-store.js';
+import { dueAt, newestFirst, type OrderFilter, type OrderStore } from './order-store.js';
 import { Slabs, type Extent } from './slabs.js';
 
 /**
@@ -21,6 +21,8 @@ interface Row extends Extent {
   state: OrderState;
   createdAt: number;
   serial?: string;
+  /** dueAt(order) */
+  dueAt?: number;
 }
 
 /** A row as one literal, so every row has the same small shape (a spread makes a bigger object). */
@@ -33,6 +35,7 @@ function row(
   state: OrderState,
   createdAt: number,
   serial: string | undefined,
+  due: number | undefined,
 ): Row {
   return {
     slab: extent.slab,
@@ -45,8 +48,12 @@ function row(
     state,
     createdAt,
     serial,
+    dueAt: due,
   };
 }
+
+/** Pages up to this long are selected as rows are found; longer ones sort every match. */
+const SHORT_PAGE = 256;
 
 // packed layout: u32 JSON bytes, i32 CSR bytes, i32 certificate bytes (-1: not packed, kept in the JSON), then the three
 const HEADER = 12;
@@ -101,14 +108,15 @@ export class MemoryOrderStore implements OrderStore {
     if (order.orderNumber > this.maxNumber) this.maxNumber = order.orderNumber;
   }
 
-  get(orderNumber: number): Order | undefined {
+  get(orderNumber: number, customerUri?: string): Order | undefined {
     const row = this.orders.get(orderNumber);
-    return row && this.unpack(row);
+    if (!row || (customerUri !== undefined && row.customerUri !== customerUri)) return undefined;
+    return this.unpack(row);
   }
 
-  getBySerial(serial: string): Order | undefined {
+  getBySerial(serial: string, customerUri?: string): Order | undefined {
     const n = this.bySerial.get(serial);
-    return n === undefined ? undefined : this.get(n);
+    return n === undefined ? undefined : this.get(n, customerUri);
   }
 
   findByEmail(customerUri: string, orgId: number, email: string): Order[] {
@@ -116,29 +124,58 @@ export class MemoryOrderStore implements OrderStore {
     return set ? [...set].map((n) => this.get(n)!).filter(Boolean) : [];
   }
 
-  private matching(filter: OrderFilter = {}): Row[] {
+  /** Every row the filter matches, in no order: only the rows' own fields are read, no order is unpacked. */
+  private *matching(filter: OrderFilter): Generator<Row> {
     const email = filter.email?.toLowerCase();
-    const out: Row[] = [];
+    const { after, dueBy } = filter;
     for (const o of this.orders.values()) {
       if (filter.customerUri !== undefined && o.customerUri !== filter.customerUri) continue;
       if (filter.orgId !== undefined && o.orgId !== filter.orgId) continue;
       if (email !== undefined && o.email.toLowerCase() !== email) continue;
-      if (filter.state !== undefined && o.state !== filter.state) continue;
-      out.push(o);
+      if (
+        filter.state !== undefined &&
+        o.state !== filter.state &&
+        !(dueBy !== undefined && o.dueAt !== undefined && o.dueAt <= dueBy)
+      )
+        continue;
+      if (after !== undefined && newestFirst(after, o) >= 0) continue;
+      yield o;
     }
-    return out;
   }
 
   list(filter: OrderFilter = {}): Order[] {
-    const all = this.matching(filter).sort((a, b) => b.createdAt - a.createdAt || b.orderNumber - a.orderNumber);
     const start = filter.offset ?? 0;
-    return all
-      .slice(start, filter.limit === undefined ? undefined : start + filter.limit)
+    const end = filter.limit === undefined ? Infinity : start + filter.limit;
+    return this.newest(filter, end)
+      .slice(start, end)
       .map((row) => this.unpack(row));
   }
 
+  /** The first `end` matching rows, newest first. A short page keeps them sorted as found instead of sorting all. */
+  private newest(filter: OrderFilter, end: number): Row[] {
+    if (end > SHORT_PAGE) return [...this.matching(filter)].sort(newestFirst);
+    const top: Row[] = [];
+    if (end <= 0) return top;
+    for (const row of this.matching(filter)) {
+      if (top.length >= end && newestFirst(row, top[top.length - 1]) >= 0) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (newestFirst(top[mid], row) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, row);
+      if (top.length > end) top.pop();
+    }
+    return top;
+  }
+
   count(filter: OrderFilter = {}): number {
-    return this.matching(filter).length;
+    if (Object.values(filter).every((v) => v === undefined)) return this.orders.size;
+    let n = 0;
+    for (const _ of this.matching(filter)) n++;
+    return n;
   }
 
   maxOrderNumber(): number {
@@ -197,7 +234,17 @@ export class MemoryOrderStore implements OrderStore {
     let at = HEADER + packed.write(json, HEADER, 'utf8');
     if (csr) at += csr.copy(packed, at);
     certificate?.copy(packed, at);
-    return row(extent, orderNumber, customerUri, orgId, email, state, createdAt, order.certificate?.serial);
+    return row(
+      extent,
+      orderNumber,
+      customerUri,
+      orgId,
+      email,
+      state,
+      createdAt,
+      order.certificate?.serial,
+      dueAt(order),
+    );
   }
 
   private unpack(row: Row): Order {
@@ -235,7 +282,10 @@ export class MemoryOrderStore implements OrderStore {
       const moved = this.slabs.alloc(o.length);
       this.slabs.view(o).copy(this.slabs.view(moved));
       this.slabs.free(o);
-      this.orders.set(n, row(moved, o.orderNumber, o.customerUri, o.orgId, o.email, o.state, o.createdAt, o.serial));
+      this.orders.set(
+        n,
+        row(moved, o.orderNumber, o.customerUri, o.orgId, o.email, o.state, o.createdAt, o.serial, o.dueAt),
+      );
     }
   }
 }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Order } from '../domain/orders.js';
-import type { OrderFilter, OrderStore } from './order-store.js';
+import { dueAt, type OrderFilter, type OrderStore } from './order-store.js';
 
 /**
  * Orders in a SQLite file (better-sqlite3), for a mock started with a data directory.
@@ -52,6 +52,17 @@ export const MIGRATIONS: readonly Migration[] = [
     // never moved has orders but no clock, and would take a clockStart before the times already stored
     sql: `INSERT OR IGNORE INTO meta (key, value) SELECT 'clock_offset_ms', 0 WHERE EXISTS (SELECT 1 FROM orders);`,
   },
+  {
+    version: 3,
+    description: 'orders.due_at: when the next step falls due by time, so a listing finds what a clock move changed',
+    // dueAt() in order-store.ts: the step's instant, 0 for a poll-counted step with no polls left, else NULL
+    sql: `ALTER TABLE orders ADD COLUMN due_at INTEGER;
+          UPDATE orders SET due_at = CASE
+            WHEN json_extract(data, '$.next.at') IS NOT NULL THEN json_extract(data, '$.next.at')
+            WHEN json_extract(data, '$.next.afterPolls') <= 0 THEN 0
+          END;
+          CREATE INDEX orders_due ON orders (due_at) WHERE due_at IS NOT NULL;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -69,10 +80,13 @@ type Row = { data: string };
 
 export class SqliteOrderStore implements OrderStore {
   private readonly db: Database.Database;
+  /** prepared at the first save: a file opened with older migrations (a test making an old file) can still open */
+  private saveStmt?: Database.Statement;
   private readonly stmt: {
-    save: Database.Statement;
     get: Database.Statement<[number], Row>;
+    getOwn: Database.Statement<[number, string], Row>;
     bySerial: Database.Statement<[string], Row>;
+    bySerialOwn: Database.Statement<[string, string], Row>;
     byPerson: Database.Statement<[string, number, string], Row>;
     max: Database.Statement<[], { n: number | null }>;
   };
@@ -103,12 +117,12 @@ export class SqliteOrderStore implements OrderStore {
       throw new StoreError(`cannot open the order store ${file}: ${(err as Error).message}`);
     }
     this.stmt = {
-      save: this.db.prepare(
-        `INSERT OR REPLACE INTO orders (order_number, customer_uri, org_id, email_lc, state, serial, created_at, data)
-         VALUES (@orderNumber, @customerUri, @orgId, @emailLc, @state, @serial, @createdAt, @data)`,
-      ),
       get: this.db.prepare('SELECT data FROM orders WHERE order_number = ?'),
+      getOwn: this.db.prepare('SELECT data FROM orders WHERE order_number = ? AND customer_uri = ?'),
       bySerial: this.db.prepare('SELECT data FROM orders WHERE serial = ? ORDER BY order_number LIMIT 1'),
+      bySerialOwn: this.db.prepare(
+        'SELECT data FROM orders WHERE serial = ? AND customer_uri = ? ORDER BY order_number LIMIT 1',
+      ),
       byPerson: this.db.prepare(
         'SELECT data FROM orders WHERE customer_uri = ? AND org_id = ? AND email_lc = ? ORDER BY order_number',
       ),
@@ -163,7 +177,11 @@ export class SqliteOrderStore implements OrderStore {
   }
 
   save(order: Order): void {
-    this.stmt.save.run({
+    this.saveStmt ??= this.db.prepare(
+      `INSERT OR REPLACE INTO orders (order_number, customer_uri, org_id, email_lc, state, serial, created_at, due_at, data)
+       VALUES (@orderNumber, @customerUri, @orgId, @emailLc, @state, @serial, @createdAt, @dueAt, @data)`,
+    );
+    this.saveStmt.run({
       orderNumber: order.orderNumber,
       customerUri: order.customerUri,
       orgId: order.orgId,
@@ -171,16 +189,21 @@ export class SqliteOrderStore implements OrderStore {
       state: order.state,
       serial: order.certificate?.serial ?? null,
       createdAt: order.createdAt,
+      dueAt: dueAt(order) ?? null,
       data: JSON.stringify(order),
     });
   }
 
-  get(orderNumber: number): Order | undefined {
-    return parse(this.stmt.get.get(orderNumber));
+  get(orderNumber: number, customerUri?: string): Order | undefined {
+    return parse(
+      customerUri === undefined ? this.stmt.get.get(orderNumber) : this.stmt.getOwn.get(orderNumber, customerUri),
+    );
   }
 
-  getBySerial(serial: string): Order | undefined {
-    return parse(this.stmt.bySerial.get(serial));
+  getBySerial(serial: string, customerUri?: string): Order | undefined {
+    return parse(
+      customerUri === undefined ? this.stmt.bySerial.get(serial) : this.stmt.bySerialOwn.get(serial, customerUri),
+    );
   }
 
   findByEmail(customerUri: string, orgId: number, email: string): Order[] {
@@ -188,15 +211,26 @@ export class SqliteOrderStore implements OrderStore {
   }
 
   private where(filter: OrderFilter): { sql: string; params: unknown[] } {
-    const conditions: Array<[string, unknown]> = [
-      ['customer_uri', filter.customerUri],
-      ['org_id', filter.orgId],
-      ['email_lc', filter.email?.toLowerCase()],
-      ['state', filter.state],
-    ].filter(([, value]) => value !== undefined) as Array<[string, unknown]>;
+    const conditions: Array<[string, unknown[]]> = (
+      [
+        ['customer_uri = ?', filter.customerUri],
+        ['org_id = ?', filter.orgId],
+        ['email_lc = ?', filter.email?.toLowerCase()],
+      ] as Array<[string, unknown]>
+    )
+      .filter(([, value]) => value !== undefined)
+      .map(([sql, value]) => [sql, [value]]);
+    if (filter.state !== undefined)
+      conditions.push(
+        filter.dueBy === undefined
+          ? ['state = ?', [filter.state]]
+          : ['(state = ? OR due_at <= ?)', [filter.state, filter.dueBy]],
+      );
+    if (filter.after !== undefined)
+      conditions.push(['(created_at, order_number) < (?, ?)', [filter.after.createdAt, filter.after.orderNumber]]);
     return {
-      sql: conditions.length ? ' WHERE ' + conditions.map(([column]) => `${column} = ?`).join(' AND ') : '',
-      params: conditions.map(([, value]) => value),
+      sql: conditions.length ? ' WHERE ' + conditions.map(([sql]) => sql).join(' AND ') : '',
+      params: conditions.flatMap(([, params]) => params),
     };
   }
 

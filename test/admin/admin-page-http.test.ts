@@ -20,11 +20,12 @@ const page = async (path: string) => {
   const res = await fetch(mock.url + path);
   return { status: res.status, html: await res.text(), type: res.headers.get('content-type') };
 };
+/** A form POST as a browser sends it from the page: form-encoded, with the page's Origin. */
 const post = (path: string, body: Record<string, string> = {}, headers: Record<string, string> = {}) =>
   fetch(mock.url + path, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: mock.url, ...headers },
     body: new URLSearchParams(body),
   });
 

@@ -39,7 +39,7 @@ function adminPageExamples(): Example[] {
       const command = line.replace(/\s+#.*$/, '');
       const url = /\slocalhost:8080(\/[^'\s?]*)|\s'localhost:8080(\/[^'?]*)/.exec(command);
       if (!url) throw new Error(`no localhost:8080 URL in ${line}`);
-      const method = /\s-X (\w+)/.exec(command)?.[1] ?? (/\s-d\s/.test(command) ? 'POST' : 'GET');
+      const method = /\s-X (\w+)/.exec(command)?.[1] ?? (/\s(-d|--json)\s/.test(command) ? 'POST' : 'GET');
       return { line, command, method, path: url[1] ?? url[2] };
     });
 }

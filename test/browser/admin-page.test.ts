@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -141,5 +143,57 @@ describe('the admin page in chromium', () => {
     await page.getByRole('button', { name: 'Clear all faults' }).click();
     await expect.poll(() => page.locator('#panel-faults h2').textContent()).toBe('Queued faults (0)');
     expect(mock.admin.faults()).toEqual([]);
+  });
+
+  it('a page on another site cannot act through the browser: forms, no-cors fetches and frames get nothing done', async () => {
+    const n = await enroll('csrf-target+delay1h@example.com', 'Csrf Target');
+    const target = mock.url;
+    // the attacker's page, on another site (localhost is not 127.0.0.1's site)
+    const attacker = createServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`<!doctype html><title>attacker</title>
+<form id="text" method="post" action="${target}/admin/api/reset" enctype="text/plain" target="sink"><input name='{"x":"' value='"}'></form>
+<form id="form" method="post" action="${target}/admin/orders/${n}/approve" target="sink"></form>
+<iframe name="sink"></iframe><iframe id="framed" src="${target}/admin"></iframe>
+<script>
+  // one step after another, each when the last has answered; the title says when all are done
+  const sink = document.querySelector('iframe[name=sink]');
+  const steps = [
+    () => document.getElementById('text').submit(),
+    () => document.getElementById('form').submit(),
+  ];
+  const next = () => {
+    const step = steps.shift();
+    if (step) step();
+    else Promise.allSettled([
+      fetch('${target}/admin/api/reset', { method: 'POST', mode: 'no-cors', body: '{}' }),
+      fetch('${target}/admin/api/reset', { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{}' }),
+    ]).then(() => { document.title = 'done'; });
+  };
+  sink.addEventListener('load', next);
+  next();
+</script>`);
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    const seen: Array<{ url: string; status: number }> = [];
+    const onResponse = (r: { url(): string; status(): number }) => seen.push({ url: r.url(), status: r.status() });
+    page.on('response', onResponse);
+    try {
+      await page.goto(`http://localhost:${(attacker.address() as AddressInfo).port}/`);
+      await page.waitForFunction("document.title === 'done'");
+      expect(mock.store.get(n)?.state).toBe('processing');
+      expect(mock.admin.orders({ email: 'csrf-target+delay1h@example.com' })).toHaveLength(1);
+      for (const r of seen.filter((x) => x.url.startsWith(target) && x.url !== `${target}/admin`))
+        expect([403, 415], r.url).toContain(r.status);
+      expect(seen.filter((r) => /\/(reset|approve)$/.test(r.url))).toHaveLength(2); // both forms were posted
+      // the admin page refuses to be framed: the frame holds no admin page
+      const frame = await (await page.$('#framed'))!.contentFrame();
+      expect(frame).not.toBeNull();
+      const text = await frame!.evaluate<string>("document.body ? document.body.innerText : ''").catch(() => '');
+      expect(text).not.toContain('ccm-mock admin');
+    } finally {
+      page.off('response', onResponse);
+      attacker.close();
+    }
   });
 });

@@ -61,9 +61,9 @@ const setups: Array<[string, () => Promise<Setup>]> = [
     },
   ],
   [
-    'a proxy setting X-Forwarded-Host',
+    'a proxy setting X-Forwarded-Host (trustProxy)',
     async () => {
-      const mock = await createMockServer({ ca });
+      const mock = await createMockServer({ ca, trustProxy: true });
       const proxy = await forwardingProxy(mock.url);
       return { mock, base: proxy.url, close: async () => (await proxy.close(), await mock.close()) };
     },

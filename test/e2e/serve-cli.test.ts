@@ -132,7 +132,7 @@ describe('ccm-mock serve', () => {
     expect(await live.json()).toEqual({ status: 'ok' });
     const ready = await fetch(p.url + '/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { ca: 'ok', wsdl: 'ok', store: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { ca: 'ok', wsdl: 'ok', store: 'ok', clock: 'ok' } });
   });
 
   it('logs one JSON line per SOAP call (operation, customer, order, code, latency) and never a secret', async () => {
@@ -203,7 +203,7 @@ describe('ccm-mock serve with its own accounts, an admin token, a public URL and
         '--accounts',
         accountsFile,
         '--admin-token',
-        'flag-token',
+        'flag-token-0123456789',
         '--public-url',
         PUBLIC,
         '--cert-format',
@@ -212,7 +212,7 @@ describe('ccm-mock serve with its own accounts, an admin token, a public URL and
         '0',
       ],
       {
-        CCM_MOCK_ADMIN_TOKEN: 'env-token',
+        CCM_MOCK_ADMIN_TOKEN: 'env-token-0123456789',
         CCM_MOCK_CERT_FORMAT: 'pem-chain',
       },
     );
@@ -234,15 +234,15 @@ describe('ccm-mock serve with its own accounts, an admin token, a public URL and
   it('the admin API and page take the token of the flag only', async () => {
     const info = (headers: Record<string, string> = {}) => fetch(p.url + '/admin/api/info', { headers });
     expect((await info()).status).toBe(401);
-    expect((await info({ Authorization: 'Bearer env-token' })).status).toBe(401);
-    expect((await info({ Authorization: 'Bearer flag-token' })).status).toBe(200);
+    expect((await info({ Authorization: 'Bearer env-token-0123456789' })).status).toBe(401);
+    expect((await info({ Authorization: 'Bearer flag-token-0123456789' })).status).toBe(200);
     const page = await fetch(p.url + '/admin');
     expect(page.status).toBe(401);
     expect(page.headers.get('www-authenticate')).toMatch(/^Basic /);
     expect(
       (
         await fetch(p.url + '/admin', {
-          headers: { Authorization: 'Basic ' + Buffer.from('any:flag-token').toString('base64') },
+          headers: { Authorization: 'Basic ' + Buffer.from('any:flag-token-0123456789').toString('base64') },
         })
       ).status,
     ).toBe(200);

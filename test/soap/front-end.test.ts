@@ -252,15 +252,23 @@ describe('strict mode', () => {
 });
 
 describe('WSDL serving', () => {
-  it('rewrites soap:address to the URL the client used, honouring X-Forwarded-Proto/Host', async () => {
+  it('rewrites soap:address to the URL the client used, honouring X-Forwarded-Proto/Host with trustProxy', async () => {
     const direct = await (await fetch(mock.wsdlUrl)).text();
     expect(direct).toContain(`<soap:address location="${mock.endpoint}"/>`);
-    const proxied = await (
-      await fetch(mock.wsdlUrl, { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'ccm.example.test' } })
-    ).text();
-    expect(proxied).toContain('<soap:address location="https://ccm.example.test/ws/EPKIManager"/>');
-    const hostile = await (await fetch(mock.wsdlUrl, { headers: { 'X-Forwarded-Host': 'evil"><x' } })).text();
-    expect(hostile).not.toContain('evil"');
+    const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'ccm.example.test' };
+    // without trustProxy anyone could send these: not honoured
+    expect(await (await fetch(mock.wsdlUrl, { headers: forwarded })).text()).toContain(
+      `<soap:address location="${mock.endpoint}"/>`,
+    );
+    const proxy = await createMockServer({ trustProxy: true, ca: mock.ca });
+    try {
+      const proxied = await (await fetch(proxy.wsdlUrl, { headers: forwarded })).text();
+      expect(proxied).toContain('<soap:address location="https://ccm.example.test/ws/EPKIManager"/>');
+      const hostile = await (await fetch(proxy.wsdlUrl, { headers: { 'X-Forwarded-Host': 'evil"><x' } })).text();
+      expect(hostile).not.toContain('evil"');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('follows a configured public base URL and namespace', async () => {

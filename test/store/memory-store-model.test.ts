@@ -114,6 +114,11 @@ const filter: fc.Arbitrary<OrderFilter> = fc.record(
     orgId: fc.constantFrom(1001, 1002),
     email: emails,
     state: fc.constantFrom(...ORDER_STATES),
+    dueBy: fc.integer(),
+    after: fc.record({
+      createdAt: fc.integer({ min: 1_700_000_000_000, max: 1_700_000_000_005 }),
+      orderNumber: numbers,
+    }),
     limit: fc.nat(4),
     offset: fc.nat(3),
   },
@@ -180,15 +185,23 @@ class Model {
       .map((o) => this.get(o.orderNumber));
   }
   list(f: OrderFilter) {
+    /** when the order's next step is due by time: its instant, or 0 (the epoch: due) when no polls are left */
+    const due = (o: Order) =>
+      o.next?.at ?? (o.next?.afterPolls !== undefined && o.next.afterPolls <= 0 ? 0 : undefined);
+    const newer = (a: { createdAt: number; orderNumber: number }, b: { createdAt: number; orderNumber: number }) =>
+      b.createdAt - a.createdAt || b.orderNumber - a.orderNumber;
     const all = [...this.orders.values()]
       .filter(
         (o) =>
           (f.customerUri === undefined || o.customerUri === f.customerUri) &&
           (f.orgId === undefined || o.orgId === f.orgId) &&
           (f.email === undefined || o.email.toLowerCase() === f.email.toLowerCase()) &&
-          (f.state === undefined || o.state === f.state),
+          (f.state === undefined ||
+            o.state === f.state ||
+            (f.dueBy !== undefined && due(o) !== undefined && due(o)! <= f.dueBy)) &&
+          (f.after === undefined || newer(f.after, o) < 0),
       )
-      .sort((a, b) => b.createdAt - a.createdAt || b.orderNumber - a.orderNumber);
+      .sort(newer);
     const start = f.offset ?? 0;
     return all.slice(start, f.limit === undefined ? undefined : start + f.limit);
   }

@@ -100,6 +100,30 @@ describe.each(stores)('%s order store', (_name, make) => {
     store.close();
   });
 
+  it('pages by key (after) and, with a state, also hands over orders due by dueBy in other states', () => {
+    const store = make();
+    store.save(order(1000001, { next: { to: 'issued', at: 5000 } }));
+    store.save(order(1000002, { state: 'issued', next: undefined }));
+    store.save(order(1000003, { next: { to: 'rejected', at: 9000 } }));
+    store.save(order(1000004, { next: { to: 'issued', afterPolls: 0 } }));
+    store.save(order(1000005, { state: 'issued', next: undefined, createdAt: 1_700_000_000_000 + 1000002 }));
+    const numbers = (f: Parameters<OrderStore['list']>[0]) => store.list(f).map((o) => o.orderNumber);
+    // 1000005 was created at the same time as 1000002: the higher number lists first
+    expect(numbers({})).toEqual([1000004, 1000003, 1000005, 1000002, 1000001]);
+    expect(numbers({ after: { createdAt: 1_700_000_000_000 + 1000003, orderNumber: 1000003 } })).toEqual([
+      1000005, 1000002, 1000001,
+    ]);
+    expect(numbers({ after: { createdAt: 1_700_000_000_000 + 1000002, orderNumber: 1000005 }, limit: 1 })).toEqual([
+      1000002,
+    ]);
+    expect(numbers({ state: 'issued' })).toEqual([1000005, 1000002]);
+    expect(numbers({ state: 'issued', dueBy: 4999 })).toEqual([1000004, 1000005, 1000002]);
+    expect(numbers({ state: 'issued', dueBy: 9000 })).toEqual([1000004, 1000003, 1000005, 1000002, 1000001]);
+    expect(numbers({ state: 'issued', dueBy: 9000, limit: 2, offset: 1 })).toEqual([1000003, 1000005]);
+    expect(store.count({ state: 'issued', dueBy: 5000 })).toBe(4);
+    store.close();
+  });
+
   it('starts empty: maxOrderNumber 0', () => {
     const store = make();
     expect(store.maxOrderNumber()).toBe(0);
@@ -140,18 +164,19 @@ describe('SQLite order store', () => {
     }
   });
 
-  it('carries a version 1 file to version 2, orders kept; a failing migration leaves the file at version 1', () => {
-    const v1 = MIGRATIONS.slice(0, 1);
+  it('carries a file to the next version, orders kept; a failing migration leaves the file where it was', () => {
+    const current = MIGRATIONS;
+    const next = SCHEMA_VERSION + 1;
     // what a next migration looks like: a lookup column filled from the stored JSON
-    const v2: Migration = {
-      version: 2,
+    const added: Migration = {
+      version: next,
       description: 'orders.department, for finding orders by department',
       sql: `ALTER TABLE orders ADD COLUMN department TEXT;
             UPDATE orders SET department = json_extract(data, '$.department');
             CREATE INDEX orders_department ON orders (department);`,
     };
     const file = join(tempDir(), 'ccm-mock.db');
-    const old = new SqliteOrderStore(file, v1);
+    const old = new SqliteOrderStore(file, current);
     old.save(order(1000001, { department: 'Engineering', email: 'Carol@Example.com' }));
     old.save(
       order(1000002, {
@@ -160,26 +185,26 @@ describe('SQLite order store', () => {
       }),
     );
     old.setMeta({ clock_offset_ms: 86_400_000 });
-    expect(old.schemaVersion()).toBe(1);
+    expect(old.schemaVersion()).toBe(SCHEMA_VERSION);
     old.close();
 
     const broken: Migration = {
-      version: 2,
+      version: next,
       description: 'fails halfway',
       sql: 'ALTER TABLE orders ADD COLUMN half TEXT; SELECT * FROM no_such_table;',
     };
-    expect(() => new SqliteOrderStore(file, [...v1, broken])).toThrow(
+    expect(() => new SqliteOrderStore(file, [...current, broken])).toThrow(
       /cannot open the order store .*no such table: no_such_table/,
     );
     const still = new Database(file, { readonly: true });
-    expect(still.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 1 });
+    expect(still.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: SCHEMA_VERSION });
     expect(
       (still.prepare('PRAGMA table_info(orders)').all() as Array<{ name: string }>).map((c) => c.name),
     ).not.toContain('half');
     still.close();
 
-    const migrated = new SqliteOrderStore(file, [...v1, v2]);
-    expect(migrated.schemaVersion()).toBe(2);
+    const migrated = new SqliteOrderStore(file, [...current, added]);
+    expect(migrated.schemaVersion()).toBe(next);
     expect(migrated.get(1000001)).toEqual(order(1000001, { department: 'Engineering', email: 'Carol@Example.com' }));
     expect(migrated.get(1000002)?.revocation).toMatchObject({ reasonCode: 1 });
     expect(migrated.findByEmail('sandbox', 1001, 'carol@example.com').map((o) => o.orderNumber)).toEqual([1000001]);
@@ -189,9 +214,13 @@ describe('SQLite order store', () => {
     migrated.close();
 
     const raw = new Database(file, { readonly: true });
-    expect(raw.prepare('SELECT version, description FROM schema_migrations ORDER BY version').all()).toEqual([
-      { version: 1, description: MIGRATIONS[0].description },
-      { version: 2, description: v2.description },
+    expect(
+      raw
+        .prepare('SELECT version, description FROM schema_migrations WHERE version >= ? ORDER BY version')
+        .all(SCHEMA_VERSION),
+    ).toEqual([
+      { version: SCHEMA_VERSION, description: MIGRATIONS[SCHEMA_VERSION - 1].description },
+      { version: next, description: added.description },
     ]);
     expect(raw.prepare('SELECT order_number, department FROM orders ORDER BY order_number').all()).toEqual([
       { order_number: 1000001, department: 'Engineering' },
@@ -199,8 +228,42 @@ describe('SQLite order store', () => {
       { order_number: 1000003, department: null },
     ]);
     raw.close();
-    // and this ccm-mock, which knows only version 1, refuses the file rather than misread it
-    expect(() => new SqliteOrderStore(file, v1)).toThrow('schema version 2, newer than this ccm-mock knows (1)');
+    // and this ccm-mock, which knows only the current version, refuses the file rather than misread it
+    expect(() => new SqliteOrderStore(file, current)).toThrow(
+      `schema version ${next}, newer than this ccm-mock knows (${SCHEMA_VERSION})`,
+    );
+  });
+
+  it('version 3 fills due_at from the stored orders: the instant of a timed step, 0 for a step with no polls left', () => {
+    const file = join(tempDir(), 'ccm-mock.db');
+    const v2 = new Database(file);
+    v2.exec(MIGRATIONS[0].sql + MIGRATIONS[1].sql);
+    v2.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, 'v1', 'then'), (2, 'v2', 'then');`);
+    const insert = v2.prepare(
+      'INSERT INTO orders (order_number, customer_uri, org_id, email_lc, state, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const rows: Array<[number, Order]> = [
+      [1, order(1, { next: { to: 'issued', at: 1_700_000_500_000 } })],
+      [2, order(2, { next: { to: 'issued', afterPolls: 0 } })],
+      [3, order(3, { next: { to: 'issued', afterPolls: 2 } })],
+      [4, order(4, { state: 'issued', next: undefined })],
+    ];
+    for (const [n, o] of rows) insert.run(n, o.customerUri, o.orgId, o.email, o.state, o.createdAt, JSON.stringify(o));
+    v2.close();
+    const store = new SqliteOrderStore(file);
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('SELECT order_number AS n, due_at AS due FROM orders ORDER BY n').all()).toEqual([
+      { n: 1, due: 1_700_000_500_000 },
+      { n: 2, due: 0 },
+      { n: 3, due: null },
+      { n: 4, due: null },
+    ]);
+    raw.close();
+    // and the listing reads it: processing orders, plus orders in another state due by the time given
+    expect(store.list({ state: 'issued', dueBy: 1_700_000_500_000 }).map((o) => o.orderNumber)).toEqual([4, 2, 1]);
+    expect(store.list({ state: 'issued', dueBy: 1 }).map((o) => o.orderNumber)).toEqual([4, 2]);
+    store.close();
   });
 
   it('refuses a file written by a newer schema, and a file that is not SQLite, with a clear error', () => {

@@ -1,4 +1,7 @@
-/** The admin JSON API over real HTTP, as a test (or curl) uses it. */
+/**
+ * The admin JSON API over real HTTP, as a test (or curl) uses it. A state-changing request says
+ * Content-Type: application/json, body or not (the API refuses anything else: a cross-site guard).
+ */
 
 import type { MockAdmin } from '../../server/admin/admin.js';
 
@@ -36,7 +39,7 @@ export async function adminCall<T = unknown>(
 ): Promise<AdminAnswer<T>> {
   const res = await fetch(baseUrl + path, {
     method,
-    headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    headers: { ...(body !== undefined || method !== 'GET' ? { 'Content-Type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();

@@ -119,3 +119,31 @@ export function streamPost(
     pump();
   });
 }
+
+/** Any request with exactly these headers (a Host of one's choosing included, which fetch cannot send). */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const u = new URL(url);
+  const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname + u.search,
+      method: options.method ?? 'GET',
+      headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...options.headers },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.end(body);
+  });
+}

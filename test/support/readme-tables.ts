@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { EXIT_MEANINGS } from '../../client/cli/commands.js';
 import { ALL_CHECKS } from '../../client/conformance/runner.js';
 import { ADMIN_ROUTES } from '../../server/admin/api.js';
-import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE } from '../../server/config.js';
+import { MAX_ADMIN_TEXT, MAX_PAGE } from '../../server/admin/schemas.js';
+import { RECENT_BUNDLES } from '../../server/ca/bundle.js';
+import { INTERMEDIATE_VARIANTS_KEPT } from '../../server/ca/intermediate-variants.js';
+import { MAX_DURATION_MS } from '../../server/domain/clock.js';
+import { MAX_FAULT_COUNT } from '../../server/domain/faults.js';
+import { MAX_RECORDED_CHARS } from '../../server/lib/truncate.js';
+import { WSDL_CACHE_SIZE } from '../../server/soap/endpoint.js';
+import { PLAIN_STRING_MAX, PLAIN_STRINGS_KEPT } from '../../wsdl/codec/encode.js';
+import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE, MIN_ADMIN_TOKEN_CHARS } from '../../server/config.js';
 import { PROFILE_SETTING_NAMES, PROFILE_SETTINGS } from '../../server/profile-file.js';
 import { FINDING_CLASSES } from '../../server/proxy/findings.js';
 import { ALWAYS_REDACTED, KEEPABLE } from '../../server/proxy/redaction.js';
@@ -201,7 +209,86 @@ export function exitCodeTable(): string {
   ].join('\n');
 }
 
+/**
+ * The fixed bounds of what callers can fill or send, from the constants that enforce them (docs/security.md);
+ * the configurable ones are in the configuration table.
+ */
+export function securityLimitsTable(): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const rows: Array<[string, string, string]> = [
+    ['WSDLs rendered per base URL (Host header)', `${n(WSDL_CACHE_SIZE)} kept (LRU)`, '`server/soap/endpoint.ts`'],
+    [
+      'intermediates re-signed per base URL',
+      `${n(INTERMEDIATE_VARIANTS_KEPT)} kept (LRU), besides the stored one`,
+      '`server/ca/intermediate-variants.ts`',
+    ],
+    ["collect's certificate bundles", `${n(RECENT_BUNDLES)} kept (LRU), by leaf serial`, '`server/ca/bundle.ts`'],
+    [
+      'response strings known to need no XML escaping',
+      `${n(PLAIN_STRINGS_KEPT)} kept, each of at most ${n(PLAIN_STRING_MAX)} characters (emptied when full)`,
+      '`wsdl/codec/encode.ts`',
+    ],
+    [
+      'caller-supplied text in a log line or journal entry (customer, fault text)',
+      `${n(MAX_RECORDED_CHARS)} characters, then \`...[N more chars]\``,
+      '`server/lib/truncate.ts`',
+    ],
+    [
+      'a Host header used as a host name',
+      '253 characters and a port; anything else is not a host (the URL falls back to localhost)',
+      '`server/soap/base-url.ts`',
+    ],
+    ['admin API texts (customer, email, reason, note)', `${n(MAX_ADMIN_TEXT)} characters`, '`server/admin/schemas.ts`'],
+    [
+      'admin API pages (orders, journal)',
+      `${n(MAX_PAGE)} entries (\`limit\`), and at most ${n(MAX_PAGE)} faults per POST`,
+      '`server/admin/schemas.ts`',
+    ],
+    ["a fault rule's `count`", n(MAX_FAULT_COUNT), '`server/domain/faults.ts`'],
+    [
+      'a duration (processing delay, `+delay` tag, clock advance)',
+      `${n(MAX_DURATION_MS)} ms (100 years); a \`+delay\` tag beyond it is plain plus-addressing`,
+      '`server/domain/clock.ts`',
+    ],
+    [
+      "the mock's clock",
+      "inside the issuing CA's validity, and never after 9999-12-31T23:59:59Z",
+      '`server/domain/clock.ts`',
+    ],
+    ['the admin token', `at least ${n(MIN_ADMIN_TOKEN_CHARS)} characters`, '`server/config.ts`'],
+  ];
+  return [
+    '| what | bound | enforced in |',
+    '| --- | --- | --- |',
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Example files the docs show whole (docs/in-process.md, docs/testing-recipes.md), by the name of their generated section; test/recipes/ runs them. */
+export const EXAMPLES: Record<string, string> = {
+  'example-in-process-admin': 'docs/examples/in-process/admin.ts',
+  'example-vitest-config': 'docs/examples/vitest/vitest.config.ts',
+  'example-vitest-global-setup': 'docs/examples/vitest/ccm-mock.global-setup.ts',
+  'example-vitest-test': 'docs/examples/vitest/enroll.test.ts',
+  'example-node-test-runner': 'docs/examples/node-test/run-tests.js',
+  'example-node-test-test': 'docs/examples/node-test/enroll.test.js',
+  'example-testcontainers': 'docs/examples/testcontainers/ccm-mock.container.test.ts',
+  'example-compose': 'compose.yaml',
+  'example-github-actions': 'docs/examples/ci/github-actions.yml',
+  'example-gitlab-ci': 'docs/examples/ci/gitlab-ci.yml',
+};
+
+const FENCE_LANGUAGES: Record<string, string> = { ts: 'ts', js: 'js', yaml: 'yaml', yml: 'yaml' };
+
+/** A file as a fenced code block. */
+export function exampleBlock(path: string): string {
+  const language = FENCE_LANGUAGES[path.slice(path.lastIndexOf('.') + 1)];
+  if (!language) throw new Error(`${path}: no code-block language for its extension`);
+  return `\`\`\`${language}\n${readFileSync(join(packageRoot, path), 'utf8')}\`\`\``;
+}
+
 export const GENERATED: Record<string, () => string> = {
+  'security-limits': securityLimitsTable,
   'default-accounts': defaultAccountsTable,
   'status-codes': statusCodeTable,
   config: configTable,
@@ -213,6 +300,7 @@ export const GENERATED: Record<string, () => string> = {
   'admin-routes': adminRouteTable,
   'conformance-checks': conformanceChecksTable,
   'exit-codes': exitCodeTable,
+  ...Object.fromEntries(Object.entries(EXAMPLES).map(([name, path]) => [name, () => exampleBlock(path)])),
 };
 
 export const readmePath = join(packageRoot, 'README.md');

@@ -49,13 +49,19 @@ export interface EncodeOptions {
  */
 const plainLongStrings = new Set<string>();
 const LONG = 1024;
+/**
+ * Bounds of that cache: strings kept at most, and the longest kept (a certificate bundle is a few kB; a longer
+ * string, such as a CSR a client sends, is scanned each time), so it never holds more than ~8 MB.
+ */
+export const PLAIN_STRINGS_KEPT = 256;
+export const PLAIN_STRING_MAX = 16 * 1024;
 
 function escaped(text: string): string {
-  if (text.length < LONG) return escapeXml(text);
+  if (text.length < LONG || text.length > PLAIN_STRING_MAX) return escapeXml(text);
   if (plainLongStrings.has(text)) return text;
   const out = escapeXml(text);
   if (out === text) {
-    if (plainLongStrings.size >= 256) plainLongStrings.clear();
+    if (plainLongStrings.size >= PLAIN_STRINGS_KEPT) plainLongStrings.clear();
     plainLongStrings.add(text);
   }
   return out;
