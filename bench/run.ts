@@ -8,6 +8,7 @@ import { postBigBody, timedPost } from './lib/hostile.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { cpuMsOf, memoryOf, startProcess, type Started } from './lib/processes.js';
 import type { IssuanceComparison } from './lib/issuance.js';
+import { measureProxyOverhead, renderProxyOverhead, type ProxyOverheadResult } from './lib/proxy-overhead.js';
 import { renderMarkdown, type BenchResult } from './lib/report.js';
 
 /**
@@ -30,6 +31,7 @@ const { values: flags } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     'skip-build': { type: 'boolean', default: false },
     server: { type: 'string' },
+    only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -44,7 +46,8 @@ if (flags.help) {
   --log-level L      ccm-mock's log level while measured (default info, as users run it)
   --out DIR          where to write the results (default bench/results)
   --skip-build       use dist/ as it is
-  --server FILE      the ccm-mock CLI to measure (default dist/server/cli.js; e.g. another build, to compare)`);
+  --server FILE      the ccm-mock CLI to measure (default dist/server/cli.js; e.g. another build, to compare)
+  --only proxy       only the proxy overhead section (results go to bench/results/proxy.*)`);
   process.exit(0);
 }
 
@@ -55,7 +58,11 @@ const CONNECTIONS = Number(flags.connections ?? 10);
 const ORDERS = Number(flags.orders ?? (quick ? 5_000 : 100_000));
 const STARTS = quick ? 2 : 5;
 const outDir = flags.out ?? join(packageRoot, 'bench', 'results');
-const outName = quick ? 'quick' : 'latest';
+const outName = flags.only === 'proxy' ? 'proxy' : quick ? 'quick' : 'latest';
+if (flags.only !== undefined && flags.only !== 'proxy') {
+  console.error(`--only takes proxy, not ${flags.only}`);
+  process.exit(2);
+}
 
 const TARGETS = {
   getWebServiceInfoVsNodeSoap: 0.7,
@@ -121,6 +128,31 @@ function ccmMock(extra: string[], logLevel = flags['log-level']): Promise<Starte
   );
 }
 
+function ccmProxy(args: string[]): Promise<Started> {
+  return startProcess(
+    node,
+    [cli, 'proxy', '--port', '0', '--host', '127.0.0.1', '--log-level', flags['log-level'], ...args],
+    BANNER,
+    { cwd: packageRoot },
+  );
+}
+
+/** The proxy section: a ccm-mock upstream, and the proxy in front of it. */
+async function proxySection(upstream: Started, work: string, collectOrder: number): Promise<ProxyOverheadResult> {
+  log('proxy overhead: direct vs through ccm-mock proxy');
+  return measureProxyOverhead({
+    upstream,
+    startProxy: ccmProxy,
+    startFloor: (endpoint) => tsProcess('relay-floor.ts', [endpoint]),
+    work,
+    rounds: ROUNDS,
+    duration: DURATION,
+    connections: CONNECTIONS,
+    bodies: { getWebServiceInfo: GWSI, collect: collectBody(collectOrder) },
+    log,
+  });
+}
+
 function tsProcess(file: string, args: string[] = []): Promise<Started> {
   return startProcess(node, ['--import', 'tsx', join(packageRoot, 'bench', file), ...args], LISTENING, {
     cwd: packageRoot,
@@ -182,11 +214,49 @@ function machine() {
 
 // ---- the run ----
 
+/** `--only proxy`: the proxy section alone, with the machine it ran on. */
+async function proxyOnly(startedAt: Date): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'ccm-mock-bench-'));
+  const loadBefore = loadavg();
+  const upstream = await ccmMock([]);
+  try {
+    const order = await enrollOne(upstream.endpoint, 'bench.collect@example.com');
+    const proxy = await proxySection(upstream, work, order);
+    const result = {
+      kind: 'proxy',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
+      proxy,
+    };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `${outName}.json`), JSON.stringify(result, null, 2) + '\n');
+    const m = result.machine;
+    const md = [
+      '# ccm-mock benchmark: proxy overhead only (`npm run bench -- --only proxy`)',
+      '',
+      `Run ${result.startedAt} on commit ${m.commit ?? '?'}${m.dirty ? ' (with uncommitted changes)' : ''}; ${m.cpuCount} × ${m.cpuModel}, Node ${m.node}. Load average before/after: ${m.loadAverageBefore.map((x) => x.toFixed(2)).join(' ')} / ${m.loadAverageAfter.map((x) => x.toFixed(2)).join(' ')}: the load generator, the upstream and the proxy share these cores with whatever else runs.`,
+      '',
+      ...renderProxyOverhead(proxy),
+    ].join('\n');
+    writeFileSync(join(outDir, `${outName}.md`), md);
+    console.log(md);
+    log(`wrote ${join(outDir, outName)}.{md,json}`);
+  } finally {
+    await upstream.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const startedAt = new Date();
   if (!flags['skip-build']) {
     log('building dist/ (npm run build)');
     execFileSync('npm', ['run', 'build'], { cwd: packageRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  if (flags.only === 'proxy') {
+    await proxyOnly(startedAt);
+    return;
   }
   const work = mkdtempSync(join(tmpdir(), 'ccm-mock-bench-'));
   const dataDir = join(work, 'data');
@@ -341,6 +411,9 @@ async function main() {
       rssAfter: memoryOf(ccm.pid).rss,
     };
     for (const p of [nodeSoap, floor]) await p.stop();
+
+    // -- what the proxy adds, in front of the same process --
+    const proxy = await proxySection(ccm, work, collectOrder);
 
     // -- memory with many orders: a fresh process, in memory mode --
     log(`memory: enrolling ${ORDERS} orders into a fresh ccm-mock`);
@@ -507,6 +580,7 @@ async function main() {
       },
       memory,
       hostile,
+      proxy,
     };
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, `${outName}.json`), JSON.stringify(result, null, 2) + '\n');

@@ -1,48 +1,77 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_PATH } from '../wsdl/contract.js';
 import { CA_PATHS } from './ca/urls.js';
-import { CONFIG_KEYS, ConfigError, DEFAULT_ACCOUNTS_FILE, type MockConfig } from './config.js';
+import { ConfigError, DEFAULT_ACCOUNTS_FILE, keysOf, type ConfigCommand, type MockConfig } from './config.js';
 import { AccountsError, type Accounts } from './domain/accounts.js';
 import { describeDelay, parseDelay } from './domain/lifecycle.js';
 import { HEALTH_PATHS } from './http/health.js';
 import { assembleMock, listen } from './mock-server.js';
+import { assembleProxy } from './proxy/proxy.js';
+import { jsonReportPath } from './proxy/report.js';
 import { describeStore } from './store/open-store.js';
 import { StoreError } from './store/sqlite-store.js';
 import { packageVersion } from './version.js';
 
 /** `ccm-mock serve`: the sandbox. `npm start` runs it with the defaults. */
 
+/** The option lines of a command's usage, from CONFIG_KEYS. */
+function optionLines(command: ConfigCommand): string {
+  return keysOf(command)
+    .map((k) => {
+      const arg = k.kind === 'bool' ? '' : ` <${k.kind === 'int' ? 'n' : 'value'}>`;
+      const dflt = k.default !== undefined && k.default !== '' ? ` (default: ${k.default})` : '';
+      const max = k.max !== undefined ? ` (at most ${k.max})` : '';
+      return `  ${(k.flag + arg).padEnd(28)} ${k.description}${max}${dflt}\n  ${''.padEnd(28)} env ${k.env}`;
+    })
+    .join('\n');
+}
+
 const USAGE = `Usage: ccm-mock serve [options]
+       ccm-mock proxy --upstream URL [options]    (ccm-mock proxy --help for its options)
 
 Runs ccm-mock, a fake of Sectigo (Comodo) Certificate Manager's S/MIME SOAP service EPKIManager
 that issues real certificates from a test CA. Every option can also be set by its environment variable.
 
 Options:
-${CONFIG_KEYS.map((k) => {
-  const arg = k.kind === 'bool' ? '' : ` <${k.kind === 'int' ? 'n' : 'value'}>`;
-  const dflt = k.default !== undefined ? ` (default: ${k.default})` : '';
-  const max = k.max !== undefined ? ` (at most ${k.max})` : '';
-  return `  ${(k.flag + arg).padEnd(28)} ${k.description}${max}${dflt}\n  ${''.padEnd(28)} env ${k.env}`;
-}).join('\n')}
+${optionLines('serve')}
   --help                       show this help
   --version                    print the version
+`;
+
+const PROXY_USAGE = `Usage: ccm-mock proxy --upstream URL [options]
+
+Forwards every call to the live EPKIManager service (URL) unchanged and returns its answers unchanged,
+while checking both directions against ccm-mock's contract and wire profile, recording the exchanges
+(redacted), writing a report of every difference and learning the wire profile the traffic supports
+(docs/proxy.md). Every option can also be set by its environment variable.
+
+Options:
+${optionLines('proxy')}
+  --help                       show this help
 `;
 
 export class UsageError extends Error {}
 
 /** Flags to explicit config values. Booleans take no argument (--strict) or an explicit --strict=false. */
 export function parseServeArgs(argv: string[]): Partial<MockConfig> {
+  return parseArgsFor('serve', argv);
+}
+
+/** A command's flags to explicit config values. */
+export function parseArgsFor(command: ConfigCommand, argv: string[]): Record<string, unknown> {
+  const keys = keysOf(command);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes('=')
       ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
       : [arg, undefined];
-    const def = CONFIG_KEYS.find((k) => k.flag === flag);
+    const def = keys.find((k) => k.flag === flag);
     if (!def) throw new UsageError(`unknown option ${arg}`);
     if (def.kind === 'bool') out[def.key] = inline ?? true;
     else {
@@ -92,7 +121,7 @@ async function serve(argv: string[]): Promise<void> {
     `  seed      ${parts.seed}   (repeat a run with --seed ${parts.seed})`,
     `  clock     ${new Date(parts.clock.now()).toISOString()}${parts.clock.frozen ? ', frozen (it moves only by POST /admin/api/clock/advance)' : ''}`,
     `  admin     ${shown}/admin (page), ${shown}/admin/api (JSON)${parts.config.adminToken ? ', token required' : ''}`,
-    `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}, ${parts.signWorkers ? `${parts.signWorkers} signing worker${parts.signWorkers > 1 ? 's' : ''}` : 'signing on the main thread'}`,
+    `  delay     ${describeDelay(parseDelay(parts.config.delay))}, namespace ${parts.config.namespace}, certificate format ${parts.config.certificateFormat}${parts.config.strict ? ', strict' : ''}${parts.config.profileFile ? ` (learned profile ${parts.config.profileFile})` : ''}, ${parts.signWorkers ? `${parts.signWorkers} signing worker${parts.signWorkers > 1 ? 's' : ''}` : 'signing on the main thread'}`,
     `  storage   ${describeStore(parts.store)}`,
     `  accounts  ${accountsSummary(parts.config.accountsFile, parts.accounts)}`,
     `  health    ${shown}${HEALTH_PATHS.live} (live), ${shown}${HEALTH_PATHS.ready} (ready); logs: one JSON line per SOAP call`,
@@ -111,32 +140,76 @@ async function serve(argv: string[]): Promise<void> {
     'ready',
   );
 
+  stopOnSignals(http, parts.logger, parts.config.stopTimeoutMs, {
+    stopping: () => (parts.readiness.stopping = true),
+    dispose: () => parts.dispose(),
+    // requests still running (a client holding a connection, a hang fault): cut off, the store closed all the same
+    cutOff: () => parts.store.close(),
+    what: 'closing the store',
+  });
+}
+
+/**
+ * On SIGTERM or SIGINT: stop accepting, let requests in flight finish, dispose and exit 0; after `timeoutMs`,
+ * `cutOff` (what must happen even so) and exit 1.
+ */
+function stopOnSignals(
+  http: Server,
+  logger: Logger,
+  timeoutMs: number,
+  how: { stopping: () => void; dispose: () => Promise<void>; cutOff: () => void; what: string },
+): void {
   const stop = (signal: string) => {
-    parts.readiness.stopping = true;
-    parts.logger.info({ signal }, 'stopping');
+    how.stopping();
+    logger.info({ signal }, 'stopping');
     http.close(() => {
-      void parts.dispose().then(() => {
-        parts.logger.info('stopped');
+      void how.dispose().then(() => {
+        logger.info('stopped');
         process.exit(0);
       });
     });
     http.closeIdleConnections();
-    // requests still running (a client holding a connection, a hang fault): cut off, the store closed all the same
     setTimeout(() => {
-      parts.logger.error(
-        { signal, stopTimeoutMs: parts.config.stopTimeoutMs },
-        'requests still in flight after the stop timeout: closing the store and exiting with code 1',
+      logger.error(
+        { signal, stopTimeoutMs: timeoutMs },
+        `requests still in flight after the stop timeout: ${how.what} and exiting with code 1`,
       );
       try {
-        parts.store.close();
+        how.cutOff();
       } catch (err) {
-        parts.logger.error({ err }, 'closing the store failed');
+        logger.error({ err }, `${how.what} failed`);
       }
       process.exit(1);
-    }, parts.config.stopTimeoutMs).unref();
+    }, timeoutMs).unref();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+async function proxy(argv: string[]): Promise<void> {
+  const parts = assembleProxy(parseArgsFor('proxy', argv), 'serve');
+  const http = createServer(parts.listener);
+  const address = await listen(http, parts.config.port, parts.config.host);
+  const c = parts.config;
+  const shown = c.publicBaseUrl ?? `http://${c.host === '0.0.0.0' ? 'localhost' : c.host}:${address.port}`;
+  const lines = [
+    `ccm-mock proxy: forwarding to ${c.upstream} - every exchange checked against ccm-mock's contract`,
+    `  endpoint  ${shown}${SERVICE_PATH}   (point your application here)`,
+    `  wsdl      ${shown}${SERVICE_PATH}?wsdl   (the upstream's, soap:address pointing here)`,
+    `  record    ${c.recordDir ? `${c.recordDir} (redacted; kept: ${c.recordKeep || 'nothing'})` : 'off (--record DIR)'}`,
+    `  report    ${c.reportFile ? `${c.reportFile} and ${jsonReportPath(c.reportFile)}` : 'off (--report FILE)'}`,
+    `  profile   ${c.profileOutFile ?? 'off (--profile-out FILE)'}`,
+    `  compared  namespace ${c.namespace}, certificate format ${c.certificateFormat}${c.profileFile ? `, profile ${c.profileFile}` : ''}`,
+    `  health    ${shown}${HEALTH_PATHS.live} (live), ${shown}${HEALTH_PATHS.ready} (upstream reachable); logs: one JSON line per exchange`,
+  ];
+  if (c.logLevel !== 'silent') console.log(lines.join('\n'));
+  parts.logger.info({ url: shown, port: address.port, upstream: c.upstream }, 'ready');
+  stopOnSignals(http, parts.logger, c.stopTimeoutMs, {
+    stopping: () => (parts.stopping = true),
+    dispose: () => parts.dispose(),
+    cutOff: () => parts.observer.persist(true),
+    what: 'writing the report and the profile',
+  });
 }
 
 /** Runs the command line; resolves to the exit code, or -1 while the server keeps running. */
@@ -146,23 +219,21 @@ export async function main(argv: string[]): Promise<number> {
     console.log(packageVersion);
     return 0;
   }
-  if (
-    command === undefined ||
-    command === '--help' ||
-    command === '-h' ||
-    command === 'help' ||
-    rest.includes('--help') ||
-    rest.includes('-h')
-  ) {
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'serve') {
+  if (command !== 'serve' && command !== 'proxy') {
     console.error(`ccm-mock: unknown command ${command}\n\n${USAGE}`);
     return 2;
   }
+  const usage = command === 'proxy' ? PROXY_USAGE : USAGE;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(usage);
+    return 0;
+  }
   try {
-    await serve(rest);
+    await (command === 'proxy' ? proxy(rest) : serve(rest));
     return -1; // keeps running
   } catch (err) {
     if (
@@ -171,7 +242,7 @@ export async function main(argv: string[]): Promise<number> {
       err instanceof AccountsError ||
       err instanceof StoreError
     ) {
-      console.error(`ccm-mock: ${err.message}${err instanceof UsageError ? '\n\n' + USAGE : ''}`);
+      console.error(`ccm-mock: ${err.message}${err instanceof UsageError ? '\n\n' + usage : ''}`);
       return 2;
     }
     const code = (err as NodeJS.ErrnoException).code;

@@ -8,6 +8,8 @@ import { CERTIFICATE_FORMATS, type CertificateFormat } from './ca/bundle.js';
 import { ROOT_TERM_YEARS } from './ca/test-ca.js';
 import { trimBaseUrl } from './ca/urls.js';
 import { parseDelay } from './domain/lifecycle.js';
+import { readProfileFile, type ProfileSettingName, type ProfileSettings } from './profile-file.js';
+import { KEEPABLE_LIST, parseKeepList } from './proxy/redaction.js';
 
 /**
  * Every configuration key of ccm-mock, in one table: its environment variable, its `ccm-mock serve` flag,
@@ -50,12 +52,49 @@ export interface MockConfig {
   clockReset: boolean;
   signWorkers: string;
   stopTimeoutMs: number;
+  /** a learned wire profile (ccm-mock proxy --profile-out) whose settings fill in what flags and env leave unset */
+  profileFile?: string;
 }
+
+/** `ccm-mock proxy`: the keys it shares with serve, and its own (docs/proxy.md). */
+export interface ProxyConfig extends Pick<
+  MockConfig,
+  | 'port'
+  | 'host'
+  | 'publicBaseUrl'
+  | 'logLevel'
+  | 'maxBodyBytes'
+  | 'stopTimeoutMs'
+  | 'namespace'
+  | 'certificateFormat'
+  | 'strict'
+  | 'acceptUriAlias'
+  | 'serviceInfo'
+  | 'validityDays'
+  | 'profileFile'
+> {
+  upstream: string;
+  upstreamTimeoutMs: number;
+  upstreamMaxBytes: number;
+  upstreamCertFile?: string;
+  upstreamKeyFile?: string;
+  recordDir?: string;
+  recordKeep: string;
+  reportFile?: string;
+  profileOutFile?: string;
+}
+
+/** The commands that take configuration keys. */
+export type ConfigCommand = 'serve' | 'proxy';
+const BOTH: readonly ConfigCommand[] = ['serve', 'proxy'];
+const PROXY: readonly ConfigCommand[] = ['proxy'];
 
 type Kind = 'string' | 'int' | 'bool';
 
 export interface ConfigKey {
-  key: keyof MockConfig;
+  key: keyof MockConfig | keyof ProxyConfig;
+  /** the commands that take it (default: serve only) */
+  commands?: readonly ConfigCommand[];
   env: string;
   flag: string;
   kind: Kind;
@@ -89,6 +128,7 @@ export const DEFAULT_ACCOUNTS_FILE = join(fixturesDir, 'accounts.json');
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     key: 'port',
+    commands: BOTH,
     env: 'PORT',
     flag: '--port',
     kind: 'int',
@@ -99,6 +139,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'host',
+    commands: BOTH,
     env: 'CCM_MOCK_HOST',
     flag: '--host',
     kind: 'string',
@@ -108,6 +149,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'publicBaseUrl',
+    commands: BOTH,
     env: 'CCM_MOCK_PUBLIC_URL',
     flag: '--public-url',
     kind: 'string',
@@ -191,6 +233,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'namespace',
+    commands: BOTH,
     env: 'CCM_MOCK_NAMESPACE',
     flag: '--namespace',
     kind: 'string',
@@ -199,6 +242,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'certificateFormat',
+    commands: BOTH,
     env: 'CCM_MOCK_CERT_FORMAT',
     flag: '--cert-format',
     kind: 'string',
@@ -209,6 +253,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'strict',
+    commands: BOTH,
     env: 'CCM_MOCK_STRICT',
     flag: '--strict',
     kind: 'bool',
@@ -218,6 +263,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'acceptUriAlias',
+    commands: BOTH,
     env: 'CCM_MOCK_ACCEPT_URI_ALIAS',
     flag: '--accept-uri-alias',
     kind: 'bool',
@@ -236,6 +282,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'validityDays',
+    commands: BOTH,
     env: 'CCM_MOCK_VALIDITY_DAYS',
     flag: '--validity-days',
     kind: 'int',
@@ -298,6 +345,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'logLevel',
+    commands: BOTH,
     env: 'CCM_MOCK_LOG_LEVEL',
     flag: '--log-level',
     kind: 'string',
@@ -308,6 +356,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'maxBodyBytes',
+    commands: BOTH,
     env: 'CCM_MOCK_MAX_BODY_BYTES',
     flag: '--max-body-bytes',
     kind: 'int',
@@ -327,6 +376,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'serviceInfo',
+    commands: BOTH,
     env: 'CCM_MOCK_SERVICE_INFO',
     flag: '--service-info',
     kind: 'string',
@@ -372,6 +422,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: 'stopTimeoutMs',
+    commands: BOTH,
     env: 'CCM_MOCK_STOP_TIMEOUT_MS',
     flag: '--stop-timeout-ms',
     kind: 'int',
@@ -379,6 +430,98 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     max: MAX_TIMER_MS,
     description:
       'on SIGTERM or SIGINT, how long requests in flight may take to finish, in milliseconds; after it the store is closed and ccm-mock serve exits with code 1',
+  },
+  {
+    key: 'profileFile',
+    env: 'CCM_MOCK_PROFILE',
+    flag: '--profile',
+    kind: 'string',
+    commands: BOTH,
+    description:
+      'a wire profile learned by ccm-mock proxy --profile-out (JSON, see docs/proxy.md): its settings apply where no flag or environment variable sets them. For proxy: the profile the upstream is compared with',
+  },
+  {
+    key: 'upstream',
+    env: 'CCM_MOCK_UPSTREAM',
+    flag: '--upstream',
+    kind: 'string',
+    commands: PROXY,
+    description:
+      'the EPKIManager endpoint the proxy forwards to, e.g. https://cert-manager.com/ws/EPKIManager (required)',
+  },
+  {
+    key: 'upstreamTimeoutMs',
+    env: 'CCM_MOCK_UPSTREAM_TIMEOUT_MS',
+    flag: '--upstream-timeout-ms',
+    kind: 'int',
+    commands: PROXY,
+    default: 60_000,
+    max: MAX_TIMER_MS,
+    description:
+      'longest the proxy waits for the upstream to answer a request (connecting, TLS, headers and body), in milliseconds; after it the caller gets HTTP 504 with a SOAP fault',
+  },
+  {
+    key: 'upstreamMaxBytes',
+    env: 'CCM_MOCK_UPSTREAM_MAX_BYTES',
+    flag: '--upstream-max-bytes',
+    kind: 'int',
+    commands: PROXY,
+    default: 8_388_608,
+    description:
+      'largest upstream answer the proxy passes on (inflated size when the upstream compresses); a larger one is cut off and the caller gets HTTP 502 with a SOAP fault',
+  },
+  {
+    key: 'upstreamCertFile',
+    env: 'CCM_MOCK_UPSTREAM_CERT',
+    flag: '--upstream-cert',
+    kind: 'string',
+    commands: PROXY,
+    description:
+      "PEM client certificate the proxy presents to an HTTPS upstream (the guide's client-certificate login); with upstreamKeyFile",
+  },
+  {
+    key: 'upstreamKeyFile',
+    env: 'CCM_MOCK_UPSTREAM_KEY',
+    flag: '--upstream-key',
+    kind: 'string',
+    commands: PROXY,
+    description: 'PEM private key of that client certificate',
+  },
+  {
+    key: 'recordDir',
+    env: 'CCM_MOCK_RECORD_DIR',
+    flag: '--record',
+    kind: 'string',
+    commands: PROXY,
+    description:
+      'directory the proxy records every SOAP exchange into (request, response, timing, HTTP metadata), redacted. Default: none, nothing recorded',
+  },
+  {
+    key: 'recordKeep',
+    env: 'CCM_MOCK_RECORD_KEEP',
+    flag: '--record-keep',
+    kind: 'string',
+    commands: PROXY,
+    default: '',
+    description: `what recordings, reports and logs keep instead of redacting, comma-separated: ${KEEPABLE_LIST}. password and secretKey are always redacted`,
+  },
+  {
+    key: 'reportFile',
+    env: 'CCM_MOCK_REPORT',
+    flag: '--report',
+    kind: 'string',
+    commands: PROXY,
+    description:
+      "Markdown report of the proxy's findings, rewritten after exchanges and at exit (FILE.json beside it). Default: none",
+  },
+  {
+    key: 'profileOutFile',
+    env: 'CCM_MOCK_PROFILE_OUT',
+    flag: '--profile-out',
+    kind: 'string',
+    commands: PROXY,
+    description:
+      'where the proxy writes the wire profile its observations support (JSON; ccm-mock serve --profile loads it). Default: none',
   },
 ];
 
@@ -408,32 +551,83 @@ function convert(def: ConfigKey, raw: unknown, source: string): unknown {
   return s;
 }
 
+/** The keys a command takes. */
+export function keysOf(command: ConfigCommand): ConfigKey[] {
+  return CONFIG_KEYS.filter((k) => (k.commands ?? ['serve']).includes(command));
+}
+
+/** The profile's value of a key, converted and checked as the key's own values are. */
+function fromProfile(def: ConfigKey, settings: ProfileSettings | undefined, file: string): unknown {
+  const value = settings?.[def.key as ProfileSettingName];
+  return value === undefined ? undefined : convert(def, value, `profile ${file}`);
+}
+
 /**
- * The effective configuration: explicit values first, then the environment, then defaults
- * (`mode: 'test'` takes createMockServer()'s defaults: instant, quiet, random port on loopback).
+ * One command's keys resolved: explicit values first, then the environment, then a learned profile
+ * (profileFile), then defaults (`mode: 'test'` takes createMockServer()'s defaults). Returns the values and
+ * where each came from, for error messages.
+ */
+function resolveKeys(
+  command: ConfigCommand,
+  explicit: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  mode: 'serve' | 'test',
+): { out: Record<string, unknown>; fail: (key: string, message: string) => never } {
+  const out: Record<string, unknown> = {};
+  /** where each value came from, for error messages */
+  const sources: Record<string, string> = {};
+  const keys = keysOf(command);
+  const pick = (def: ConfigKey) => {
+    const given = explicit[def.key];
+    const fromEnv = env[def.env];
+    if (given !== undefined) out[def.key] = convert(def, given, (sources[def.key] = 'option'));
+    else if (fromEnv !== undefined && fromEnv !== '')
+      out[def.key] = convert(def, fromEnv, (sources[def.key] = `environment ${def.env}`));
+    else return false;
+    return true;
+  };
+  const profileKey = keys.find((k) => k.key === 'profileFile');
+  let settings: ProfileSettings | undefined;
+  if (profileKey && pick(profileKey)) {
+    try {
+      settings = readProfileFile(out.profileFile as string).settings;
+    } catch (err) {
+      throw new ConfigError(`${sources.profileFile}: ${(err as Error).message}`);
+    }
+  }
+  for (const def of keys) {
+    if (def === profileKey || pick(def)) continue;
+    const learned = fromProfile(def, settings, out.profileFile as string);
+    const fallback = mode === 'test' && def.testDefault !== undefined ? def.testDefault : def.default;
+    if (learned !== undefined) {
+      out[def.key] = learned;
+      sources[def.key] = `profile ${String(out.profileFile)}`;
+    } else if (fallback !== undefined) out[def.key] = fallback;
+  }
+  const fail = (key: string, message: string): never => {
+    throw new ConfigError(`${sources[key] ?? 'default'}: ${message}`);
+  };
+  // trimmed once here: every URL written joins a path to it
+  if (out.publicBaseUrl !== undefined) {
+    if (!/^https?:\/\/[^\s/]+/.test(out.publicBaseUrl as string))
+      fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(out.publicBaseUrl)}`);
+    out.publicBaseUrl = trimBaseUrl(out.publicBaseUrl as string);
+  }
+  return { out, fail };
+}
+
+/**
+ * The effective configuration of `ccm-mock serve` (and createMockServer()): explicit values first, then the
+ * environment, then a learned profile, then defaults (`mode: 'test'` takes createMockServer()'s defaults:
+ * instant, quiet, random port on loopback).
  */
 export function resolveConfig(
   explicit: Partial<MockConfig> = {},
   env: NodeJS.ProcessEnv = process.env,
   mode: 'serve' | 'test' = 'serve',
 ): MockConfig {
-  const out: Record<string, unknown> = {};
-  /** where each value came from, for error messages */
-  const sources: Record<string, string> = {};
-  for (const def of CONFIG_KEYS) {
-    const given = explicit[def.key];
-    const fromEnv = env[def.env];
-    const fallback = mode === 'test' && def.testDefault !== undefined ? def.testDefault : def.default;
-    if (given !== undefined) out[def.key] = convert(def, given, (sources[def.key] = 'option'));
-    else if (fromEnv !== undefined && fromEnv !== '')
-      out[def.key] = convert(def, fromEnv, (sources[def.key] = `environment ${def.env}`));
-    else if (fallback !== undefined) out[def.key] = fallback;
-  }
+  const { out, fail } = resolveKeys('serve', explicit, env, mode);
   const config = out as unknown as MockConfig;
-  /** a value that fails its check, named with where it came from */
-  const fail = (key: keyof MockConfig, message: string): never => {
-    throw new ConfigError(`${sources[key] ?? 'default'}: ${message}`);
-  };
   try {
     parseDelay(config.delay);
   } catch (err) {
@@ -443,12 +637,6 @@ export function resolveConfig(
     if (config.clockStart !== undefined) clockStartMs(config.clockStart);
   } catch (err) {
     fail('clockStart', (err as Error).message);
-  }
-  if (config.publicBaseUrl !== undefined) {
-    if (!/^https?:\/\/[^\s/]+/.test(config.publicBaseUrl))
-      fail('publicBaseUrl', `publicBaseUrl must be an http(s) URL, got ${JSON.stringify(config.publicBaseUrl)}`);
-    // trimmed once here: every URL the mock writes joins a path to it
-    config.publicBaseUrl = trimBaseUrl(config.publicBaseUrl);
   }
   if (config.adminTokenFile !== undefined) {
     if (config.adminToken !== undefined)
@@ -468,6 +656,41 @@ export function resolveConfig(
     );
   if (!/^(auto|\d{1,2})$/.test(config.signWorkers))
     fail('signWorkers', `signWorkers must be auto or a number of threads, got ${JSON.stringify(config.signWorkers)}`);
+  return config;
+}
+
+/** The effective configuration of `ccm-mock proxy`, resolved as resolveConfig does. */
+export function resolveProxyConfig(
+  explicit: Partial<ProxyConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+  mode: 'serve' | 'test' = 'serve',
+): ProxyConfig {
+  const { out, fail } = resolveKeys('proxy', explicit, env, mode);
+  const config = out as unknown as ProxyConfig;
+  if (config.upstream === undefined)
+    fail(
+      'upstream',
+      'upstream is required: the EPKIManager endpoint to forward to (--upstream URL or CCM_MOCK_UPSTREAM)',
+    );
+  let url: URL | undefined;
+  try {
+    url = new URL(config.upstream);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password)
+    fail('upstream', `upstream must be an http(s) URL without credentials, got ${JSON.stringify(config.upstream)}`);
+  if (config.upstreamTimeoutMs === 0) fail('upstreamTimeoutMs', 'upstreamTimeoutMs must be at least 1');
+  if ((config.upstreamCertFile === undefined) !== (config.upstreamKeyFile === undefined))
+    fail(
+      config.upstreamCertFile === undefined ? 'upstreamKeyFile' : 'upstreamCertFile',
+      'upstreamCertFile and upstreamKeyFile go together: give both or neither',
+    );
+  try {
+    config.recordKeep = parseKeepList(config.recordKeep).join(',');
+  } catch (err) {
+    fail('recordKeep', (err as Error).message);
+  }
   return config;
 }
 

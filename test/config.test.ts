@@ -1,13 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseServeArgs } from '../server/cli.js';
-import { CONFIG_KEYS, resolveConfig, type ConfigKey } from '../server/config.js';
+import { parseArgsFor, parseServeArgs } from '../server/cli.js';
+import {
+  CONFIG_KEYS,
+  keysOf,
+  resolveConfig,
+  resolveProxyConfig,
+  type ConfigCommand,
+  type ConfigKey,
+} from '../server/config.js';
+import { tempDir } from './support/openssl.js';
 
 /** Every configuration key, from the flag, the environment or the default: a flag beats the environment, which beats the default. */
 
-const tokenDir = mkdtempSync(join(tmpdir(), 'ccm-mock-token-'));
+const tokenDir = tempDir();
 afterAll(() => rmSync(tokenDir, { recursive: true, force: true }));
 
 /** A file holding an admin token, for adminTokenFile. */
@@ -24,6 +31,9 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
     delay: ['3s', '2s-8s'],
     signWorkers: ['2', '1'],
     clockStart: ['2030-01-01T00:00:00Z', '2031-06-01'],
+    upstream: ['http://flag.example.test/ws/EPKIManager', 'https://env.example.test/ws/EPKIManager'],
+    profileFile: [profileFiles[0], profileFiles[1]],
+    recordKeep: ['login', 'email,csr'],
     adminToken: ['flag-token-0123456789', 'env-token-0123456789'],
     adminTokenFile: [tokenFile('flag'), tokenFile('env')],
   };
@@ -48,8 +58,43 @@ function samples(def: ConfigKey): { flag: string[]; fromFlag: unknown; env: stri
   return { flag: [def.flag, a], fromFlag: a, env: b, fromEnv: b };
 }
 
-describe('configuration precedence, key by key', () => {
-  it.each(CONFIG_KEYS.map((def) => [def.key, def] as const))(
+/** Two learned profiles to name in profileFile's samples (a profile file is read when resolved). */
+const profileDir = tempDir();
+const profileFiles = ['flag', 'env'].map((name) => {
+  const file = join(profileDir, `${name}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'ccm-mock-wire-profile',
+      version: 1,
+      learnedFrom: { upstream: 'x', exchanges: 0 },
+      settings: {},
+      evidence: {},
+    }),
+  );
+  return file;
+});
+afterAll(() => rmSync(profileDir, { recursive: true, force: true }));
+
+/** Resolve a command's configuration; proxy needs its upstream. */
+function resolveFor(command: ConfigCommand, explicit: Record<string, unknown>, env: NodeJS.ProcessEnv, mode?: 'test') {
+  if (command === 'serve') return resolveConfig(explicit, env, mode) as unknown as Record<string, unknown>;
+  const given = (key: string, envName: string) => explicit[key] !== undefined || !!env[envName];
+  const needed = {
+    ...(given('upstream', 'CCM_MOCK_UPSTREAM') ? {} : { upstream: 'http://upstream.example.test/ws/EPKIManager' }),
+    // the client certificate and its key go together
+    ...(given('upstreamKeyFile', 'CCM_MOCK_UPSTREAM_KEY') && !given('upstreamCertFile', 'CCM_MOCK_UPSTREAM_CERT')
+      ? { upstreamCertFile: 'client.pem' }
+      : {}),
+    ...(given('upstreamCertFile', 'CCM_MOCK_UPSTREAM_CERT') && !given('upstreamKeyFile', 'CCM_MOCK_UPSTREAM_KEY')
+      ? { upstreamKeyFile: 'client.key' }
+      : {}),
+  };
+  return resolveProxyConfig({ ...needed, ...explicit }, env, mode) as unknown as Record<string, unknown>;
+}
+
+describe.each(['serve', 'proxy'] as const)('configuration precedence of %s, key by key', (command) => {
+  it.each(keysOf(command).map((def) => [def.key, def] as const))(
     '%s: flag beats environment beats default',
     (_key, def) => {
       const s = samples(def);
@@ -57,19 +102,24 @@ describe('configuration precedence, key by key', () => {
       expect(s.fromEnv).not.toEqual(def.default);
       if (def.kind !== 'bool' && def.choices?.length !== 2) expect(s.fromFlag).not.toEqual(def.default);
       const env = { [def.env]: s.env };
-      const flags = parseServeArgs(s.flag);
-      expect(resolveConfig(flags, env)[def.key]).toEqual(s.fromFlag);
-      expect(resolveConfig(flags, {})[def.key]).toEqual(s.fromFlag);
-      expect(resolveConfig({}, env)[def.key]).toEqual(s.fromEnv);
-      expect(resolveConfig({}, {})[def.key]).toEqual(def.default);
-      expect(resolveConfig({}, {}, 'test')[def.key]).toEqual(def.testDefault ?? def.default);
+      const flags = parseArgsFor(command, s.flag);
+      expect(resolveFor(command, flags, env)[def.key]).toEqual(s.fromFlag);
+      expect(resolveFor(command, flags, {})[def.key]).toEqual(s.fromFlag);
+      expect(resolveFor(command, {}, env)[def.key]).toEqual(s.fromEnv);
+      if (def.key === 'upstream') return; // required: it has no default
+      expect(resolveFor(command, {}, {})[def.key]).toEqual(def.default);
+      expect(resolveFor(command, {}, {}, 'test')[def.key]).toEqual(def.testDefault ?? def.default);
       // an empty variable is unset, and a --flag=value is the same as --flag value
-      expect(resolveConfig({}, { [def.env]: '' })[def.key]).toEqual(def.default);
+      expect(resolveFor(command, {}, { [def.env]: '' })[def.key]).toEqual(def.default);
       if (def.kind !== 'bool')
-        expect(resolveConfig(parseServeArgs([`${def.flag}=${s.flag[1]}`]), env)[def.key]).toEqual(s.fromFlag);
+        expect(resolveFor(command, parseArgsFor(command, [`${def.flag}=${s.flag[1]}`]), env)[def.key]).toEqual(
+          s.fromFlag,
+        );
     },
   );
+});
 
+describe('configuration', () => {
   it('a boolean flag alone is true, and beats the environment', () => {
     expect(resolveConfig(parseServeArgs(['--strict']), { CCM_MOCK_STRICT: 'false' }).strict).toBe(true);
     expect(resolveConfig({}, { CCM_MOCK_STRICT: 'yes' }).strict).toBe(true);
@@ -97,13 +147,16 @@ describe('configuration precedence, key by key', () => {
 
   it('a millisecond key longer than setTimeout can wait (it would fire after 1 ms) is refused, named with its source', () => {
     const max = 2 ** 31 - 1;
-    for (const def of CONFIG_KEYS.filter((k) => k.key === 'stopTimeoutMs' || k.key === 'faultHangLimitMs')) {
+    const timers = CONFIG_KEYS.filter((k) => /Ms$/.test(k.key));
+    expect(timers.map((k) => k.key)).toEqual(['faultHangLimitMs', 'stopTimeoutMs', 'upstreamTimeoutMs']);
+    for (const def of timers) {
+      const command = def.commands?.includes('serve') === false ? 'proxy' : 'serve';
       expect(def.max).toBe(max);
-      expect(resolveConfig({ [def.key]: max }, {})[def.key]).toBe(max);
-      expect(() => resolveConfig({}, { [def.env]: String(max + 1) })).toThrow(
+      expect(resolveFor(command, { [def.key]: max }, {})[def.key]).toBe(max);
+      expect(() => resolveFor(command, {}, { [def.env]: String(max + 1) })).toThrow(
         `environment ${def.env}: ${def.key} must be at most ${max}, got ${max + 1}`,
       );
-      expect(() => resolveConfig(parseServeArgs([def.flag, '1e10']), {})).toThrow(
+      expect(() => resolveFor(command, parseArgsFor(command, [def.flag, '1e10']), {})).toThrow(
         `option: ${def.key} must be at most ${max}`,
       );
     }

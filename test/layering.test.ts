@@ -121,6 +121,24 @@ describe("CONTRIBUTING's import rules", () => {
     ).toEqual([]);
   });
 
+  it('server/proxy/ imports wsdl/, client/ (drift, WSDL fetch, certificate reading), server/soap and a few named server files', () => {
+    const allowed = [
+      'server/config.ts',
+      'server/logging.ts',
+      'server/profile-file.ts',
+      'server/mock-server.ts', // listen()
+      'server/ca/durable-file.ts',
+      'server/ca/bundle.ts',
+      'server/http/health.ts', // the health paths
+      'server/domain/accounts.ts', // the names of KeyUsage codes and EKU OIDs
+    ];
+    expect(
+      importsOf('server/proxy').filter(
+        (i) => !inside(i.target, 'wsdl', 'client', 'server/soap', 'server/proxy') && !allowed.includes(i.target),
+      ),
+    ).toEqual([]);
+  });
+
   it('client/ imports wsdl/ and itself only (it must work against a live CCM)', () => {
     expect(importsOf('client').filter((i) => !inside(i.target, 'wsdl', 'client'))).toEqual([]);
   });

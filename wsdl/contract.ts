@@ -40,11 +40,42 @@ export const contract: SchemaModel = readWsdl(wsdlText);
  * Text substitution on the two known attribute forms keeps the published file byte-for-byte otherwise.
  */
 export function renderWsdl(namespace: string, location: string): string {
-  const attrValue = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   let text = wsdlText;
   if (namespace !== contract.targetNamespace) {
     const from = `"${contract.targetNamespace}"`;
     text = text.split(from).join(`"${attrValue(namespace)}"`);
   }
-  return text.replace(/(<soap:address\s+location=")[^"]*(")/, `$1${attrValue(location)}$2`);
+  return rewriteWsdlLocations(text, location);
+}
+
+const attrValue = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/**
+ * A WSDL (or schema document) pointed at `location`: every `<*:address location="...">` (soap:address under
+ * any prefix) gets it, and, with `servedPath`, every location/schemaLocation naming a document at that path
+ * (`...?xsd=1` imports, whatever host the server wrote) is re-based onto `location`, keeping its query. So a
+ * client that reads it calls, and fetches imports from, `location`. Text substitution: the rest stays byte for
+ * byte.
+ */
+export function rewriteWsdlLocations(text: string, location: string, servedPath?: string): string {
+  let out = text.replace(
+    /(<(?:[A-Za-z_][\w.-]*:)?address\b[^>]*?\slocation\s*=\s*)(["'])[^"']*\2/g,
+    (_m, head: string, q: string) => `${head}${q}${attrValue(location)}${q}`,
+  );
+  if (servedPath !== undefined) {
+    out = out.replace(
+      /(\s(?:schemaLocation|location)\s*=\s*)(["'])([^"']*)\2/g,
+      (m, head: string, q: string, value: string) => {
+        let url: URL;
+        try {
+          url = new URL(value.replace(/&amp;/g, '&'));
+        } catch {
+          return m; // a relative location resolves against wherever the client fetched from: already here
+        }
+        if (url.pathname !== servedPath) return m;
+        return `${head}${q}${attrValue(location + url.search)}${q}`;
+      },
+    );
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import { renderProxyOverhead, type ProxyOverheadResult } from './proxy-overhead.js';
 import type { BigBodyResult } from './hostile.js';
 import type { LoadResult } from './load.js';
 
@@ -75,6 +76,8 @@ export interface BenchResult {
     stillServing: boolean;
     rssAfter: number;
   };
+  /** what ccm-mock proxy adds (absent in results from before it existed) */
+  proxy?: ProxyOverheadResult;
 }
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
@@ -217,6 +220,7 @@ export function renderMarkdown(r: BenchResult): string {
     `Still serving afterwards: ${h.stillServing ? 'yes' : '**no**'}; RSS then ${mb(h.rssAfter)}.`,
     '',
   );
+  if (r.proxy) lines.push(...renderProxyOverhead(r.proxy));
   lines.push('Reproduce: `npm ci && npm run bench` (about 5 minutes; `npm run bench -- --help` for options).', '');
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateKeyAndCsr, RSA_KEY_SIZES, type RsaKeySize } from '../csr.js';
 import { ALL_CHECKS, checkApi, NOT_RUN, runConformance } from '../conformance/runner.js';
+import { formatReplay, replayRecording, ReplayError } from '../conformance/replay.js';
 import { formatJson, formatJunit, formatTable } from '../conformance/reports.js';
 import {
   apiOf,
@@ -19,6 +20,7 @@ import {
   waitOptions,
   writeLocal,
   type Command,
+  type CommandContext,
 } from './context.js';
 import {
   CONNECTION,
@@ -46,7 +48,7 @@ export type { Command, CommandContext } from './context.js';
 /** What each exit code means, for `--help` and the table in docs/cli.md (npm run docs): one text per code. */
 export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
   0: 'success',
-  1: 'conformance: at least one check failed',
+  1: 'conformance: at least one check failed, or (--recording) a replayed answer differed or got none',
   2: 'usage error: bad command line, a file that cannot be read or written',
   3: 'CCM answered a negative status code (SOAP: the return value; REST: an error body), printed with the catalog\'s meaning; "code" in --json',
   4: 'CCM answered a SOAP fault',
@@ -388,7 +390,8 @@ const conformance: Command = {
   name: 'conformance',
   summary: 'run the conformance checks against an endpoint (the mock or a live CCM), SOAP or --api rest',
   usage:
-    'ccm conformance --endpoint URL [--api rest] [--allow-issue] [--allow-revoke] [--allow-mock-only] [--junit FILE] [--json-report FILE] [options]',
+    'ccm conformance --endpoint URL [--api rest] [--allow-issue] [--allow-revoke] [--allow-mock-only] [--junit FILE] [--json-report FILE] [options]\n' +
+    '       ccm conformance --recording DIR --endpoint URL [--allow-issue] [--allow-revoke] [options]',
   description:
     'Runs named checks, each verifying a section of the CCM S/MIME Enroll API guide 5.7, and first compares the\n' +
     "endpoint's ?wsdl with wsdl/EPKIManager.wsdl (the drift report). With --api rest, the REST checks run against\n" +
@@ -398,7 +401,11 @@ const conformance: Command = {
     'ccm-conformance-<run>-<check>@<email domain>); --allow-revoke lets them revoke, and makes the run revoke the\n' +
     'certificates it created at the end - only those (--no-cleanup leaves them). --allow-mock-only adds checks that\n' +
     'need ccm-mock. Exit 0 when every check that ran passed, 1 otherwise. Ctrl-C stops the run; what it created is\n' +
-    'still revoked (with --allow-revoke, unless --no-cleanup) and listed, and ccm exits 130.',
+    'still revoked (with --allow-revoke, unless --no-cleanup) and listed, and ccm exits 130.\n\n' +
+    'With --recording DIR it replays instead what `ccm-mock proxy --record DIR` recorded: each request is sent again\n' +
+    '(the credentials it redacted put back from --login, --password, --customer-uri, --secret-key or their CCM_*\n' +
+    'variables; enroll requests only with --allow-issue, revoke requests only with --allow-revoke) and its answer is\n' +
+    'compared with the recorded one by structure. Exit 0 when none differs, 1 otherwise.',
   options: [
     { flag: 'allow-issue', type: 'boolean', help: 'run checks that enroll (and may issue) test certificates' },
     {
@@ -415,6 +422,12 @@ const conformance: Command = {
       help: 'run only these checks (repeatable or comma-separated)',
     },
     { flag: 'list', type: 'boolean', help: 'list the checks and exit' },
+    {
+      flag: 'recording',
+      type: 'string',
+      arg: 'DIR',
+      help: 'replay the exchanges ccm-mock proxy recorded there and compare the answers, instead of the checks',
+    },
     {
       flag: 'org-name',
       type: 'string',
@@ -448,6 +461,7 @@ const conformance: Command = {
     'ccm conformance --endpoint http://localhost:8080/ws/EPKIManager --login admin --password sandbox --customer-uri sandbox \\\n      --org-id 1001 --secret-key sandbox-secret --email-domain example.com --org-name "Sandbox Org" --allow-issue --allow-revoke',
     'ccm conformance --junit conformance.xml    # read-only, credentials from CCM_* variables',
     'ccm conformance --api rest --endpoint http://localhost:8080/api --org-id 1001 --email-domain example.com --allow-issue',
+    'ccm conformance --recording recordings/ --endpoint http://localhost:8080/ws/EPKIManager   # replay what the proxy recorded',
   ],
   async run(ctx) {
     NO_MORE_POSITIONALS(ctx, 0);
@@ -462,6 +476,12 @@ const conformance: Command = {
           `${c.name.padEnd(32)} ${checkApi(c).padEnd(5)} ${c.tags.join(',').padEnd(29)} guide ${c.guide}\n${''.padEnd(33)}${c.title}`,
         );
       return EXIT.OK;
+    }
+    const recording = str(ctx.values, 'recording');
+    if (recording !== undefined) {
+      if (apiOf(ctx) === 'rest')
+        throw new UsageError('--recording replays SOAP recordings (ccm-mock proxy): without --api rest');
+      return replay(ctx, recording);
     }
     const api = apiOf(ctx);
     // validates URL and credentials
@@ -526,6 +546,36 @@ const conformance: Command = {
     return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;
   },
 };
+
+/** `ccm conformance --recording DIR`: the proxy's recordings sent again, answers compared by structure. */
+async function replay(ctx: CommandContext, dir: string): Promise<number> {
+  const endpoint = clientFrom(ctx, false).endpoint; // validates the URL; credentials are checked per exchange
+  const timeout = str(ctx.values, 'request-timeout');
+  let report;
+  try {
+    report = await replayRecording({
+      recordingDir: localPath(ctx, dir),
+      endpoint,
+      credentials: {
+        login: str(ctx.values, 'login'),
+        password: str(ctx.values, 'password'),
+        customerLoginUri: str(ctx.values, 'customer-uri'),
+        secretKey: str(ctx.values, 'secret-key'),
+      },
+      allowIssue: ctx.values['allow-issue'] === true,
+      allowRevoke: ctx.values['allow-revoke'] === true,
+      requestTimeoutMs: timeout ? parseDuration(timeout, 'request-timeout') : undefined,
+      fetch: ctx.io.fetch,
+      signal: ctx.io.signal,
+    });
+  } catch (err) {
+    if (err instanceof ReplayError) throw new UsageError(err.message);
+    throw err;
+  }
+  ctx.out.data(report);
+  ctx.out.raw(formatReplay(report));
+  return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;
+}
 
 export const COMMANDS: readonly Command[] = [
   info,

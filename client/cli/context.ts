@@ -10,7 +10,7 @@ import type { CliIo, Output } from './output.js';
 
 export const EXIT = {
   OK: 0,
-  /** conformance: at least one check failed */
+  /** conformance: at least one check failed, or (--recording) a replayed answer differed */
   CHECKS_FAILED: 1,
   /** bad command line, or a local file that cannot be read or written */
   USAGE: 2,

@@ -41,6 +41,17 @@ export const KEY_USAGE_LABELS: Record<KeyUsageName, string> = {
   decipherOnly: 'Decipher Only',
 };
 
+/** The guide's name of a KeyUsage code (its RFC 5280 bit), as getKUTemplates answers it; undefined for no such bit. */
+export function keyUsageLabel(code: number): string | undefined {
+  const name = (Object.keys(KEY_USAGE_BITS) as KeyUsageName[]).find((k) => KEY_USAGE_BITS[k] === code);
+  return name && KEY_USAGE_LABELS[name];
+}
+
+/** The name getKUTemplates gives an ExtKeyUsage OID the mock knows; undefined for others. */
+export function extKeyUsageName(oid: string): string | undefined {
+  return Object.values(EXT_KEY_USAGE_NAMES).find((e) => e.oid === oid)?.name;
+}
+
 const templateSchema = z.object({
   shortName: z.string().min(1),
   description: z.string().default(''),

@@ -40,12 +40,17 @@ function declaredLength(req: IncomingMessage): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
-/** Read a request's body: `done(undefined, bytes)`, `done(undefined, undefined)` when it has none, or `done(error)`. */
+/**
+ * Read a request's body: `done(undefined, bytes)`, `done(undefined, undefined)` when it has none, or `done(error)`.
+ * With `keepEncoding` the bytes are kept as they came (a proxy passes them on): not inflated, the limit applying
+ * to them as sent, and any Content-Encoding accepted.
+ */
 export function readBody(
   req: IncomingMessage,
   limit: number,
   done: (err: BodyError | undefined, body?: Buffer) => void,
   lingerMs = LINGER_MS,
+  keepEncoding = false,
 ): void {
   {
     // a request without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3)
@@ -53,7 +58,7 @@ export function readBody(
       done(undefined, undefined);
       return;
     }
-    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const encoding = keepEncoding ? 'identity' : (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     const identity = encoding === 'identity' || encoding === '';
     const makeDecoder = identity ? undefined : DECODERS[encoding];
     const declared = identity ? declaredLength(req) : undefined;

@@ -1,9 +1,8 @@
 import express, { type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeRequest, encodeFault, SoapEncoder, type DecodeOptions } from '../../wsdl/codec/index.js';
-import { contract, isOperationName, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
+import { encodeFault, SoapEncoder } from '../../wsdl/codec/index.js';
+import { contract, renderWsdl, SERVICE_PATH, type OperationName } from '../../wsdl/contract.js';
 import type { AuthData, OperationArgs, OperationResults } from '../../wsdl/types.js';
-import { SchemaValidator } from '../../wsdl/validator.js';
 import { escapeXml } from '../../wsdl/xml.js';
 import type { CallContext } from '../domain/epki-service.js';
 import type { TransportFault } from '../domain/faults.js';
@@ -12,14 +11,16 @@ import { requestBaseUrl, type BaseUrlSource } from './base-url.js';
 import { readBody, type BodyError } from './body.js';
 import type { SoapCallRecord } from './call-record.js';
 import { requestCharset, type Charset } from './charset.js';
-import { parseSoapRequest, type Dispatcher } from './envelope.js';
-import { SoapFault } from './fault.js';
+import { SOAP11_CONTENT_TYPE, SoapFault } from './fault.js';
+import { RequestReader, type WireProfile } from './request.js';
 import { breakTransport } from './transport-faults.js';
+
+export type { WireProfile } from './request.js';
 
 /**
  * The EPKIManager endpoint: POST a SOAP 1.1 request, GET ?wsdl for the contract.
- * request -> envelope checks -> dispatch by wrapper name -> decode (JAXB's reading, or strict XSD first) -> domain
- * -> encode (Metro's shape). Reading and writing messages is wsdl/codec.
+ * request -> envelope checks -> dispatch by wrapper name -> decode (JAXB's reading, or strict XSD first: request.ts)
+ * -> domain -> encode (Metro's shape). Reading and writing messages is wsdl/codec.
  */
 
 /** The domain's operations; an answer may come later (enroll waits for a signing worker). */
@@ -29,16 +30,6 @@ export type OperationHandlers = {
     ctx: CallContext,
   ) => OperationResults[K] | Promise<OperationResults[K]>;
 };
-
-/** How the mock's wire differs where the live service is unconfirmed (docs/wire-fidelity.md: the wire profile). */
-export interface WireProfile {
-  /** targetNamespace of the wrapper elements and the served WSDL */
-  namespace: string;
-  /** validate requests against the full schema (child order included) instead of JAXB's leniency */
-  strict: boolean;
-  /** accept <URI> in authData as customerLoginUri (the guide's setURI) */
-  acceptUriAlias: boolean;
-}
 
 export type { SoapCallRecord } from './call-record.js';
 
@@ -55,8 +46,6 @@ export interface SoapEndpointOptions {
    */
   intercept?: (call: { operation: OperationName; authData?: AuthData }) => TransportFault | undefined;
 }
-
-const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
 
 /** WSDLs rendered for the base URLs seen last (a client fetches the WSDL at its start, often again and again). */
 export const WSDL_CACHE_SIZE = 32;
@@ -139,12 +128,7 @@ function bodyFault(err: BodyError, maxBodyBytes: number): SoapFault {
 
 export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
   const { profile } = opts;
-  // JAXB's reading of a request (lenient about order and unknown elements, strict about namespaces and values)
-  const decodeOptions: DecodeOptions = {
-    mode: 'strict',
-    namespace: profile.namespace,
-    ...(profile.acceptUriAlias ? { aliases: { AuthData: { URI: 'customerLoginUri' } } } : {}),
-  };
+  const reader = new RequestReader(profile);
   // Metro's shape; a result the schema forbids is a bug here, answered as a Server fault, never sent
   const encoder = new SoapEncoder({ namespace: profile.namespace, checkOccurrences: true });
   // the location comes from the Host header (client input): bounded
@@ -239,30 +223,6 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
       .send('EPKIManager accepts POST (SOAP 1.1) and GET ?wsdl\n');
   });
 
-  /** Metro dispatches on the payload's name: an operation of the profile's namespace, with or without parameters. */
-  const dispatch: Dispatcher = (ns, local) => {
-    if (ns !== profile.namespace || !isOperationName(local)) return undefined;
-    const typeRef = contract.elements.get(contract.operations.get(local)!.inputElement)!;
-    return contract.childrenOf(typeRef.name).length ? 'params' : 'none';
-  };
-
-  /** The request's operation and arguments, read and checked; the XML document is gone when this returns. */
-  function read(body: Buffer, charset: Charset | undefined): { name: OperationName; args: Record<string, unknown> } {
-    const { doc, payload } = parseSoapRequest(body, charset, dispatch);
-    try {
-      // parseSoapRequest dispatched it (Metro's order: before the payload is read)
-      const name = payload.name as OperationName;
-      if (profile.strict) {
-        const problems = SchemaValidator.forNamespace(profile.namespace).problems(payload);
-        if (problems.length) throw new SoapFault('Client', `Unmarshalling Error: ${problems.join('; ')}`);
-      }
-      // JAXB's reading: a value it cannot convert is left unset, never a fault
-      return { name, args: decodeRequest(payload, name, decodeOptions) };
-    } finally {
-      doc.dispose();
-    }
-  }
-
   type Answer = { xml: string; transport?: TransportFault };
 
   function handle(
@@ -271,7 +231,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpoint {
     record: SoapCallRecord,
     baseUrl: string,
   ): Answer | Promise<Answer> {
-    const { name, args } = read(body, charset);
+    const { name, args } = reader.read(body, charset);
     record.operation = name;
     if (typeof args.orderNumber === 'number') record.orderNumber = args.orderNumber;
     const authData = args.authData as AuthData | undefined;
@@ -310,7 +270,7 @@ function sendXml(res: ServerResponse, status: number, body: string, charset?: Ch
     return;
   }
   // a length instead of chunked encoding, and the body as a string: node joins it to the headers, one write
-  res.writeHead(status, { 'Content-Type': XML_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body, 'utf8') });
+  res.writeHead(status, { 'Content-Type': SOAP11_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body, 'utf8') });
   res.end(body, 'utf8');
 }
 

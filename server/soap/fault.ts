@@ -3,6 +3,9 @@
  * otherwise; its envelope is written by wsdl/codec (encodeFault).
  */
 
+/** Metro's exact Content-Type for a SOAP 1.1 message (no space before charset). */
+export const SOAP11_CONTENT_TYPE = 'text/xml;charset=utf-8';
+
 export type FaultCode = 'Client' | 'Server' | 'VersionMismatch' | 'MustUnderstand';
 
 export class SoapFault extends Error {

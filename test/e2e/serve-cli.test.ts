@@ -30,12 +30,22 @@ async function runMain(args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe('ccm-mock --help / --version / bad options', () => {
-  it('--help lists every configuration key with its flag and environment variable', async () => {
-    const help = await runMain(['serve', '--help']);
-    expect(help.code).toBe(0);
+  it("each command's --help lists every configuration key it takes, with its flag and environment variable", async () => {
+    const serveHelp = await runMain(['serve', '--help']);
+    const proxyHelp = await runMain(['proxy', '--help']);
+    expect([serveHelp.code, proxyHelp.code]).toEqual([0, 0]);
     for (const k of CONFIG_KEYS) {
-      expect(help.stdout).toContain(k.flag);
-      expect(help.stdout).toContain(`env ${k.env}`);
+      for (const [command, help] of [
+        ['serve', serveHelp],
+        ['proxy', proxyHelp],
+      ] as const) {
+        const takes = (k.commands ?? ['serve']).includes(command);
+        expect(
+          help.stdout.includes(`env ${k.env}\n`) || help.stdout.endsWith(`env ${k.env}`),
+          `${command} ${k.key}`,
+        ).toBe(takes);
+        if (takes) expect(help.stdout).toContain(k.flag);
+      }
     }
     expect((await runMain([])).code).toBe(2);
   });

@@ -31,9 +31,18 @@ export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 /** Start `ccm-mock serve` on a free loopback port and wait for its "ready" log line. */
 export function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  return startCli('serve', args, env);
+}
+
+/** Start a `ccm-mock` command that listens (serve, proxy) on a free loopback port; wait for its "ready" log line. */
+export function startCli(
+  command: 'serve' | 'proxy',
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI_SOURCE, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', ...args],
+    ['--import', 'tsx', CLI_SOURCE, command, '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', ...args],
     {
       cwd: packageRoot,
       env: cleanEnv(env),
@@ -52,7 +61,7 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`ccm-mock serve did not get ready in 20 s\nstdout:\n${out}\nstderr:\n${err}`)),
+      () => reject(new Error(`ccm-mock ${command} did not get ready in 20 s\nstdout:\n${out}\nstderr:\n${err}`)),
       20_000,
     );
     child.stderr.on('data', (d) => (err += d));
@@ -78,7 +87,9 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(
-        new Error(`ccm-mock serve exited (${code ?? signal}) before it was ready\nstdout:\n${out}\nstderr:\n${err}`),
+        new Error(
+          `ccm-mock ${command} exited (${code ?? signal}) before it was ready\nstdout:\n${out}\nstderr:\n${err}`,
+        ),
       );
     });
   });

@@ -13,6 +13,9 @@ import { MAX_RECORDED_CHARS } from '../../server/lib/truncate.js';
 import { WSDL_CACHE_SIZE } from '../../server/soap/endpoint.js';
 import { PLAIN_STRING_MAX, PLAIN_STRINGS_KEPT } from '../../wsdl/codec/encode.js';
 import { CONFIG_KEYS, DEFAULT_ACCOUNTS_FILE, MIN_ADMIN_TOKEN_CHARS } from '../../server/config.js';
+import { PROFILE_SETTING_NAMES, PROFILE_SETTINGS } from '../../server/profile-file.js';
+import { FINDING_CLASSES } from '../../server/proxy/findings.js';
+import { ALWAYS_REDACTED, KEEPABLE } from '../../server/proxy/redaction.js';
 import { readAccountsFile } from '../../server/domain/accounts.js';
 import { TRANSPORT_FAULTS } from '../../server/domain/faults.js';
 import { SCRIPT_TAG_EXAMPLES, SCRIPT_TAGS } from '../../server/domain/lifecycle.js';
@@ -126,15 +129,58 @@ export function defaultAccountsTable(): string {
 }
 
 export function configTable(): string {
-  const rows = ['| key | environment | flag | default | what it does |', '| --- | --- | --- | --- | --- |'];
+  const rows = ['| key | environment | flag | for | default | what it does |', '| --- | --- | --- | --- | --- | --- |'];
   for (const k of CONFIG_KEYS) {
-    const dflt = k.default === undefined ? '-' : `\`${String(k.default).replace(packageRoot + '/', '')}\``;
+    const dflt =
+      k.default === undefined || k.default === '' ? '-' : `\`${String(k.default).replace(packageRoot + '/', '')}\``;
     const test = k.testDefault !== undefined ? ` (tests: \`${k.testDefault}\`)` : '';
     rows.push(
-      `| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''}${k.max !== undefined ? (k.min !== undefined ? ` (${k.min} to ${k.max})` : ` (at most ${k.max})`) : ''} |`,
+      `| ${k.key} | \`${k.env}\` | \`${k.flag}\` | ${(k.commands ?? ['serve']).join(', ')} | ${dflt}${test} | ${cell(k.description)}${k.choices ? ` (${k.choices.join(', ')})` : ''}${k.max !== undefined ? (k.min !== undefined ? ` (${k.min} to ${k.max})` : ` (at most ${k.max})`) : ''} |`,
     );
   }
   return rows.join('\n');
+}
+
+/** The settings a learned wire profile may hold (docs/proxy.md), from PROFILE_SETTINGS. */
+export function profileSettingsTable(): string {
+  const byKey = new Map(CONFIG_KEYS.map((k) => [k.key, k]));
+  return [
+    '| setting | value | `serve` flag / environment it fills | learned from |',
+    '| --- | --- | --- | --- |',
+    ...PROFILE_SETTING_NAMES.map((name) => {
+      const key = byKey.get(name)!;
+      const value = key.choices
+        ? key.choices.join(', ')
+        : key.kind === 'bool'
+          ? 'true, false'
+          : key.kind === 'int'
+            ? 'a whole number'
+            : 'text';
+      return `| \`${name}\` | ${value} | \`${key.flag}\` / \`${key.env}\` | ${cell(PROFILE_SETTINGS[name].learnedFrom)} |`;
+    }),
+  ].join('\n');
+}
+
+/** The kinds of finding the proxy reports (docs/proxy.md), from FINDING_CLASSES. */
+export function findingClassesTable(): string {
+  return [
+    '| class | what it reports |',
+    '| --- | --- |',
+    ...Object.entries(FINDING_CLASSES).map(([name, meaning]) => `| \`${name}\` | ${cell(meaning)} |`),
+  ].join('\n');
+}
+
+/** What the proxy redacts (docs/proxy.md), from ALWAYS_REDACTED and KEEPABLE. */
+export function redactionTable(): string {
+  return [
+    '| element text | redacted | kept with |',
+    '| --- | --- | --- |',
+    ...ALWAYS_REDACTED.map((name) => `| \`<${name}>\` | always | never |`),
+    ...Object.entries(KEEPABLE).map(
+      ([keep, elements]) =>
+        `| ${elements.map((e) => `\`<${e}>\``).join(', ')} | by default | \`--record-keep ${keep}\` |`,
+    ),
+  ].join('\n');
 }
 
 export function scriptTagTable(): string {
@@ -348,6 +394,9 @@ export const GENERATED: Record<string, () => string> = {
   'default-accounts': defaultAccountsTable,
   'status-codes': statusCodeTable,
   config: configTable,
+  'proxy-profile-settings': profileSettingsTable,
+  'proxy-findings': findingClassesTable,
+  'proxy-redaction': redactionTable,
   'script-tags': scriptTagTable,
   'transport-faults': transportFaultTable,
   'admin-routes': adminRouteTable,

@@ -25,6 +25,12 @@
  * - `readSimpleValue(type, text, element)`: one simple-typed value, checked.
  * Unknown elements are ignored, absent lists empty; in lenient mode a value that does not parse as its type
  * (int range included) throws CodecError, which the client turns into a malformed-answer error.
+ *
+ * Walking unparsed text by position (scan.ts), for what must keep every byte it does not change (the proxy's
+ * redaction of recordings, the replay putting credentials back) and must survive malformed input:
+ * - `scanXml(text)`: tags, text, CDATA, comments, by offset; never fails.
+ * - `contentEdits(text, select)` / `applyEdits(text, edits)`: replace the content of chosen elements.
+ * - `payloadElement(text)`: where the Body's first element is, in a message that may not even parse.
  */
 
 export { decodeRequest, decodeResponse, readSimpleValue, wrapperOperation } from './decode.js';
@@ -35,3 +41,5 @@ export { envelopeParts, isFault, readFault } from './envelope.js';
 export type { EnvelopeParts, FaultParts } from './envelope.js';
 export { CodecError } from './schema.js';
 export type { Direction } from './schema.js';
+export { applyEdits, contentEdits, payloadElement, scanXml } from './scan.js';
+export type { TextEdit, XmlToken } from './scan.js';
