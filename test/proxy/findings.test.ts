@@ -152,12 +152,11 @@ describe("the proxy's findings", () => {
     // XML broken inside the payload: Metro's fault (a value JAXB cannot convert is none: it is left unset); a
     // request that does not parse names no operation
     await post(proxy.endpoint, envelope('getCollectStatus', `${authXml()}<orderNumber>1</orderNumber><a></b>`));
-    expect(await findings('fault-text')).toMatchObject([
-      {
-        mock: expect.stringMatching(/^S:Server: javax\.xml\.bind\.UnmarshalException/),
-        upstream: 'S:Client: Unmarshalling Error: end tag b does not match start tag a',
-      },
+    const faultTexts = await findings('fault-text');
+    expect(faultTexts).toMatchObject([
+      { upstream: 'S:Client: Unmarshalling Error: end tag b does not match start tag a' },
     ]);
+    expect(faultTexts[0].mock).toMatch(/^S:Server: javax\.xml\.bind\.UnmarshalException/);
     await post(
       proxy.endpoint,
       envelope(
