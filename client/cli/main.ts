@@ -36,7 +36,7 @@ function version(): string {
 }
 
 export function mainHelp(): string {
-  return `Usage: ccm COMMAND [options]
+  return `Usage: ccm [--api soap|rest] COMMAND [options]
 
 A client for Sectigo (Comodo) Certificate Manager's S/MIME enrollment - the SOAP service EPKIManager, or with
 --api rest (CCM_API=rest) the REST API - the live service or ccm-mock.
@@ -165,8 +165,15 @@ function describeError(err: CcmError): { code: number; message: string; json: Re
   return { code: EXIT.INTERNAL, message: err.message, json: { type: 'internal', message: err.message } };
 }
 
+/** `ccm --api rest COMMAND ...` reads as `ccm COMMAND --api rest ...`: the option that picks the API may come first. */
+function apiOptionFirst(argv: string[]): string[] {
+  if (argv[0] === '--api' && argv.length >= 3) return [argv[2], '--api', argv[1], ...argv.slice(3)];
+  if (argv[0]?.startsWith('--api=') && argv.length >= 2) return [argv[1], argv[0], ...argv.slice(2)];
+  return argv;
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = apiOptionFirst(argv);
   const json = rest.includes('--json');
   const early = new Output(io, false, false);
   if (name === undefined || name === '--help' || name === '-h') {

@@ -62,6 +62,11 @@ describe('choosing the API', () => {
       CCM_SECRET_KEY: 'sandbox-secret',
     });
     expect(mock.store.get(shaped(z.object({ orderNumber: z.number() }), soap.json).orderNumber)!.api).toBe('soap');
+    // the option may also come before the command: ccm --api soap enroll ...
+    const first = await run(['--api', 'soap', 'enroll', '--csr', CSR, '--email', email(), '--json'], {
+      CCM_SECRET_KEY: 'sandbox-secret',
+    });
+    expect(mock.store.get(shaped(z.object({ orderNumber: z.number() }), first.json).orderNumber)!.api).toBe('soap');
     const bad = await run(['types', '--api', 'graphql']);
     expect(bad.code).toBe(EXIT.USAGE);
     expect(bad.stderr).toMatch(/--api must be soap or rest, not "graphql"/);

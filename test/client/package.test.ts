@@ -183,7 +183,7 @@ describe('the built package (dist/)', () => {
       env: { PATH: process.env.PATH },
     });
     expect(help.stdout).toMatch(
-      /^Usage: ccm COMMAND \[options\][\s\S]*Commands:[\s\S]*conformance[\s\S]*Exit codes:[\s\S]*130 {2}interrupted/,
+      /^Usage: ccm \[--api soap\|rest\] COMMAND \[options\][\s\S]*Commands:[\s\S]*conformance[\s\S]*Exit codes:[\s\S]*130 {2}interrupted/,
     );
     const info = await exec(process.execPath, [DIST_CCM, 'info', '--url', mock.url], {
       cwd: packageRoot,

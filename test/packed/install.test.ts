@@ -68,7 +68,7 @@ describe('the packed tarball, installed into a new project', () => {
 
   it('runs both bins: ccm-mock --version and serve (stopped by SIGTERM, exit 0), ccm --help and a call to that server', async () => {
     expect((await exec(bin('ccm-mock'), ['--version'], { env })).stdout.trim()).toBe(consumer.version);
-    expect((await exec(bin('ccm'), ['--help'], { env })).stdout).toMatch(/^Usage: ccm COMMAND/);
+    expect((await exec(bin('ccm'), ['--help'], { env })).stdout).toMatch(/^Usage: ccm \[--api soap\|rest\] COMMAND/);
 
     const server = spawn(bin('ccm-mock'), ['serve', '--host', '127.0.0.1', '--port', '0'], { env });
     let banner = '';
