@@ -6,7 +6,8 @@
  * the event loop once none is in flight (a request arriving meanwhile waits for one observation at most). In
  * flight counts from the request read whole to the answer written, which the upstream deadline bounds: a caller
  * that stalls its request never holds observations back.
- * Bounded: past `maxItems` exchanges or `maxBytes` of bodies waiting, the oldest is observed at once, so under
+ * Bounded: past `maxItems` exchanges or `maxBytes` of bodies waiting, the oldest are observed on the next turn
+ * (after the answer just written has gone out), so under
  * sustained load the proxy observes as fast as it answers, as it would without the queue. Nothing is dropped.
  */
 
@@ -43,8 +44,6 @@ export class IdleQueue<T> {
   add(item: T): void {
     this.items.push(item);
     this.bytes += this.opts.sizeOf(item);
-    while (this.pending > this.opts.maxItems || (this.pending > 0 && this.bytes > this.opts.maxBytes))
-      this.observeOldest();
     this.schedule();
   }
 
@@ -70,13 +69,19 @@ export class IdleQueue<T> {
 
   private schedule(): void {
     if (this.pending === 0) for (const resolve of this.waiters.splice(0)) resolve();
-    if (this.scheduled || this.pending === 0 || (this.inFlight > 0 && !this.waiters.length)) return;
+    if (this.scheduled || this.pending === 0 || (this.inFlight > 0 && !this.waiters.length && !this.over())) return;
+    // on the next turn, after the answer just written has gone out (node writes it on the next tick)
     this.scheduled = setImmediate(() => {
       this.scheduled = undefined;
+      while (this.over()) this.observeOldest();
       // one per turn: what arrived in between is read and forwarded before the next observation
-      if (this.inFlight === 0 || this.waiters.length) this.observeOldest();
+      if (this.pending > 0 && (this.inFlight === 0 || this.waiters.length)) this.observeOldest();
       this.schedule();
     });
+  }
+
+  private over(): boolean {
+    return this.pending > this.opts.maxItems || (this.pending > 0 && this.bytes > this.opts.maxBytes);
   }
 
   private observeOldest(): void {

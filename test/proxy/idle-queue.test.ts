@@ -42,23 +42,28 @@ describe('IdleQueue (observing exchanges once the proxy is idle)', () => {
     expect(observed).toEqual(['a', 'b', 'c']);
   });
 
-  it('past maxItems waiting, the oldest is observed at once', () => {
+  it('past maxItems waiting, the oldest are observed on the next turn, in flight or not', async () => {
     const { q, observed } = queue(3);
     q.started();
     for (const s of ['a', 'b', 'c', 'd', 'e']) q.add(s);
+    expect(observed).toEqual([]);
+    await turns(3);
     expect(observed).toEqual(['a', 'b']);
     expect(q.pending).toBe(3);
   });
 
-  it('past maxBytes waiting, the oldest are observed at once (one larger than the bound is observed at once)', () => {
+  it('past maxBytes waiting, the oldest are observed on the next turn (one larger than the bound too)', async () => {
     const { q, observed } = queue(100, 10);
     q.started();
     q.add('aaaa');
     q.add('bbbb');
+    await turns(3);
     expect(observed).toEqual([]);
     q.add('cccc');
+    await turns(3);
     expect(observed).toEqual(['aaaa']);
     q.add('x'.repeat(11));
+    await turns(3);
     expect(observed).toEqual(['aaaa', 'bbbb', 'cccc', 'x'.repeat(11)]);
     expect(q.pending).toBe(0);
   });
