@@ -14,7 +14,7 @@ interface Statements {
 }
 
 /**
- * Persons in the order store's SQLite file (table `persons`, created by migration 3), stored whole as JSON. The
+ * Persons in the order store's SQLite file (table `persons`, created by migration 4), stored whole as JSON. The
  * statements are prepared on first use: a store opened at an older schema (a migration test's) never has them.
  */
 export class SqlitePersonStore implements PersonStore {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Order } from '../domain/orders.js';
 import { dueAt, type OrderFilter, type OrderStore } from './order-store.js';
+import type { PersonStore } from './person-store.js';
 import { SqlitePersonStore } from './sqlite-persons.js';
 
 /**
@@ -95,7 +96,8 @@ type Row = { data: string };
 
 export class SqliteOrderStore implements OrderStore {
   private readonly db: Database.Database;
-  readonly persons: SqlitePersonStore;
+  /** typed as the interface: the package's declarations must not reach better-sqlite3's types (a devDependency) */
+  readonly persons: PersonStore;
   /** prepared at the first save: a file opened with older migrations (a test making an old file) can still open */
   private saveStmt?: Database.Statement;
   private readonly stmt: {
