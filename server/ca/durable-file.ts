@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { open, rename } from 'node:fs/promises';
 
 /**
  * Whole or not at all, and on disk once this returns: the text goes to a temporary file that is fsync'd,
@@ -21,5 +22,27 @@ export function writeFileDurably(file: string, text: string, mode = 0o644): void
     fsyncSync(dir);
   } finally {
     closeSync(dir);
+  }
+}
+
+/**
+ * `writeFileDurably` off the event loop (the writes and fsyncs run in libuv's thread pool), for files rewritten
+ * while a server is answering. Its temporary file is its own, so it never collides with a synchronous write.
+ */
+export async function writeFileDurablyAsync(file: string, text: string, mode = 0o644): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-async`;
+  const handle = await open(tmp, 'w', mode);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+  const dir = await open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
   }
 }

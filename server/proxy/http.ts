@@ -11,6 +11,7 @@ import { requestBaseUrl } from '../soap/base-url.js';
 import { readBody } from '../soap/body.js';
 import { encodeFault } from '../../wsdl/codec/index.js';
 import { SOAP11_CONTENT_TYPE, SoapFault } from '../soap/fault.js';
+import type { IdleQueue } from './idle-queue.js';
 import { UpstreamError, type Upstream, type UpstreamAnswer } from './upstream.js';
 
 /**
@@ -19,7 +20,7 @@ import { UpstreamError, type Upstream, type UpstreamAnswer } from './upstream.js
  * except that a WSDL or schema document (?wsdl, ?xsd=) has its soap:address and imports pointed at the proxy.
  * An upstream that cannot be reached, is too slow, fails TLS or answers something that is not HTTP gets the
  * caller a SOAP 1.1 Server fault (HTTP 502, or 504 for the deadline) with a one-line reason. Every exchange is
- * handed to `onExchange` after the caller has its answer.
+ * handed to `observations` after the caller has its answer.
  */
 
 export interface ProxiedRequest {
@@ -58,7 +59,8 @@ export interface ProxyHttpOptions {
   upstream: Upstream;
   maxBodyBytes: number;
   publicBaseUrl?: string;
-  onExchange?: (exchange: Exchange) => void;
+  /** where answered exchanges go to be observed (once no other exchange is in flight, see idle-queue.ts) */
+  observations?: IdleQueue<Exchange>;
   /** /readyz: resolves to undefined when the upstream is reachable, else why not */
   readiness: () => Promise<string | undefined>;
   /** set while stopping: /readyz answers 503 */
@@ -166,6 +168,7 @@ export function proxyListener(opts: ProxyHttpOptions): RequestListener {
       opts.maxBodyBytes,
       (bodyError, body) => {
         const readMs = performance.now() - started;
+        let forwarding = false;
         const request: ProxiedRequest = { method: req.method ?? 'GET', url, headers: req.headers, body };
         const answer = (
           exchange: Omit<Exchange, 'at' | 'kind' | 'request' | 'timing'>,
@@ -188,8 +191,10 @@ export function proxyListener(opts: ProxyHttpOptions): RequestListener {
               totalMs: performance.now() - started,
             },
           };
-          // after the answer has left: node writes it out when this turn of the event loop ends
-          if (opts.onExchange) setImmediate(opts.onExchange, observed);
+          // observed after the answer has left, and after any other exchange in flight has its answer too
+          if (forwarding) opts.observations?.ended();
+          forwarding = false;
+          opts.observations?.add(observed);
         };
         const fail = (status: number, reason: string, errorKind: string) => {
           answer({
@@ -210,6 +215,8 @@ export function proxyListener(opts: ProxyHttpOptions): RequestListener {
         }
         const headers = endToEnd(req.headers, rewrite ? ['accept-encoding'] : []);
         if (body) headers['content-length'] = body.length;
+        forwarding = true;
+        opts.observations?.started();
         upstream.send(request.method, query, headers, body, caller.signal).then(
           (got) => {
             let out = got.body;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { wsdlDrift } from '../../client/conformance/drift.js';
 import type { FetchedWsdl } from '../../client/conformance/wsdl-fetch.js';
 import { contract } from '../../wsdl/contract.js';
-import { writeFileDurably } from '../ca/durable-file.js';
+import { writeFileDurably, writeFileDurablyAsync } from '../ca/durable-file.js';
 import { RequestReader } from '../soap/request.js';
 import {
   AcceptedCredentials,
@@ -18,7 +18,7 @@ import { headerText, type Exchange } from './http.js';
 import { ProfileLearner } from './learner.js';
 import type { Recorder } from './recorder.js';
 import type { Keepable, Redactor } from './redaction.js';
-import { writeReport, type ReportState } from './report.js';
+import { writeReport, writeReportAsync, type ReportState } from './report.js';
 
 /**
  * What the proxy does with each exchange once the caller has its answer: inflate the messages, redact them,
@@ -87,6 +87,8 @@ export class Observer {
   private wsdlTriedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
+  /** the periodic rewrite in progress (off the event loop), if any */
+  private writing: Promise<void> | undefined;
 
   constructor(private readonly opts: ObserverOptions) {
     this.wsdl = { url: `${opts.upstreamUrl}?wsdl`, drift: [] };
@@ -247,7 +249,7 @@ export class Observer {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.persist();
+      this.persistInBackground();
     }, PERSIST_EVERY_MS);
     this.timer.unref();
   }
@@ -283,6 +285,38 @@ export class Observer {
     });
   }
 
+  /**
+   * The periodic rewrite: the files written in libuv's thread pool, so the fsyncs never hold up an exchange.
+   * One at a time; what changes meanwhile is written by the next.
+   */
+  private persistInBackground(): void {
+    if (this.writing) {
+      this.changed();
+      return;
+    }
+    if (!this.dirty) return;
+    this.dirty = false;
+    const report = this.opts.reportFile ? this.report() : undefined;
+    const profile = this.opts.profileOutFile ? JSON.stringify(this.profile(), null, 2) + '\n' : undefined;
+    this.writing = (async () => {
+      if (report) await writeReportAsync(this.opts.reportFile!, report);
+      if (profile !== undefined) await writeFileDurablyAsync(this.opts.profileOutFile!, profile);
+    })()
+      .catch((err: unknown) => this.opts.logger.error({ err }, 'writing the report or the profile failed'))
+      .finally(() => (this.writing = undefined));
+  }
+
+  /** No periodic rewrite running or due: a synchronous write after this is the last word. */
+  private async backgroundWritten(): Promise<void> {
+    while (this.writing || this.timer) {
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+      await this.writing;
+    }
+  }
+
   /** Write the report and the profile file now, if anything changed (or `force`). */
   persist(force = false): void {
     if (this.timer) {
@@ -303,12 +337,14 @@ export class Observer {
   /** Everything recorded so far on disk, and the report and the profile written. */
   async flush(): Promise<void> {
     await this.opts.recorder?.flush();
+    await this.backgroundWritten();
     this.persist(true);
   }
 
   /** At exit: flush, and stop the recorder's writer. */
   async close(): Promise<void> {
     await this.opts.recorder?.close();
+    await this.backgroundWritten();
     this.persist(true);
   }
 }

@@ -6,7 +6,8 @@ import { SERVICE_PATH } from '../../wsdl/contract.js';
 import { ConfigError, resolveProxyConfig, type ProxyConfig } from '../config.js';
 import { closeLogger, createLogger } from '../logging.js';
 import { listen } from '../mock-server.js';
-import { headerText, proxyListener } from './http.js';
+import { headerText, proxyListener, type Exchange } from './http.js';
+import { IdleQueue } from './idle-queue.js';
 import { Observer } from './observer.js';
 import { Recorder } from './recorder.js';
 import { parseKeepList, Redactor } from './redaction.js';
@@ -17,6 +18,10 @@ import { Upstream } from './upstream.js';
  * `createProxyServer()` is the in-process handle tests use; the CLI runs the same parts.
  */
 
+/** Answered exchanges waiting to be observed while others are in flight: at most this many, and this many bytes. */
+const DEFERRED_EXCHANGES = 256;
+const DEFERRED_BYTES = 16 * 1024 * 1024;
+
 /** How long /readyz trusts its last look at the upstream. */
 const READY_CACHE_MS = 5000;
 /** The longest /readyz waits for the upstream. */
@@ -26,6 +31,8 @@ export interface ProxyParts {
   config: ProxyConfig;
   listener: RequestListener;
   observer: Observer;
+  /** answered exchanges on their way to the observer */
+  observations: IdleQueue<Exchange>;
   upstream: Upstream;
   logger: Logger;
   stopping: boolean;
@@ -94,6 +101,13 @@ export function assembleProxy(options: Partial<ProxyConfig>, mode: 'serve' | 'te
     fetchWsdl: () => fetchWsdl(`${config.upstream}?wsdl`, { fetch: upstreamFetch(upstream, upstreamUrl) }),
   });
 
+  const observations = new IdleQueue<Exchange>({
+    observe: (ex) => observer.onExchange(ex),
+    sizeOf: (ex) => (ex.request.body?.length ?? 0) + ex.response.body.length + (ex.upstream?.body.length ?? 0),
+    maxItems: DEFERRED_EXCHANGES,
+    maxBytes: DEFERRED_BYTES,
+  });
+
   let ready: { at: number; problem: Promise<string | undefined> } | undefined;
   const readiness = () => {
     if (!ready || Date.now() - ready.at > READY_CACHE_MS) {
@@ -117,6 +131,7 @@ export function assembleProxy(options: Partial<ProxyConfig>, mode: 'serve' | 'te
   const parts: ProxyParts = {
     config,
     observer,
+    observations,
     upstream,
     logger,
     stopping: false,
@@ -124,11 +139,12 @@ export function assembleProxy(options: Partial<ProxyConfig>, mode: 'serve' | 'te
       upstream,
       maxBodyBytes: config.maxBodyBytes,
       publicBaseUrl: config.publicBaseUrl,
-      onExchange: (ex) => observer.onExchange(ex),
+      observations,
       readiness,
       stopping: () => parts.stopping,
     }),
     async dispose() {
+      observations.drainNow();
       await observer.close();
       upstream.close();
       closeLogger(logger);
@@ -146,10 +162,7 @@ export interface ProxyServer {
   wsdlUrl: string;
   config: ProxyConfig;
   observer: Observer;
-  /**
-   * Resolves once every exchange answered so far has been observed (findings, recording, report): observing
-   * runs just after each answer leaves (setImmediate), so one more turn of that queue covers them all.
-   */
+  /** Resolves once every exchange answered so far has been observed (findings, recording queued, log line). */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
@@ -166,7 +179,7 @@ export async function createProxyServer(options: Partial<ProxyConfig>): Promise<
     wsdlUrl: `${url}${SERVICE_PATH}?wsdl`,
     config: parts.config,
     observer: parts.observer,
-    settled: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    settled: () => parts.observations.drained(),
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

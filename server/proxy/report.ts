@@ -1,5 +1,5 @@
 import { formatDrift, type DriftItem } from '../../client/conformance/drift.js';
-import { writeFileDurably } from '../ca/durable-file.js';
+import { writeFileDurably, writeFileDurablyAsync } from '../ca/durable-file.js';
 import type { WireProfileFile } from '../profile-file.js';
 import { FINDING_CLASSES, type Finding } from './findings.js';
 
@@ -124,4 +124,12 @@ export function renderJson(r: ReportState): string {
 export function writeReport(file: string, state: ReportState): void {
   writeFileDurably(file, renderMarkdown(state));
   writeFileDurably(jsonReportPath(file), renderJson(state));
+}
+
+/** `writeReport` off the event loop (rendering stays on it: the state is read as it is now). */
+export async function writeReportAsync(file: string, state: ReportState): Promise<void> {
+  const markdown = renderMarkdown(state);
+  const json = renderJson(state);
+  await writeFileDurablyAsync(file, markdown);
+  await writeFileDurablyAsync(jsonReportPath(file), json);
 }
