@@ -22,6 +22,7 @@ import type { MockConfig } from '../config.js';
 import { extKeyUsageName, keyUsageLabel } from '../domain/accounts.js';
 import type { ProfileSettingName } from '../profile-file.js';
 import { SoapFault } from '../soap/fault.js';
+import { requestCharset, type Charset } from '../soap/charset.js';
 import type { RequestReader } from '../soap/request.js';
 import { MAX_EXCERPT, type FindingInput } from './findings.js';
 import { headerText, type Exchange } from './http.js';
@@ -232,9 +233,12 @@ function wrapperTypeName(element: string): string | undefined {
   return ref?.kind === 'complex' ? ref.name : undefined;
 }
 
-function parse(bytes: Buffer): XmlDocument | string {
+/** `charset`: the Content-Type's, which decodes the bytes and overrides the XML declaration, as Metro reads them. */
+function parse(bytes: Buffer, charset?: Charset): XmlDocument | string {
   try {
-    return XmlDocument.fromBuffer(bytes, { option: SAFE_PARSE });
+    return charset
+      ? XmlDocument.fromBuffer(Buffer.from(charset.decode(bytes), 'utf8'), { option: SAFE_PARSE, encoding: 'utf-8' })
+      : XmlDocument.fromBuffer(bytes, { option: SAFE_PARSE });
   } catch (err) {
     return firstLine((err as Error).message);
   }
@@ -257,9 +261,15 @@ interface RequestFacts {
   auth: Record<string, string>;
 }
 
-function analyseRequest(ctx: AnalysisContext, c: Collector, facts: RequestFacts, request: Buffer | undefined): void {
+function analyseRequest(
+  ctx: AnalysisContext,
+  c: Collector,
+  facts: RequestFacts,
+  request: Buffer | undefined,
+  charset: Charset | undefined,
+): void {
   if (!request) return;
-  const doc = parse(request);
+  const doc = parse(request, charset);
   if (typeof doc === 'string') {
     c.add({ class: 'schema', direction: 'request', summary: `the request is not well-formed XML: ${doc}` });
     return;
@@ -333,9 +343,9 @@ function analyseRequest(ctx: AnalysisContext, c: Collector, facts: RequestFacts,
 }
 
 /** What a reader of the mock answers to the request before any business rule: a fault, or undefined when it reads it. */
-function faultOf(reader: RequestReader, request: Buffer): SoapFault | undefined {
+function faultOf(reader: RequestReader, request: Buffer, charset: Charset | undefined): SoapFault | undefined {
   try {
-    reader.read(request);
+    reader.read(request, charset);
     return undefined;
   } catch (err) {
     if (err instanceof SoapFault) return err;
@@ -364,11 +374,15 @@ export function analyseExchange(
     });
     return done();
   }
-  analyseRequest(ctx, c, facts, request);
+  // the request read as the mock's endpoint reads it: decoded with its Content-Type's charset when it names one
+  const requested = requestCharset(headerText(ex.request.headers['content-type']));
+  const charset = typeof requested === 'object' ? requested : undefined;
+  analyseRequest(ctx, c, facts, request, charset);
   const readers = ctx.readers(facts.namespace ?? ctx.expected.namespace);
-  const refused = request && !facts.plainAndValid ? faultOf(readers.configured, request) : undefined;
+  const refused = request && !facts.plainAndValid ? faultOf(readers.configured, request, charset) : undefined;
   // strictness evidence: a request the schema refuses that JAXB's lenient reading takes
-  facts.lenientOnly = facts.invalid && request !== undefined && faultOf(readers.lenient, request) === undefined;
+  facts.lenientOnly =
+    facts.invalid && request !== undefined && faultOf(readers.lenient, request, charset) === undefined;
 
   const contentType = headerText(ex.response.headers['content-type']);
   const text = redacted.response ?? '';

@@ -178,6 +178,22 @@ describe("the proxy's findings", () => {
     expect(proxy.observer.learner.value('acceptUriAlias')).toBe(true); // settled by the findings above
   });
 
+  it('a request in the charset its Content-Type names is read as the mock reads it, not as UTF-8', async () => {
+    // ISO-8859-1 bytes (an e-acute in the login) under a UTF-8 declaration: Metro decodes by the Content-Type
+    // and ignores the declaration, so the request is well-formed and the mock would read it without a fault
+    const before = (await findings('schema')).length + (await findings('fault-text')).length;
+    const auth = `<authData><login>jos\u00e9</login><password>p</password><customerLoginUri>c</customerLoginUri></authData>`;
+    const res = await fetch(proxy.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=iso-8859-1', soapaction: '""' },
+      body: Buffer.from(envelope('getCollectStatus', `${auth}<orderNumber>8</orderNumber>`), 'latin1'),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    expect((await findings('schema')).length + (await findings('fault-text')).length).toBe(before);
+    expect((await findings('status-code')).find((f) => f.operation === 'getCollectStatus')?.count).toBe(2);
+  });
+
   it('every finding names no secret, and excerpts are redacted', async () => {
     await proxy.settled();
     const all = JSON.stringify(proxy.observer.findings.list());
