@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../wsdl/paths.js';
 import { postBigBody, timedPost } from './lib/hostile.js';
 import { runLoad, type LoadResult } from './lib/load.js';
+import { runPaced } from './lib/paced.js';
 import { cpuMsOf, memoryOf, startProcess, type Started } from './lib/processes.js';
 import type { IssuanceComparison } from './lib/issuance.js';
 import { measureProxyOverhead, renderProxyOverhead, type ProxyOverheadResult } from './lib/proxy-overhead.js';
@@ -337,15 +338,17 @@ async function main() {
       },
     } as const;
     type ScenarioName = keyof typeof scenarios;
-    const load = (name: ScenarioName, extra: { duration?: number; rate?: number } = {}) =>
-      runLoad({
+    // peak throughput closed loop (autocannon); latency at a rate open loop, evenly paced (paced.ts says why)
+    const load = (name: ScenarioName, extra: { duration?: number; rate?: number } = {}) => {
+      const options = {
         url: scenarios[name].endpoint,
         body: scenarios[name].body,
         connections: CONNECTIONS,
         duration: extra.duration ?? DURATION,
-        rate: extra.rate,
         serverPid: scenarios[name].pid,
-      });
+      };
+      return extra.rate ? runPaced({ ...options, rate: extra.rate }) : runLoad(options);
+    };
 
     log('warming up every scenario');
     for (const name of Object.keys(scenarios) as ScenarioName[]) await load(name, { duration: quick ? 1 : 2 });

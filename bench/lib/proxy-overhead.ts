@@ -1,14 +1,16 @@
 import { join } from 'node:path';
 import { runLoad, type LoadResult } from './load.js';
+import { runPaced } from './paced.js';
 import type { Started } from './processes.js';
 
 /**
  * What `ccm-mock proxy` adds to a call: the same requests sent straight to an upstream ccm-mock, through a bare
  * relay (bench/relay-floor.ts: one more process hop and nothing else, the least any forwarding proxy costs), and
  * through two proxies in front of it - one forwarding and checking every exchange, one also recording and
- * reporting, as users run it - side by side in interleaved rounds. Peak throughput of each path, then latency at a moderate
- * fixed rate (a quarter of the slowest path's peak in the same round, so no path queues) on every path; added
- * latency is proxied minus direct within each round, and the median over rounds is reported.
+ * reporting, as users run it - side by side in interleaved rounds. Peak throughput of each path (autocannon, closed
+ * loop), then latency at a moderate rate (a quarter of the slowest path's peak in the same round), evenly paced and
+ * open loop (paced.ts), on every path; added latency is proxied minus direct within each round, and the median over
+ * rounds is reported.
  */
 
 export interface ProxyPathResult {
@@ -83,8 +85,11 @@ export async function measureProxyOverhead(o: ProxyBenchOptions): Promise<ProxyO
     for (const [name, flags] of Object.entries(configs))
       proxies[name] = await o.startProxy(['--upstream', o.upstream.endpoint, ...flags]);
     const paths: Record<string, Started> = { direct: o.upstream, ...proxies };
-    const load = (p: Started, body: string, rate?: number) =>
-      runLoad({ url: p.endpoint, body, connections: o.connections, duration: o.duration, rate, serverPid: p.pid });
+    // peak throughput closed loop (autocannon); latency at the moderate rate open loop, evenly paced (paced.ts)
+    const load = (p: Started, body: string, rate?: number) => {
+      const options = { url: p.endpoint, body, connections: o.connections, duration: o.duration, serverPid: p.pid };
+      return rate ? runPaced({ ...options, rate }) : runLoad(options);
+    };
     o.log('proxy overhead: warming up every path');
     for (const body of Object.values(o.bodies)) for (const p of Object.values(paths)) await load(p, body);
 
@@ -162,7 +167,7 @@ export function renderProxyOverhead(p: ProxyOverheadResult): string[] {
       .map(([name, flags]) => `"${name}"${flags.length ? `: \`${flags.join(' ')}\`` : ''}`)
       .join(
         '; ',
-      )}), side by side in ${p.rounds} interleaved round(s) of ${p.durationSeconds} s with ${p.connections} connections. Latency is measured at a moderate fixed rate (a quarter of the slowest path's peak, so no path queues); "added" is proxied minus direct within each round, median over rounds. Target: at most ${PROXY_TARGET_ADDED_P50_MS} ms added p50.`,
+      )}), side by side in ${p.rounds} interleaved round(s) of ${p.durationSeconds} s with ${p.connections} connections. Latency is measured at a moderate rate (a quarter of the slowest path's peak), with requests sent evenly spaced, open loop; "added" is proxied minus direct within each round, median over rounds. Target: at most ${PROXY_TARGET_ADDED_P50_MS} ms added p50.`,
     '',
     `The relay floor is one more process hop and nothing else: what any forwarding proxy adds. "Beyond the floor" is ccm-mock proxy's own work (reading, checking, redacting, recording).`,
     '',

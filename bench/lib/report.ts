@@ -104,7 +104,7 @@ export function renderMarkdown(r: BenchResult): string {
     `Run ${r.startedAt} (${Math.round((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000)} s) by \`npm run bench\` on commit ${m.commit ?? '?'}${m.dirty ? ' (with uncommitted changes)' : ''}${r.settings.server ? `, measuring the build at \`${r.settings.server}\`` : ''}.`,
     '',
     `**Machine:** ${m.cpuCount} × ${m.cpuModel}, ${mb(m.memoryBytes)} RAM, ${m.os}; Node ${m.node} (OpenSSL ${m.openssl}); autocannon ${m.autocannon}, soap ${m.soap}, express ${m.express}.`,
-    `The load generator (autocannon, in the benchmark's process) and the server under test share these ${m.cpuCount} cores.`,
+    `The load generators (autocannon for peak throughput, an evenly paced open-loop generator for latency at a rate, both in the benchmark's process) and the server under test share these ${m.cpuCount} cores.`,
     `Load average before/after: ${m.loadAverageBefore.map((x) => x.toFixed(2)).join(' ')} / ${m.loadAverageAfter.map((x) => x.toFixed(2)).join(' ')} (other work on the machine shows up here; the ratios are measured side by side to cancel it out).`,
     '',
     `**Method:** ${r.settings.rounds} interleaved round(s); in each, RSA signing for 2 s, the DER writer against @peculiar/x509 for 2 s, then every scenario for ${r.settings.durationSeconds} s with ${r.settings.connections} connections (keep-alive, no pipelining). Throughputs are medians over rounds; ratios are taken within each round, then the median. ccm-mock runs as \`node dist/server/cli.js serve --delay 0 --log-level ${r.settings.logLevel}\` in memory mode with a CA loaded from files; the baselines are separate processes too.`,
@@ -168,6 +168,8 @@ export function renderMarkdown(r: BenchResult): string {
   lines.push(
     '### At half the peak rate',
     '',
+    'Requests sent evenly spaced at half the median peak, open loop, over the same connections (a request due while all are busy waits for one, and the wait counts).',
+    '',
     '| scenario | offered req/s | answered req/s | p50 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   );
@@ -221,6 +223,9 @@ export function renderMarkdown(r: BenchResult): string {
     '',
   );
   if (r.proxy) lines.push(...renderProxyOverhead(r.proxy));
-  lines.push('Reproduce: `npm ci && npm run bench` (about 5 minutes; `npm run bench -- --help` for options).', '');
+  lines.push(
+    'Reproduce: `npm ci && npm run bench` (about 10 minutes on 2 cores; `npm run bench -- --help` for options).',
+    '',
+  );
   return lines.join('\n');
 }
