@@ -139,6 +139,12 @@ describe("CONTRIBUTING's import rules", () => {
     ).toEqual([]);
   });
 
+  it('the CLI loads server/proxy/ only for the proxy command (`serve` does not pay for it at start-up)', () => {
+    const cli = readFileSync(join(packageRoot, 'server', 'cli.ts'), 'utf8');
+    expect(cli).toMatch(/\bimport\('\.\/proxy\/proxy\.js'\)/);
+    expect(cli.match(/^\s*import\s[^(]*?\sfrom\s+'\.\/proxy\/[^']+'/gm) ?? []).toEqual([]);
+  });
+
   it('client/ imports wsdl/ and itself only (it must work against a live CCM)', () => {
     expect(importsOf('client').filter((i) => !inside(i.target, 'wsdl', 'client'))).toEqual([]);
   });
