@@ -97,3 +97,27 @@ describe('the pages', () => {
     ]);
   });
 });
+
+describe("docs/wire-fidelity.md's Metro differential figures", () => {
+  // the corpus and the deviations list decide every number the page quotes; Metro only confirms them
+  it('quote the corpus as it is: requests per group, answers compared, identical and deviating', async () => {
+    const { corpus } = await import('./metro/corpus.js');
+    const { DEVIATIONS } = await import('./metro/deviations.js');
+    const { PROFILES } = await import('./metro/oracle.js');
+    const page = read('docs/wire-fidelity.md').replace(/\s+/g, ' ');
+    const cases = corpus();
+    const compared = cases.length * PROFILES.length;
+    const deviating = Object.keys(DEVIATIONS).length * PROFILES.length;
+    expect(page).toContain(
+      `${cases.length} requests, each sent once for each of two namespaces: ${compared} answers compared`,
+    );
+    expect(PROFILES.length).toBe(2);
+    expect(page).toContain(
+      `**${compared} answers compared, ${compared - deviating} identical, ${deviating} documented deviations** (the ${Object.keys(DEVIATIONS).length} cases`,
+    );
+    const groups = new Map<string, number>();
+    for (const c of cases) groups.set(c.group, (groups.get(c.group) ?? 0) + 1);
+    const rows = [...page.matchAll(/\| `\[([a-z-]+)\]` \| (\d+) \|/g)].map((m) => [m[1], Number(m[2])]);
+    expect(rows).toEqual([...groups.entries()]);
+  });
+});
