@@ -31,7 +31,8 @@ export interface LoadResult {
   serverCpuUsPerRequest?: number;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+/** The p-th percentile of sorted latencies (nearest rank). */
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { cpuMsOf } from './processes.js';
-import type { LoadResult } from './load.js';
+import { percentile, type LoadResult } from './load.js';
 
 /**
  * Latency at a given rate, measured open loop: requests leave evenly spaced (1 / rate apart, to the timer's
@@ -82,11 +82,6 @@ class ResponseReader {
       if (at > this.buffer.length) return -1;
     }
   }
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 export async function runPaced(o: PacedOptions): Promise<LoadResult> {
