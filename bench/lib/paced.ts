@@ -130,7 +130,13 @@ export async function runPaced(o: PacedOptions): Promise<LoadResult> {
       else free.push(socket);
     });
     socket.on('data', (chunk: Buffer) => reader.push(chunk));
-    socket.on('error', () => errors++);
+    // a connection the server closes is not reused; what it had in flight is an error (counted once, here)
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      const i = free.indexOf(socket);
+      if (i >= 0) free.splice(i, 1);
+      if (inFlight.delete(socket)) errors++;
+    });
     free.push(socket);
   }
 
@@ -155,7 +161,7 @@ export async function runPaced(o: PacedOptions): Promise<LoadResult> {
     }, 1);
   });
   const deadline = performance.now() + 30_000;
-  while ((inFlight.size > 0 || waiting.length > 0) && performance.now() < deadline)
+  while ((inFlight.size > 0 || waiting.length > 0) && sockets.some((s) => !s.destroyed) && performance.now() < deadline)
     await new Promise((r) => setTimeout(r, 5));
   errors += inFlight.size + waiting.length;
   const seconds = (performance.now() - started) / 1000;

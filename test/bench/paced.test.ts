@@ -21,6 +21,8 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.write(body.slice(0, 7));
         setImmediate(() => res.end(body.slice(7)));
+      } else if (req.url === '/close') {
+        req.socket.destroy();
       } else if (req.url === '/fault') {
         res.writeHead(500, { 'content-type': 'text/xml', 'content-length': 7 });
         res.end('<fault>');
@@ -52,5 +54,11 @@ describe('bench/lib/paced.ts', () => {
     expect(r.non2xx).toBe(20);
     expect(r.requests).toBe(0);
     expect(Number.isNaN(r.p50Ms)).toBe(true);
+  });
+
+  it('counts what a connection the server closes had in flight, and every request left without one, as errors', async () => {
+    const r = await runPaced({ url: base + '/close', body: '<q/>', rate: 100, duration: 0.2, connections: 2 });
+    expect(r.requests).toBe(0);
+    expect(r.errors).toBe(20);
   });
 });
