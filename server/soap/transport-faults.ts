@@ -1,19 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeFault } from '../../wsdl/codec/index.js';
 import type { TransportFault } from '../domain/faults.js';
-import { dropConnection } from '../lib/dropped-connection.js';
+import { breakAnswer } from '../lib/broken-answer.js';
 
 /**
- * Breaking the transport on purpose (fault injection): what a client meets when a proxy, a load balancer or
- * the service's container misbehaves. `done` gets the HTTP status the client saw (0: no answer at all).
+ * Breaking a SOAP answer on purpose (fault injection; the mechanism both APIs share is server/lib/broken-answer.ts):
+ * what is SOAP's own is a cut-off envelope and a SOAP Server fault.
  */
 
-const HTML = 'text/html;charset=utf-8';
-
-function withStatus(res: ServerResponse, status: number): ServerResponse {
-  res.statusCode = status;
-  return res;
-}
+const XML = 'text/xml;charset=utf-8';
 
 /** A response envelope that stops partway: not well-formed XML. */
 function truncated(xml: string): string {
@@ -30,42 +25,15 @@ export function breakTransport(
   answeredXml: string,
   done: (httpStatus: number) => void,
 ): void {
-  switch (fault.kind) {
-    case 'reset':
-      dropConnection(req, { kind: 'reset' }, done);
-      return;
-    case 'hang':
-      dropConnection(req, { kind: 'hang', hangMs: fault.hangMs ?? 0 }, done);
-      return;
-    case 'empty':
-      withStatus(res, 200).setHeader('Content-Type', 'text/xml;charset=utf-8');
-      res.end('');
-      done(200);
-      return;
-    case 'malformed':
-      withStatus(res, 200).setHeader('Content-Type', 'text/xml;charset=utf-8');
-      res.end(truncated(answeredXml));
-      done(200);
-      return;
-    case 'http500':
-      withStatus(res, 500).setHeader('Content-Type', HTML);
-      res.end(
-        '<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1><p>injected by ccm-mock</p></body></html>\n',
-      );
-      done(500);
-      return;
-    case 'http503':
-      withStatus(res, 503).setHeader('Content-Type', HTML);
-      res.setHeader('Retry-After', '1');
-      res.end(
-        '<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>injected by ccm-mock</p></body></html>\n',
-      );
-      done(503);
-      return;
-    case 'soap-fault':
-      withStatus(res, 500).setHeader('Content-Type', 'text/xml;charset=utf-8');
-      res.end(encodeFault('Server', 'Internal server error (injected by ccm-mock)'));
-      done(500);
-      return;
-  }
+  breakAnswer(
+    req,
+    res,
+    fault,
+    {
+      contentType: XML,
+      truncated: fault.kind === 'malformed' ? truncated(answeredXml) : '',
+      serverFault: encodeFault('Server', 'Internal server error (injected by ccm-mock)'),
+    },
+    done,
+  );
 }
