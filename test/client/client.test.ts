@@ -16,10 +16,10 @@ import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { closedPortUrl, fakeEndpoint, type FakeEndpoint } from '../support/fake-endpoints.js';
 import { readCsr } from '../support/fixtures.js';
 import { certText, verifySmime } from '../support/openssl.js';
+import { SANDBOX } from '../support/soap.js';
 
 /** CcmClient against the mock over real HTTP: the nine operations, waiting, faults and transport failures. */
 
-const SANDBOX = { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' };
 const csr = readCsr();
 let mock: MockServer;
 let client: CcmClient;

@@ -4,6 +4,7 @@ import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import type { OperationName } from '../../wsdl/contract.js';
 import { Status, STATUS_CODES, statusText } from '../../wsdl/status-codes.js';
 import { readCsr } from '../support/fixtures.js';
+import { SANDBOX, type Auth } from '../support/soap.js';
 
 /**
  * Every negative code of the catalog, for every operation that answers it, reached through SOAP against the
@@ -14,8 +15,7 @@ import { readCsr } from '../support/fixtures.js';
 let mock: MockServer;
 let altered: MockServer; // a second mock whose state the -101 / -14 scenarios change (admin handle) for the length of one call
 
-const SANDBOX = { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' };
-const client = (m: MockServer, auth: Partial<typeof SANDBOX> = SANDBOX) =>
+const client = (m: MockServer, auth: Auth = SANDBOX) =>
   new CcmClient({ endpoint: m.endpoint, auth, orgId: 1001, secretKey: 'sandbox-secret' });
 
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { wsdlText } from '../../wsdl/contract.js';
 import { XmlDocument } from 'libxml2-wasm';
 import { abortAfterAnswer, answerWith, fakeEndpoint, hangingPollProxy, relay } from '../support/fake-endpoints.js';
-import { envelope } from '../support/soap.js';
+import { envelope, SANDBOX } from '../support/soap.js';
 import { readCsr } from '../support/fixtures.js';
 import { RecordingClient } from '../../client/conformance/recording-client.js';
 
@@ -25,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const SANDBOX = { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' };
 const config = (endpoint: string, extra: Partial<ConformanceOptions> = {}): ConformanceOptions => ({
   endpoint,
   auth: SANDBOX,

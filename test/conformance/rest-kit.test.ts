@@ -12,6 +12,7 @@ import {
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import { answerRest, fakeEndpoint, restRelay, type RelayedRestAnswer } from '../support/fake-endpoints.js';
 import { readCsr } from '../support/fixtures.js';
+import { SANDBOX } from '../support/soap.js';
 
 /**
  * The conformance kit's REST checks: against the mock they pass (read-only by default, every one with every flag,
@@ -25,7 +26,6 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const SANDBOX = { login: 'admin', password: 'sandbox', customerLoginUri: 'sandbox' };
 const config = (endpoint: string, extra: Partial<ConformanceOptions> = {}): ConformanceOptions => ({
   api: 'rest',
   endpoint,
