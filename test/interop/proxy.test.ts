@@ -3,12 +3,11 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockServer } from '../../server/mock-server.js';
-import { createProxyServer, type ProxyServer } from '../../server/proxy/proxy.js';
+import type { ProxyServer } from '../../server/proxy/proxy.js';
 import type { ReportState } from '../../server/proxy/report.js';
 import { SERVICE_PATH } from '../../wsdl/contract.js';
 import { csrPath } from '../support/fixtures.js';
-import { LIVE, liveMock, tap, type TappedAnswer } from '../support/live-upstream.js';
+import { LIVE, proxyBetweenTaps, soapAnswers, type ProxyBetweenTaps, type Tap } from '../support/live-upstream.js';
 import { tempDir } from '../support/openssl.js';
 
 /**
@@ -18,32 +17,22 @@ import { tempDir } from '../support/openssl.js';
  * proxy's recordings and report hold neither the password nor the secret key.
  */
 
-let live: MockServer;
-let upstreamSide: Awaited<ReturnType<typeof tap>>;
-let clientSide: Awaited<ReturnType<typeof tap>>;
+let setup: ProxyBetweenTaps;
+let upstreamSide: Tap;
+let clientSide: Tap;
 let proxy: ProxyServer;
 const work = tempDir();
 const recordDir = join(work, 'recordings');
 const reportFile = join(work, 'report.md');
 
 beforeAll(async () => {
-  live = await liveMock();
-  upstreamSide = await tap(live.url);
-  proxy = await createProxyServer({ upstream: upstreamSide.url + SERVICE_PATH, recordDir, reportFile });
-  clientSide = await tap(proxy.url);
+  setup = await proxyBetweenTaps({ recordDir, reportFile });
+  ({ upstreamSide, clientSide, proxy } = setup);
 });
 afterAll(async () => {
-  await clientSide?.close();
-  await proxy?.close();
-  await upstreamSide?.close();
-  await live?.close();
+  await setup?.close();
   rmSync(work, { recursive: true, force: true });
 });
-
-const posts = (answers: TappedAnswer[]) =>
-  answers
-    .filter((a) => a.method === 'POST')
-    .map((a) => ({ status: a.status, contentType: a.contentType, body: a.body.toString('base64') }));
 
 describe('python-zeep through the proxy', () => {
   it('loads the WSDL from the proxy, calls all nine operations through it, and gets what the upstream answered', async () => {
@@ -84,9 +73,9 @@ describe('python-zeep through the proxy', () => {
     expect(out.enroll).toBeGreaterThan(0);
     expect(out.enrollUsingKUTemplates).toBeGreaterThan(0);
     // zeep called through the proxy (the WSDL's soap:address pointed there), and got the upstream's bytes
-    const got = posts(clientSide.answers);
+    const got = soapAnswers(clientSide.answers);
     expect(got.length).toBeGreaterThanOrEqual(13);
-    expect(got).toEqual(posts(upstreamSide.answers));
+    expect(got).toEqual(soapAnswers(upstreamSide.answers));
   });
 
   it("the recordings and the report hold neither the upstream's password nor its secret key", async () => {

@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CcmClient } from '../../client/client.js';
 import { CcmStatusError } from '../../client/errors.js';
-import type { MockServer } from '../../server/mock-server.js';
-import { createProxyServer, type ProxyServer } from '../../server/proxy/proxy.js';
+import type { ProxyServer } from '../../server/proxy/proxy.js';
 import { PROFILE_SCHEMA } from '../../server/profile-file.js';
 import type { ReportState } from '../../server/proxy/report.js';
 import { SERVICE_PATH } from '../../wsdl/contract.js';
 import type { RecordingMeta } from '../../wsdl/recording.js';
 import { readCsr } from '../support/fixtures.js';
-import { LIVE, liveMock, tap, type TappedAnswer } from '../support/live-upstream.js';
+import { LIVE, proxyBetweenTaps, soapAnswers, type ProxyBetweenTaps, type Tap } from '../support/live-upstream.js';
 import { tempDir } from '../support/openssl.js';
 import { startServe } from '../support/cli-process.js';
 import { authXml, envelope, ORG, post, SANDBOX } from '../support/soap.js';
@@ -24,9 +23,9 @@ import { authXml, envelope, ORG, post, SANDBOX } from '../support/soap.js';
  * secret key.
  */
 
-let live: MockServer;
-let upstreamSide: Awaited<ReturnType<typeof tap>>;
-let clientSide: Awaited<ReturnType<typeof tap>>;
+let setup: ProxyBetweenTaps;
+let upstreamSide: Tap;
+let clientSide: Tap;
 let proxy: ProxyServer;
 const work = tempDir();
 const recordDir = join(work, 'recordings');
@@ -34,16 +33,11 @@ const reportFile = join(work, 'report.md');
 const profileOutFile = join(work, 'profile.json');
 
 beforeAll(async () => {
-  live = await liveMock();
-  upstreamSide = await tap(live.url);
-  proxy = await createProxyServer({ upstream: upstreamSide.url + SERVICE_PATH, recordDir, reportFile, profileOutFile });
-  clientSide = await tap(proxy.url);
+  setup = await proxyBetweenTaps({ recordDir, reportFile, profileOutFile });
+  ({ upstreamSide, clientSide, proxy } = setup);
 });
 afterAll(async () => {
-  await clientSide?.close();
-  await proxy?.close();
-  await upstreamSide?.close();
-  await live?.close();
+  await setup?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -55,11 +49,6 @@ const client = () =>
     orgId: LIVE.orgId,
     secretKey: LIVE.secretKey,
   });
-
-const soapAnswers = (answers: TappedAnswer[]) =>
-  answers
-    .filter((a) => a.method === 'POST')
-    .map((a) => ({ status: a.status, contentType: a.contentType, body: a.body.toString('base64') }));
 
 describe('the typed client through the proxy', () => {
   it('runs all nine operations, and gets byte for byte what the upstream answered', async () => {

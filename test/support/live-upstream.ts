@@ -2,6 +2,9 @@ import { createServer, request } from 'node:http';
 import { listenOnLoopback } from './listen.js';
 import { createMockServer, type MockServer } from '../../server/mock-server.js';
 import type { AccountsFile } from '../../server/domain/accounts.js';
+import type { ProxyConfig } from '../../server/config.js';
+import { createProxyServer, type ProxyServer } from '../../server/proxy/proxy.js';
+import { SERVICE_PATH } from '../../wsdl/contract.js';
 
 /**
  * The "live service" of the proxy's tests: a second ccm-mock with another wire profile (namespace, `x509`
@@ -110,3 +113,40 @@ export async function tap(target: string): Promise<{ url: string; answers: Tappe
     close,
   };
 }
+
+export type Tap = Awaited<ReturnType<typeof tap>>;
+
+/** The proxy between two taps, in front of a "live" mock: live <- upstreamSide <- proxy <- clientSide. */
+export interface ProxyBetweenTaps {
+  live: MockServer;
+  upstreamSide: Tap;
+  proxy: ProxyServer;
+  /** where clients are pointed: its answers are what they received */
+  clientSide: Tap;
+  close(): Promise<void>;
+}
+
+export async function proxyBetweenTaps(options: Partial<ProxyConfig> = {}): Promise<ProxyBetweenTaps> {
+  const live = await liveMock();
+  const upstreamSide = await tap(live.url);
+  const proxy = await createProxyServer({ upstream: upstreamSide.url + SERVICE_PATH, ...options });
+  const clientSide = await tap(proxy.url);
+  return {
+    live,
+    upstreamSide,
+    proxy,
+    clientSide,
+    async close() {
+      await clientSide.close();
+      await proxy.close();
+      await upstreamSide.close();
+      await live.close();
+    },
+  };
+}
+
+/** The SOAP answers a tap saw, as compared byte for byte across the proxy. */
+export const soapAnswers = (answers: TappedAnswer[]) =>
+  answers
+    .filter((a) => a.method === 'POST')
+    .map((a) => ({ status: a.status, contentType: a.contentType, body: a.body.toString('base64') }));
